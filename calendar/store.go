@@ -1,0 +1,235 @@
+package calendar
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps Samkal's state. Two implementations exist, SQLite and
+// PostgreSQL (calendar/sqlstore), and one test suite runs against both.
+//
+// Every method returns *Error values with these codes where the caller is at
+// fault: ENOTFOUND for a slug, key, token or id that does not exist (never a
+// nil result), EINVALID for input that fails validation or names a body,
+// room, person or organisation that does not exist, ECONFLICT for a
+// duplicate slug or key, a room booked twice, or a delete that would orphan
+// other things. Anything else is internal.
+//
+// Every successful write records a Change in the same transaction.
+type Store interface {
+	OrganisationStore
+	PersonStore
+	BodyStore
+	MembershipStore
+	RoomStore
+	MeetingStore
+	ChangeStore
+
+	// InTx runs fn with a Store whose every call is part of one transaction,
+	// committed when fn returns nil and rolled back otherwise. Årsplan imports
+	// use it so that nothing is half-imported. Nested InTx calls join the
+	// outer transaction.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+
+	// Close releases the database.
+	Close() error
+}
+
+// OrganisationStore keeps organisations (huvudmän).
+type OrganisationStore interface {
+	FindOrganisations(ctx context.Context) ([]*Organisation, error)
+	FindOrganisationBySlug(ctx context.Context, slug string) (*Organisation, error)
+	// CreateOrganisation sets o.ID, CreatedAt and UpdatedAt.
+	CreateOrganisation(ctx context.Context, o *Organisation) error
+	UpdateOrganisation(ctx context.Context, slug string, upd OrganisationUpdate) (*Organisation, error)
+	// DeleteOrganisation fails with ECONFLICT while people or bodies refer to it.
+	DeleteOrganisation(ctx context.Context, slug string) error
+}
+
+// OrganisationUpdate holds the fields to change; nil means "leave as is".
+type OrganisationUpdate struct {
+	Name *string
+	Kind *OrganisationKind
+}
+
+// PersonStore keeps people.
+type PersonStore interface {
+	FindPeople(ctx context.Context, f PersonFilter) ([]*Person, error)
+	FindPersonByKey(ctx context.Context, key string) (*Person, error)
+	// FindPersonByFeedToken returns ENOTFOUND for an unknown or rotated token.
+	FindPersonByFeedToken(ctx context.Context, token string) (*Person, error)
+	// CreatePerson sets p.ID, FeedToken (a new random token), CreatedAt and
+	// UpdatedAt.
+	CreatePerson(ctx context.Context, p *Person) error
+	UpdatePerson(ctx context.Context, key string, upd PersonUpdate) (*Person, error)
+	// RotateFeedToken gives the person a new feed token; the old one stops
+	// working at once.
+	RotateFeedToken(ctx context.Context, key string) (*Person, error)
+	// DeletePerson deletes the person and their memberships.
+	DeletePerson(ctx context.Context, key string) error
+}
+
+// PersonFilter narrows FindPeople; zero fields do not filter.
+type PersonFilter struct {
+	Organisation *string // organisation slug
+	Body         *string // people with a membership in this body (any period)
+}
+
+// PersonUpdate holds the fields to change; nil means "leave as is".
+type PersonUpdate struct {
+	Name         *string
+	Email        *string
+	Phone        *string
+	Title        *string
+	Organisation *string // "" removes the organisation
+}
+
+// BodyStore keeps bodies (organ).
+type BodyStore interface {
+	FindBodies(ctx context.Context, f BodyFilter) ([]*Body, error)
+	FindBodyBySlug(ctx context.Context, slug string) (*Body, error)
+	CreateBody(ctx context.Context, b *Body) error
+	UpdateBody(ctx context.Context, slug string, upd BodyUpdate) (*Body, error)
+	// DeleteBody deletes the body and its memberships; it fails with
+	// ECONFLICT while meetings belong to it.
+	DeleteBody(ctx context.Context, slug string) error
+}
+
+// BodyFilter narrows FindBodies; zero fields do not filter.
+type BodyFilter struct {
+	Visibility *Visibility
+	Kind       *BodyKind
+	Person     *string // bodies in which this person (key) has a membership
+}
+
+// BodyUpdate holds the fields to change; nil means "leave as is".
+type BodyUpdate struct {
+	Name                *string
+	Kind                *BodyKind
+	Visibility          *Visibility
+	Organisation        *string // "" removes the organisation
+	MinutesNeedApproval *bool
+	Description         *string
+}
+
+// MembershipStore keeps who sits in which body.
+type MembershipStore interface {
+	FindMemberships(ctx context.Context, f MembershipFilter) ([]*Membership, error)
+	FindMembershipByID(ctx context.Context, id int64) (*Membership, error)
+	// CreateMembership fails with ECONFLICT if the same person already has
+	// the same role in the same body from the same day.
+	CreateMembership(ctx context.Context, m *Membership) error
+	UpdateMembership(ctx context.Context, id int64, upd MembershipUpdate) (*Membership, error)
+	DeleteMembership(ctx context.Context, id int64) error
+}
+
+// MembershipFilter narrows FindMemberships; zero fields do not filter.
+type MembershipFilter struct {
+	Body     *string
+	Person   *string
+	ActiveOn *Date // only memberships that hold on this day
+}
+
+// MembershipUpdate holds the fields to change; nil means "leave as is".
+// A pointer to the zero Date clears From or Until.
+type MembershipUpdate struct {
+	Role  *Role
+	From  *Date
+	Until *Date
+}
+
+// RoomStore keeps rooms.
+type RoomStore interface {
+	FindRooms(ctx context.Context) ([]*Room, error)
+	FindRoomBySlug(ctx context.Context, slug string) (*Room, error)
+	CreateRoom(ctx context.Context, r *Room) error
+	UpdateRoom(ctx context.Context, slug string, upd RoomUpdate) (*Room, error)
+	// DeleteRoom fails with ECONFLICT while meetings use the room.
+	DeleteRoom(ctx context.Context, slug string) error
+}
+
+// RoomUpdate holds the fields to change; nil means "leave as is".
+type RoomUpdate struct {
+	Name     *string
+	Address  *string
+	Capacity *int
+}
+
+// MeetingStore keeps meetings and other dated events.
+type MeetingStore interface {
+	// FindMeetings returns the meetings matching f, ordered by start, then id.
+	FindMeetings(ctx context.Context, f MeetingFilter) ([]*Meeting, error)
+	FindMeetingByID(ctx context.Context, id int64) (*Meeting, error)
+	FindMeetingByKey(ctx context.Context, key string) (*Meeting, error)
+	// CreateMeeting normalizes and validates m, checks that its bodies and
+	// room exist (EINVALID otherwise) and that the room is free (ECONFLICT
+	// naming the other meeting), sets ID, UID, Sequence 0, CreatedAt and
+	// UpdatedAt, and CancelledAt if it is created cancelled.
+	CreateMeeting(ctx context.Context, m *Meeting) error
+	// UpdateMeeting applies upd with the same checks as CreateMeeting. It
+	// raises Sequence by one when start, end, all-day, room, location,
+	// online link or status change, sets CancelledAt when the status becomes
+	// cancelled (and clears it when it stops being so), and sets UpdatedAt
+	// when anything changed. An update that changes nothing changes nothing,
+	// records no Change, and returns the meeting as it was.
+	UpdateMeeting(ctx context.Context, id int64, upd MeetingUpdate) (*Meeting, error)
+	DeleteMeeting(ctx context.Context, id int64) error
+}
+
+// MeetingFilter narrows FindMeetings; zero fields do not filter.
+type MeetingFilter struct {
+	Bodies []string // meetings of any of these bodies
+	// Person (key): meetings of the bodies in which the person has a
+	// membership active on the meeting's day.
+	Person *string
+	// PublicOnly keeps meetings that have at least one public body, and
+	// events without bodies.
+	PublicOnly bool
+	// From and To keep meetings that overlap [From, To).
+	From *time.Time
+	To   *time.Time
+	// Year keeps meetings that start in this calendar year (Swedish time).
+	Year   *int
+	Status []MeetingStatus
+	Kind   *MeetingKind
+	Room   *string
+}
+
+// MeetingUpdate holds the fields to change; nil means "leave as is".
+type MeetingUpdate struct {
+	Key       *string
+	Kind      *MeetingKind
+	Title     *string
+	Bodies    *[]string
+	Start     *time.Time
+	End       *time.Time
+	AllDay    *bool
+	Status    *MeetingStatus
+	Room      *string // "" removes the room
+	Location  *string
+	OnlineURL *string
+	Notes     *string
+}
+
+// ChangeStore reads the record of changes.
+type ChangeStore interface {
+	// FindChanges returns changes, newest first, at most limit (0: 100).
+	FindChanges(ctx context.Context, f ChangeFilter) ([]*Change, error)
+	// DataVersion identifies the current state: the id and time of the latest
+	// change. Feed caches compare it to know when to render again.
+	DataVersion(ctx context.Context) (DataVersion, error)
+}
+
+// ChangeFilter narrows FindChanges; zero fields do not filter.
+type ChangeFilter struct {
+	Entity   *string
+	EntityID *int64
+	Limit    int
+}
+
+// DataVersion is the id and time of the latest recorded change; zero for an
+// empty database.
+type DataVersion struct {
+	Serial int64
+	At     time.Time
+}

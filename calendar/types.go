@@ -1,0 +1,393 @@
+package calendar
+
+import (
+	"net/mail"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// OrganisationKind tells a huvudman's kind.
+type OrganisationKind string
+
+const (
+	OrgRegion       OrganisationKind = "region"
+	OrgMunicipality OrganisationKind = "municipality" // kommun
+	OrgPartner      OrganisationKind = "partner"      // Länsstyrelsen, RF-SISU, ÖLBF …
+)
+
+// Organisation is a huvudman: the region, a municipality or a partner.
+type Organisation struct {
+	ID        int64
+	Slug      string
+	Name      string
+	Kind      OrganisationKind
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate checks o and returns EINVALID listing every problem.
+func (o *Organisation) Validate() error {
+	var p problems
+	checkSlug(&p, "organisation", o.Slug)
+	checkName(&p, "organisation", o.Name)
+	if !slices.Contains([]OrganisationKind{OrgRegion, OrgMunicipality, OrgPartner}, o.Kind) {
+		p.add("organisation kind %q is unknown; use region, municipality or partner", o.Kind)
+	}
+	return p.err()
+}
+
+// Person is someone who takes part in bodies. Email and Phone are personal
+// data: they are shown to admins and used for mail, never put in a feed.
+type Person struct {
+	ID           int64
+	Key          string // stable key, e.g. "maria-lindborg"; used by årsplan files
+	Name         string
+	Email        string
+	Phone        string
+	Title        string // e.g. "utvecklingsledare välfärd och folkhälsa"
+	Organisation string // organisation slug, may be empty
+	// FeedToken is the secret in the person's feed URL. It is random (256
+	// bits), set by the store at creation and replaced by RotateFeedToken.
+	FeedToken string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate checks p and returns EINVALID listing every problem.
+func (x *Person) Validate() error {
+	var p problems
+	checkSlug(&p, "person key", x.Key)
+	checkName(&p, "person", x.Name)
+	if x.Email != "" {
+		if a, err := mail.ParseAddress(x.Email); err != nil || a.Address != x.Email || a.Name != "" {
+			p.add("email %q is not a plain email address", x.Email)
+		}
+	}
+	if strings.ContainsAny(x.Phone+x.Title, "\r\n") {
+		p.add("phone and title must be on one line")
+	}
+	if x.Organisation != "" {
+		checkSlug(&p, "organisation", x.Organisation)
+	}
+	return p.err()
+}
+
+// BodyKind tells what kind of body an organ is.
+type BodyKind string
+
+const (
+	BodyRegionalCouncil BodyKind = "regional-council" // regionala samverkansrådet
+	BodySpecificCouncil BodyKind = "specific-council" // specifikt samverkansråd
+	BodyManagementGroup BodyKind = "management-group" // chefsgrupp
+	BodyLansdelGroup    BodyKind = "lansdel-group"    // länsdelsgrupp
+	BodyPartnerGroup    BodyKind = "partner-group"    // samverkansmöte med partner
+	BodyWorkingGroup    BodyKind = "working-group"    // arbetsgrupp
+)
+
+// BodyKinds lists every BodyKind in a stable order.
+var BodyKinds = []BodyKind{BodyRegionalCouncil, BodySpecificCouncil, BodyManagementGroup, BodyLansdelGroup, BodyPartnerGroup, BodyWorkingGroup}
+
+// Visibility tells who may see a body's meetings.
+type Visibility string
+
+const (
+	// Public bodies appear in the region-wide feed and have a public feed.
+	Public Visibility = "public"
+	// Restricted bodies are seen only by their members, in personal feeds.
+	Restricted Visibility = "restricted"
+)
+
+// Body is an organ: a council, a management group, a länsdel group …
+type Body struct {
+	ID           int64
+	Slug         string // e.g. "chefsgrupp-folkhalsa"
+	Name         string // e.g. "Chefsgrupp folkhälsa"
+	Kind         BodyKind
+	Visibility   Visibility
+	Organisation string // slug of the organisation that hosts it, may be empty
+	// MinutesNeedApproval is true for bodies whose minutes are justerade
+	// (councils); management groups keep notes that need no approval.
+	MinutesNeedApproval bool
+	Description         string
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+// Validate checks b and returns EINVALID listing every problem.
+func (b *Body) Validate() error {
+	var p problems
+	checkSlug(&p, "body", b.Slug)
+	checkName(&p, "body", b.Name)
+	if !slices.Contains(BodyKinds, b.Kind) {
+		p.add("body kind %q is unknown; use one of %s", b.Kind, joinKinds(BodyKinds))
+	}
+	if b.Visibility != Public && b.Visibility != Restricted {
+		p.add("visibility %q is unknown; use public or restricted", b.Visibility)
+	}
+	if b.Organisation != "" {
+		checkSlug(&p, "organisation", b.Organisation)
+	}
+	return p.err()
+}
+
+// Role is a person's role in a body.
+type Role string
+
+const (
+	RoleChair         Role = "ordforande"      // ordförande
+	RoleViceChair     Role = "vice-ordforande" // vice ordförande
+	RoleSecretary     Role = "sekreterare"
+	RoleMember        Role = "ledamot"
+	RoleSubstitute    Role = "ersattare"     // ersättare
+	RoleOfficial      Role = "tjansteperson" // tjänsteperson
+	RoleGuest         Role = "gast"          // gäst, possibly with a standing invitation
+	RoleContactPerson Role = "kontaktperson"
+)
+
+// Roles lists every Role in a stable order.
+var Roles = []Role{RoleChair, RoleViceChair, RoleSecretary, RoleMember, RoleSubstitute, RoleOfficial, RoleGuest, RoleContactPerson}
+
+// SwedishName returns the role as written in Swedish ("ordförande").
+func (r Role) SwedishName() string {
+	switch r {
+	case RoleChair:
+		return "ordförande"
+	case RoleViceChair:
+		return "vice ordförande"
+	case RoleSubstitute:
+		return "ersättare"
+	case RoleOfficial:
+		return "tjänsteperson"
+	case RoleGuest:
+		return "gäst"
+	}
+	return string(r)
+}
+
+// Membership says that a person has a role in a body for a period. From and
+// Until are inclusive; a zero Date means open-ended.
+type Membership struct {
+	ID        int64
+	Body      string // body slug
+	Person    string // person key
+	Role      Role
+	From      Date
+	Until     Date
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ActiveOn reports whether the membership holds on day d.
+func (m *Membership) ActiveOn(d Date) bool {
+	return (m.From.IsZero() || !d.Before(m.From)) && (m.Until.IsZero() || !m.Until.Before(d))
+}
+
+// Validate checks m and returns EINVALID listing every problem.
+func (m *Membership) Validate() error {
+	var p problems
+	checkSlug(&p, "body", m.Body)
+	checkSlug(&p, "person key", m.Person)
+	if !slices.Contains(Roles, m.Role) {
+		p.add("role %q is unknown; use one of %s", m.Role, joinKinds(Roles))
+	}
+	if !m.From.IsZero() && !m.Until.IsZero() && m.Until.Before(m.From) {
+		p.add("membership ends (%s) before it starts (%s)", m.Until, m.From)
+	}
+	return p.err()
+}
+
+// Room is a meeting room, e.g. Lokal Eken, Eklundavägen 1, Örebro.
+type Room struct {
+	ID        int64
+	Slug      string
+	Name      string
+	Address   string
+	Capacity  int // 0 when unknown
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate checks r and returns EINVALID listing every problem.
+func (r *Room) Validate() error {
+	var p problems
+	checkSlug(&p, "room", r.Slug)
+	checkName(&p, "room", r.Name)
+	if strings.ContainsAny(r.Address, "\r\n") {
+		p.add("room address must be on one line")
+	}
+	if r.Capacity < 0 {
+		p.add("room capacity must not be negative")
+	}
+	return p.err()
+}
+
+// MeetingStatus is where a meeting stands.
+type MeetingStatus string
+
+const (
+	StatusProposed  MeetingStatus = "proposed"  // förslag: shown as tentative
+	StatusConfirmed MeetingStatus = "confirmed" // fastställt
+	StatusCancelled MeetingStatus = "cancelled" // inställt: stays visible for a while
+)
+
+// MeetingKind separates real meetings from other dated events.
+type MeetingKind string
+
+const (
+	KindMeeting MeetingKind = "meeting"
+	// KindEvent is another dated event: a follow-up day, a conference. It may
+	// be all-day and may have no body (then it belongs to the whole region).
+	KindEvent MeetingKind = "event"
+)
+
+// Meeting is one meeting or other dated event. A joint meeting of several
+// bodies is one Meeting with several Bodies.
+type Meeting struct {
+	ID int64
+	// UID is the iCalendar UID: set by the store at creation, stable forever.
+	UID string
+	// Key is an optional stable key for årsplan files, so that re-importing a
+	// file updates the meeting instead of duplicating it.
+	Key    string
+	Kind   MeetingKind
+	Title  string   // if empty, feeds use the bodies' names
+	Bodies []string // body slugs, sorted; a joint meeting has several
+	// Start and End are in Europe/Stockholm. For an all-day event Start is
+	// midnight of its first day and End midnight after its last day.
+	Start     time.Time
+	End       time.Time
+	AllDay    bool
+	Status    MeetingStatus
+	Room      string // room slug, may be empty
+	Location  string // free-text place when there is no room
+	OnlineURL string // link to a digital meeting
+	Notes     string
+	// Sequence rises by one on every change of time, place or status, as
+	// iCalendar clients expect (RFC 5545 3.8.7.4).
+	Sequence    int
+	CancelledAt time.Time // zero unless Status is cancelled
+	CreatedAt   time.Time
+	UpdatedAt   time.Time // the last change of any field
+}
+
+// Validate checks m and returns EINVALID listing every problem. It does not
+// look up bodies or rooms: the store does that.
+func (m *Meeting) Validate() error {
+	var p problems
+	if m.Key != "" {
+		checkSlug(&p, "meeting key", m.Key)
+	}
+	if m.Kind != KindMeeting && m.Kind != KindEvent {
+		p.add("kind %q is unknown; use meeting or event", m.Kind)
+	}
+	if m.Kind == KindMeeting && len(m.Bodies) == 0 {
+		p.add("a meeting needs at least one body")
+	}
+	for _, b := range m.Bodies {
+		checkSlug(&p, "body", b)
+	}
+	if m.Start.IsZero() || m.End.IsZero() {
+		p.add("start and end are required")
+	} else if !m.End.After(m.Start) {
+		p.add("end (%s) must be after start (%s)", In(m.End).Format(time.RFC3339), In(m.Start).Format(time.RFC3339))
+	} else if m.End.Sub(m.Start) > 14*24*time.Hour {
+		p.add("a meeting may last at most 14 days")
+	}
+	if m.AllDay && !m.Start.IsZero() && !m.End.IsZero() {
+		if s, e := In(m.Start), In(m.End); s.Hour()+s.Minute()+s.Second() != 0 || e.Hour()+e.Minute()+e.Second() != 0 {
+			p.add("an all-day event must start and end at midnight")
+		}
+	}
+	switch m.Status {
+	case StatusProposed, StatusConfirmed, StatusCancelled:
+	default:
+		p.add("status %q is unknown; use proposed, confirmed or cancelled", m.Status)
+	}
+	if m.Room != "" {
+		checkSlug(&p, "room", m.Room)
+	}
+	if utf8.RuneCountInString(m.Title) > 200 || strings.ContainsAny(m.Title, "\r\n") {
+		p.add("title must be one line of at most 200 characters")
+	}
+	if strings.ContainsAny(m.Location, "\r\n") {
+		p.add("location must be on one line")
+	}
+	if m.OnlineURL != "" {
+		if u, err := url.Parse(m.OnlineURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			p.add("online_url %q is not an http(s) link", m.OnlineURL)
+		}
+	}
+	return p.err()
+}
+
+// Normalize sorts and de-duplicates Bodies and puts times in Europe/Stockholm.
+func (m *Meeting) Normalize() {
+	slices.Sort(m.Bodies)
+	m.Bodies = slices.Compact(m.Bodies)
+	m.Start, m.End = In(m.Start), In(m.End)
+	if m.Kind == "" {
+		m.Kind = KindMeeting
+	}
+	if m.Status == "" {
+		m.Status = StatusProposed
+	}
+}
+
+// Overlaps reports whether m and o share any time (touching ends do not).
+func (m *Meeting) Overlaps(o *Meeting) bool {
+	return m.Start.Before(o.End) && o.Start.Before(m.End)
+}
+
+// ChangeAction is what a change did.
+type ChangeAction string
+
+const (
+	ActionCreate ChangeAction = "create"
+	ActionUpdate ChangeAction = "update"
+	ActionDelete ChangeAction = "delete"
+)
+
+// Change is one recorded change to stored state: when, to what, and which
+// fields, with their old and new values as text.
+type Change struct {
+	ID       int64
+	At       time.Time
+	Entity   string // "meeting", "body", "person", "membership", "room", "organisation"
+	EntityID int64
+	Action   ChangeAction
+	Fields   map[string]FieldChange
+}
+
+// FieldChange is the old and new value of one field.
+type FieldChange struct {
+	Old string `json:"old"`
+	New string `json:"new"`
+}
+
+func checkSlug(p *problems, what, s string) {
+	if s == "" {
+		p.add("%s slug is required", what)
+	} else if !ValidSlug(s) {
+		p.add("%s slug %q must be lower-case letters a–z, digits and single hyphens (e.g. %q)", what, s, Slugify(s))
+	}
+}
+
+func checkName(p *problems, what, s string) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		p.add("%s name is required", what)
+	case utf8.RuneCountInString(s) > 200 || strings.ContainsAny(s, "\r\n"):
+		p.add("%s name must be one line of at most 200 characters", what)
+	}
+}
+
+func joinKinds[T ~string](ks []T) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}
