@@ -49,9 +49,11 @@ func (p FeedPolicy) NextChange(ms []*Meeting, now time.Time) time.Time {
 		if m.Status == StatusCancelled && !m.CancelledAt.IsZero() {
 			earliest(m.CancelledAt.Add(p.CancelledRetention))
 		}
-		// The window start moves at midnight; m drops out on the first
-		// midnight whose window start is after m.End.
-		earliest(DateOf(m.End.Add(p.Lookback)).AddDays(1).Start())
+		// m drops out at the first instant whose Since is after m.End:
+		// Since only moves at Swedish midnight, so that is the midnight after
+		// m's last day, shifted by Lookback. Adding Lookback last keeps the
+		// answer exact when a DST switch lies between the two.
+		earliest(DateOf(m.End).AddDays(1).Start().Add(p.Lookback))
 	}
 	return next
 }
