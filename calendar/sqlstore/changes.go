@@ -1,0 +1,137 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// Entity names in the record of changes.
+const (
+	entityOrganisation = "organisation"
+	entityPerson       = "person"
+	entityBody         = "body"
+	entityMembership   = "membership"
+	entityRoom         = "room"
+	entityMeeting      = "meeting"
+)
+
+// fields holds the field changes of one write. A field whose old and new
+// text are equal is left out, so an update that changes nothing has none.
+type fields map[string]calendar.FieldChange
+
+// column is one recorded field of an entity: its name and its text form.
+type column[T any] struct {
+	name string
+	text func(*T) string
+}
+
+// diff returns the fields whose text differs between old and new. A nil old
+// or new stands for "did not exist" (create, delete): its texts are "".
+func diff[T any](cols []column[T], old, new *T) fields {
+	f := fields{}
+	for _, c := range cols {
+		var o, n string
+		if old != nil {
+			o = c.text(old)
+		}
+		if new != nil {
+			n = c.text(new)
+		}
+		if o != n {
+			f[c.name] = calendar.FieldChange{Old: o, New: n}
+		}
+	}
+	return f
+}
+
+// Text forms of field values in the record of changes.
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return calendar.In(t).Format(time.RFC3339)
+}
+
+func boolText(b bool) string { return strconv.FormatBool(b) }
+
+func intText(n int) string { return strconv.Itoa(n) }
+
+// record writes one Change at t.now.
+func (t *tx) record(ctx context.Context, entity string, id int64, action calendar.ChangeAction, f fields) error {
+	text, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encode change: %w", err)
+	}
+	_, err = t.ExecContext(ctx, `INSERT INTO changes (at, entity, entity_id, action, fields) VALUES ($1, $2, $3, $4, $5)`,
+		t.now.Unix(), entity, id, string(action), string(text))
+	return t.check(err, "record change", nil, nil)
+}
+
+// FindChanges returns changes, newest first, at most f.Limit (0: 100).
+func (s *Store) FindChanges(ctx context.Context, f calendar.ChangeFilter) ([]*calendar.Change, error) {
+	if f.Limit < 0 {
+		return nil, calendar.Errorf(calendar.EINVALID, "limit must not be negative")
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = 100
+	}
+	var w where
+	if f.Entity != nil {
+		w.add("entity = $?", *f.Entity)
+	}
+	if f.EntityID != nil {
+		w.add("entity_id = $?", *f.EntityID)
+	}
+	var out []*calendar.Change
+	err := s.read(ctx, func(t *tx) error {
+		args := append(w.args, limit)
+		rows, err := t.QueryContext(ctx, `SELECT id, at, entity, entity_id, action, fields FROM changes`+w.sql()+
+			fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args)), args...)
+		if err != nil {
+			return fmt.Errorf("sqlstore: find changes: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c calendar.Change
+			var at int64
+			var action, text string
+			if err := rows.Scan(&c.ID, &at, &c.Entity, &c.EntityID, &action, &text); err != nil {
+				return fmt.Errorf("sqlstore: scan change: %w", err)
+			}
+			c.At, c.Action = fromUnix(at), calendar.ChangeAction(action)
+			if err := json.Unmarshal([]byte(text), &c.Fields); err != nil {
+				return fmt.Errorf("sqlstore: decode change %d: %w", c.ID, err)
+			}
+			out = append(out, &c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// DataVersion returns the id and time of the latest change, zero for an
+// empty database.
+func (s *Store) DataVersion(ctx context.Context) (calendar.DataVersion, error) {
+	var v calendar.DataVersion
+	err := s.read(ctx, func(t *tx) error {
+		var at int64
+		err := t.QueryRowContext(ctx, `SELECT id, at FROM changes ORDER BY id DESC LIMIT 1`).Scan(&v.Serial, &at)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil
+		case err != nil:
+			return fmt.Errorf("sqlstore: data version: %w", err)
+		}
+		v.At = fromUnix(at)
+		return nil
+	})
+	return v, err
+}

@@ -1,0 +1,212 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/samkal/samkal/calendar"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect holds what differs between the engines. Everything else, the SQL
+// text included, is shared.
+type dialect struct {
+	name       string
+	goose      goose.Dialect
+	migrations string // folder under migrations/
+	// violation classifies a driver error by its error code.
+	violation func(error) violation
+	// lockRoom locks a room's row until the transaction ends, so that two
+	// transactions cannot both find the room free and book it. Empty on
+	// SQLite, where a write transaction already excludes every other writer.
+	lockRoom string
+}
+
+// violation is the kind of constraint a statement broke.
+type violation int
+
+const (
+	noViolation violation = iota
+	uniqueViolation
+	foreignKeyViolation
+)
+
+var sqliteDialect = &dialect{
+	name:       "sqlite",
+	goose:      goose.DialectSQLite3,
+	migrations: "migrations/sqlite",
+	violation: func(err error) violation {
+		var e *sqlite.Error
+		if !errors.As(err, &e) {
+			return noViolation
+		}
+		switch e.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return uniqueViolation
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return foreignKeyViolation
+		}
+		return noViolation
+	},
+}
+
+var postgresDialect = &dialect{
+	name:       "postgres",
+	goose:      goose.DialectPostgres,
+	migrations: "migrations/postgres",
+	violation: func(err error) violation {
+		var e *pgconn.PgError
+		if !errors.As(err, &e) {
+			return noViolation
+		}
+		switch e.Code {
+		case "23505": // unique_violation
+			return uniqueViolation
+		case "23503": // foreign_key_violation
+			return foreignKeyViolation
+		}
+		return noViolation
+	},
+	lockRoom: `SELECT id FROM rooms WHERE id = $1 FOR UPDATE`,
+}
+
+// check turns the error of a write into a domain error: onUnique when the
+// statement broke a unique constraint, onForeignKey when it broke a foreign
+// key, and an internal error (with what for the log) otherwise. This is the
+// one place where driver errors become calendar errors.
+func (t *tx) check(err error, what string, onUnique, onForeignKey error) error {
+	if err == nil {
+		return nil
+	}
+	switch t.d.violation(err) {
+	case uniqueViolation:
+		if onUnique != nil {
+			return onUnique
+		}
+		return calendar.Errorf(calendar.ECONFLICT, "this clashes with something that already exists")
+	case foreignKeyViolation:
+		if onForeignKey != nil {
+			return onForeignKey
+		}
+		return calendar.Errorf(calendar.ECONFLICT, "this refers to something that does not exist or is still in use")
+	}
+	return fmt.Errorf("sqlstore: %s: %w", what, err)
+}
+
+// isPostgresURL reports whether dsn names a PostgreSQL database.
+func isPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// sqlitePragmas are set on every connection: wait up to 5 s for the write
+// lock instead of failing at once, take that lock at BEGIN so that a
+// transaction never fails halfway on it, write-ahead logging so that
+// readers do not block the writer, enforce foreign keys, and sync at
+// checkpoints only (safe with WAL).
+const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// openSQLite opens the SQLite file at path, creating the file but not its
+// directory.
+func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
+	path = strings.TrimPrefix(path, "sqlite:")
+	switch {
+	case path == "":
+		return nil, errors.New("sqlstore: no database given: name a SQLite file or a postgres:// URL")
+	case strings.ContainsRune(path, '?'):
+		return nil, fmt.Errorf("sqlstore: SQLite path %q contains '?': give a plain file path, Samkal sets the options itself", path)
+	case path == ":memory:" || strings.HasPrefix(path, "file:"):
+		return nil, fmt.Errorf("sqlstore: SQLite database %q is not a file path: give a plain file path", path)
+	}
+	dir := filepath.Dir(path)
+	switch fi, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("sqlstore: cannot open SQLite database %s: directory %s does not exist", path, dir)
+	case err != nil:
+		return nil, fmt.Errorf("sqlstore: cannot open SQLite database %s: %w", path, err)
+	case !fi.IsDir():
+		return nil, fmt.Errorf("sqlstore: cannot open SQLite database %s: %s is not a directory", path, dir)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("sqlstore: cannot open SQLite database %s: it is a directory, not a file", path)
+	}
+	db, err := sql.Open("sqlite", path+"?"+sqlitePragmas)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open SQLite database %s: %w", path, err)
+	}
+	if err := checkSQLiteWritable(ctx, db); err != nil {
+		db.Close()
+		var e *sqlite.Error
+		if errors.As(err, &e) {
+			switch e.Code() & 0xff { // the primary result code
+			case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
+				return nil, fmt.Errorf("sqlstore: cannot open SQLite database %s: %w (check that this user may write the file and its directory)", path, err)
+			}
+		}
+		return nil, fmt.Errorf("sqlstore: cannot open SQLite database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// checkSQLiteWritable opens a connection (which creates the file and switches
+// it to WAL) and asks SQLite whether the database is read-only, as it is
+// when the file is write-protected: SQLite then opens it for reading without
+// saying so.
+func checkSQLiteWritable(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		ro, ok := dc.(interface{ IsReadOnly(string) (bool, error) })
+		if !ok {
+			return nil
+		}
+		readOnly, err := ro.IsReadOnly("main")
+		if err != nil {
+			return err
+		}
+		if readOnly {
+			return errors.New("it can only be read, not written: check the permissions of the file and its directory")
+		}
+		return nil
+	})
+}
+
+// openPostgres connects to the PostgreSQL database named by url.
+func openPostgres(ctx context.Context, url string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		// pgconn's message repeats the URL with the password masked.
+		return nil, fmt.Errorf("sqlstore: invalid PostgreSQL URL: %w", err)
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 10 * time.Second
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		where := net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port))
+		if strings.HasPrefix(cfg.Host, "/") {
+			where = cfg.Host // a Unix socket directory
+		}
+		return nil, fmt.Errorf("sqlstore: cannot connect to PostgreSQL at %s, database %q, user %q: %w", where, cfg.Database, cfg.User, err)
+	}
+	return db, nil
+}

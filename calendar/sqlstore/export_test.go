@@ -1,0 +1,22 @@
+package sqlstore
+
+import "context"
+
+// ExecChecked runs one statement the way the store's own writes run (a
+// transaction, or a savepoint inside InTx) and maps its error through the
+// same code-based mapping. Tests use it to reach the backstop mapping with
+// real constraint violations, which the store's own checks otherwise
+// prevent.
+func ExecChecked(ctx context.Context, s *Store, query string, args ...any) error {
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.ExecContext(ctx, query, args...)
+		return t.check(err, "test statement", nil, nil)
+	})
+}
+
+// ExecRaw runs one statement outside any store transaction, for tests that
+// must put the database in a state the store would refuse to make.
+func ExecRaw(ctx context.Context, s *Store, query string, args ...any) error {
+	_, err := s.db.ExecContext(ctx, query, args...)
+	return err
+}

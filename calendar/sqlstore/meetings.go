@@ -1,0 +1,520 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// meetingSelect reads meetings joined with their bodies: one row per
+// meeting and body (one with a NULL slug for a meeting without bodies). A
+// list of meetings thus costs one query, not one per meeting, and no
+// subquery per row; queryMeetings folds the rows back into meetings. The
+// ORDER BY that queryMeetings adds keeps a meeting's rows together.
+const meetingSelect = `SELECT m.id, m.uid, m.key, m.kind, m.title, m.start_at, m.end_at, m.all_day, m.status,
+	COALESCE(r.slug, ''), m.location, m.online_url, m.notes, m.sequence, m.cancelled_at, m.created_at, m.updated_at, b.slug
+	FROM meetings m LEFT JOIN rooms r ON r.id = m.room_id
+	LEFT JOIN meeting_bodies mb ON mb.meeting_id = m.id LEFT JOIN bodies b ON b.id = mb.body_id`
+
+// queryMeetings returns the meetings that match w, ordered by start, then
+// id, each with its bodies sorted.
+func (t *tx) queryMeetings(ctx context.Context, w *where) ([]*calendar.Meeting, error) {
+	rows, err := t.QueryContext(ctx, meetingSelect+w.sql()+` ORDER BY m.start_at, m.id`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find meetings: %w", err)
+	}
+	defer rows.Close()
+	var out []*calendar.Meeting
+	for rows.Next() {
+		var m calendar.Meeting
+		var kind, status string
+		var start, end, created, updated int64
+		var cancelled sql.NullInt64
+		var body sql.NullString
+		if err := rows.Scan(&m.ID, &m.UID, &m.Key, &kind, &m.Title, &start, &end, &m.AllDay, &status, &m.Room,
+			&m.Location, &m.OnlineURL, &m.Notes, &m.Sequence, &cancelled, &created, &updated, &body); err != nil {
+			return nil, fmt.Errorf("sqlstore: scan meeting: %w", err)
+		}
+		if n := len(out); n > 0 && out[n-1].ID == m.ID { // another body of the same meeting
+			out[n-1].Bodies = append(out[n-1].Bodies, body.String)
+			continue
+		}
+		if body.Valid {
+			m.Bodies = []string{body.String}
+		}
+		m.Kind, m.Status = calendar.MeetingKind(kind), calendar.MeetingStatus(status)
+		m.Start, m.End, m.CancelledAt = fromUnix(start), fromUnix(end), nullUnix(cancelled)
+		m.CreatedAt, m.UpdatedAt = fromUnix(created), fromUnix(updated)
+		out = append(out, &m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: find meetings: %w", err)
+	}
+	for _, m := range out {
+		slices.Sort(m.Bodies)
+	}
+	return out, nil
+}
+
+// queryMeeting returns the one meeting that matches w, or notFound.
+func (t *tx) queryMeeting(ctx context.Context, w *where, notFound error) (*calendar.Meeting, error) {
+	ms, err := t.queryMeetings(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 {
+		return nil, notFound
+	}
+	return ms[0], nil
+}
+
+// meetingColumns are the recorded fields of a meeting.
+var meetingColumns = []column[calendar.Meeting]{
+	{"uid", func(m *calendar.Meeting) string { return m.UID }},
+	{"key", func(m *calendar.Meeting) string { return m.Key }},
+	{"kind", func(m *calendar.Meeting) string { return string(m.Kind) }},
+	{"title", func(m *calendar.Meeting) string { return m.Title }},
+	{"bodies", func(m *calendar.Meeting) string { return strings.Join(m.Bodies, ",") }},
+	{"start", func(m *calendar.Meeting) string { return timeText(m.Start) }},
+	{"end", func(m *calendar.Meeting) string { return timeText(m.End) }},
+	{"all_day", func(m *calendar.Meeting) string { return boolText(m.AllDay) }},
+	{"status", func(m *calendar.Meeting) string { return string(m.Status) }},
+	{"room", func(m *calendar.Meeting) string { return m.Room }},
+	{"location", func(m *calendar.Meeting) string { return m.Location }},
+	{"online_url", func(m *calendar.Meeting) string { return m.OnlineURL }},
+	{"notes", func(m *calendar.Meeting) string { return m.Notes }},
+	{"sequence", func(m *calendar.Meeting) string { return intText(m.Sequence) }},
+}
+
+// scheduling lists the fields whose change raises Sequence: what a calendar
+// client must show anew (RFC 5545 3.8.7.4).
+var scheduling = []string{"start", "end", "all_day", "room", "location", "online_url", "status"}
+
+// FindMeetings returns the meetings matching f, ordered by start, then id,
+// each with its bodies sorted. A joint meeting appears once.
+func (s *Store) FindMeetings(ctx context.Context, f calendar.MeetingFilter) ([]*calendar.Meeting, error) {
+	var w where
+	if len(f.Bodies) > 0 {
+		w.add(`EXISTS (SELECT 1 FROM meeting_bodies fmb JOIN bodies fb ON fb.id = fmb.body_id
+			WHERE fmb.meeting_id = m.id AND fb.slug IN (`+marks(len(f.Bodies))+`))`, anys(f.Bodies)...)
+	}
+	if f.Person != nil {
+		// The membership must hold on the meeting's first day.
+		w.add(`EXISTS (SELECT 1 FROM meeting_bodies fmb JOIN memberships ms ON ms.body_id = fmb.body_id
+			JOIN people p ON p.id = ms.person_id
+			WHERE fmb.meeting_id = m.id AND p.key = $?
+			AND (ms.starts_on = 0 OR ms.starts_on <= m.start_day) AND (ms.ends_on = 0 OR ms.ends_on >= m.start_day))`, *f.Person)
+	}
+	if f.PublicOnly {
+		w.add(`(NOT EXISTS (SELECT 1 FROM meeting_bodies fmb WHERE fmb.meeting_id = m.id)
+			OR EXISTS (SELECT 1 FROM meeting_bodies fmb JOIN bodies fb ON fb.id = fmb.body_id
+				WHERE fmb.meeting_id = m.id AND fb.visibility = $?))`, string(calendar.Public))
+	}
+	if f.From != nil {
+		w.add("m.end_at > $?", f.From.Unix())
+	}
+	if f.To != nil {
+		w.add("m.start_at < $?", f.To.Unix())
+	}
+	if f.Year != nil {
+		first := time.Date(*f.Year, time.January, 1, 0, 0, 0, 0, calendar.Location)
+		w.add("m.start_at >= $? AND m.start_at < $?", first.Unix(), first.AddDate(1, 0, 0).Unix())
+	}
+	if len(f.Status) > 0 {
+		statuses := make([]any, len(f.Status))
+		for i, st := range f.Status {
+			statuses[i] = string(st)
+		}
+		w.add("m.status IN ("+marks(len(f.Status))+")", statuses...)
+	}
+	if f.Kind != nil {
+		w.add("m.kind = $?", string(*f.Kind))
+	}
+	if f.Room != nil {
+		w.add("r.slug = $?", *f.Room)
+	}
+	var out []*calendar.Meeting
+	err := s.read(ctx, func(t *tx) (err error) {
+		out, err = t.queryMeetings(ctx, &w)
+		return err
+	})
+	return out, err
+}
+
+// FindMeetingByID returns the meeting, or ENOTFOUND.
+func (s *Store) FindMeetingByID(ctx context.Context, id int64) (*calendar.Meeting, error) {
+	var m *calendar.Meeting
+	err := s.read(ctx, func(t *tx) (err error) {
+		m, err = t.findMeeting(ctx, id)
+		return err
+	})
+	return m, err
+}
+
+// FindMeetingByKey returns the meeting with this årsplan key, or ENOTFOUND.
+func (s *Store) FindMeetingByKey(ctx context.Context, key string) (*calendar.Meeting, error) {
+	var m *calendar.Meeting
+	if key == "" { // "" is every meeting without a key
+		return nil, calendar.Errorf(calendar.ENOTFOUND, "a meeting key is required")
+	}
+	err := s.read(ctx, func(t *tx) (err error) {
+		var w where
+		w.add("m.key = $?", key)
+		m, err = t.queryMeeting(ctx, &w, calendar.Errorf(calendar.ENOTFOUND, "no meeting has the key %q", key))
+		return err
+	})
+	return m, err
+}
+
+func (t *tx) findMeeting(ctx context.Context, id int64) (*calendar.Meeting, error) {
+	var w where
+	w.add("m.id = $?", id)
+	return t.queryMeeting(ctx, &w, calendar.Errorf(calendar.ENOTFOUND, "meeting %d does not exist", id))
+}
+
+// normalizeMeeting is calendar's Normalize plus whole seconds, which is what
+// the store keeps: comparing with a stored meeting then finds no change
+// where there is none.
+func normalizeMeeting(m *calendar.Meeting) {
+	m.Normalize()
+	if !m.Start.IsZero() {
+		m.Start = fromUnix(m.Start.Unix())
+	}
+	if !m.End.IsZero() {
+		m.End = fromUnix(m.End.Unix())
+	}
+}
+
+// CreateMeeting normalizes and validates m, checks that its bodies and room
+// exist (EINVALID otherwise), that its key is free and that its room is free
+// (ECONFLICT naming the other meeting), and stores it with a new UID,
+// Sequence 0, CreatedAt, UpdatedAt, and CancelledAt if it is created
+// cancelled.
+func (s *Store) CreateMeeting(ctx context.Context, m *calendar.Meeting) error {
+	normalizeMeeting(m)
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(t *tx) error {
+		bodyIDs, err := t.bodyIDs(ctx, m.Bodies)
+		if err != nil {
+			return err
+		}
+		roomID, err := t.roomRef(ctx, m.Room)
+		if err != nil {
+			return err
+		}
+		keyTaken := meetingKeyTaken(m.Key)
+		if m.Key != "" {
+			if err := t.mustBeFree(ctx, `SELECT 1 FROM meetings WHERE key = $1`, keyTaken, m.Key); err != nil {
+				return err
+			}
+		}
+		if err := t.roomMustBeFree(ctx, m, roomID, 0); err != nil {
+			return err
+		}
+		uid, cancelled := newUID(), sql.NullInt64{}
+		if m.Status == calendar.StatusCancelled {
+			cancelled = sql.NullInt64{Int64: t.now.Unix(), Valid: true}
+		}
+		var id int64
+		err = t.QueryRowContext(ctx, `INSERT INTO meetings (uid, key, kind, title, start_at, end_at, start_day, all_day, status,
+			room_id, location, online_url, notes, sequence, cancelled_at, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $15) RETURNING id`,
+			uid, m.Key, string(m.Kind), m.Title, m.Start.Unix(), m.End.Unix(), dayNumber(calendar.DateOf(m.Start)), m.AllDay,
+			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, cancelled, t.now.Unix()).Scan(&id)
+		if err := t.check(err, "insert meeting", keyTaken, nil); err != nil {
+			return err
+		}
+		if err := t.insertMeetingBodies(ctx, id, bodyIDs); err != nil {
+			return err
+		}
+		m.ID, m.UID, m.Sequence, m.CancelledAt = id, uid, 0, nullUnix(cancelled)
+		m.CreatedAt, m.UpdatedAt = t.now, t.now
+		return t.record(ctx, entityMeeting, id, calendar.ActionCreate, diff(meetingColumns, nil, m))
+	})
+}
+
+// UpdateMeeting applies upd with the same checks as CreateMeeting. It raises
+// Sequence by one when start, end, all-day, room, location, online link or
+// status change, sets CancelledAt when the status becomes cancelled and
+// clears it when it stops being so, and sets UpdatedAt. An update that
+// changes nothing records no change and returns the meeting as it was.
+func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.MeetingUpdate) (*calendar.Meeting, error) {
+	var out *calendar.Meeting
+	err := s.write(ctx, func(t *tx) error {
+		old, err := t.findMeeting(ctx, id)
+		if err != nil {
+			return err
+		}
+		m := applyMeetingUpdate(*old, upd)
+		normalizeMeeting(&m)
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		f := diff(meetingColumns, old, &m)
+		if len(f) == 0 {
+			out = old
+			return nil
+		}
+		_, bodiesChanged := f["bodies"]
+		var bodyIDs []int64
+		if bodiesChanged {
+			if bodyIDs, err = t.bodyIDs(ctx, m.Bodies); err != nil {
+				return err
+			}
+		}
+		roomID, err := t.roomRef(ctx, m.Room)
+		if err != nil {
+			return err
+		}
+		keyTaken := meetingKeyTaken(m.Key)
+		if _, ok := f["key"]; ok && m.Key != "" {
+			if err := t.mustBeFree(ctx, `SELECT 1 FROM meetings WHERE key = $1 AND id <> $2`, keyTaken, m.Key, id); err != nil {
+				return err
+			}
+		}
+		if err := t.roomMustBeFree(ctx, &m, roomID, id); err != nil {
+			return err
+		}
+		if slices.ContainsFunc(scheduling, func(name string) bool { _, ok := f[name]; return ok }) {
+			m.Sequence++
+		}
+		switch {
+		case m.Status != calendar.StatusCancelled:
+			m.CancelledAt = time.Time{}
+		case old.Status != calendar.StatusCancelled:
+			m.CancelledAt = t.now
+		}
+		cancelled := sql.NullInt64{}
+		if !m.CancelledAt.IsZero() {
+			cancelled = sql.NullInt64{Int64: m.CancelledAt.Unix(), Valid: true}
+		}
+		m.UpdatedAt = t.now
+		_, err = t.ExecContext(ctx, `UPDATE meetings SET key = $1, kind = $2, title = $3, start_at = $4, end_at = $5, start_day = $6,
+			all_day = $7, status = $8, room_id = $9, location = $10, online_url = $11, notes = $12, sequence = $13,
+			cancelled_at = $14, updated_at = $15 WHERE id = $16`,
+			m.Key, string(m.Kind), m.Title, m.Start.Unix(), m.End.Unix(), dayNumber(calendar.DateOf(m.Start)), m.AllDay,
+			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, m.Sequence, cancelled, t.now.Unix(), id)
+		if err := t.check(err, "update meeting", keyTaken, nil); err != nil {
+			return err
+		}
+		if bodiesChanged {
+			if _, err := t.ExecContext(ctx, `DELETE FROM meeting_bodies WHERE meeting_id = $1`, id); err != nil {
+				return fmt.Errorf("sqlstore: replace meeting's bodies: %w", err)
+			}
+			if err := t.insertMeetingBodies(ctx, id, bodyIDs); err != nil {
+				return err
+			}
+		}
+		out = &m
+		return t.record(ctx, entityMeeting, id, calendar.ActionUpdate, diff(meetingColumns, old, &m))
+	})
+	return out, err
+}
+
+// applyMeetingUpdate returns m with the fields of upd that are given.
+func applyMeetingUpdate(m calendar.Meeting, upd calendar.MeetingUpdate) calendar.Meeting {
+	m.Bodies = slices.Clone(m.Bodies)
+	set := func(to *string, from *string) {
+		if from != nil {
+			*to = *from
+		}
+	}
+	set(&m.Key, upd.Key)
+	set(&m.Title, upd.Title)
+	set(&m.Room, upd.Room)
+	set(&m.Location, upd.Location)
+	set(&m.OnlineURL, upd.OnlineURL)
+	set(&m.Notes, upd.Notes)
+	if upd.Kind != nil {
+		m.Kind = *upd.Kind
+	}
+	if upd.Bodies != nil {
+		m.Bodies = slices.Clone(*upd.Bodies)
+	}
+	if upd.Start != nil {
+		m.Start = *upd.Start
+	}
+	if upd.End != nil {
+		m.End = *upd.End
+	}
+	if upd.AllDay != nil {
+		m.AllDay = *upd.AllDay
+	}
+	if upd.Status != nil {
+		m.Status = *upd.Status
+	}
+	return m
+}
+
+// DeleteMeeting deletes the meeting, or returns ENOTFOUND.
+func (s *Store) DeleteMeeting(ctx context.Context, id int64) error {
+	return s.write(ctx, func(t *tx) error {
+		m, err := t.findMeeting(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, `DELETE FROM meeting_bodies WHERE meeting_id = $1`, id); err != nil {
+			return fmt.Errorf("sqlstore: delete meeting's bodies: %w", err)
+		}
+		_, err = t.ExecContext(ctx, `DELETE FROM meetings WHERE id = $1`, id)
+		if err := t.check(err, "delete meeting", nil, nil); err != nil {
+			return err
+		}
+		return t.record(ctx, entityMeeting, id, calendar.ActionDelete, diff(meetingColumns, m, nil))
+	})
+}
+
+func meetingKeyTaken(key string) error {
+	return calendar.Errorf(calendar.ECONFLICT, "another meeting already has the key %q", key)
+}
+
+// newUID returns a random iCalendar UID (128 bits).
+func newUID() string {
+	b := make([]byte, 16)
+	rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b) + "@samkal"
+}
+
+// bodyIDs returns the ids of the bodies with these slugs, or EINVALID naming
+// those that do not exist.
+func (t *tx) bodyIDs(ctx context.Context, slugs []string) ([]int64, error) {
+	if len(slugs) == 0 {
+		return nil, nil
+	}
+	rows, err := t.QueryContext(ctx, `SELECT id, slug FROM bodies WHERE slug IN (`+numbered(1, len(slugs))+`)`, anys(slugs)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find bodies: %w", err)
+	}
+	defer rows.Close()
+	found := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var slug string
+		if err := rows.Scan(&id, &slug); err != nil {
+			return nil, fmt.Errorf("sqlstore: scan body: %w", err)
+		}
+		found[slug] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: find bodies: %w", err)
+	}
+	var ids []int64
+	var absent []string
+	for _, s := range slugs {
+		if id, ok := found[s]; ok {
+			ids = append(ids, id)
+		} else {
+			absent = append(absent, fmt.Sprintf("%q", s))
+		}
+	}
+	switch len(absent) {
+	case 0:
+		return ids, nil
+	case 1:
+		return nil, calendar.Errorf(calendar.EINVALID, "body %s does not exist", absent[0])
+	}
+	return nil, calendar.Errorf(calendar.EINVALID, "bodies %s do not exist", andList(strings.Join(absent[:len(absent)-1], ", "), absent[len(absent)-1]))
+}
+
+// roomRef returns the id of the room a meeting names, NULL for "", and
+// EINVALID if it does not exist.
+func (t *tx) roomRef(ctx context.Context, slug string) (sql.NullInt64, error) {
+	if slug == "" {
+		return sql.NullInt64{}, nil
+	}
+	id, err := t.idOf(ctx, "rooms", "slug", "room", slug)
+	if err != nil {
+		return sql.NullInt64{}, err
+	}
+	return sql.NullInt64{Int64: id, Valid: true}, nil
+}
+
+func (t *tx) insertMeetingBodies(ctx context.Context, meetingID int64, bodyIDs []int64) error {
+	for _, b := range bodyIDs {
+		_, err := t.ExecContext(ctx, `INSERT INTO meeting_bodies (meeting_id, body_id) VALUES ($1, $2)`, meetingID, b)
+		if err := t.check(err, "insert meeting body", nil, calendar.Errorf(calendar.EINVALID, "a body of the meeting does not exist")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// roomMustBeFree returns ECONFLICT naming another meeting (not self) that is
+// not cancelled and uses m's room at an overlapping time. A cancelled m
+// books nothing. On PostgreSQL it first locks the room's row, so that two
+// transactions cannot both see the room free.
+func (t *tx) roomMustBeFree(ctx context.Context, m *calendar.Meeting, roomID sql.NullInt64, self int64) error {
+	if !roomID.Valid || m.Status == calendar.StatusCancelled {
+		return nil
+	}
+	if t.d.lockRoom != "" {
+		if _, err := t.ExecContext(ctx, t.d.lockRoom, roomID.Int64); err != nil {
+			return fmt.Errorf("sqlstore: lock room: %w", err)
+		}
+	}
+	var other calendar.Meeting
+	var start, end int64
+	err := t.QueryRowContext(ctx, `SELECT id, title, start_at, end_at FROM meetings
+		WHERE room_id = $1 AND id <> $2 AND status <> $3 AND start_at < $4 AND end_at > $5
+		ORDER BY start_at, id LIMIT 1`,
+		roomID.Int64, self, string(calendar.StatusCancelled), m.End.Unix(), m.Start.Unix()).Scan(&other.ID, &other.Title, &start, &end)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("sqlstore: check room: %w", err)
+	}
+	other.Start, other.End = fromUnix(start), fromUnix(end)
+	name := other.Title
+	if name == "" {
+		names, err := t.bodyNames(ctx, other.ID)
+		if err != nil {
+			return err
+		}
+		name = strings.Join(names, " + ")
+	}
+	what := fmt.Sprintf("meeting %d", other.ID)
+	if name != "" {
+		what = fmt.Sprintf("%q (meeting %d)", name, other.ID)
+	}
+	return calendar.Errorf(calendar.ECONFLICT, "room %q is already booked by %s, %s", m.Room, what, span(other.Start, other.End))
+}
+
+// bodyNames returns the names of a meeting's bodies, sorted.
+func (t *tx) bodyNames(ctx context.Context, meetingID int64) ([]string, error) {
+	rows, err := t.QueryContext(ctx, `SELECT b.name FROM meeting_bodies mb JOIN bodies b ON b.id = mb.body_id WHERE mb.meeting_id = $1`, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find meeting's bodies: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("sqlstore: scan body name: %w", err)
+		}
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names, rows.Err()
+}
+
+// span formats a time span in Swedish time: "2025-01-21 13:00–16:30", or
+// with both dates when it ends on another day.
+func span(start, end time.Time) string {
+	start, end = calendar.In(start), calendar.In(end)
+	if calendar.DateOf(start) == calendar.DateOf(end) {
+		return start.Format("2006-01-02 15:04") + "–" + end.Format("15:04")
+	}
+	return start.Format("2006-01-02 15:04") + " – " + end.Format("2006-01-02 15:04")
+}

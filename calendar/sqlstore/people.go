@@ -1,0 +1,221 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+const personSelect = `SELECT p.id, p.key, p.name, p.email, p.phone, p.title, COALESCE(o.slug, ''), p.feed_token,
+	p.created_at, p.updated_at
+	FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id`
+
+func scanPerson(r scanner) (*calendar.Person, error) {
+	var p calendar.Person
+	var created, updated int64
+	if err := r.Scan(&p.ID, &p.Key, &p.Name, &p.Email, &p.Phone, &p.Title, &p.Organisation, &p.FeedToken, &created, &updated); err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return &p, nil
+}
+
+// FindPeople returns the people matching f, ordered by key.
+func (s *Store) FindPeople(ctx context.Context, f calendar.PersonFilter) ([]*calendar.Person, error) {
+	var w where
+	if f.Organisation != nil {
+		w.add("o.slug = $?", *f.Organisation)
+	}
+	if f.Body != nil {
+		w.add(`EXISTS (SELECT 1 FROM memberships ms JOIN bodies b ON b.id = ms.body_id
+			WHERE ms.person_id = p.id AND b.slug = $?)`, *f.Body)
+	}
+	var out []*calendar.Person
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.QueryContext(ctx, personSelect+w.sql(), w.args...)
+		if err != nil {
+			return fmt.Errorf("sqlstore: find people: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanPerson(rows)
+			if err != nil {
+				return fmt.Errorf("sqlstore: scan person: %w", err)
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	slices.SortFunc(out, func(a, b *calendar.Person) int { return cmp.Compare(a.Key, b.Key) })
+	return out, err
+}
+
+// FindPersonByKey returns the person, or ENOTFOUND.
+func (s *Store) FindPersonByKey(ctx context.Context, key string) (*calendar.Person, error) {
+	var p *calendar.Person
+	err := s.read(ctx, func(t *tx) (err error) {
+		p, err = t.findPerson(ctx, key)
+		return err
+	})
+	return p, err
+}
+
+// FindPersonByFeedToken returns the person whose feed token is token, or
+// ENOTFOUND for an unknown or rotated token.
+func (s *Store) FindPersonByFeedToken(ctx context.Context, token string) (*calendar.Person, error) {
+	var p *calendar.Person
+	err := s.read(ctx, func(t *tx) (err error) {
+		p, err = scanPerson(t.QueryRowContext(ctx, personSelect+` WHERE p.feed_token = $1`, token))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			// The token is a secret: do not repeat it.
+			return calendar.Errorf(calendar.ENOTFOUND, "no person has this feed token; it may have been replaced")
+		case err != nil:
+			return fmt.Errorf("sqlstore: find person by feed token: %w", err)
+		}
+		return nil
+	})
+	return p, err
+}
+
+func (t *tx) findPerson(ctx context.Context, key string) (*calendar.Person, error) {
+	p, err := scanPerson(t.QueryRowContext(ctx, personSelect+` WHERE p.key = $1`, key))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, notFound("person", key)
+	case err != nil:
+		return nil, fmt.Errorf("sqlstore: find person: %w", err)
+	}
+	return p, nil
+}
+
+// CreatePerson validates p, stores it with a new random feed token and sets
+// ID, FeedToken, CreatedAt and UpdatedAt. A taken key is ECONFLICT, an
+// unknown organisation EINVALID.
+func (s *Store) CreatePerson(ctx context.Context, p *calendar.Person) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(t *tx) error {
+		taken := calendar.Errorf(calendar.ECONFLICT, "person %q already exists", p.Key)
+		if err := t.mustBeFree(ctx, `SELECT 1 FROM people WHERE key = $1`, taken, p.Key); err != nil {
+			return err
+		}
+		org, err := t.organisationRef(ctx, p.Organisation)
+		if err != nil {
+			return err
+		}
+		token := calendar.NewToken()
+		var id int64
+		err = t.QueryRowContext(ctx, `INSERT INTO people (key, name, email, phone, title, organisation_id, feed_token, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+			p.Key, p.Name, p.Email, p.Phone, p.Title, org, token, t.now.Unix()).Scan(&id)
+		if err := t.check(err, "insert person", taken, missing("organisation", p.Organisation)); err != nil {
+			return err
+		}
+		p.ID, p.FeedToken, p.CreatedAt, p.UpdatedAt = id, token, t.now, t.now
+		return t.record(ctx, entityPerson, id, calendar.ActionCreate, diff(personColumns, nil, p))
+	})
+}
+
+// personColumns are the recorded fields of a person. The feed token is a
+// secret and never recorded.
+var personColumns = []column[calendar.Person]{
+	{"key", func(p *calendar.Person) string { return p.Key }},
+	{"name", func(p *calendar.Person) string { return p.Name }},
+	{"email", func(p *calendar.Person) string { return p.Email }},
+	{"phone", func(p *calendar.Person) string { return p.Phone }},
+	{"title", func(p *calendar.Person) string { return p.Title }},
+	{"organisation", func(p *calendar.Person) string { return p.Organisation }},
+}
+
+// UpdatePerson applies upd; Organisation "" removes the organisation. An
+// unknown organisation is EINVALID. An update that changes nothing records
+// no change and keeps UpdatedAt.
+func (s *Store) UpdatePerson(ctx context.Context, key string, upd calendar.PersonUpdate) (*calendar.Person, error) {
+	var out *calendar.Person
+	err := s.write(ctx, func(t *tx) error {
+		old, err := t.findPerson(ctx, key)
+		if err != nil {
+			return err
+		}
+		p := *old
+		for _, u := range []struct{ to, from *string }{
+			{&p.Name, upd.Name}, {&p.Email, upd.Email}, {&p.Phone, upd.Phone}, {&p.Title, upd.Title}, {&p.Organisation, upd.Organisation},
+		} {
+			if u.from != nil {
+				*u.to = *u.from
+			}
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		f := diff(personColumns, old, &p)
+		if len(f) == 0 {
+			out = old
+			return nil
+		}
+		org, err := t.organisationRef(ctx, p.Organisation)
+		if err != nil {
+			return err
+		}
+		p.UpdatedAt = t.now
+		_, err = t.ExecContext(ctx, `UPDATE people SET name = $1, email = $2, phone = $3, title = $4, organisation_id = $5, updated_at = $6
+			WHERE id = $7`, p.Name, p.Email, p.Phone, p.Title, org, t.now.Unix(), p.ID)
+		if err := t.check(err, "update person", nil, missing("organisation", p.Organisation)); err != nil {
+			return err
+		}
+		out = &p
+		return t.record(ctx, entityPerson, p.ID, calendar.ActionUpdate, f)
+	})
+	return out, err
+}
+
+// RotateFeedToken gives the person a new feed token; the old one stops
+// working at once. The change is recorded without either token.
+func (s *Store) RotateFeedToken(ctx context.Context, key string) (*calendar.Person, error) {
+	var out *calendar.Person
+	err := s.write(ctx, func(t *tx) error {
+		p, err := t.findPerson(ctx, key)
+		if err != nil {
+			return err
+		}
+		p.FeedToken, p.UpdatedAt = calendar.NewToken(), t.now
+		_, err = t.ExecContext(ctx, `UPDATE people SET feed_token = $1, updated_at = $2 WHERE id = $3`, p.FeedToken, t.now.Unix(), p.ID)
+		if err := t.check(err, "rotate feed token", nil, nil); err != nil {
+			return err
+		}
+		out = p
+		return t.record(ctx, entityPerson, p.ID, calendar.ActionUpdate, fields{"feed_token": {Old: "(secret)", New: "(new secret)"}})
+	})
+	return out, err
+}
+
+// DeletePerson deletes the person and their memberships, recording each.
+func (s *Store) DeletePerson(ctx context.Context, key string) error {
+	return s.write(ctx, func(t *tx) error {
+		p, err := t.findPerson(ctx, key)
+		if err != nil {
+			return err
+		}
+		ms, err := t.findMemberships(ctx, calendar.MembershipFilter{Person: &key})
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := t.deleteMembership(ctx, m); err != nil {
+				return err
+			}
+		}
+		_, err = t.ExecContext(ctx, `DELETE FROM people WHERE id = $1`, p.ID)
+		if err := t.check(err, "delete person", nil, calendar.Errorf(calendar.ECONFLICT, "person %q is still in use", key)); err != nil {
+			return err
+		}
+		return t.record(ctx, entityPerson, p.ID, calendar.ActionDelete, diff(personColumns, p, nil))
+	})
+}

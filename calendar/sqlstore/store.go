@@ -1,0 +1,276 @@
+// Package sqlstore keeps Samkal's state in SQLite or PostgreSQL. Both engines
+// run the same SQL text and give the same answers: one test suite runs
+// against both.
+//
+// # How the two engines are kept alike
+//
+//   - Placeholders are $1, $2 …: modernc.org/sqlite binds them by number as
+//     PostgreSQL does, so one statement serves both.
+//   - Times are stored as BIGINT unix seconds and days (membership periods,
+//     a meeting's first day) as BIGINT YYYYMMDD, 0 meaning "not set". SQLite
+//     has no time type, and the two drivers scan timestamps differently
+//     (text or time.Time, with different zones); integers scan, compare and
+//     index the same everywhere. No information is lost: every time is a
+//     Europe/Stockholm wall-clock event, converted back into that zone on
+//     reading, so 13.00 stays 13.00 across the switches to and from summer
+//     time.
+//   - Booleans are INTEGER on SQLite and BOOLEAN on PostgreSQL, and always
+//     bound as Go bools, never written as literals.
+//   - Lists other than meetings and changes are sorted in Go by slug or key
+//     (byte order), so that the database's collation cannot change the order.
+//   - Driver errors are classified by error code in one place per engine
+//     (dialect.go) and turned into calendar errors there; the store first
+//     checks what it can (does the body exist?) so that the message is
+//     precise, and the codes are the backstop against races.
+//   - Migrations are embedded SQL files, one folder per engine, applied by
+//     goose at Open, each in its own transaction; on PostgreSQL an advisory
+//     lock keeps replicas that start together from racing.
+//
+// # Transactions
+//
+// Every public method runs in a transaction: reads in a read-only one, writes
+// in one that on SQLite takes the write lock at BEGIN (_txlock=immediate), so
+// that concurrent writers wait for each other (busy_timeout) instead of
+// failing. InTx hands its callback a Store bound to one transaction; calls on
+// it join that transaction, each inside a savepoint, so that a call that
+// fails leaves nothing behind on either engine and the transaction stays
+// usable (PostgreSQL would otherwise refuse every later statement).
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// Options configures a Store.
+type Options struct {
+	// Now returns the current time; nil means time.Now. Tests inject a clock.
+	Now func() time.Time
+	// Logger receives migration progress; nil discards it.
+	Logger *slog.Logger
+}
+
+// Store is a calendar.Store on SQLite or PostgreSQL. It is safe for
+// concurrent use, except the Store that InTx hands to its callback, which
+// belongs to that callback alone.
+type Store struct {
+	db  *sql.DB
+	d   *dialect
+	now func() time.Time
+	log *slog.Logger
+	// tx is set on the Store that InTx hands to its callback.
+	tx *txState
+}
+
+var _ calendar.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database named by dsn and applies
+// embedded migrations.
+//
+// dsn is "postgres://…" or "postgresql://…" for PostgreSQL; anything else is
+// the path of a SQLite file (an optional "sqlite:" prefix is stripped). The
+// SQLite file is created if missing, but not its directory. Errors say what
+// was wrong: an unreachable server, a missing directory, a file that cannot
+// be written, a schema newer than this program.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	s := &Store{now: opts.Now, log: opts.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	var err error
+	if isPostgresURL(dsn) {
+		s.d = postgresDialect
+		s.db, err = openPostgres(ctx, dsn)
+	} else {
+		s.d = sqliteDialect
+		s.db, err = openSQLite(ctx, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, s.db, s.d, s.log); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Engine returns "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.d.name }
+
+// Ping checks that the database answers; /healthz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlstore: %s does not answer: %w", s.d.name, err)
+	}
+	return nil
+}
+
+// Close releases the database. On the Store of an InTx callback it fails:
+// the transaction ends when the callback returns.
+func (s *Store) Close() error {
+	if s.tx != nil {
+		return errors.New("sqlstore: Close called on the Store of a transaction")
+	}
+	return s.db.Close()
+}
+
+// InTx runs fn with a Store whose every call is part of one transaction,
+// committed when fn returns nil and rolled back otherwise (also when fn
+// panics). Nested InTx calls join the outer transaction inside a savepoint:
+// when the nested fn fails, its work alone is undone and its error returned.
+//
+// fn must use only the Store it is given: on SQLite a write through the outer
+// Store waits for the transaction's write lock and fails after the busy
+// timeout.
+func (s *Store) InTx(ctx context.Context, fn func(tx calendar.Store) error) error {
+	if s.tx != nil {
+		return s.tx.savepoint(ctx, func() error { return fn(s) })
+	}
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin transaction: %w", err)
+	}
+	defer sqlTx.Rollback()
+	inner := *s
+	inner.tx = &txState{tx: sqlTx}
+	if err := fn(&inner); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}
+
+// txState is the transaction shared by the calls of an InTx callback.
+type txState struct {
+	tx    *sql.Tx
+	depth int // open savepoints
+}
+
+// savepoint runs fn inside a savepoint of the shared transaction and undoes
+// fn's work if it fails.
+func (st *txState) savepoint(ctx context.Context, fn func() error) error {
+	st.depth++
+	defer func() { st.depth-- }()
+	name := fmt.Sprintf("samkal_sp%d", st.depth)
+	if _, err := st.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("sqlstore: savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		// Undo even when ctx has ended, so the outer transaction stays usable.
+		bg := context.WithoutCancel(ctx)
+		if _, rerr := st.tx.ExecContext(bg, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+			return errors.Join(err, fmt.Errorf("sqlstore: rollback to savepoint: %w", rerr))
+		}
+		if _, rerr := st.tx.ExecContext(bg, "RELEASE SAVEPOINT "+name); rerr != nil {
+			return errors.Join(err, fmt.Errorf("sqlstore: release savepoint: %w", rerr))
+		}
+		return err
+	}
+	if _, err := st.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("sqlstore: release savepoint: %w", err)
+	}
+	return nil
+}
+
+// tx is what the helpers of the public methods work with: the transaction,
+// the dialect, and the time of the operation (whole seconds, Swedish time),
+// read once so that every row written by one call carries the same time.
+type tx struct {
+	*sql.Tx
+	d   *dialect
+	now time.Time
+}
+
+func (s *Store) newTx(sqlTx *sql.Tx) *tx {
+	return &tx{Tx: sqlTx, d: s.d, now: fromUnix(s.now().Unix())}
+}
+
+// write runs fn in a read-write transaction, or in a savepoint of the InTx
+// transaction, and commits when fn succeeds.
+func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
+	if s.tx != nil {
+		return s.tx.savepoint(ctx, func() error { return fn(s.newTx(s.tx.tx)) })
+	}
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin transaction: %w", err)
+	}
+	defer sqlTx.Rollback()
+	if err := fn(s.newTx(sqlTx)); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}
+
+// read runs fn in a read-only transaction (on SQLite a deferred one, which
+// does not wait for writers), or in the InTx transaction.
+func (s *Store) read(ctx context.Context, fn func(t *tx) error) error {
+	if s.tx != nil {
+		return fn(s.newTx(s.tx.tx))
+	}
+	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin transaction: %w", err)
+	}
+	defer sqlTx.Rollback()
+	if err := fn(s.newTx(sqlTx)); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}
+
+// fromUnix turns stored unix seconds into Swedish time.
+func fromUnix(sec int64) time.Time { return time.Unix(sec, 0).In(calendar.Location) }
+
+// nullUnix turns a nullable stored time into a time, zero for NULL.
+func nullUnix(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromUnix(v.Int64)
+}
+
+// dayNumber stores a Date as YYYYMMDD, 0 for the zero Date.
+func dayNumber(d calendar.Date) int64 {
+	if d.IsZero() {
+		return 0
+	}
+	return int64(d.Year)*10000 + int64(d.Month)*100 + int64(d.Day)
+}
+
+// dayFromNumber is the inverse of dayNumber.
+func dayFromNumber(n int64) calendar.Date {
+	if n == 0 {
+		return calendar.Date{}
+	}
+	return calendar.Date{Year: int(n / 10000), Month: time.Month(n / 100 % 100), Day: int(n % 100)}
+}
+
+// notFound returns the ENOTFOUND error for a missing thing.
+func notFound(what, name string) error {
+	return calendar.Errorf(calendar.ENOTFOUND, "%s %q does not exist", what, name)
+}
+
+// missing returns the EINVALID error for a reference to a missing thing.
+func missing(what, name string) error {
+	return calendar.Errorf(calendar.EINVALID, "%s %q does not exist", what, name)
+}
