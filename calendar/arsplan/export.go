@@ -1,0 +1,256 @@
+package arsplan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// Export writes body's årsplan for year in the årsplan format: the
+// meetings of the body that start in that year (Swedish time), joint ones
+// included, and what they refer to – the body itself, its organisation, the
+// rooms used, and the other bodies of joint meetings as references (slug
+// only). Members are left out: an årsplan is about dates, and an export
+// should not spread email addresses. Parse and Apply of the output into the
+// same store change nothing.
+//
+// An unknown body is ENOTFOUND, a year outside 1–9999 EINVALID.
+func Export(ctx context.Context, store calendar.Store, body string, year int) ([]byte, error) {
+	if year < 1 || year > 9999 {
+		return nil, calendar.Errorf(calendar.EINVALID, "year %d is not a year between 1 and 9999", year)
+	}
+	b, err := store.FindBodyBySlug(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{body}, Year: &year})
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Name: fmt.Sprintf("%s-%d.yaml", body, year)}
+	if b.Organisation != "" {
+		o, err := store.FindOrganisationBySlug(ctx, b.Organisation)
+		if err != nil {
+			return nil, err
+		}
+		f.Organisations = append(f.Organisations, &Organisation{Organisation: *o})
+	}
+	var rooms, others []string
+	for _, m := range ms {
+		if m.Room != "" && !slices.Contains(rooms, m.Room) {
+			rooms = append(rooms, m.Room)
+		}
+		for _, s := range m.Bodies {
+			if s != body && !slices.Contains(others, s) {
+				others = append(others, s)
+			}
+		}
+		f.Meetings = append(f.Meetings, &Meeting{Meeting: *m})
+	}
+	slices.Sort(rooms)
+	slices.Sort(others)
+	for _, slug := range rooms {
+		r, err := store.FindRoomBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		f.Rooms = append(f.Rooms, &Room{Room: *r})
+	}
+	f.Bodies = append(f.Bodies, &Body{Body: *b})
+	for _, slug := range others {
+		x := &Body{Ref: true}
+		x.Slug = slug
+		f.Bodies = append(f.Bodies, x)
+	}
+	head := fmt.Sprintf("Årsplan %d: %s (%s).\n"+
+		"Written by Samkal; the format is described in docs/arsplan-format.md.\n"+
+		"Times are Swedish wall-clock time. Edit and import this file again to\n"+
+		"update the meetings: they are matched by key.", year, b.Name, b.Slug)
+	return encode(f, head)
+}
+
+// encode writes f in the årsplan format with head as the opening comment.
+// Fields that are empty are left out, except those a reader expects to see
+// (a body's visibility, a meeting's status).
+func encode(f *File, head string) ([]byte, error) {
+	root := &yaml.Node{Kind: yaml.MappingNode}
+	section := func(key string, items []*yaml.Node) {
+		if len(items) > 0 {
+			root.Content = append(root.Content, str(key), &yaml.Node{Kind: yaml.SequenceNode, Content: items})
+		}
+	}
+	var orgs, people, rooms, bodies, meetings []*yaml.Node
+	for _, o := range f.Organisations {
+		m := mapping("slug", str(o.Slug))
+		if !o.Ref {
+			m.add("name", str(o.Name)).add("kind", str(string(o.Kind)))
+		}
+		orgs = append(orgs, m.Node)
+	}
+	for _, x := range f.People {
+		m := mapping("key", str(x.Key))
+		if !x.Ref {
+			m.add("name", str(x.Name)).opt("email", x.Email).opt("phone", x.Phone).opt("title", x.Title).opt("organisation", x.Organisation)
+		}
+		people = append(people, m.Node)
+	}
+	for _, r := range f.Rooms {
+		m := mapping("slug", str(r.Slug))
+		if !r.Ref {
+			m.add("name", str(r.Name)).opt("address", r.Address)
+			if r.Capacity != 0 {
+				m.add("capacity", plain(strconv.Itoa(r.Capacity)))
+			}
+		}
+		rooms = append(rooms, m.Node)
+	}
+	refNoted := false
+	for _, b := range f.Bodies {
+		m := mapping("slug", str(b.Slug))
+		if b.Ref && !refNoted && len(b.Members) == 0 {
+			m.HeadComment = "Named by slug only: bodies that must already exist (here, the other\n" +
+				"bodies of joint meetings). Importing the file leaves them as they are."
+			refNoted = true
+		}
+		if !b.Ref {
+			m.add("name", str(b.Name)).add("kind", str(string(b.Kind))).add("visibility", str(string(b.Visibility))).
+				opt("organisation", b.Organisation).add("minutes_need_approval", plain(strconv.FormatBool(b.MinutesNeedApproval))).
+				opt("description", b.Description)
+		}
+		if len(b.Members) > 0 {
+			var ms []*yaml.Node
+			for _, x := range b.Members {
+				mm := mapping("person", str(x.Person)).add("role", str(string(x.Role)))
+				if !x.From.IsZero() {
+					mm.add("from", plain(x.From.String()))
+				}
+				if !x.Until.IsZero() {
+					mm.add("until", plain(x.Until.String()))
+				}
+				ms = append(ms, mm.Node)
+			}
+			m.add("members", &yaml.Node{Kind: yaml.SequenceNode, Content: ms})
+		}
+		bodies = append(bodies, m.Node)
+	}
+	for _, x := range f.Meetings {
+		meetings = append(meetings, meetingNode(x))
+	}
+	section("organisations", orgs)
+	section("people", people)
+	section("rooms", rooms)
+	section("bodies", bodies)
+	section("meetings", meetings)
+
+	doc := &yaml.Node{Kind: yaml.DocumentNode, HeadComment: head, Content: []*yaml.Node{root}}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("arsplan: encode %s: %w", f.Name, err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("arsplan: encode %s: %w", f.Name, err)
+	}
+	return spaceSections(buf.Bytes()), nil
+}
+
+// spaceSections puts an empty line before each top-level key but the
+// first, which the YAML encoder does not do, so that the sections stand
+// apart for a reader.
+func spaceSections(b []byte) []byte {
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	var out bytes.Buffer
+	seen := false
+	for _, l := range lines {
+		if len(l) > 0 && l[0] >= 'a' && l[0] <= 'z' {
+			if seen {
+				out.WriteByte('\n')
+			}
+			seen = true
+		}
+		out.Write(l)
+	}
+	return out.Bytes()
+}
+
+func meetingNode(x *Meeting) *yaml.Node {
+	m := mapping("key", str(x.Key))
+	if x.Key == "" {
+		m = mapping("uid", str(x.UID))
+	}
+	if x.Kind != calendar.KindMeeting {
+		m.add("kind", str(string(x.Kind)))
+	}
+	if len(x.Bodies) > 0 {
+		bs := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		for _, b := range x.Bodies {
+			bs.Content = append(bs.Content, str(b))
+		}
+		m.add("bodies", bs)
+	}
+	m.opt("title", x.Title)
+	start, end := calendar.In(x.Start), calendar.In(x.End)
+	date := calendar.DateOf(start)
+	m.add("date", plain(date.String()))
+	if x.AllDay {
+		if last := calendar.DateOf(end).AddDays(-1); last != date {
+			m.add("end_date", plain(last.String()))
+		}
+		m.add("all_day", plain("true"))
+	} else {
+		if last := calendar.DateOf(end); last != date {
+			m.add("end_date", plain(last.String()))
+		}
+		m.add("start", clock(start.Format("15:04"))).add("end", clock(end.Format("15:04")))
+	}
+	m.add("status", str(string(x.Status)))
+	m.opt("room", x.Room).opt("location", x.Location).opt("online_url", x.OnlineURL).opt("notes", x.Notes)
+	return m.Node
+}
+
+// node builds a YAML mapping key by key.
+type node struct{ *yaml.Node }
+
+func mapping(key string, value *yaml.Node) node {
+	return node{&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str(key), value}}}
+}
+
+func (n node) add(key string, value *yaml.Node) node {
+	n.Content = append(n.Content, str(key), value)
+	return n
+}
+
+// opt adds key only when value is not empty.
+func (n node) opt(key, value string) node {
+	if value == "" {
+		return n
+	}
+	return n.add(key, str(value))
+}
+
+// str is a string value, quoted by the encoder whenever YAML would read it
+// as something else (a number, a date, true), and written as a block when it
+// has several lines.
+func str(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if bytes.ContainsRune([]byte(s), '\n') {
+		n.Style = yaml.LiteralStyle
+	}
+	return n
+}
+
+// plain is a value written as it is: dates, numbers, true and false.
+func plain(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: s} }
+
+// clock is a time of day, quoted so that no YAML reader takes 13:00 for a
+// number.
+func clock(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
+}

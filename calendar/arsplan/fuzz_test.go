@@ -1,0 +1,53 @@
+package arsplan
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/samkal/samkal/examples"
+)
+
+// FuzzParse checks that Parse never panics and that whatever it accepts
+// survives a round trip: written out by encode (as Export does) and parsed
+// again, it reads the same.
+func FuzzParse(f *testing.F) {
+	region, err := examples.Files.ReadFile(examples.Region)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(region)
+	f.Add(meetingDoc(`    date: 2025-03-30`, `    start: "02:30"`, `    end: "04:00"`))
+	f.Add(doc("rooms:", "  - &eken {slug: lokal-eken, name: Lokal Eken}", "  - *eken"))
+	f.Add(doc("bodies:", "  - slug: lansdel-norr", "    members:", "      - {person: maria-lindborg, role: kontaktperson, from: 2024-01-01}"))
+	f.Add(doc("meetings:", "  - {uid: abc, kind: event, title: 'Dag: ett', date: 2025-01-01, end_date: 2025-01-03, all_day: true, notes: \"a\\tb\\r\\n\"}"))
+	f.Add([]byte("meetings: [{key: a, bodies: b, date: 2025-01-21, start: 9.00, end: '10:00', status: cancelled}]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse("f.yaml", data)
+		if err != nil {
+			if _, ok := err.(Errors); !ok {
+				t.Fatalf("error is %T, want Errors: %v", err, err)
+			}
+			return
+		}
+		out, err := encode(file, "fuzz")
+		if err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		again, err := Parse("f.yaml", out)
+		if err != nil {
+			t.Fatalf("the encoded file does not parse: %v\n%s", err, out)
+		}
+		out2, err := encode(again, "fuzz")
+		if err != nil {
+			t.Fatalf("encode again: %v", err)
+		}
+		if !bytes.Equal(out, out2) {
+			t.Fatalf("round trip changed the file:\n%s\n---\n%s", out, out2)
+		}
+		for i, m := range file.Meetings {
+			if n := again.Meetings[i]; !m.Start.Equal(n.Start) || !m.End.Equal(n.End) || m.Notes != n.Notes || m.Title != n.Title {
+				t.Fatalf("meeting %d changed in the round trip: %+v became %+v", i, m.Meeting, n.Meeting)
+			}
+		}
+	})
+}
