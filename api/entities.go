@@ -1,0 +1,825 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// view is what one caller may see: an admin everything, anyone else public
+// bodies, their meetings and members (see the package doc).
+type view struct {
+	admin  bool
+	public map[string]bool // slugs of public bodies; filled for non-admins
+}
+
+// view loads what a caller may see.
+func (s *Server) view(ctx context.Context, isAdmin bool) (*view, error) {
+	v := &view{admin: isAdmin}
+	if isAdmin {
+		return v, nil
+	}
+	pub := calendar.Public
+	bodies, err := s.store.FindBodies(ctx, calendar.BodyFilter{Visibility: &pub})
+	if err != nil {
+		return nil, err
+	}
+	v.public = make(map[string]bool, len(bodies))
+	for _, b := range bodies {
+		v.public[b.Slug] = true
+	}
+	return v, nil
+}
+
+func (v *view) seesBody(slug string) bool { return v.admin || v.public[slug] }
+
+// seesMeeting: a meeting with a public body, or an event without bodies.
+func (v *view) seesMeeting(m *calendar.Meeting) bool {
+	if v.admin || len(m.Bodies) == 0 {
+		return true
+	}
+	for _, b := range m.Bodies {
+		if v.public[b] {
+			return true
+		}
+	}
+	return false
+}
+
+// seesPerson: a person with a membership in a public body.
+func (s *Server) seesPerson(ctx context.Context, v *view, key string) (bool, error) {
+	if v.admin {
+		return true, nil
+	}
+	ms, err := s.store.FindMemberships(ctx, calendar.MembershipFilter{Person: &key})
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if v.public[m.Body] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// readView starts a read: it checks the token, rejects unknown query
+// parameters, and loads the caller's view. It answers the problem itself
+// and returns nil when the request cannot go on.
+func (s *Server) readView(w http.ResponseWriter, r *http.Request, q *query) *view {
+	isAdmin, ok := s.reader(w, r)
+	if !ok {
+		return nil
+	}
+	if err := q.err(); err != nil {
+		s.Error(w, r, err)
+		return nil
+	}
+	v, err := s.view(r.Context(), isAdmin)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil
+	}
+	return v
+}
+
+// noQuery rejects query parameters on routes that take none.
+func (s *Server) noQuery(w http.ResponseWriter, r *http.Request) bool {
+	if err := newQuery(r).err(); err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	return true
+}
+
+// immutable reports a problem when a PATCH tries to change an identifying
+// field (a slug or key) to another value; sending the same value is fine.
+func immutable(f *fields, name string, raw json.RawMessage, current string) {
+	if v := str(f, name, raw); v != nil && *v != current {
+		f.add("Field %q cannot be changed (it is %q); create a new one and delete this one instead.", name, current)
+	}
+}
+
+// ---- organisations
+
+type organisationInput struct {
+	Slug json.RawMessage `json:"slug"`
+	Name json.RawMessage `json:"name"`
+	Kind json.RawMessage `json:"kind"`
+}
+
+func (s *Server) listOrganisations(w http.ResponseWriter, r *http.Request) {
+	if s.readView(w, r, newQuery(r)) == nil {
+		return
+	}
+	os, err := s.store.FindOrganisations(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]organisationJSON, 0, len(os))
+	for _, o := range os {
+		out = append(out, toOrganisation(o))
+	}
+	JSONOK(w, newList(out))
+}
+
+func (s *Server) getOrganisation(w http.ResponseWriter, r *http.Request) {
+	if s.readView(w, r, newQuery(r)) == nil {
+		return
+	}
+	o, err := s.store.FindOrganisationBySlug(r.Context(), mux.Vars(r)["slug"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	JSONOK(w, toOrganisation(o))
+}
+
+func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) {
+	var in organisationInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	var f fields
+	o := &calendar.Organisation{}
+	setStr(&o.Slug, str(&f, "slug", in.Slug))
+	setStr(&o.Name, str(&f, "name", in.Name))
+	setStr(&o.Kind, strTo[calendar.OrganisationKind](&f, "kind", in.Kind, false))
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.store.CreateOrganisation(r.Context(), o); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONCreated(w, "/api/v1/organisations/"+o.Slug, toOrganisation(o))
+}
+
+func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) {
+	var in organisationInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	slug := mux.Vars(r)["slug"]
+	var f fields
+	immutable(&f, "slug", in.Slug, slug)
+	upd := calendar.OrganisationUpdate{
+		Name: str(&f, "name", in.Name),
+		Kind: strTo[calendar.OrganisationKind](&f, "kind", in.Kind, false),
+	}
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	o, err := s.store.UpdateOrganisation(r.Context(), slug, upd)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONOK(w, toOrganisation(o))
+}
+
+func (s *Server) deleteOrganisation(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	if err := s.store.DeleteOrganisation(r.Context(), mux.Vars(r)["slug"]); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	NoContent(w)
+}
+
+// setStr copies *v into dst when given.
+func setStr[T ~string](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// ---- people
+
+type personInput struct {
+	Key          json.RawMessage `json:"key"`
+	Name         json.RawMessage `json:"name"`
+	Email        json.RawMessage `json:"email"`
+	Phone        json.RawMessage `json:"phone"`
+	Title        json.RawMessage `json:"title"`
+	Organisation json.RawMessage `json:"organisation"`
+}
+
+func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r, "organisation", "body")
+	f := calendar.PersonFilter{Organisation: q.slug("organisation"), Body: q.slug("body")}
+	v := s.readView(w, r, q)
+	if v == nil {
+		return
+	}
+	if f.Body != nil {
+		if err := s.checkBodies(r.Context(), v, []string{*f.Body}); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	people, err := s.store.FindPeople(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var visible map[string]bool
+	if !v.admin {
+		ms, err := s.store.FindMemberships(r.Context(), calendar.MembershipFilter{})
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		visible = map[string]bool{}
+		for _, m := range ms {
+			if v.public[m.Body] {
+				visible[m.Person] = true
+			}
+		}
+	}
+	out := make([]personJSON, 0, len(people))
+	for _, p := range people {
+		if v.admin || visible[p.Key] {
+			out = append(out, s.toPerson(p, v.admin))
+		}
+	}
+	JSONOK(w, newList(out))
+}
+
+// findPerson reads a person the caller may see; others are not found.
+func (s *Server) findPerson(ctx context.Context, v *view, key string) (*calendar.Person, error) {
+	p, err := s.store.FindPersonByKey(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.seesPerson(ctx, v, key)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, calendar.Errorf(calendar.ENOTFOUND, "person %q not found", key)
+	}
+	return p, nil
+}
+
+func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
+	v := s.readView(w, r, newQuery(r))
+	if v == nil {
+		return
+	}
+	p, err := s.findPerson(r.Context(), v, mux.Vars(r)["key"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	JSONOK(w, s.toPerson(p, v.admin))
+}
+
+func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) {
+	var in personInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	var f fields
+	p := &calendar.Person{}
+	setStr(&p.Key, str(&f, "key", in.Key))
+	setStr(&p.Name, str(&f, "name", in.Name))
+	setStr(&p.Email, str(&f, "email", in.Email))
+	setStr(&p.Phone, str(&f, "phone", in.Phone))
+	setStr(&p.Title, str(&f, "title", in.Title))
+	setStr(&p.Organisation, str(&f, "organisation", in.Organisation))
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.store.CreatePerson(r.Context(), p); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONCreated(w, "/api/v1/people/"+p.Key, s.toPerson(p, true))
+}
+
+func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request) {
+	var in personInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	key := mux.Vars(r)["key"]
+	var f fields
+	immutable(&f, "key", in.Key, key)
+	upd := calendar.PersonUpdate{
+		Name:         value[string](&f, "name", in.Name, false),
+		Email:        str(&f, "email", in.Email),
+		Phone:        str(&f, "phone", in.Phone),
+		Title:        str(&f, "title", in.Title),
+		Organisation: str(&f, "organisation", in.Organisation),
+	}
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p, err := s.store.UpdatePerson(r.Context(), key, upd)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONOK(w, s.toPerson(p, true))
+}
+
+func (s *Server) deletePerson(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	if err := s.store.DeletePerson(r.Context(), mux.Vars(r)["key"]); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	s.feeds.dropPeople()
+	NoContent(w)
+}
+
+// rotateFeedToken gives the person a new feed token; the old feed address
+// stops working at once. It answers the person with the new feed_url.
+func (s *Server) rotateFeedToken(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	p, err := s.store.RotateFeedToken(r.Context(), mux.Vars(r)["key"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	s.feeds.dropPeople()
+	JSONOK(w, s.toPerson(p, true))
+}
+
+// ---- bodies
+
+type bodyInput struct {
+	Slug                json.RawMessage `json:"slug"`
+	Name                json.RawMessage `json:"name"`
+	Kind                json.RawMessage `json:"kind"`
+	Visibility          json.RawMessage `json:"visibility"`
+	Organisation        json.RawMessage `json:"organisation"`
+	MinutesNeedApproval json.RawMessage `json:"minutes_need_approval"`
+	Description         json.RawMessage `json:"description"`
+}
+
+func (s *Server) listBodies(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r, "visibility", "kind", "person")
+	f := calendar.BodyFilter{
+		Visibility: queryEnum(q, "visibility", []calendar.Visibility{calendar.Public, calendar.Restricted}),
+		Kind:       queryEnum(q, "kind", calendar.BodyKinds),
+		Person:     q.slug("person"),
+	}
+	v := s.readView(w, r, q)
+	if v == nil {
+		return
+	}
+	bodies, err := s.store.FindBodies(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]bodyJSON, 0, len(bodies))
+	for _, b := range bodies {
+		if v.seesBody(b.Slug) {
+			out = append(out, s.toBody(b))
+		}
+	}
+	JSONOK(w, newList(out))
+}
+
+// queryEnum reads a parameter that must be one of allowed.
+func queryEnum[T ~string](q *query, name string, allowed []T) *T {
+	v := q.one(name)
+	if v == nil {
+		return nil
+	}
+	for _, a := range allowed {
+		if string(a) == *v {
+			return &a
+		}
+	}
+	q.add("Query parameter %s=%q is unknown; use one of %s.", name, *v, joinStrings(allowed))
+	return nil
+}
+
+func joinStrings[T ~string](xs []T) string {
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += ", "
+		}
+		out += string(x)
+	}
+	return out
+}
+
+// findBody reads a body the caller may see; a restricted body is not found
+// for the public, exactly like one that does not exist.
+func (s *Server) findBody(ctx context.Context, v *view, slug string) (*calendar.Body, error) {
+	b, err := s.store.FindBodyBySlug(ctx, slug)
+	if err == nil && !v.seesBody(b.Slug) {
+		err = calendar.Errorf(calendar.ENOTFOUND, "body %q not found", slug)
+	}
+	return b, err
+}
+
+func (s *Server) getBody(w http.ResponseWriter, r *http.Request) {
+	v := s.readView(w, r, newQuery(r))
+	if v == nil {
+		return
+	}
+	b, err := s.findBody(r.Context(), v, mux.Vars(r)["slug"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	JSONOK(w, s.toBody(b))
+}
+
+func (s *Server) createBody(w http.ResponseWriter, r *http.Request) {
+	var in bodyInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	var f fields
+	b := &calendar.Body{Visibility: calendar.Public}
+	setStr(&b.Slug, str(&f, "slug", in.Slug))
+	setStr(&b.Name, str(&f, "name", in.Name))
+	setStr(&b.Kind, strTo[calendar.BodyKind](&f, "kind", in.Kind, false))
+	setStr(&b.Visibility, strTo[calendar.Visibility](&f, "visibility", in.Visibility, false))
+	setStr(&b.Organisation, str(&f, "organisation", in.Organisation))
+	setStr(&b.Description, str(&f, "description", in.Description))
+	if v := value[bool](&f, "minutes_need_approval", in.MinutesNeedApproval, false); v != nil {
+		b.MinutesNeedApproval = *v
+	}
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.store.CreateBody(r.Context(), b); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONCreated(w, "/api/v1/bodies/"+b.Slug, s.toBody(b))
+}
+
+func (s *Server) updateBody(w http.ResponseWriter, r *http.Request) {
+	var in bodyInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	slug := mux.Vars(r)["slug"]
+	var f fields
+	immutable(&f, "slug", in.Slug, slug)
+	upd := calendar.BodyUpdate{
+		Name:                value[string](&f, "name", in.Name, false),
+		Kind:                strTo[calendar.BodyKind](&f, "kind", in.Kind, false),
+		Visibility:          strTo[calendar.Visibility](&f, "visibility", in.Visibility, false),
+		Organisation:        str(&f, "organisation", in.Organisation),
+		MinutesNeedApproval: value[bool](&f, "minutes_need_approval", in.MinutesNeedApproval, false),
+		Description:         str(&f, "description", in.Description),
+	}
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	b, err := s.store.UpdateBody(r.Context(), slug, upd)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONOK(w, s.toBody(b))
+}
+
+func (s *Server) deleteBody(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	if err := s.store.DeleteBody(r.Context(), mux.Vars(r)["slug"]); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	NoContent(w)
+}
+
+// checkBodies answers EINVALID naming the first body in slugs that does not
+// exist or that the caller may not see.
+func (s *Server) checkBodies(ctx context.Context, v *view, slugs []string) error {
+	for _, slug := range slugs {
+		if !calendar.ValidSlug(slug) {
+			return calendar.Errorf(calendar.EINVALID, "body %q is not a valid slug (lower-case a–z, digits and hyphens)", slug)
+		}
+		if _, err := s.findBody(ctx, v, slug); err != nil {
+			if calendar.IsNotFound(err) {
+				return calendar.Errorf(calendar.EINVALID, "body %q does not exist", slug)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// ---- memberships
+
+type membershipInput struct {
+	Body   json.RawMessage `json:"body"`
+	Person json.RawMessage `json:"person"`
+	Role   json.RawMessage `json:"role"`
+	From   json.RawMessage `json:"from"`
+	Until  json.RawMessage `json:"until"`
+}
+
+func (s *Server) listMemberships(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r, "body", "person", "active_on")
+	f := calendar.MembershipFilter{Body: q.slug("body"), Person: q.slug("person"), ActiveOn: q.date("active_on")}
+	v := s.readView(w, r, q)
+	if v == nil {
+		return
+	}
+	if f.Body != nil {
+		if err := s.checkBodies(r.Context(), v, []string{*f.Body}); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	ms, err := s.store.FindMemberships(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]membershipJSON, 0, len(ms))
+	for _, m := range ms {
+		if v.seesBody(m.Body) {
+			out = append(out, toMembership(m))
+		}
+	}
+	JSONOK(w, newList(out))
+}
+
+func (s *Server) findMembership(ctx context.Context, v *view, r *http.Request) (*calendar.Membership, error) {
+	id, err := pathID(r, "membership")
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.store.FindMembershipByID(ctx, id)
+	if err == nil && !v.seesBody(m.Body) {
+		err = calendar.Errorf(calendar.ENOTFOUND, "membership %d not found", id)
+	}
+	return m, err
+}
+
+func (s *Server) getMembership(w http.ResponseWriter, r *http.Request) {
+	v := s.readView(w, r, newQuery(r))
+	if v == nil {
+		return
+	}
+	m, err := s.findMembership(r.Context(), v, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	JSONOK(w, toMembership(m))
+}
+
+func (s *Server) createMembership(w http.ResponseWriter, r *http.Request) {
+	var in membershipInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	var f fields
+	m := &calendar.Membership{}
+	setStr(&m.Body, str(&f, "body", in.Body))
+	setStr(&m.Person, str(&f, "person", in.Person))
+	setStr(&m.Role, strTo[calendar.Role](&f, "role", in.Role, false))
+	if d := date(&f, "from", in.From); d != nil {
+		m.From = *d
+	}
+	if d := date(&f, "until", in.Until); d != nil {
+		m.Until = *d
+	}
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.store.CreateMembership(r.Context(), m); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONCreated(w, "/api/v1/memberships/"+strconv.FormatInt(m.ID, 10), toMembership(m))
+}
+
+func (s *Server) updateMembership(w http.ResponseWriter, r *http.Request) {
+	var in membershipInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	id, err := pathID(r, "membership")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	cur, err := s.store.FindMembershipByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var f fields
+	immutable(&f, "body", in.Body, cur.Body)
+	immutable(&f, "person", in.Person, cur.Person)
+	upd := calendar.MembershipUpdate{
+		Role:  strTo[calendar.Role](&f, "role", in.Role, false),
+		From:  date(&f, "from", in.From),
+		Until: date(&f, "until", in.Until),
+	}
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	m, err := s.store.UpdateMembership(r.Context(), id, upd)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONOK(w, toMembership(m))
+}
+
+func (s *Server) deleteMembership(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	id, err := pathID(r, "membership")
+	if err == nil {
+		err = s.store.DeleteMembership(r.Context(), id)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	NoContent(w)
+}
+
+// ---- rooms
+
+type roomInput struct {
+	Slug     json.RawMessage `json:"slug"`
+	Name     json.RawMessage `json:"name"`
+	Address  json.RawMessage `json:"address"`
+	Capacity json.RawMessage `json:"capacity"`
+}
+
+func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) {
+	if s.readView(w, r, newQuery(r)) == nil {
+		return
+	}
+	rooms, err := s.store.FindRooms(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]roomJSON, 0, len(rooms))
+	for _, x := range rooms {
+		out = append(out, toRoom(x))
+	}
+	JSONOK(w, newList(out))
+}
+
+func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
+	if s.readView(w, r, newQuery(r)) == nil {
+		return
+	}
+	x, err := s.store.FindRoomBySlug(r.Context(), mux.Vars(r)["slug"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	JSONOK(w, toRoom(x))
+}
+
+func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
+	var in roomInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	var f fields
+	x := &calendar.Room{}
+	setStr(&x.Slug, str(&f, "slug", in.Slug))
+	setStr(&x.Name, str(&f, "name", in.Name))
+	setStr(&x.Address, str(&f, "address", in.Address))
+	if c := value[int](&f, "capacity", in.Capacity, true); c != nil {
+		x.Capacity = *c
+	}
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.store.CreateRoom(r.Context(), x); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONCreated(w, "/api/v1/rooms/"+x.Slug, toRoom(x))
+}
+
+func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request) {
+	var in roomInput
+	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
+		return
+	}
+	slug := mux.Vars(r)["slug"]
+	var f fields
+	immutable(&f, "slug", in.Slug, slug)
+	upd := calendar.RoomUpdate{
+		Name:     value[string](&f, "name", in.Name, false),
+		Address:  str(&f, "address", in.Address),
+		Capacity: value[int](&f, "capacity", in.Capacity, true), // null: unknown (0)
+	}
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	x, err := s.store.UpdateRoom(r.Context(), slug, upd)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	JSONOK(w, toRoom(x))
+}
+
+func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	if err := s.store.DeleteRoom(r.Context(), mux.Vars(r)["slug"]); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	NoContent(w)
+}
+
+// ---- changes
+
+// changeEntities are the entity names the change record uses.
+var changeEntities = []string{"organisation", "person", "body", "membership", "room", "meeting"}
+
+// listChanges answers the record of changes, newest first. It needs the
+// admin token: changes carry old and new values of personal data.
+func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r, "entity", "id", "limit")
+	f := calendar.ChangeFilter{Entity: queryEnum(q, "entity", changeEntities)}
+	if id := q.integer("id", 1, 1<<53); id != nil {
+		n := int64(*id)
+		f.EntityID = &n
+		if _, given := q.v["entity"]; !given {
+			q.add("Query parameter id needs entity too (e.g. ?entity=meeting&id=%d): ids are per entity.", n)
+		}
+	}
+	if l := q.integer("limit", 1, 1000); l != nil {
+		f.Limit = *l
+	}
+	v := s.readView(w, r, q)
+	if v == nil {
+		return
+	}
+	if !v.admin {
+		s.unauthorized(w, r, "The record of changes holds personal data and needs the admin token: send \"Authorization: Bearer TOKEN\".")
+		return
+	}
+	cs, err := s.store.FindChanges(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]changeJSON, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, toChange(c))
+	}
+	JSONOK(w, newList(out))
+}

@@ -1,0 +1,594 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/ical"
+)
+
+// Feeds
+//
+// A feed is rendered once (store query, iCal encoding, gzip, SHA-256) and
+// its bytes are kept per feed key. A request for an unchanged feed does no
+// store query and no encoding: it looks up the entry, compares two
+// versions, sets prebuilt headers and writes the prebuilt bytes.
+//
+// Whether the data changed is asked of Store.DataVersion at most once per
+// FeedVersionCheck for all feeds together (one tiny query, however many
+// feeds and requests). While one request asks, others go on with the
+// version known so far. A write through this Server marks the version
+// dirty, so the next feed request asks at once and writes show up
+// immediately; writes by others (another replica, a CLI import) show up
+// within FeedVersionCheck. An entry is also rendered again when the feed
+// policy's NextChange has passed (a cancelled meeting ageing out, the
+// window moving at midnight), although no data changed.
+//
+// Validators: the ETag is strong and derived from the bytes (SHA-256), so
+// two renders of the same data give the same ETag, across restarts and
+// replicas. Last-Modified has one-second resolution and some clients send
+// only If-Modified-Since, so it must never stay or go back when the bytes
+// change. The rule: while the bytes are unchanged the previous value is
+// kept; new bytes get the later of the data's last change and the render
+// time, and at least one second more than the previous value. The render
+// time (not only the data's change time) matters because bytes also change
+// without any data change (a cancellation ageing out), and after a restart
+// a first render cannot know what earlier processes sent. The price is that
+// an If-Modified-Since-only client downloads the feed once more after a
+// restart; clients that send If-None-Match (which takes precedence) do not.
+//
+// Cache-Control: public feeds are "public, max-age=N" with N the refresh
+// interval but at most 15 minutes, so that a shared cache never holds a
+// changed meeting back for long; person feeds carry a secret token in their
+// URL and are "private, no-cache": no shared cache may store them and the
+// client revalidates every time (a cheap 304).
+
+// feedMaxAge caps max-age for public feeds.
+const feedMaxAge = 15 * time.Minute
+
+// feedCache holds rendered feeds and the data version they were rendered at.
+type feedCache struct {
+	mu      sync.RWMutex
+	entries map[string]*feedEntry
+
+	// known is the latest DataVersion and when it was asked; vmu lets one
+	// request at a time ask; dirty forces the next request to ask.
+	known atomic.Pointer[knownVersion]
+	vmu   sync.Mutex
+	dirty atomic.Bool
+}
+
+type knownVersion struct {
+	v         calendar.DataVersion
+	checkedAt time.Time
+}
+
+// feedEntry is one feed's rendered bytes; mu lets one request at a time
+// render it, the others wait for its result instead of rendering too.
+type feedEntry struct {
+	mu  sync.Mutex
+	cur atomic.Pointer[rendered]
+}
+
+// rendered is one render of a feed with everything a response needs,
+// headers prebuilt as one-element slices (cap 1) so that serving allocates
+// nothing.
+type rendered struct {
+	version calendar.DataVersion
+	expires time.Time // the policy's NextChange; zero: never
+	lastMod time.Time
+	body    []byte
+	gz      []byte
+	etag    string // strong, of body
+	etagGz  string // strong, of the gzip representation
+
+	hType, hDisp, hCache, hVary, hLastMod []string
+	hETag, hETagGz, hLen, hLenGz, hGzip   []string
+	hNosniff, hRobots, hReferrer          []string
+	private                               bool
+}
+
+func newFeedCache() *feedCache { return &feedCache{entries: map[string]*feedEntry{}} }
+
+// invalidate makes the next feed request ask for the data version.
+func (c *feedCache) invalidate() { c.dirty.Store(true) }
+
+// dropPeople forgets every person feed, e.g. after a token rotation, so
+// that no entry keyed by an old token lingers.
+func (c *feedCache) dropPeople() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.entries {
+		if strings.HasPrefix(k, "person:") {
+			delete(c.entries, k)
+		}
+	}
+}
+
+// version returns the current data version, asking the store when the
+// known one is older than every or a write made it dirty.
+func (c *feedCache) version(ctx context.Context, store calendar.Store, now time.Time, every time.Duration) (calendar.DataVersion, error) {
+	k := c.known.Load()
+	if k != nil && !c.dirty.Load() {
+		if age := now.Sub(k.checkedAt); age >= 0 && age < every {
+			return k.v, nil
+		}
+		if !c.vmu.TryLock() {
+			return k.v, nil // another request is asking right now
+		}
+	} else {
+		c.vmu.Lock()
+	}
+	defer c.vmu.Unlock()
+	if k2 := c.known.Load(); k2 != k && !c.dirty.Load() {
+		return k2.v, nil // answered while this request waited
+	}
+	// Cleared before asking: a write that commits after this point sets it
+	// again, so its change is never missed.
+	c.dirty.Store(false)
+	v, err := store.DataVersion(ctx)
+	if err != nil {
+		c.dirty.Store(true)
+		return calendar.DataVersion{}, err
+	}
+	c.known.Store(&knownVersion{v: v, checkedAt: now})
+	return v, nil
+}
+
+func (c *feedCache) entry(key string) *feedEntry {
+	c.mu.RLock()
+	e := c.entries[key]
+	c.mu.RUnlock()
+	if e != nil {
+		return e
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e = c.entries[key]; e == nil {
+		e = &feedEntry{}
+		c.entries[key] = e
+	}
+	return e
+}
+
+// peek returns the feed rendered last for key, or nil.
+func (c *feedCache) peek(key string) *rendered {
+	c.mu.RLock()
+	e := c.entries[key]
+	c.mu.RUnlock()
+	if e == nil {
+		return nil
+	}
+	return e.cur.Load()
+}
+
+func (c *feedCache) remove(key string, e *feedEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries[key] == e {
+		delete(c.entries, key)
+	}
+}
+
+// feedSource is what a render produced: the feed, the meetings the store
+// returned (for the policy's NextChange), and the response's file name and
+// audience.
+type feedSource struct {
+	feed     *ical.Feed
+	meetings []*calendar.Meeting
+	filename string
+	private  bool
+}
+
+// fresh reports whether r is still right for data version v at now.
+func (r *rendered) fresh(v calendar.DataVersion, now time.Time) bool {
+	return r.version == v && (r.expires.IsZero() || now.Before(r.expires))
+}
+
+// serveFeed answers a feed request from the cache, rendering when needed.
+// kind labels metrics ("all", "body", "person"); key names the cache entry.
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, kind, key string, source func(ctx context.Context, now time.Time) (*feedSource, error)) {
+	now := s.now()
+	v, err := s.feeds.version(r.Context(), s.store, now, s.check)
+	if err != nil {
+		// The database does not answer: a feed rendered before is still the
+		// best answer there is (calendar clients would otherwise show
+		// errors); it is served until the database answers again.
+		if cur := s.feeds.peek(key); cur != nil {
+			s.log.WarnContext(r.Context(), "serving a cached feed: the data version is unknown", "route", routeOf(r), "err", err)
+			s.metrics.feedHits.WithLabelValues(kind).Inc()
+			cur.serve(w, r)
+			return
+		}
+		s.Error(w, r, err)
+		return
+	}
+	e := s.feeds.entry(key)
+	cur := e.cur.Load()
+	if cur == nil || !cur.fresh(v, now) {
+		e.mu.Lock()
+		prev := e.cur.Load()
+		if cur = prev; cur == nil || !cur.fresh(v, now) {
+			cur, err = s.render(r.Context(), prev, v, now, source)
+			if err == nil {
+				e.cur.Store(cur)
+				s.metrics.feedRender.WithLabelValues(kind).Inc()
+			}
+		} else {
+			s.metrics.feedHits.WithLabelValues(kind).Inc()
+		}
+		e.mu.Unlock()
+		switch {
+		case calendar.IsNotFound(err):
+			// The body became restricted or was deleted, the token was
+			// rotated: forget the feed.
+			s.feeds.remove(key, e)
+			s.feedNotFound(w, r, kind)
+			return
+		case err != nil && prev != nil && calendar.ErrorCode(err) == calendar.EINTERNAL:
+			// The database failed during the render: the previous bytes
+			// are better than an error; the next request tries again.
+			s.log.WarnContext(r.Context(), "serving the previous feed: rendering failed", "route", routeOf(r), "err", err)
+			cur = prev
+		case err != nil:
+			s.Error(w, r, err)
+			return
+		}
+	} else {
+		s.metrics.feedHits.WithLabelValues(kind).Inc()
+	}
+	cur.serve(w, r)
+}
+
+func (s *Server) feedNotFound(w http.ResponseWriter, r *http.Request, kind string) {
+	if kind == "person" {
+		Problem(w, http.StatusNotFound, calendar.ENOTFOUND,
+			"This feed address is not valid. It may have been replaced by a new one: ask the secretary for your current feed address.")
+		return
+	}
+	Problem(w, http.StatusNotFound, calendar.ENOTFOUND,
+		"There is no public feed at this address. The start page lists every public feed.")
+}
+
+// render builds new bytes for a feed. prev is the previous render, whose
+// Last-Modified is kept when the bytes did not change.
+func (s *Server) render(ctx context.Context, prev *rendered, v calendar.DataVersion, now time.Time, source func(context.Context, time.Time) (*feedSource, error)) (*rendered, error) {
+	// A render outlives the request that started it: the others waiting for
+	// it, and the cache, want its result even if that client went away.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	src, err := source(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	src.feed.RefreshInterval = s.refresh
+	body := ical.Encode(src.feed)
+	sum := sha256.Sum256(body)
+	tag := base64.RawURLEncoding.EncodeToString(sum[:])
+	etag := `"` + tag + `"`
+
+	out := &rendered{version: v, expires: s.policy.NextChange(src.meetings, now)}
+	if prev != nil && prev.etag == etag && prev.private == src.private {
+		*out = *prev
+		out.version, out.expires = v, s.policy.NextChange(src.meetings, now)
+		return out, nil
+	}
+
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // a valid level never fails
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+
+	last := v.At
+	if now.After(last) {
+		last = now
+	}
+	last = last.Truncate(time.Second)
+	if prev != nil && !last.After(prev.lastMod) {
+		last = prev.lastMod.Add(time.Second)
+	}
+	out.lastMod = last
+	out.body, out.gz = body, gz.Bytes()
+	out.etag, out.etagGz = etag, `"`+tag+`-gzip"`
+	out.private = src.private
+
+	one := func(s string) []string { return []string{s} }
+	out.hType = one("text/calendar; charset=utf-8")
+	out.hDisp = one(`inline; filename="` + src.filename + `"`)
+	if src.private {
+		out.hCache = one("private, no-cache")
+		out.hRobots = one("noindex, nofollow")
+		out.hReferrer = one("no-referrer")
+	} else {
+		age := min(s.refresh, feedMaxAge)
+		out.hCache = one("public, max-age=" + strconv.Itoa(int(age/time.Second)))
+	}
+	out.hVary = one("Accept-Encoding")
+	out.hLastMod = one(last.UTC().Format(http.TimeFormat))
+	out.hETag, out.hETagGz = one(out.etag), one(out.etagGz)
+	out.hLen, out.hLenGz = one(strconv.Itoa(len(out.body))), one(strconv.Itoa(len(out.gz)))
+	out.hGzip = one("gzip")
+	out.hNosniff = one("nosniff")
+	return out, nil
+}
+
+// serve writes r as the answer to req: 304 when the client's copy is
+// current, else the gzip or identity bytes (none for HEAD).
+func (f *rendered) serve(w http.ResponseWriter, req *http.Request) {
+	h := w.Header()
+	gzipped := acceptsGzip(req.Header.Get("Accept-Encoding"))
+	h["Cache-Control"] = f.hCache
+	h["Vary"] = f.hVary
+	h["Last-Modified"] = f.hLastMod
+	h["X-Content-Type-Options"] = f.hNosniff
+	if f.private {
+		h["X-Robots-Tag"] = f.hRobots
+		h["Referrer-Policy"] = f.hReferrer
+	}
+	if gzipped {
+		h["Etag"] = f.hETagGz
+	} else {
+		h["Etag"] = f.hETag
+	}
+	if f.notModified(req) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Type"] = f.hType
+	h["Content-Disposition"] = f.hDisp
+	body := f.body
+	if gzipped {
+		h["Content-Encoding"] = f.hGzip
+		h["Content-Length"] = f.hLenGz
+		body = f.gz
+	} else {
+		h["Content-Length"] = f.hLen
+	}
+	w.WriteHeader(http.StatusOK)
+	if req.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// notModified evaluates If-None-Match and, only without it,
+// If-Modified-Since (RFC 9110 13.2.2). Either ETag of the feed matches: they
+// name the same bytes, gzipped or not.
+func (f *rendered) notModified(req *http.Request) bool {
+	if inm := req.Header.Get("If-None-Match"); inm != "" {
+		for inm != "" {
+			var tag string
+			tag, inm, _ = strings.Cut(inm, ",")
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			if tag == "*" || tag == f.etag || tag == f.etagGz {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := req.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !f.lastMod.After(t)
+	}
+	return false
+}
+
+// acceptsGzip reports whether an Accept-Encoding value allows gzip: gzip,
+// x-gzip or * with a q-value above 0 (an explicit gzip;q=0 wins over *).
+func acceptsGzip(ae string) bool {
+	if ae == "" {
+		return false
+	}
+	star := false
+	for ae != "" {
+		var part string
+		part, ae, _ = strings.Cut(ae, ",")
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.TrimSpace(coding)
+		ok := qAbove0(params)
+		switch {
+		case strings.EqualFold(coding, "gzip"), strings.EqualFold(coding, "x-gzip"):
+			return ok
+		case coding == "*":
+			star = ok
+		}
+	}
+	return star
+}
+
+// qAbove0 reads "q=0.5" style parameters; no q means 1.
+func qAbove0(params string) bool {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		name, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(name), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			return err == nil && q > 0
+		}
+	}
+	return true
+}
+
+// ---- the three feeds
+
+func (s *Server) serveAllFeed(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	s.serveFeed(w, r, "all", "all", s.allFeed)
+}
+
+func (s *Server) serveBodyFeed(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	slug := mux.Vars(r)["slug"]
+	if !calendar.ValidSlug(slug) {
+		s.feedNotFound(w, r, "body")
+		return
+	}
+	s.serveFeed(w, r, "body", "body:"+slug, func(ctx context.Context, now time.Time) (*feedSource, error) {
+		return s.bodyFeed(ctx, now, slug)
+	})
+}
+
+func (s *Server) servePersonFeed(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	token := mux.Vars(r)["token"]
+	if len(token) < 20 || len(token) > 100 {
+		s.feedNotFound(w, r, "person")
+		return
+	}
+	s.serveFeed(w, r, "person", "person:"+token, func(ctx context.Context, now time.Time) (*feedSource, error) {
+		return s.personFeed(ctx, now, token)
+	})
+}
+
+// names looks up bodies and rooms for events.
+type names struct {
+	bodies map[string]*calendar.Body
+	rooms  map[string]*calendar.Room
+}
+
+func (s *Server) names(ctx context.Context) (*names, error) {
+	bodies, err := s.store.FindBodies(ctx, calendar.BodyFilter{})
+	if err != nil {
+		return nil, err
+	}
+	rooms, err := s.store.FindRooms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := &names{bodies: make(map[string]*calendar.Body, len(bodies)), rooms: make(map[string]*calendar.Room, len(rooms))}
+	for _, b := range bodies {
+		n.bodies[b.Slug] = b
+	}
+	for _, r := range rooms {
+		n.rooms[r.Slug] = r
+	}
+	return n, nil
+}
+
+// events turns the meetings the policy shows into feed events, naming only
+// the bodies that show allows (a public feed: public bodies only).
+func (s *Server) events(ms []*calendar.Meeting, now time.Time, n *names, show func(*calendar.Body) bool) []ical.Event {
+	out := make([]ical.Event, 0, len(ms))
+	for _, m := range ms {
+		if !s.policy.Shows(m, now) {
+			continue
+		}
+		e := ical.Event{Meeting: m, Room: n.rooms[m.Room], URL: s.meetingURL(m.ID)}
+		for _, slug := range m.Bodies {
+			if b := n.bodies[slug]; b != nil && show(b) {
+				e.Bodies = append(e.Bodies, b.Name)
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func isPublic(b *calendar.Body) bool { return b.Visibility == calendar.Public }
+
+// allFeed is every public body's meetings and the events without a body.
+func (s *Server) allFeed(ctx context.Context, now time.Time) (*feedSource, error) {
+	since := s.policy.Since(now)
+	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{PublicOnly: true, From: &since})
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &feedSource{
+		feed: &ical.Feed{
+			Name:        s.region + " – alla möten",
+			Description: "Alla offentliga möten i samverkansråd, chefsgrupper och andra organ inom " + s.region + ", och gemensamma händelser för hela länet.",
+			Events:      s.events(ms, now, n, isPublic),
+		},
+		meetings: ms,
+		filename: "alla-moten.ics",
+	}, nil
+}
+
+// bodyFeed is one public body's meetings; a restricted body has no feed
+// and reads as not found.
+func (s *Server) bodyFeed(ctx context.Context, now time.Time, slug string) (*feedSource, error) {
+	b, err := s.store.FindBodyBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if b.Visibility != calendar.Public {
+		return nil, calendar.Errorf(calendar.ENOTFOUND, "body %q has no public feed", slug)
+	}
+	since := s.policy.Since(now)
+	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{slug}, PublicOnly: true, From: &since})
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	desc := b.Description
+	if desc == "" {
+		desc = "Möten i " + b.Name + " (" + s.region + ")."
+	}
+	return &feedSource{
+		feed:     &ical.Feed{Name: b.Name, Description: desc, Events: s.events(ms, now, n, isPublic)},
+		meetings: ms,
+		filename: slug + ".ics",
+	}, nil
+}
+
+// personFeed is everything the token's person takes part in, through
+// memberships active on the meeting's day, restricted bodies included. An
+// event names the public bodies and the person's own bodies.
+func (s *Server) personFeed(ctx context.Context, now time.Time, token string) (*feedSource, error) {
+	p, err := s.store.FindPersonByFeedToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	since := s.policy.Since(now)
+	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{Person: &p.Key, From: &since})
+	if err != nil {
+		return nil, err
+	}
+	mine, err := s.store.FindMemberships(ctx, calendar.MembershipFilter{Person: &p.Key})
+	if err != nil {
+		return nil, err
+	}
+	own := map[string]bool{}
+	for _, m := range mine {
+		own[m.Body] = true
+	}
+	n, err := s.names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &feedSource{
+		feed: &ical.Feed{
+			Name:        "Samkal – " + p.Name,
+			Description: "Dina möten i de organ där du ingår (" + s.region + "). Adressen till den här kalendern är personlig: dela den inte.",
+			Events:      s.events(ms, now, n, func(b *calendar.Body) bool { return isPublic(b) || own[b.Slug] }),
+		},
+		meetings: ms,
+		filename: "mina-moten.ics",
+		private:  true,
+	}, nil
+}

@@ -1,0 +1,352 @@
+package api
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// The pages are server-rendered Swedish HTML (html/template, embedded),
+// written for WCAG 2.1 AA: lang="sv", a skip link, header/main/footer
+// landmarks, one h1 and ordered headings, text contrast above 7:1, visible
+// focus, and no JavaScript. They show public data only.
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pageSecurity is the Content-Security-Policy of every page: only our own
+// stylesheet, no scripts, no frames, no forms.
+const pageSecurity = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+type pages struct {
+	start, meeting, notFound *template.Template
+	static                   fs.FS
+}
+
+func newPages() (*pages, error) {
+	parse := func(name string) (*template.Template, error) {
+		return template.New("layout.html").ParseFS(templateFS, "templates/layout.html", "templates/"+name)
+	}
+	var p pages
+	var err error
+	if p.start, err = parse("start.html"); err != nil {
+		return nil, err
+	}
+	if p.meeting, err = parse("meeting.html"); err != nil {
+		return nil, err
+	}
+	if p.notFound, err = parse("notfound.html"); err != nil {
+		return nil, err
+	}
+	if p.static, err = fs.Sub(staticFS, "static"); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// page is what every page's layout needs.
+type page struct {
+	Title  string // the <title> and h1
+	Region string
+	Home   string // link to the start page
+}
+
+type startPage struct {
+	page
+	AllFeed  feedLinks
+	Bodies   []bodyItem
+	Upcoming []meetingItem
+}
+
+// feedLinks are a feed's https address and its webcal:// form, which opens
+// the subscription dialog of the member's calendar program. Webcal is a
+// template.URL because html/template would otherwise replace the webcal
+// scheme with "#ZgotmplZ"; it is built from BaseURL, never from input.
+type feedLinks struct {
+	HTTPS  string
+	Webcal template.URL
+}
+
+type bodyItem struct {
+	Name, Kind, Description string
+	Feed                    feedLinks
+}
+
+type meetingItem struct {
+	Path, Title, When, Status, Bodies, Place string
+	Cancelled                                bool
+}
+
+type meetingPage struct {
+	page
+	When, Status, Place, Online, Bodies, Kind string
+	Cancelled                                 bool
+	Feeds                                     []bodyItem
+	AllFeed                                   feedLinks
+}
+
+// upcomingLimit is how many coming meetings the start page lists.
+const upcomingLimit = 20
+
+func (s *Server) feedLinks(path string) feedLinks {
+	u := s.baseURL + path
+	_, rest, _ := strings.Cut(u, "://")
+	return feedLinks{HTTPS: u, Webcal: template.URL("webcal://" + rest)}
+}
+
+// startPage lists the region's public bodies with their feeds, and the
+// coming meetings.
+func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	ctx := r.Context()
+	now := s.now()
+	pub := calendar.Public
+	bodies, err := s.store.FindBodies(ctx, calendar.BodyFilter{Visibility: &pub})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	from := now
+	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{PublicOnly: true, From: &from})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	n, err := s.names(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := startPage{
+		page:    page{Title: "Mötesplats för samverkan – " + s.region, Region: s.region, Home: "/"},
+		AllFeed: s.feedLinks("/feeds/all.ics"),
+	}
+	for _, b := range bodies {
+		data.Bodies = append(data.Bodies, bodyItem{Name: b.Name, Kind: swedishBodyKind(b.Kind), Description: b.Description,
+			Feed: s.feedLinks("/feeds/bodies/" + b.Slug + ".ics")})
+	}
+	for _, m := range ms {
+		if len(data.Upcoming) == upcomingLimit {
+			break
+		}
+		if !s.policy.Shows(m, now) {
+			continue
+		}
+		data.Upcoming = append(data.Upcoming, meetingItem{
+			Path: "/moten/" + strconv.FormatInt(m.ID, 10), Title: meetingTitle(m, n), When: swedishWhen(m),
+			Status: swedishStatus(m.Status), Bodies: publicBodyNames(m, n), Place: place(m, n),
+			Cancelled: m.Status == calendar.StatusCancelled,
+		})
+	}
+	s.renderPage(w, r, http.StatusOK, s.pages.start, data)
+}
+
+// meetingPage shows one public meeting; a restricted meeting is not found.
+func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	ctx := r.Context()
+	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
+	if err != nil || id <= 0 {
+		s.pageNotFound(w, r)
+		return
+	}
+	m, err := s.store.FindMeetingByID(ctx, id)
+	if calendar.IsNotFound(err) {
+		s.pageNotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	n, err := s.names(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	public := len(m.Bodies) == 0
+	var feeds []bodyItem
+	for _, slug := range m.Bodies {
+		if b := n.bodies[slug]; b != nil && isPublic(b) {
+			public = true
+			feeds = append(feeds, bodyItem{Name: b.Name, Feed: s.feedLinks("/feeds/bodies/" + b.Slug + ".ics")})
+		}
+	}
+	if !public {
+		s.pageNotFound(w, r)
+		return
+	}
+	kind := "Möte"
+	if m.Kind == calendar.KindEvent {
+		kind = "Händelse"
+	}
+	data := meetingPage{
+		page: page{Title: meetingTitle(m, n), Region: s.region, Home: "/"},
+		When: swedishWhen(m), Status: swedishStatus(m.Status), Place: place(m, n), Online: m.OnlineURL,
+		Bodies: publicBodyNames(m, n), Kind: kind, Cancelled: m.Status == calendar.StatusCancelled,
+		Feeds: feeds, AllFeed: s.feedLinks("/feeds/all.ics"),
+	}
+	s.renderPage(w, r, http.StatusOK, s.pages.meeting, data)
+}
+
+func (s *Server) pageNotFound(w http.ResponseWriter, r *http.Request) {
+	s.renderPage(w, r, http.StatusNotFound, s.pages.notFound, page{Title: "Sidan finns inte", Region: s.region, Home: "/"})
+}
+
+// renderPage executes t into a buffer first, so that a template error is a
+// clean 500 and never half a page.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, t *template.Template, data any) {
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		s.Error(w, r, fmt.Errorf("render page: %w", err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	h.Set("Content-Security-Policy", pageSecurity)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-cache")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(b.Bytes())
+	}
+}
+
+// static serves the embedded stylesheet.
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	name := mux.Vars(r)["file"]
+	if _, err := fs.Stat(s.pages.static, name); err != nil {
+		Problem(w, http.StatusNotFound, calendar.ENOTFOUND, "There is no such static file.")
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeFileFS(w, r, s.pages.static, name)
+}
+
+// meetingTitle is the title, else the public bodies' names, else "Möte".
+func meetingTitle(m *calendar.Meeting, n *names) string {
+	if m.Title != "" {
+		return m.Title
+	}
+	if b := publicBodyNames(m, n); b != "" {
+		return b
+	}
+	return "Möte"
+}
+
+// publicBodyNames joins the names of m's public bodies in Swedish
+// ("A, B och C").
+func publicBodyNames(m *calendar.Meeting, n *names) string {
+	var names []string
+	for _, slug := range m.Bodies {
+		if b := n.bodies[slug]; b != nil && isPublic(b) {
+			names = append(names, b.Name)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " och " + names[len(names)-1]
+}
+
+// place is the room with its address, else the free-text place, else
+// "Digitalt" for a meeting with only a link.
+func place(m *calendar.Meeting, n *names) string {
+	if r := n.rooms[m.Room]; r != nil {
+		if r.Address != "" {
+			return r.Name + ", " + r.Address
+		}
+		return r.Name
+	}
+	if m.Location != "" {
+		return m.Location
+	}
+	if m.OnlineURL != "" {
+		return "Digitalt möte"
+	}
+	return "Plats meddelas senare"
+}
+
+var (
+	swedishWeekdays = [...]string{"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"}
+	swedishMonths   = [...]string{"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"}
+)
+
+// swedishDate is "tisdag 21 januari 2025".
+func swedishDate(t time.Time) string {
+	t = calendar.In(t)
+	return fmt.Sprintf("%s %d %s %d", swedishWeekdays[t.Weekday()], t.Day(), swedishMonths[t.Month()-1], t.Year())
+}
+
+// swedishClock is "13.00".
+func swedishClock(t time.Time) string { return calendar.In(t).Format("15.04") }
+
+// swedishWhen is when a meeting takes place, as a Swede writes it:
+// "tisdag 21 januari 2025 kl. 13.00–16.30", "fredag 14 mars 2025, heldag",
+// or with both days when it spans several.
+func swedishWhen(m *calendar.Meeting) string {
+	start, end := calendar.In(m.Start), calendar.In(m.End)
+	if m.AllDay {
+		last := calendar.DateOf(end.Add(-time.Nanosecond)) // End is midnight after the last day
+		first := calendar.DateOf(start)
+		if !first.Before(last) {
+			return swedishDate(start) + ", heldag"
+		}
+		return swedishDate(start) + " – " + swedishDate(last.Start()) + ", heldagar"
+	}
+	if calendar.DateOf(start) == calendar.DateOf(end) {
+		return swedishDate(start) + " kl. " + swedishClock(start) + "–" + swedishClock(end)
+	}
+	return swedishDate(start) + " kl. " + swedishClock(start) + " – " + swedishDate(end) + " kl. " + swedishClock(end)
+}
+
+func swedishStatus(s calendar.MeetingStatus) string {
+	switch s {
+	case calendar.StatusConfirmed:
+		return "Fastställt"
+	case calendar.StatusCancelled:
+		return "Inställt"
+	}
+	return "Förslag – tiden är inte fastställd"
+}
+
+func swedishBodyKind(k calendar.BodyKind) string {
+	switch k {
+	case calendar.BodyRegionalCouncil:
+		return "Regionalt samverkansråd"
+	case calendar.BodySpecificCouncil:
+		return "Specifikt samverkansråd"
+	case calendar.BodyManagementGroup:
+		return "Chefsgrupp"
+	case calendar.BodyLansdelGroup:
+		return "Länsdelsgrupp"
+	case calendar.BodyPartnerGroup:
+		return "Samverkan med partner"
+	case calendar.BodyWorkingGroup:
+		return "Arbetsgrupp"
+	}
+	return string(k)
+}

@@ -1,0 +1,357 @@
+// Package api is Samkal's HTTP layer: the JSON API under /api/v1, the iCal
+// feeds under /feeds, the server-rendered pages (start page and meeting
+// pages, in Swedish), /healthz and /metrics.
+//
+// # Who sees what
+//
+// Writes need "Authorization: Bearer TOKEN" equal to Options.AdminToken;
+// with no admin token configured every write is refused. Reads need no
+// token; a valid token turns a read into an admin read, a wrong one is
+// refused (401) so that a misconfigured client notices. Without a token a
+// caller sees public data only:
+//
+//   - organisations and rooms: all of them;
+//   - bodies: public bodies only (a restricted body reads as not found);
+//   - meetings: those with at least one public body, and events without a
+//     body; the bodies list of a joint meeting names only its public bodies,
+//     and notes (the secretary's internal remarks) are left out;
+//   - people: only those with a membership in a public body (the members of
+//     public councils and groups are public knowledge), and never their
+//     email, phone or feed_url;
+//   - memberships: those of public bodies;
+//   - changes: none (the record holds old and new values of personal data),
+//     so /api/v1/changes needs the admin token.
+//
+// An admin sees everything, and a person read by an admin carries email,
+// phone and feed_url, the secret address of the person's own feed.
+//
+// # Errors
+//
+// Every error is application/problem+json (RFC 9457) with a detail written
+// for a person: calendar error codes map to statuses in one table
+// (statusByCode); caller mistakes are never answered with 500; internal
+// errors are logged and answered with a generic 500.
+//
+// # Feeds
+//
+// See feeds.go: rendered bytes are cached per feed and revalidated against
+// Store.DataVersion, so that serving an unchanged feed costs about what
+// serving fixed bytes costs.
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// Options configures a Server.
+type Options struct {
+	Store calendar.Store
+	// Ping checks the database for /healthz (the store's Ping); nil means
+	// always healthy.
+	Ping   func(context.Context) error
+	Logger *slog.Logger
+	// BaseURL is the public base URL, e.g. "http://localhost:8080", used for
+	// absolute links in feeds, feed_url and pages.
+	BaseURL string
+	// AdminToken is the bearer token for writes; "" refuses all writes.
+	AdminToken string
+	// RegionName, e.g. "Region Örebro län", is used in feed names and pages.
+	RegionName string
+	FeedPolicy calendar.FeedPolicy
+	// FeedRefresh is the REFRESH-INTERVAL written in feeds; 0 means 1h.
+	FeedRefresh time.Duration
+	// FeedVersionCheck is how often a cached feed asks Store.DataVersion
+	// whether the data changed; 0 means 1s.
+	FeedVersionCheck time.Duration
+	// Registry is where HTTP metrics are registered and /metrics is served
+	// from; nil means a new registry with Go and process collectors.
+	Registry *prometheus.Registry
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server serves Samkal over HTTP. Build it with New; it is safe for
+// concurrent use.
+type Server struct {
+	store      calendar.Store
+	ping       func(context.Context) error
+	log        *slog.Logger
+	baseURL    string
+	adminToken []byte
+	region     string
+	policy     calendar.FeedPolicy
+	refresh    time.Duration
+	check      time.Duration
+	now        func() time.Time
+	registry   *prometheus.Registry
+	metrics    *metrics
+	feeds      *feedCache
+	pages      *pages
+	handler    http.Handler
+	router     *mux.Router
+}
+
+// New checks o and builds a Server. It fails when Store is nil, BaseURL is
+// not an absolute http(s) URL, or the metrics cannot be registered (e.g.
+// two Servers on one Registry).
+func New(o Options) (*Server, error) {
+	if o.Store == nil {
+		return nil, errors.New("api: Options.Store is required")
+	}
+	base := strings.TrimRight(o.BaseURL, "/")
+	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") || len(base) <= len("https://") {
+		return nil, fmt.Errorf("api: Options.BaseURL %q must be an absolute http(s) URL such as http://localhost:8080", o.BaseURL)
+	}
+	s := &Server{
+		store:      o.Store,
+		ping:       o.Ping,
+		log:        o.Logger,
+		baseURL:    base,
+		adminToken: []byte(o.AdminToken),
+		region:     o.RegionName,
+		policy:     o.FeedPolicy,
+		refresh:    o.FeedRefresh,
+		check:      o.FeedVersionCheck,
+		now:        o.Now,
+		registry:   o.Registry,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.region == "" {
+		s.region = "Samkal"
+	}
+	if s.policy == (calendar.FeedPolicy{}) {
+		s.policy = calendar.DefaultFeedPolicy
+	}
+	if s.refresh <= 0 {
+		s.refresh = time.Hour
+	}
+	if s.check <= 0 {
+		s.check = time.Second
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+		s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	m, err := newMetrics(s.registry)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics = m
+	s.feeds = newFeedCache()
+	if s.pages, err = newPages(); err != nil {
+		return nil, err
+	}
+	s.router = s.routes()
+	s.handler = s.wrap(s.router)
+	return s, nil
+}
+
+// Handler returns the whole HTTP surface: the router wrapped in recovery,
+// logging, metrics and cross-origin protection.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// routes builds the router. Feed routes come first: gorilla/mux tries
+// routes in order and feeds are by far the most requested.
+func (s *Server) routes() *mux.Router {
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(s.notFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
+	get := []string{http.MethodGet, http.MethodHead}
+
+	s.handle(r, "/feeds/all.ics", s.serveAllFeed, get...)
+	s.handle(r, "/feeds/bodies/{slug}.ics", s.serveBodyFeed, get...)
+	s.handle(r, "/feeds/people/{token}.ics", s.servePersonFeed, get...)
+
+	const v1 = "/api/v1"
+	s.handle(r, v1+"/organisations", s.listOrganisations, get...)
+	s.handle(r, v1+"/organisations", s.admin(s.createOrganisation), http.MethodPost)
+	s.handle(r, v1+"/organisations/{slug}", s.getOrganisation, get...)
+	s.handle(r, v1+"/organisations/{slug}", s.admin(s.updateOrganisation), http.MethodPatch)
+	s.handle(r, v1+"/organisations/{slug}", s.admin(s.deleteOrganisation), http.MethodDelete)
+
+	s.handle(r, v1+"/people", s.listPeople, get...)
+	s.handle(r, v1+"/people", s.admin(s.createPerson), http.MethodPost)
+	s.handle(r, v1+"/people/{key}", s.getPerson, get...)
+	s.handle(r, v1+"/people/{key}", s.admin(s.updatePerson), http.MethodPatch)
+	s.handle(r, v1+"/people/{key}", s.admin(s.deletePerson), http.MethodDelete)
+	s.handle(r, v1+"/people/{key}/feed-token", s.admin(s.rotateFeedToken), http.MethodPost)
+
+	s.handle(r, v1+"/bodies", s.listBodies, get...)
+	s.handle(r, v1+"/bodies", s.admin(s.createBody), http.MethodPost)
+	s.handle(r, v1+"/bodies/{slug}", s.getBody, get...)
+	s.handle(r, v1+"/bodies/{slug}", s.admin(s.updateBody), http.MethodPatch)
+	s.handle(r, v1+"/bodies/{slug}", s.admin(s.deleteBody), http.MethodDelete)
+
+	s.handle(r, v1+"/memberships", s.listMemberships, get...)
+	s.handle(r, v1+"/memberships", s.admin(s.createMembership), http.MethodPost)
+	s.handle(r, v1+"/memberships/{id}", s.getMembership, get...)
+	s.handle(r, v1+"/memberships/{id}", s.admin(s.updateMembership), http.MethodPatch)
+	s.handle(r, v1+"/memberships/{id}", s.admin(s.deleteMembership), http.MethodDelete)
+
+	s.handle(r, v1+"/rooms", s.listRooms, get...)
+	s.handle(r, v1+"/rooms", s.admin(s.createRoom), http.MethodPost)
+	s.handle(r, v1+"/rooms/{slug}", s.getRoom, get...)
+	s.handle(r, v1+"/rooms/{slug}", s.admin(s.updateRoom), http.MethodPatch)
+	s.handle(r, v1+"/rooms/{slug}", s.admin(s.deleteRoom), http.MethodDelete)
+
+	s.handle(r, v1+"/meetings", s.listMeetings, get...)
+	s.handle(r, v1+"/meetings", s.admin(s.createMeeting), http.MethodPost)
+	s.handle(r, v1+"/meetings/{id}", s.getMeeting, get...)
+	s.handle(r, v1+"/meetings/{id}", s.admin(s.updateMeeting), http.MethodPatch)
+	s.handle(r, v1+"/meetings/{id}", s.admin(s.deleteMeeting), http.MethodDelete)
+
+	s.handle(r, v1+"/changes", s.listChanges, get...)
+
+	s.handle(r, "/", s.startPage, get...)
+	s.handle(r, "/moten/{id}", s.meetingPage, get...)
+	s.handle(r, "/static/{file}", s.static, get...)
+	s.handle(r, "/healthz", s.healthz, get...)
+	s.handle(r, "/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP, get...)
+	return r
+}
+
+// handle registers h for path and methods, and records path (the route
+// template) for logs and metrics.
+func (s *Server) handle(r *mux.Router, path string, h http.HandlerFunc, methods ...string) {
+	r.Handle(path, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if ri := infoOf(req); ri != nil {
+			ri.route = path
+		}
+		h(w, req)
+	})).Methods(methods...)
+}
+
+// notFound answers a request that matched no route.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if ri := infoOf(r); ri != nil {
+		ri.route = "unmatched"
+	}
+	Problem(w, http.StatusNotFound, calendar.ENOTFOUND, "There is nothing at this address. The API lives under /api/v1 (for example GET /api/v1/meetings), feeds under /feeds.")
+}
+
+// methodNotAllowed answers a request whose path exists but not for its
+// method. gorilla/mux sets no Allow header, so it is computed here by asking
+// the router which methods would match.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	if ri := infoOf(r); ri != nil {
+		ri.route = "method_not_allowed"
+	}
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		var match mux.RouteMatch
+		if s.router.Match(probe, &match) && match.MatchErr == nil {
+			allow = append(allow, m)
+		}
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	Problem(w, http.StatusMethodNotAllowed, "method_not_allowed",
+		fmt.Sprintf("Method %s is not allowed here; use %s.", r.Method, strings.Join(allow, ", ")))
+}
+
+// authState is what the Authorization header says about a caller.
+type authState int
+
+const (
+	anonymous authState = iota
+	admin
+	badToken
+)
+
+// auth reads the bearer token and compares it in constant time.
+func (s *Server) auth(r *http.Request) authState {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return anonymous
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || len(s.adminToken) == 0 {
+		return badToken
+	}
+	if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), s.adminToken) == 1 {
+		return admin
+	}
+	return badToken
+}
+
+// reader returns whether the caller of a read is an admin, or writes a 401
+// and returns ok=false for a wrong token.
+func (s *Server) reader(w http.ResponseWriter, r *http.Request) (isAdmin, ok bool) {
+	switch s.auth(r) {
+	case admin:
+		return true, true
+	case badToken:
+		s.unauthorized(w, r, "The bearer token is not valid. Leave out the Authorization header to read public data, or send the admin token.")
+		return false, false
+	}
+	return false, true
+}
+
+// admin wraps a write handler: it runs only for the admin token.
+func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if len(s.adminToken) == 0 {
+			Problem(w, http.StatusForbidden, calendar.EFORBIDDEN,
+				"Writes are disabled: this server has no admin token configured (set one to allow changes through the API).")
+			return
+		}
+		switch s.auth(r) {
+		case anonymous:
+			s.unauthorized(w, r, "This request changes data and needs the admin token: send \"Authorization: Bearer TOKEN\".")
+			return
+		case badToken:
+			s.unauthorized(w, r, "The bearer token is not valid; changes need the admin token.")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, detail string) {
+	err := `Bearer realm="samkal"`
+	if r.Header.Get("Authorization") != "" {
+		err += `, error="invalid_token"`
+	}
+	w.Header().Set("WWW-Authenticate", err)
+	Problem(w, http.StatusUnauthorized, calendar.EUNAUTHORIZED, detail)
+}
+
+// wrote records a successful write through this Server: cached feeds are
+// revalidated on their next request instead of after FeedVersionCheck.
+func (s *Server) wrote() {
+	s.feeds.invalidate()
+}
+
+// healthz answers {"status":"ok"}, or 503 when the database does not answer.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if s.ping != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := s.ping(ctx); err != nil {
+			s.log.ErrorContext(r.Context(), "health check failed", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "detail": "The database does not answer."})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
