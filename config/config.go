@@ -1,0 +1,363 @@
+// Package config holds Samkal's settings: the Config struct, its defaults,
+// Load (a TOML file, then SAMKAL_* environment variables, then command-line
+// flags, each overriding the one before) and Validate, which reports every
+// problem at once so that an operator fixes a configuration in one round.
+//
+// Settings are grouped in TOML tables ([feeds]); a new group is a new struct
+// field with a toml table name and an envPrefix, and its settings appear in
+// Settings, the README table and Config.String without further code.
+//
+// Secrets (the admin token) are of type Secret and are redacted wherever a
+// Config is printed or logged; a PostgreSQL password in db is redacted too.
+package config
+
+import (
+	"encoding"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/caarlos0/env/v11"
+)
+
+// EnvPrefix starts every environment variable Samkal reads.
+const EnvPrefix = "SAMKAL_"
+
+// Config is every setting of a Samkal server. Field tags: toml is the key in
+// the file, env the variable after SAMKAL_ (with the envPrefix of its
+// group), flag the command-line flag that may set it, help the meaning shown
+// in the README, and defaultText a description of a computed default.
+type Config struct {
+	Addr    string `toml:"addr" env:"ADDR" flag:"addr" help:"Address the HTTP server listens on, host:port. Port 0 picks a free port."`
+	DB      string `toml:"db" env:"DB" flag:"db" help:"Database: a SQLite file path, or a PostgreSQL URL (postgres://user:password@host/dbname). Migrations run at start."`
+	BaseURL string `toml:"base_url" env:"BASE_URL" help:"Public address of the service, used in feed links and printed URLs (http or https, no query)." defaultText:"http:// + addr (localhost for an empty or any-address host)"`
+	// AdminToken is the bearer token that allows writes through the API.
+	// Without one (and without AdminTokenFile) the API refuses writes.
+	AdminToken     Secret `toml:"admin_token" env:"ADMIN_TOKEN" help:"Bearer token for writes through the API, at least 16 characters. Without a token the API refuses writes."`
+	AdminTokenFile string `toml:"admin_token_file" env:"ADMIN_TOKEN_FILE" help:"File holding the admin token (surrounding whitespace ignored); use it instead of admin_token to keep the secret out of files and environments that are shown."`
+	RegionName     string `toml:"region_name" env:"REGION_NAME" help:"Name of the region, shown on the pages and in the region-wide feed."`
+	LogLevel       string `toml:"log_level" env:"LOG_LEVEL" help:"Least important log messages written: debug, info, warn or error."`
+	LogFormat      string `toml:"log_format" env:"LOG_FORMAT" help:"Log format on standard error: text or json."`
+	Feeds          Feeds  `toml:"feeds" envPrefix:"FEEDS_"`
+
+	// sources tells for each setting key where its value came from, so that
+	// a problem names the place to fix. Settings at their default are absent.
+	sources map[string]string
+}
+
+// Feeds are the settings of the iCalendar feeds ([feeds] in the file).
+type Feeds struct {
+	Lookback           Duration `toml:"lookback" env:"LOOKBACK" help:"How far back feeds reach, so that past årsplaner stay visible."`
+	CancelledRetention Duration `toml:"cancelled_retention" env:"CANCELLED_RETENTION" help:"How long a cancelled meeting stays in feeds (marked INSTÄLLT) after the cancellation, so that calendars remove it."`
+	RefreshInterval    Duration `toml:"refresh_interval" env:"REFRESH_INTERVAL" help:"How often feeds ask calendar clients to fetch them again (REFRESH-INTERVAL); at least 1m."`
+	// VersionCheck matters when several servers share one PostgreSQL
+	// database: a server sees its own writes at once, another's after this.
+	VersionCheck Duration `toml:"version_check" env:"VERSION_CHECK" help:"How long a server answers from its cached feeds before asking the database whether anything changed. Writes through the same server show at once; this bounds how late several servers on one PostgreSQL database see each other's."`
+}
+
+// Default returns the configuration used where nothing else is said: a
+// local server on port 8080 with a SQLite file in the current directory.
+func Default() *Config {
+	return &Config{
+		Addr:       "localhost:8080",
+		DB:         "samkal.db",
+		RegionName: "Region Örebro län",
+		LogLevel:   "info",
+		LogFormat:  "text",
+		Feeds: Feeds{
+			Lookback:           Duration(5 * 365 * 24 * time.Hour),
+			CancelledRetention: Duration(30 * 24 * time.Hour),
+			RefreshInterval:    Duration(time.Hour),
+			VersionCheck:       Duration(time.Second),
+		},
+	}
+}
+
+// Problems lists everything wrong with a configuration, one entry per
+// problem, each naming the setting and where its value came from.
+type Problems []string
+
+func (p Problems) Error() string {
+	if len(p) == 1 {
+		return "invalid configuration: " + p[0]
+	}
+	return fmt.Sprintf("invalid configuration (%d problems): %s", len(p), strings.Join(p, "; "))
+}
+
+// Load builds a Config from the defaults, then the TOML file at path (none
+// if path is ""), then the SAMKAL_* variables that getenv returns non-empty,
+// then flags, which maps setting keys ("addr", "db") to the values of the
+// command-line flags that were given. It validates the result and returns
+// Problems listing every problem found on the way: an unreadable file, a
+// TOML syntax error, an unknown key, a value that does not parse, and every
+// Validate problem.
+func Load(path string, getenv func(string) string, flags map[string]string) (*Config, error) {
+	c := Default()
+	c.sources = map[string]string{}
+	var p Problems
+	if path != "" {
+		p = append(p, c.loadFile(path)...)
+	}
+	p = append(p, c.loadEnv(getenv)...)
+	p = append(p, c.loadFlags(flags)...)
+	var vp Problems
+	if err := c.Validate(); errors.As(err, &vp) {
+		p = append(p, vp...)
+	}
+	if len(p) > 0 {
+		return nil, p
+	}
+	return c, nil
+}
+
+func (c *Config) loadFile(path string) Problems {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Problems{fmt.Sprintf("config file %s cannot be read: %v", path, unwrapPath(err))}
+	}
+	// A first pass into a map finds syntax errors and every key, so that
+	// unknown keys are reported even when a value has the wrong type.
+	var raw map[string]any
+	md, err := toml.Decode(string(data), &raw)
+	if err != nil {
+		return Problems{fmt.Sprintf("config file %s: %v", path, err)}
+	}
+	var p Problems
+	known := Settings()
+	unknown := map[string]bool{}
+	for _, k := range md.Keys() {
+		key := k.String()
+		if isKnownKey(known, key) {
+			continue
+		}
+		unknown[key] = true
+		if len(k) > 1 && unknown[k[:len(k)-1].String()] {
+			continue // reported with its table
+		}
+		p = append(p, fmt.Sprintf("config file %s: unknown setting %q; known settings: %s", path, key, knownNear(known, key)))
+	}
+	for _, s := range known {
+		if md.IsDefined(strings.Split(s.Key, ".")...) {
+			c.sources[s.Key] = "file " + path
+		}
+	}
+	if _, err := toml.Decode(string(data), c); err != nil {
+		p = append(p, fmt.Sprintf("config file %s: %v", path, err))
+	}
+	return p
+}
+
+// isKnownKey reports whether key is a setting or a table of settings.
+func isKnownKey(known []Setting, key string) bool {
+	for _, s := range known {
+		if s.Key == key || strings.HasPrefix(s.Key, key+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// knownNear lists the known keys of the table that key is in, or the
+// top-level keys and tables when key's table is unknown too.
+func knownNear(known []Setting, key string) string {
+	table := ""
+	if i := strings.LastIndex(key, "."); i >= 0 {
+		table = key[:i+1]
+	}
+	var names, tables []string
+	for _, s := range known {
+		if table != "" && strings.HasPrefix(s.Key, table) {
+			names = append(names, s.Key)
+		}
+	}
+	if len(names) == 0 {
+		for _, s := range known {
+			if i := strings.Index(s.Key, "."); i < 0 {
+				names = append(names, s.Key)
+			} else if t := "[" + s.Key[:i] + "]"; !slices.Contains(tables, t) {
+				tables = append(tables, t)
+			}
+		}
+	}
+	return strings.Join(append(names, tables...), ", ")
+}
+
+func (c *Config) loadEnv(getenv func(string) string) Problems {
+	if getenv == nil {
+		return nil
+	}
+	vars := map[string]string{}
+	byField := map[string]string{}
+	for _, s := range Settings() {
+		byField[s.field] = s.Env
+		if v := getenv(s.Env); v != "" {
+			vars[s.Env] = v
+			c.sources[s.Key] = s.Env
+		}
+	}
+	err := env.ParseWithOptions(c, env.Options{Environment: vars, Prefix: EnvPrefix})
+	if err == nil {
+		return nil
+	}
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return Problems{err.Error()}
+	}
+	var p Problems
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			p = append(p, fmt.Sprintf("%s: %v", byField[pe.Name], pe.Err))
+		} else {
+			p = append(p, e.Error())
+		}
+	}
+	return p
+}
+
+func (c *Config) loadFlags(flags map[string]string) Problems {
+	var p Problems
+	for _, key := range slices.Sorted(maps.Keys(flags)) {
+		if !slices.ContainsFunc(Settings(), func(s Setting) bool { return s.Key == key }) {
+			p = append(p, fmt.Sprintf("unknown setting %q given as a flag", key))
+		}
+	}
+	for _, s := range Settings() {
+		value, ok := flags[s.Key]
+		if !ok {
+			continue
+		}
+		name := "flag --" + s.Key
+		if s.Flag != "" {
+			name = "flag --" + s.Flag
+		}
+		if err := setText(reflect.ValueOf(c).Elem().FieldByIndex(s.index), value); err != nil {
+			p = append(p, fmt.Sprintf("%s: %v", name, err))
+			continue
+		}
+		c.sources[s.Key] = name
+	}
+	return p
+}
+
+// setText sets a settings field from its text form.
+func setText(v reflect.Value, text string) error {
+	if u, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		return u.UnmarshalText([]byte(text))
+	}
+	if v.Kind() == reflect.String {
+		v.SetString(text)
+		return nil
+	}
+	return fmt.Errorf("setting of type %s cannot be set from text", v.Type())
+}
+
+// AdminSecret returns the admin token, read from admin_token_file when that
+// is set, "" when no token is configured.
+func (c *Config) AdminSecret() (string, error) {
+	if c.AdminTokenFile == "" {
+		return string(c.AdminToken), nil
+	}
+	b, err := os.ReadFile(c.AdminTokenFile)
+	if err != nil {
+		return "", fmt.Errorf("admin_token_file cannot be read: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// EffectiveBaseURL returns base_url without a trailing slash, or, when it is
+// not set, the http URL of listen (the address the server really listens
+// on, which differs from addr when addr's port is 0). An empty or
+// any-address host becomes localhost.
+func (c *Config) EffectiveBaseURL(listen string) string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// Source tells where the value of the setting key came from ("file
+// samkal.toml", "SAMKAL_DB", "flag --db"), or "default".
+func (c *Config) Source(key string) string {
+	if s, ok := c.sources[key]; ok {
+		return s
+	}
+	return "default"
+}
+
+// String renders the configuration as a TOML file, with secrets and
+// database passwords redacted, and the base URL derived from addr in a
+// comment when base_url is not set.
+func (c *Config) String() string {
+	var b strings.Builder
+	table := ""
+	for _, s := range Settings() {
+		if i := strings.Index(s.Key, "."); i >= 0 && s.Key[:i] != table {
+			table = s.Key[:i]
+			fmt.Fprintf(&b, "\n[%s]\n", table)
+		}
+		fmt.Fprintf(&b, "%s = %q\n", s.Key[len(table)+min(len(table), 1):], c.display(s))
+		if s.Key == "base_url" && c.BaseURL == "" {
+			fmt.Fprintf(&b, "# not set: derived from addr, %s\n", c.EffectiveBaseURL(c.Addr))
+		}
+	}
+	return b.String()
+}
+
+// LogValue logs every setting, redacted as in String.
+func (c *Config) LogValue() slog.Value {
+	var attrs []slog.Attr
+	for _, s := range Settings() {
+		attrs = append(attrs, slog.String(s.Key, c.display(s)))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// display returns a setting's value as safe text.
+func (c *Config) display(s Setting) string {
+	v := reflect.ValueOf(c).Elem().FieldByIndex(s.index)
+	if s.Key == "db" {
+		return RedactDSN(c.DB)
+	}
+	if str, ok := v.Interface().(fmt.Stringer); ok {
+		return str.String()
+	}
+	return v.String()
+}
+
+// RedactDSN hides the password of a database URL, whether it is in the
+// user part or a password query parameter.
+func RedactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		if scheme, _, ok := strings.Cut(dsn, "://"); ok {
+			return scheme + "://" + redacted
+		}
+		return dsn
+	}
+	q := u.Query()
+	if !q.Has("password") && u.User == nil {
+		return dsn // nothing to hide; keep the text as given
+	}
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
