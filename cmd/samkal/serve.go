@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/samkal/samkal/api"
+	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/arsplan"
+	"github.com/samkal/samkal/calendar/sqlstore"
+	"github.com/samkal/samkal/config"
+	"github.com/samkal/samkal/examples"
+)
+
+// shutdownTimeout bounds how long requests in flight may take to finish
+// after SIGINT or SIGTERM.
+const shutdownTimeout = 10 * time.Second
+
+// demoBody is the body whose feed and meetings the start message points at.
+const demoBody = "chefsgrupp-folkhalsa"
+
+// serve runs the HTTP server until ctx ends, then stops in a fixed order:
+// the HTTP server (finishing requests in flight), then the database.
+func serve(ctx context.Context, e *env, args []string) int {
+	fs, path := flagSet(e, "serve", "", "db", "addr")
+	demo := fs.Bool("demo", false, "load the example region into an empty database, and allow writes with a token made for this session when none is configured")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(err)
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(e.stderr, "samkal serve: unexpected arguments %q\n", rest)
+		return exitUsage
+	}
+	cfg, err := loadConfig(e, fs, *path)
+	if err != nil {
+		return exitUsage
+	}
+	log := newLogger(cfg, e.stderr)
+	token, err := cfg.AdminSecret()
+	if err != nil { // the file was readable when the configuration was checked
+		fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
+		return exitFailure
+	}
+
+	store, code := openStore(ctx, e, cfg, log)
+	if store == nil {
+		return code
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("closing the database", "err", err)
+		}
+	}()
+	if *demo {
+		if err := loadDemo(ctx, store, log); err != nil {
+			fmt.Fprintf(e.stderr, "samkal serve: loading the demo data: %v\n", err)
+			return exitFailure
+		}
+	}
+	generated := false
+	if token == "" && *demo {
+		token, generated = calendar.NewToken(), true
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "samkal serve: cannot listen on %s: %v\n", cfg.Addr, err)
+		return exitFailure
+	}
+	// The host as configured ("localhost" reads better than 127.0.0.1),
+	// the port as bound (addr may ask for port 0, any free port).
+	host, _, _ := net.SplitHostPort(cfg.Addr)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	baseURL := cfg.EffectiveBaseURL(net.JoinHostPort(host, port))
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := api.New(api.Options{
+		Store:      store,
+		Ping:       store.Ping,
+		Logger:     log,
+		BaseURL:    baseURL,
+		AdminToken: token,
+		RegionName: cfg.RegionName,
+		FeedPolicy: calendar.FeedPolicy{
+			Lookback:           time.Duration(cfg.Feeds.Lookback),
+			CancelledRetention: time.Duration(cfg.Feeds.CancelledRetention),
+		},
+		FeedRefresh:      time.Duration(cfg.Feeds.RefreshInterval),
+		FeedVersionCheck: time.Duration(cfg.Feeds.VersionCheck),
+		Registry:         registry,
+	})
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
+		return exitFailure
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+
+	log.Info("samkal started", "version", version(), "listen", ln.Addr().String(), "base_url", baseURL,
+		"database", store.Engine(), "demo", *demo, "config", cfg)
+	printWelcome(ctx, e.stdout, store, cfg, baseURL, token, generated)
+
+	select {
+	case <-ctx.Done():
+		log.Info("stopping", "reason", context.Cause(ctx))
+	case err := <-served:
+		// Serve returns only on failure before Shutdown is called.
+		log.Error("the HTTP server stopped", "err", err)
+		return exitFailure
+	}
+
+	// The order matters: requests in flight finish while the database is
+	// still open; jobs (when there are any) stop after the HTTP server, the
+	// database last (deferred above).
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(sctx); err != nil {
+		log.Error("the HTTP server did not stop in time; open connections were closed", "err", err, "timeout", shutdownTimeout)
+		httpSrv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("the HTTP server failed while stopping", "err", err)
+	}
+	log.Info("stopped")
+	return exitOK
+}
+
+// loadDemo imports the example region into an empty database. A database
+// that has data is left alone, so that a demo never overwrites real data or
+// edits made in an earlier demo session.
+func loadDemo(ctx context.Context, store calendar.Store, log *slog.Logger) error {
+	v, err := store.DataVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v.Serial != 0 {
+		log.Info("the database already has data; the demo data is not loaded", "last_change", v.At)
+		return nil
+	}
+	data, err := examples.Files.ReadFile(examples.Region)
+	if err != nil {
+		return err
+	}
+	f, err := arsplan.Parse("examples/"+examples.Region, data)
+	if err != nil {
+		return err
+	}
+	rep, err := arsplan.Apply(ctx, store, f)
+	if err != nil {
+		return err
+	}
+	log.Info("demo data loaded", "file", examples.Region, "imported", rep.String())
+	return nil
+}
+
+// printWelcome tells the person who started the server what to open and
+// subscribe to. Lines about the demo body appear only when it exists.
+func printWelcome(ctx context.Context, w io.Writer, store *sqlstore.Store, cfg *config.Config, base, token string, generated bool) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nSamkal is running for %s (%s database %s).\n\n", cfg.RegionName, store.Engine(), config.RedactDSN(cfg.DB))
+	fmt.Fprintf(&b, "  Start page:                    %s/\n", base)
+	fmt.Fprintf(&b, "  Feed of the whole region:      %s/feeds/all.ics\n", base)
+	body, err := store.FindBodyBySlug(ctx, demoBody)
+	if err == nil {
+		feed := base + "/feeds/bodies/" + body.Slug + ".ics"
+		fmt.Fprintf(&b, "  Feed of %s:\n", body.Name)
+		fmt.Fprintf(&b, "    subscribe in Outlook, Google or Thunderbird:  %s\n", feed)
+		fmt.Fprintf(&b, "    open in Apple Calendar:                       %s\n", webcal(feed))
+		fmt.Fprintf(&b, "  Its meetings in 2025 (JSON):   %s/api/v1/meetings?body=%s&year=2025\n", base, body.Slug)
+	}
+	b.WriteString("\n")
+	switch {
+	case token == "":
+		b.WriteString("No admin token is configured: the API refuses changes. Set SAMKAL_ADMIN_TOKEN\n" +
+			"(or admin_token_file), or try 'samkal serve --demo' for a session token.\n")
+	case generated:
+		fmt.Fprintf(&b, "Admin token for this demo session (none is configured):\n  %s\n", token)
+	}
+	if token != "" && err == nil {
+		year := 2025
+		ms, ferr := store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{body.Slug}, Year: &year})
+		if ferr == nil && len(ms) > 0 {
+			m := ms[0]
+			tok := "$SAMKAL_ADMIN_TOKEN"
+			if generated {
+				tok = token
+			}
+			// Local Swedish time, as the API accepts it, reads best here.
+			const local = "2006-01-02T15:04"
+			start, end := m.Start.Add(time.Hour).Format(local), m.End.Add(time.Hour).Format(local)
+			fmt.Fprintf(&b, "Move the meeting of %s an hour later (feeds show the new time, calendars at their next refresh):\n", calendar.DateOf(m.Start))
+			fmt.Fprintf(&b, "  curl -X PATCH -H \"Authorization: Bearer %s\" -H 'Content-Type: application/json' \\\n", tok)
+			fmt.Fprintf(&b, "    -d '{\"start\": %q, \"end\": %q}' \\\n", start, end)
+			fmt.Fprintf(&b, "    %s/api/v1/meetings/%d\n", base, m.ID)
+		}
+	}
+	b.WriteString("\nStop with Ctrl+C.\n")
+	io.WriteString(w, b.String())
+}
+
+// webcal turns an http(s) feed URL into the webcal:// form that opens a
+// subscription in Apple Calendar (and most desktop clients).
+func webcal(u string) string {
+	_, rest, _ := strings.Cut(u, "://")
+	return "webcal://" + rest
+}
+
+// newLogger returns the logger the configuration asks for, on w.
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo // Validate accepts only levels slog knows
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
