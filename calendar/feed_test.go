@@ -110,7 +110,7 @@ func TestFeedPolicyNextChange(t *testing.T) {
 func TestFeedPolicyNextChangeNeverSkipsAChange(t *testing.T) {
 	p := DefaultFeedPolicy
 	rng := rand.New(rand.NewPCG(7, 11))
-		var ms []*Meeting
+	var ms []*Meeting
 	for range 25 { // meetings that leave the window during 2025
 		d := Date{2020, time.Month(1 + rng.IntN(12)), 1 + rng.IntN(28)}
 		h := 8 + rng.IntN(10)
