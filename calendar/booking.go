@@ -1,0 +1,307 @@
+package calendar
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ISOWeek is an ISO 8601 week such as 2025-W37, the unit in which
+// secretaries are asked to place meetings ("läggas v 37–38").
+type ISOWeek struct {
+	Year int
+	Week int
+}
+
+var isoWeekPattern = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
+
+// ParseISOWeek parses "2025-W37". It rejects weeks the year does not have
+// (2025-W53, 2025-W54); 2026-W53 exists.
+func ParseISOWeek(s string) (ISOWeek, error) {
+	m := isoWeekPattern.FindStringSubmatch(s)
+	if m == nil {
+		return ISOWeek{}, Errorf(EINVALID, "%q is not an ISO week of the form YYYY-Www (e.g. 2025-W37)", s)
+	}
+	y, _ := strconv.Atoi(m[1])
+	w, _ := strconv.Atoi(m[2])
+	if w < 1 || w > WeeksInISOYear(y) {
+		return ISOWeek{}, Errorf(EINVALID, "ISO week %s does not exist: %d has weeks 1–%d", s, y, WeeksInISOYear(y))
+	}
+	return ISOWeek{y, w}, nil
+}
+
+// WeeksInISOYear returns 52 or 53: a year has week 53 when 28 December
+// (always in the last week) falls in week 53.
+func WeeksInISOYear(year int) int {
+	_, w := time.Date(year, 12, 28, 12, 0, 0, 0, Location).ISOWeek()
+	return w
+}
+
+// ISOWeekOf returns the ISO week of day d.
+func ISOWeekOf(d Date) ISOWeek { y, w := d.ISOWeek(); return ISOWeek{y, w} }
+
+// Monday returns the first day of the week.
+func (w ISOWeek) Monday() Date {
+	// 4 January is always in week 1.
+	jan4 := Date{w.Year, time.January, 4}
+	offset := (int(jan4.Weekday()) + 6) % 7 // days since Monday
+	return jan4.AddDays(-offset + 7*(w.Week-1))
+}
+
+// Days returns the seven days Monday to Sunday.
+func (w ISOWeek) Days() []Date {
+	mon := w.Monday()
+	days := make([]Date, 7)
+	for i := range days {
+		days[i] = mon.AddDays(i)
+	}
+	return days
+}
+
+// String returns "2025-W37".
+func (w ISOWeek) String() string { return fmt.Sprintf("%04d-W%02d", w.Year, w.Week) }
+
+// MarshalText writes "2025-W37".
+func (w ISOWeek) MarshalText() ([]byte, error) { return []byte(w.String()), nil }
+
+// UnmarshalText parses "2025-W37".
+func (w *ISOWeek) UnmarshalText(b []byte) error {
+	v, err := ParseISOWeek(string(b))
+	if err != nil {
+		return err
+	}
+	*w = v
+	return nil
+}
+
+// Clock is a wall-clock time of day in minutes after midnight; its text form
+// is "09:00".
+type Clock int
+
+// ParseClock parses "09:00" (or "9.00", as Swedish text writes it).
+func ParseClock(s string) (Clock, error) {
+	t, err := time.Parse("15:04", strings.Replace(s, ".", ":", 1))
+	if err != nil {
+		if t2, err2 := time.Parse("15:04", "0"+strings.Replace(s, ".", ":", 1)); err2 == nil {
+			return Clock(t2.Hour()*60 + t2.Minute()), nil
+		}
+		return 0, Errorf(EINVALID, "%q is not a time of day of the form HH:MM", s)
+	}
+	return Clock(t.Hour()*60 + t.Minute()), nil
+}
+
+// String returns "09:00".
+func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
+
+// On returns the instant at c on day d in Europe/Stockholm.
+func (c Clock) On(d Date) time.Time { return d.At(int(c)/60, int(c)%60) }
+
+// MarshalText writes "09:00".
+func (c Clock) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText parses "09:00".
+func (c *Clock) UnmarshalText(b []byte) error {
+	v, err := ParseClock(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// TimeSpan is a span of the day, e.g. 09:00–12:00.
+type TimeSpan struct {
+	From Clock `json:"from"`
+	To   Clock `json:"to"`
+}
+
+// DateRange is a span of days, both ends included, e.g. a blackout period.
+type DateRange struct {
+	From Date `json:"from"`
+	To   Date `json:"to"`
+}
+
+// Contains reports whether d lies in r.
+func (r DateRange) Contains(d Date) bool { return !d.Before(r.From) && !r.To.Before(d) }
+
+// weekdayNames are the short English names used in the API ("mon" … "sun").
+var weekdayNames = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// Weekday is a time.Weekday whose text form is "mon" … "sun".
+type Weekday time.Weekday
+
+// ParseWeekday parses "mon" … "sun" (also Swedish "mån" … "sön").
+func ParseWeekday(s string) (Weekday, error) {
+	s = strings.ToLower(s)
+	if i := slices.Index(weekdayNames, s); i >= 0 {
+		return Weekday(i), nil
+	}
+	if i := slices.Index([]string{"sön", "mån", "tis", "ons", "tor", "fre", "lör"}, s); i >= 0 {
+		return Weekday(i), nil
+	}
+	return 0, Errorf(EINVALID, "%q is not a weekday; use mon, tue, wed, thu, fri, sat or sun", s)
+}
+
+// String returns "mon" … "sun".
+func (w Weekday) String() string { return weekdayNames[int(w)%7] }
+
+// MarshalText writes "mon" … "sun".
+func (w Weekday) MarshalText() ([]byte, error) { return []byte(w.String()), nil }
+
+// UnmarshalText parses "mon" … "sun".
+func (w *Weekday) UnmarshalText(b []byte) error {
+	v, err := ParseWeekday(string(b))
+	if err != nil {
+		return err
+	}
+	*w = v
+	return nil
+}
+
+// SwedishWeekday returns the Swedish name of a weekday ("måndag").
+func SwedishWeekday(d time.Weekday) string {
+	return [...]string{"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"}[d]
+}
+
+// BookingWindow (bokningsveckor) is a set of ISO weeks in which the listed
+// bodies are to place their meetings, with the rules a secretary gives:
+// length, weekdays, hours, rooms, a deadline and a buffer between two
+// meetings of the same person.
+type BookingWindow struct {
+	ID     int64
+	Name   string
+	Weeks  []ISOWeek
+	Bodies []string // body slugs
+	// Counts gives a body more than one meeting in the window; absent = 1.
+	Counts          map[string]int
+	DurationMinutes int
+	Weekdays        []Weekday
+	Hours           []TimeSpan
+	// Rooms are candidate room slugs; empty means the meetings are digital.
+	Rooms    []string
+	Deadline Date
+	// BufferMinutes is the least time between two meetings of one person.
+	BufferMinutes int
+	// Blackouts are periods in which nothing may be placed (summer weeks …).
+	Blackouts []DateRange
+	// Attendees overrides, per body slug, who must attend (person keys);
+	// without it they are derived from memberships (see BlockingRoles).
+	Attendees map[string][]string
+	// GranularityMinutes is the step between candidate start times; 0 = 15.
+	GranularityMinutes int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// BlockingRoles are the roles whose holders must attend, so that their
+// other meetings block a slot: ersättare and gäster do not block.
+var BlockingRoles = []Role{RoleChair, RoleViceChair, RoleSecretary, RoleMember, RoleContactPerson, RoleOfficial}
+
+// Count returns how many meetings body is to have in the window.
+func (w *BookingWindow) Count(body string) int {
+	if n, ok := w.Counts[body]; ok {
+		return n
+	}
+	return 1
+}
+
+// Granularity returns the step between candidate start times.
+func (w *BookingWindow) Granularity() time.Duration {
+	if w.GranularityMinutes <= 0 {
+		return 15 * time.Minute
+	}
+	return time.Duration(w.GranularityMinutes) * time.Minute
+}
+
+// Validate checks w and returns EINVALID listing every problem.
+func (w *BookingWindow) Validate() error {
+	var p problems
+	checkName(&p, "booking window", w.Name)
+	if len(w.Weeks) == 0 {
+		p.add("a booking window needs at least one ISO week")
+	}
+	for _, wk := range w.Weeks {
+		if wk.Week < 1 || wk.Week > WeeksInISOYear(wk.Year) {
+			p.add("ISO week %s does not exist", wk)
+		}
+	}
+	if len(w.Bodies) == 0 {
+		p.add("a booking window needs at least one body")
+	}
+	for _, b := range w.Bodies {
+		checkSlug(&p, "body", b)
+	}
+	for b, n := range w.Counts {
+		if !slices.Contains(w.Bodies, b) {
+			p.add("counts names body %q which is not in the window", b)
+		}
+		if n < 1 || n > 20 {
+			p.add("count for %q must be 1–20, not %d", b, n)
+		}
+	}
+	for b := range w.Attendees {
+		if !slices.Contains(w.Bodies, b) {
+			p.add("attendees names body %q which is not in the window", b)
+		}
+	}
+	if w.DurationMinutes <= 0 || w.DurationMinutes > 12*60 {
+		p.add("duration_minutes must be 1–720, not %d", w.DurationMinutes)
+	}
+	if len(w.Weekdays) == 0 {
+		p.add("a booking window needs at least one weekday")
+	}
+	if len(w.Hours) == 0 {
+		p.add("a booking window needs at least one time span in hours")
+	}
+	for _, h := range w.Hours {
+		if h.From < 0 || h.To > 24*60 || h.To <= h.From {
+			p.add("time span %s–%s: end must be after start", h.From, h.To)
+		} else if w.DurationMinutes > 0 && int(h.To-h.From) < w.DurationMinutes {
+			p.add("time span %s–%s is shorter than the meeting (%d minutes)", h.From, h.To, w.DurationMinutes)
+		}
+	}
+	for _, r := range w.Rooms {
+		checkSlug(&p, "room", r)
+	}
+	if w.BufferMinutes < 0 || w.BufferMinutes > 24*60 {
+		p.add("buffer_minutes must be 0–1440")
+	}
+	if g := w.GranularityMinutes; g < 0 || (g > 0 && (60%g != 0 && g%60 != 0)) {
+		p.add("granularity_minutes must divide an hour (5, 10, 15, 30, 60), not %d", g)
+	}
+	for _, b := range w.Blackouts {
+		if b.From.IsZero() || b.To.IsZero() || b.To.Before(b.From) {
+			p.add("blackout %s–%s: both days required, end not before start", b.From, b.To)
+		}
+	}
+	return p.err()
+}
+
+// Days returns the days of the window's weeks, in order, without duplicates.
+func (w *BookingWindow) Days() []Date {
+	var days []Date
+	weeks := slices.Clone(w.Weeks)
+	slices.SortFunc(weeks, func(a, b ISOWeek) int { return strings.Compare(a.String(), b.String()) })
+	weeks = slices.Compact(weeks)
+	for _, wk := range weeks {
+		days = append(days, wk.Days()...)
+	}
+	return days
+}
+
+// BookingWindowStore keeps booking windows.
+type BookingWindowStore interface {
+	FindBookingWindows(ctx context.Context) ([]*BookingWindow, error)
+	FindBookingWindowByID(ctx context.Context, id int64) (*BookingWindow, error)
+	// CreateBookingWindow validates w, checks that its bodies and rooms
+	// exist (EINVALID naming them) and sets ID, CreatedAt, UpdatedAt.
+	CreateBookingWindow(ctx context.Context, w *BookingWindow) error
+	// UpdateBookingWindow replaces the window's settings with w's (same
+	// checks as create) and returns the stored window.
+	UpdateBookingWindow(ctx context.Context, id int64, w *BookingWindow) (*BookingWindow, error)
+	DeleteBookingWindow(ctx context.Context, id int64) error
+}
