@@ -557,7 +557,8 @@ func (s *Server) bodyFeed(ctx context.Context, now time.Time, slug string) (*fee
 }
 
 // personFeed is everything the token's person takes part in, through
-// memberships active on the meeting's day, restricted bodies included. An
+// memberships active on the meeting's day, restricted bodies included, and
+// the region-wide events (no body) that are for everyone. An
 // event names the public bodies and the person's own bodies.
 func (s *Server) personFeed(ctx context.Context, now time.Time, token string) (*feedSource, error) {
 	p, err := s.store.FindPersonByFeedToken(ctx, token)
@@ -565,7 +566,7 @@ func (s *Server) personFeed(ctx context.Context, now time.Time, token string) (*
 		return nil, err
 	}
 	since := s.policy.Since(now)
-	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{Person: &p.Key, From: &since})
+	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{Person: &p.Key, WithRegionWide: true, From: &since})
 	if err != nil {
 		return nil, err
 	}

@@ -351,7 +351,7 @@ func TestCancelledMeetingLeavesAfterRetention(t *testing.T) {
 }
 
 // TestPersonFeed: everything the person takes part in, restricted bodies
-// included, joint meetings once, only through memberships active on the
+// included, region-wide events too, joint meetings once, only through memberships active on the
 // meeting's day; private caching; unknown tokens 404; the token never in
 // the log.
 func TestPersonFeed(t *testing.T) {
@@ -377,7 +377,9 @@ func TestPersonFeed(t *testing.T) {
 		if c.Name != "Samkal – Maria Lindborg" {
 			t.Errorf("name %q", c.Name)
 		}
-		want := []string{folkhalsaName, f.restricted.Title, f.mixed.Title, folkhalsaName, folkhalsaName, folkhalsaName, folkhalsaName, f.joint.Title, folkhalsaName}
+		// The follow-up day has no body: it is for everyone in the region,
+		// so every personal feed carries it.
+		want := []string{folkhalsaName, f.restricted.Title, f.mixed.Title, "Uppföljningsdag", folkhalsaName, folkhalsaName, folkhalsaName, folkhalsaName, f.joint.Title, folkhalsaName}
 		if got := summaries(c); !slices.Equal(got, want) {
 			t.Errorf("Maria's feed %q,\nwant %q", got, want)
 		}
@@ -393,8 +395,8 @@ func TestPersonFeed(t *testing.T) {
 		}
 
 		anna := icaltest.ParseWithICALJS(t, feed(t, e, "/feeds/people/"+f.anna.FeedToken+".ics").body)
-		if got := summaries(anna); !slices.Equal(got, []string{f.restricted.Title, f.mixed.Title}) {
-			t.Errorf("Anna's feed %q, want the working group's two meetings only", got)
+		if got := summaries(anna); !slices.Equal(got, []string{f.restricted.Title, f.mixed.Title, "Uppföljningsdag"}) {
+			t.Errorf("Anna's feed %q, want the working group's two meetings and the region-wide day", got)
 		}
 
 		for _, token := range []string{"x", strings.Repeat("A", 43), f.maria.FeedToken + "x"} {

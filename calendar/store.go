@@ -182,6 +182,10 @@ type MeetingFilter struct {
 	// Person (key): meetings of the bodies in which the person has a
 	// membership active on the meeting's day.
 	Person *string
+	// WithRegionWide, together with Person, also keeps events without any
+	// body: they are for everyone in the region (a follow-up day), so a
+	// personal feed shows them too.
+	WithRegionWide bool
 	// PublicOnly keeps meetings that have at least one public body, and
 	// events without bodies.
 	PublicOnly bool

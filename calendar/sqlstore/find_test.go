@@ -93,6 +93,7 @@ func testFindMeetingsPerson(t *testing.T, e *env) {
 	}{
 		{"maria", calendar.MeetingFilter{Person: ptr("maria")}, "c-january,a-first-day,ab-february,a-last-day,a-march-night,ab-march"},
 		{"anders", calendar.MeetingFilter{Person: ptr("anders")}, "x-march"},
+		{"anders with region-wide", calendar.MeetingFilter{Person: ptr("anders"), WithRegionWide: true}, "x-march,event"},
 		{"unknown person", calendar.MeetingFilter{Person: ptr("olle")}, ""},
 		{"maria in b", calendar.MeetingFilter{Person: ptr("maria"), Bodies: []string{"b"}}, "ab-february,ab-march"},
 	} {

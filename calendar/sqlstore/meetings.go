@@ -108,10 +108,14 @@ func (s *Store) FindMeetings(ctx context.Context, f calendar.MeetingFilter) ([]*
 	}
 	if f.Person != nil {
 		// The membership must hold on the meeting's first day.
-		w.add(`EXISTS (SELECT 1 FROM meeting_bodies fmb JOIN memberships ms ON ms.body_id = fmb.body_id
+		clause := `EXISTS (SELECT 1 FROM meeting_bodies fmb JOIN memberships ms ON ms.body_id = fmb.body_id
 			JOIN people p ON p.id = ms.person_id
 			WHERE fmb.meeting_id = m.id AND p.key = $?
-			AND (ms.starts_on = 0 OR ms.starts_on <= m.start_day) AND (ms.ends_on = 0 OR ms.ends_on >= m.start_day))`, *f.Person)
+			AND (ms.starts_on = 0 OR ms.starts_on <= m.start_day) AND (ms.ends_on = 0 OR ms.ends_on >= m.start_day))`
+		if f.WithRegionWide {
+			clause = "(" + clause + " OR NOT EXISTS (SELECT 1 FROM meeting_bodies fmb WHERE fmb.meeting_id = m.id))"
+		}
+		w.add(clause, *f.Person)
 	}
 	if f.PublicOnly {
 		w.add(`(NOT EXISTS (SELECT 1 FROM meeting_bodies fmb WHERE fmb.meeting_id = m.id)
