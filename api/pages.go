@@ -59,7 +59,10 @@ func newPages() (*pages, error) {
 
 // page is what every page's layout needs.
 type page struct {
-	Title  string // the <title> and h1
+	// Title starts the <title> (the region and "Samkal" follow). It tells
+	// pages apart in tabs, history and bookmarks, so a meeting's title
+	// has its date.
+	Title  string
 	Region string
 	Home   string // link to the start page
 }
@@ -85,14 +88,27 @@ type bodyItem struct {
 	Feed                    feedLinks
 }
 
+// meetingItem is a meeting in the start page's list. Date is the day in
+// short, for the calendar-leaf badge; When has the full date and time.
 type meetingItem struct {
 	Path, Title, When, Status, Bodies, Place string
+	StatusClass                              string // proposed, confirmed or cancelled, for the status badge
+	Day                                      string // "tisdag 21 januari 2025", read out with the link
+	Date                                     shortDate
 	Cancelled                                bool
+}
+
+// shortDate is a day as the badge shows it: "tis", "21", "jan", and the
+// ISO date for <time datetime>.
+type shortDate struct {
+	Weekday, Day, Month, ISO string
 }
 
 type meetingPage struct {
 	page
+	Name                                      string // the h1: the meeting's title
 	When, Status, Place, Online, Bodies, Kind string
+	StatusClass                               string
 	Cancelled                                 bool
 	Feeds                                     []bodyItem
 	AllFeed                                   feedLinks
@@ -108,11 +124,10 @@ func (s *Server) feedLinks(path string) feedLinks {
 }
 
 // startPage lists the region's public bodies with their feeds, and the
-// coming meetings.
+// coming meetings. Like every page it ignores a query string: links in
+// newsletters and mail filters get ?utm_source=… and the like added, and a
+// member following one must still get the page.
 func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
-	if !s.noQuery(w, r) {
-		return
-	}
 	ctx := r.Context()
 	now := s.now()
 	pub := calendar.Public
@@ -133,7 +148,7 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := startPage{
-		page:    page{Title: "Mötesplats för samverkan – " + s.region, Region: s.region, Home: "/"},
+		page:    page{Title: "Möten i samverkan", Region: s.region, Home: "/"},
 		AllFeed: s.feedLinks("/feeds/all.ics"),
 	}
 	for _, b := range bodies {
@@ -149,8 +164,8 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Upcoming = append(data.Upcoming, meetingItem{
 			Path: "/moten/" + strconv.FormatInt(m.ID, 10), Title: meetingTitle(m, n), When: swedishWhen(m),
-			Status: swedishStatus(m.Status), Bodies: publicBodyNames(m, n), Place: place(m, n),
-			Cancelled: m.Status == calendar.StatusCancelled,
+			Status: swedishStatus(m.Status), StatusClass: string(m.Status), Bodies: publicBodyNames(m, n), Place: place(m, n),
+			Day: swedishDate(m.Start), Date: shortDateOf(m.Start), Cancelled: m.Status == calendar.StatusCancelled,
 		})
 	}
 	s.renderPage(w, r, http.StatusOK, s.pages.start, data)
@@ -158,9 +173,6 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 
 // meetingPage shows one public meeting; a restricted meeting is not found.
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
-	if !s.noQuery(w, r) {
-		return
-	}
 	ctx := r.Context()
 	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
 	if err != nil || id <= 0 {
@@ -197,10 +209,15 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	if m.Kind == calendar.KindEvent {
 		kind = "Händelse"
 	}
+	cancelled := m.Status == calendar.StatusCancelled
+	title := meetingTitle(m, n) + ", " + swedishDate(m.Start)
+	if cancelled {
+		title = "Inställt: " + title
+	}
 	data := meetingPage{
-		page: page{Title: meetingTitle(m, n), Region: s.region, Home: "/"},
-		When: swedishWhen(m), Status: swedishStatus(m.Status), Place: place(m, n), Online: m.OnlineURL,
-		Bodies: publicBodyNames(m, n), Kind: kind, Cancelled: m.Status == calendar.StatusCancelled,
+		page: page{Title: title, Region: s.region, Home: "/"},
+		Name: meetingTitle(m, n), When: swedishWhen(m), Status: swedishStatus(m.Status), StatusClass: string(m.Status),
+		Place: place(m, n), Online: m.OnlineURL, Bodies: publicBodyNames(m, n), Kind: kind, Cancelled: cancelled,
 		Feeds: feeds, AllFeed: s.feedLinks("/feeds/all.ics"),
 	}
 	s.renderPage(w, r, http.StatusOK, s.pages.meeting, data)
@@ -294,6 +311,18 @@ var (
 	swedishWeekdays = [...]string{"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"}
 	swedishMonths   = [...]string{"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"}
 )
+
+// shortDateOf is t's day for the badge: the first three letters of the
+// weekday and month ("tis 21 jan"), which is only decoration – the full
+// date is in the text next to it.
+func shortDateOf(t time.Time) shortDate {
+	t = calendar.In(t)
+	short := func(s string) string { return string([]rune(s)[:3]) }
+	return shortDate{
+		Weekday: short(swedishWeekdays[t.Weekday()]), Day: strconv.Itoa(t.Day()),
+		Month: short(swedishMonths[t.Month()-1]), ISO: t.Format(time.DateOnly),
+	}
+}
 
 // swedishDate is "tisdag 21 januari 2025".
 func swedishDate(t time.Time) string {
