@@ -24,6 +24,7 @@ type Store interface {
 	RoomStore
 	MeetingStore
 	ChangeStore
+	BookingWindowStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports
