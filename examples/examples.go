@@ -6,7 +6,10 @@
 // (autumn 2024 and the proposed times of 2025): its organisations, the
 // people named in them, the two specifika samverkansråd, the chefsgrupper,
 // the länsdel and partner groups, and their meetings and events. Choices the
-// documents leave open are marked ASSUMED in the file.
+// documents leave open are marked ASSUMED in the file. Its booking_windows
+// are the seed's booking weeks of 2025 (v 37–38 and v 48–49);
+// booking-window-hosten-2025.yaml is the first of them on its own, ready for
+// `samkal plan window`.
 package examples
 
 import "embed"

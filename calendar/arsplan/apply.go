@@ -19,7 +19,7 @@ type Report struct {
 }
 
 // reportKinds are the keys of a Report, in the order String lists them.
-var reportKinds = []string{"organisations", "people", "bodies", "memberships", "rooms", "meetings"}
+var reportKinds = []string{"organisations", "people", "bodies", "memberships", "rooms", "meetings", "booking_windows"}
 
 func newReport() *Report {
 	return &Report{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
@@ -219,6 +219,7 @@ func (a *applier) checkReferences(ctx context.Context) error {
 		}
 		keep(ref(m.fields.at("room", m.Pos), what, "room", m.Room))
 	}
+	a.windowReferences(ref, keep)
 	if firstErr != nil {
 		return firstErr
 	}
@@ -281,7 +282,7 @@ func (a *applier) count(kind string, created, changed bool) {
 // organisations before the people and bodies that name them, bodies before
 // their members, rooms and bodies before meetings.
 func (a *applier) write(ctx context.Context) error {
-	for _, step := range []func(context.Context) error{a.organisations, a.rooms, a.people, a.bodies, a.memberships, a.meetings} {
+	for _, step := range []func(context.Context) error{a.organisations, a.rooms, a.people, a.bodies, a.memberships, a.meetings, a.bookingWindows} {
 		if err := step(ctx); err != nil {
 			return err
 		}

@@ -90,11 +90,13 @@ func counts(t *testing.T, s calendar.Store) map[string]int {
 
 const regionReport = "organisations: 16 created, 0 updated, 0 unchanged; people: 58 created, 0 updated, 0 unchanged; " +
 	"bodies: 13 created, 0 updated, 0 unchanged; memberships: 87 created, 0 updated, 0 unchanged; " +
-	"rooms: 3 created, 0 updated, 0 unchanged; meetings: 24 created, 0 updated, 0 unchanged"
+	"rooms: 3 created, 0 updated, 0 unchanged; meetings: 24 created, 0 updated, 0 unchanged; " +
+	"booking_windows: 2 created, 0 updated, 0 unchanged"
 
 const regionUnchanged = "organisations: 0 created, 0 updated, 16 unchanged; people: 0 created, 0 updated, 58 unchanged; " +
 	"bodies: 0 created, 0 updated, 13 unchanged; memberships: 0 created, 0 updated, 87 unchanged; " +
-	"rooms: 0 created, 0 updated, 3 unchanged; meetings: 0 created, 0 updated, 24 unchanged"
+	"rooms: 0 created, 0 updated, 3 unchanged; meetings: 0 created, 0 updated, 24 unchanged; " +
+	"booking_windows: 0 created, 0 updated, 2 unchanged"
 
 func TestApplyExample(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {

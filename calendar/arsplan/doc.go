@@ -4,7 +4,7 @@
 // edit it by hand, and import it again without duplicating anything.
 //
 // The format is described for the people who write it in
-// docs/arsplan-format.md. In short, a file has up to five top-level lists:
+// docs/arsplan-format.md. In short, a file has up to six top-level lists:
 //
 //	organisations: [{slug, name, kind}]
 //	people:        [{key, name, email, phone, title, organisation}]
@@ -13,6 +13,9 @@
 //	                 minutes_need_approval, description, members: [{person, role, from, until}]}]
 //	meetings:      [{key, uid, kind, bodies, title, date, end_date, start, end, all_day,
 //	                 status, room, location, online_url, notes}]
+//	booking_windows: [{name, weeks, bodies, counts, duration_minutes, weekdays, hours,
+//	                 rooms, deadline, buffer_minutes, blackouts, attendees,
+//	                 granularity_minutes}]
 //
 // Parse turns a file into a File, reporting every problem it finds with the
 // file name and line; Apply writes a File to a calendar.Store in one

@@ -16,9 +16,11 @@ import (
 // meetings of the body that start in that year (Swedish time), joint ones
 // included, and what they refer to – the body itself, its organisation, the
 // rooms used, and the other bodies of joint meetings as references (slug
-// only). Members are left out: an årsplan is about dates, and an export
-// should not spread email addresses. Parse and Apply of the output into the
-// same store change nothing.
+// only). The booking windows that name the body and have a day in the year
+// come too, with the rooms and bodies they name, and the people of their
+// attendees as references (key only). Members are left out: an årsplan is
+// about dates, and an export should not spread email addresses. Parse and
+// Apply of the output into the same store change nothing.
 //
 // An unknown body is ENOTFOUND, a year outside 1–9999 EINVALID.
 func Export(ctx context.Context, store calendar.Store, body string, year int) ([]byte, error) {
@@ -52,6 +54,22 @@ func Export(ctx context.Context, store calendar.Store, body string, year int) ([
 			}
 		}
 		f.Meetings = append(f.Meetings, &Meeting{Meeting: *m})
+	}
+	windows, err := exportWindows(ctx, store, f, body, year)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range windows {
+		for _, r := range w.Rooms {
+			if !slices.Contains(rooms, r) {
+				rooms = append(rooms, r)
+			}
+		}
+		for _, s := range w.Bodies {
+			if s != body && !slices.Contains(others, s) {
+				others = append(others, s)
+			}
+		}
 	}
 	slices.Sort(rooms)
 	slices.Sort(others)
@@ -116,6 +134,11 @@ func encode(f *File, head string) ([]byte, error) {
 		if b.Ref && !refNoted && len(b.Members) == 0 {
 			m.HeadComment = "Named by slug only: bodies that must already exist (here, the other\n" +
 				"bodies of joint meetings). Importing the file leaves them as they are."
+			if len(f.BookingWindows) > 0 {
+				m.HeadComment = "Named by slug only: bodies that must already exist (here, the other\n" +
+					"bodies of joint meetings and booking windows). Importing the file\n" +
+					"leaves them as they are."
+			}
 			refNoted = true
 		}
 		if !b.Ref {
@@ -147,6 +170,7 @@ func encode(f *File, head string) ([]byte, error) {
 	section("rooms", rooms)
 	section("bodies", bodies)
 	section("meetings", meetings)
+	section("booking_windows", bookingWindowNodes(f))
 
 	doc := &yaml.Node{Kind: yaml.DocumentNode, HeadComment: head, Content: []*yaml.Node{root}}
 	var buf bytes.Buffer

@@ -14,6 +14,8 @@ type File struct {
 	Rooms         []*Room
 	Bodies        []*Body
 	Meetings      []*Meeting
+	// BookingWindows are the file's booking_windows: (bokningsveckor).
+	BookingWindows []*BookingWindow
 }
 
 // Pos is where an entry starts in the file; 1-based, 0 when unknown (for
@@ -88,7 +90,7 @@ type Meeting struct {
 
 // The keys each kind of entry may have, in the order Export writes them.
 var (
-	topKeys          = []string{"organisations", "people", "rooms", "bodies", "meetings"}
+	topKeys          = []string{"organisations", "people", "rooms", "bodies", "meetings", "booking_windows"}
 	organisationKeys = []string{"slug", "name", "kind"}
 	personKeys       = []string{"key", "name", "email", "phone", "title", "organisation"}
 	roomKeys         = []string{"slug", "name", "address", "capacity"}

@@ -112,7 +112,13 @@ func (p *parser) file(data []byte) *File {
 			f.Meetings = append(f.Meetings, m)
 		}
 	}
+	for _, n := range top.list("booking_windows") {
+		if w := p.bookingWindow(n); w != nil {
+			f.BookingWindows = append(f.BookingWindows, w)
+		}
+	}
 	p.duplicates(f)
+	p.duplicateWindows(f)
 	return f
 }
 
