@@ -21,6 +21,10 @@
 //   - memberships: those of public bodies;
 //   - changes: none (the record holds old and new values of personal data),
 //     so /api/v1/changes needs the admin token.
+//   - booking windows: those whose bodies are all public, without the
+//     attendees they list; their suggestions and plans, and the clash
+//     report (/api/v1/conflicts), show when people are busy and need the
+//     admin token (see booking.go).
 //
 // An admin sees everything, and a person read by an admin carries email,
 // phone and feed_url, the secret address of the person's own feed.
@@ -220,6 +224,16 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, v1+"/meetings/{id}", s.admin(s.deleteMeeting), http.MethodDelete)
 
 	s.handle(r, v1+"/changes", s.listChanges, get...)
+
+	s.handle(r, v1+"/booking-windows", s.listBookingWindows, get...)
+	s.handle(r, v1+"/booking-windows", s.admin(s.createBookingWindow), http.MethodPost)
+	s.handle(r, v1+"/booking-windows/{id}", s.getBookingWindow, get...)
+	s.handle(r, v1+"/booking-windows/{id}", s.admin(s.updateBookingWindow), http.MethodPatch)
+	s.handle(r, v1+"/booking-windows/{id}", s.admin(s.deleteBookingWindow), http.MethodDelete)
+	s.handle(r, v1+"/booking-windows/{id}/suggestions", s.suggestions, get...)
+	s.handle(r, v1+"/booking-windows/{id}/plan", s.admin(s.planWindow), http.MethodPost)
+	s.handle(r, v1+"/conflicts", s.conflicts, get...)
+	s.handle(r, v1+"/bodies/{slug}/arsplan-proposal", s.admin(s.arsplanProposal), http.MethodPost)
 
 	s.handle(r, "/", s.startPage, get...)
 	s.handle(r, "/moten/{id}", s.meetingPage, get...)

@@ -1,0 +1,153 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/plan"
+)
+
+// patternInput is the body of POST /bodies/{slug}/arsplan-proposal: how
+// the body meets (see plan.Pattern), given as copy_year, as rrule, or as
+// per_year with weekday, start and duration_minutes.
+type patternInput struct {
+	CopyYear        json.RawMessage `json:"copy_year"`
+	RRule           json.RawMessage `json:"rrule"`
+	PerYear         json.RawMessage `json:"per_year"`
+	Weekday         json.RawMessage `json:"weekday"`
+	Start           json.RawMessage `json:"start"`
+	DurationMinutes json.RawMessage `json:"duration_minutes"`
+	ExcludedWeeks   json.RawMessage `json:"excluded_weeks"`
+	Room            json.RawMessage `json:"room"`
+}
+
+type proposalJSON struct {
+	Start string  `json:"start"`
+	End   string  `json:"end"`
+	Room  *string `json:"room"`
+	// Moved is true when the meeting was moved off Original, its first
+	// candidate (same ISO week and weekday, the rule's date, the evenly
+	// spread date); Reasons say why, in Swedish.
+	Moved    bool     `json:"moved"`
+	Original string   `json:"original"`
+	Reasons  []string `json:"reasons"`
+}
+
+type arsplanProposalJSON struct {
+	Body      string         `json:"body"`
+	Year      int            `json:"year"`
+	Proposals []proposalJSON `json:"proposals"`
+	// Created and Existing, with apply=true only: the ids of the meetings
+	// written, and of those already stored under the same key (written by
+	// an earlier apply), which are left as they are.
+	Created  *[]int64 `json:"created,omitempty"`
+	Existing *[]int64 `json:"existing,omitempty"`
+}
+
+// patternFields converts the body into a plan.Pattern, naming the field of
+// every mistake.
+func patternFields(f *fields, in *patternInput) plan.Pattern {
+	var p plan.Pattern
+	if v := value[int](f, "copy_year", in.CopyYear, true); v != nil {
+		p.CopyYear = *v
+	}
+	if v := value[string](f, "rrule", in.RRule, true); v != nil {
+		p.RRule = *v
+	}
+	if v := value[int](f, "per_year", in.PerYear, true); v != nil {
+		p.PerYear = *v
+	}
+	if v := value[calendar.Weekday](f, "weekday", in.Weekday, true); v != nil {
+		p.Weekday = *v
+	}
+	if v := value[calendar.Clock](f, "start", in.Start, true); v != nil {
+		p.Start = *v
+	}
+	if v := value[int](f, "duration_minutes", in.DurationMinutes, true); v != nil {
+		p.DurationMinutes = *v
+	}
+	if v := value[[]int](f, "excluded_weeks", in.ExcludedWeeks, true); v != nil {
+		p.ExcludedWeeks = *v
+	}
+	if v := value[string](f, "room", in.Room, true); v != nil {
+		p.Room = *v
+	}
+	return p
+}
+
+// arsplanProposal proposes a body's årsplan for a year:
+// POST /api/v1/bodies/{slug}/arsplan-proposal?year=2026[&apply=true] with a
+// pattern as the body. It writes nothing unless apply=true, which writes
+// the proposals as proposed meetings, keyed by body and day, in one
+// transaction with the proposing.
+func (s *Server) arsplanProposal(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r, "year", "apply")
+	year := q.integer("year", plan.MinPlanYear, plan.MaxPlanYear)
+	if _, given := q.v["year"]; !given {
+		q.add("Query parameter year is required: the year to propose, e.g. ?year=2026.")
+	}
+	apply := false
+	if v := q.one("apply"); v != nil {
+		switch *v {
+		case "true":
+			apply = true
+		case "false":
+		default:
+			q.add("Query parameter apply=%q must be true or false.", *v)
+		}
+	}
+	if err := q.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var in patternInput
+	if !s.decodeBody(w, r, &in) {
+		return
+	}
+	var f fields
+	pat := patternFields(&f, &in)
+	if err := f.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	b, err := s.store.FindBodyBySlug(ctx, mux.Vars(r)["slug"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var ps []plan.Proposal
+	var created, existing []*calendar.Meeting
+	err = s.store.InTx(ctx, func(tx calendar.Store) error {
+		var err error
+		if ps, err = plan.ProposeYear(ctx, tx, b.Slug, *year, pat); err != nil || !apply {
+			return err
+		}
+		created, existing, err = plan.ApplyProposals(ctx, tx, b.Slug, ps)
+		return err
+	})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := arsplanProposalJSON{Body: b.Slug, Year: *year, Proposals: make([]proposalJSON, 0, len(ps))}
+	for _, p := range ps {
+		out.Proposals = append(out.Proposals, proposalJSON{Start: stamp(p.Start), End: stamp(p.End), Room: optSlug(p.Room),
+			Moved: p.Moved, Original: stamp(p.Original), Reasons: nonNil(p.Reasons)})
+	}
+	if apply {
+		ids := func(ms []*calendar.Meeting) *[]int64 {
+			out := make([]int64, 0, len(ms))
+			for _, m := range ms {
+				out = append(out, m.ID)
+			}
+			return &out
+		}
+		out.Created, out.Existing = ids(created), ids(existing)
+		s.wrote()
+	}
+	JSONOK(w, out)
+}
