@@ -1,6 +1,7 @@
 // Command samkal runs Samkal: the web server with its API and calendar
-// feeds (serve), and the årsplan import and export that a secretary or an
-// operator runs by hand (import, export). It only wires components
+// feeds (serve), and the årsplan import and export, planning and clash
+// reports that a secretary or an operator runs by hand (import, export,
+// plan, conflicts). It only wires components
 // together; the work is done by the packages it builds from the
 // configuration.
 package main
@@ -56,6 +57,8 @@ func commands() []command {
 		{"serve", "[--addr ADDR] [--demo]", "run the web server: pages, JSON API and calendar feeds", serve},
 		{"import", "FILE...", "import årsplan files (YAML); all files or nothing", importFiles},
 		{"export", "--body SLUG --year YYYY [-o FILE]", "write one body's årsplan for a year as YAML", export},
+		{"plan", "window FILE | suggest --window ID --body SLUG | next-year --body SLUG --year YYYY …", "plan booking weeks, suggest free times, propose next year's årsplan", planCmd},
+		{"conflicts", "--from YYYY-MM-DD --to YYYY-MM-DD", "list double bookings, holidays and odd hours in a period", conflictsCmd},
 		{"config", "[--table]", "print the configuration in effect (secrets redacted), or every setting as a Markdown table", printConfig},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, version())
@@ -104,7 +107,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `  samkal help [COMMAND]
       print this help, or a command's flags
 
-serve, import, export and config also take
+serve, import, export, plan, conflicts and config also take
   --config FILE   a TOML configuration file
   --db DSN        a SQLite file path or a postgres:// URL (default samkal.db)
 
