@@ -480,8 +480,8 @@ type conflictJSON struct {
 	Reason string          `json:"reason"`
 }
 
-// skippedJSON is a body left out of a plan because it is booked.
-type skippedJSON struct {
+// alreadyBookedJSON is a body left out of a plan because it is booked.
+type alreadyBookedJSON struct {
 	Body     string  `json:"body"`
 	Meetings []int64 `json:"meetings"`
 }
@@ -493,10 +493,10 @@ type planJSON struct {
 	Score       float64          `json:"score"`
 	Assignments []assignmentJSON `json:"assignments"`
 	Conflicts   []conflictJSON   `json:"conflicts"`
-	// Skipped are the bodies that have booked their meetings in the window
+	// AlreadyBooked are the bodies that have booked their meetings in the window
 	// otherwise than by this window's plan: they are not planned again.
-	Skipped  []skippedJSON `json:"skipped"`
-	Warnings []string      `json:"warnings"`
+	AlreadyBooked []alreadyBookedJSON `json:"already_booked"`
+	Warnings      []string            `json:"warnings"`
 	// Created holds the ids of the plan's meetings, with apply=true only.
 	Created *[]int64 `json:"created,omitempty"`
 }
@@ -504,7 +504,7 @@ type planJSON struct {
 func toPlan(id int64, wp *plan.WindowPlan) planJSON {
 	res := wp.Result
 	j := planJSON{Window: id, Feasible: res.Feasible, Exact: res.Exact, Score: res.Score, Assignments: []assignmentJSON{},
-		Conflicts: []conflictJSON{}, Skipped: []skippedJSON{}, Warnings: nonNil(wp.Warnings)}
+		Conflicts: []conflictJSON{}, AlreadyBooked: []alreadyBookedJSON{}, Warnings: nonNil(wp.Warnings)}
 	for _, a := range res.Assignments {
 		j.Assignments = append(j.Assignments, assignmentJSON{Body: a.Body, Start: stamp(a.Start), End: stamp(a.End), Room: optSlug(a.Room),
 			Score: a.Score, Reasons: nonNil(a.Reasons), Violations: nonNil(a.Violations)})
@@ -513,12 +513,12 @@ func toPlan(id int64, wp *plan.WindowPlan) planJSON {
 		j.Conflicts = append(j.Conflicts, conflictJSON{Bodies: nonNil(c.Bodies), People: nonNil(c.People), Rooms: nonNil(c.Rooms),
 			Days: nonNil(c.Days), Reason: c.Reason})
 	}
-	for _, b := range wp.Skipped {
-		sk := skippedJSON{Body: b.Body, Meetings: []int64{}}
+	for _, b := range wp.AlreadyBooked {
+		sk := alreadyBookedJSON{Body: b.Body, Meetings: []int64{}}
 		for _, m := range b.Meetings {
 			sk.Meetings = append(sk.Meetings, m.ID)
 		}
-		j.Skipped = append(j.Skipped, sk)
+		j.AlreadyBooked = append(j.AlreadyBooked, sk)
 		j.Warnings = append(j.Warnings, fmt.Sprintf("body %q has booked its %s in the window already and is not planned again",
 			b.Body, pluralVerb(b.Wanted, "meeting", "meetings")))
 	}

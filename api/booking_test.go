@@ -85,10 +85,10 @@ type planAnswer struct {
 		Days   []string `json:"days"`
 		Reason string   `json:"reason"`
 	} `json:"conflicts"`
-	Skipped []struct {
+	AlreadyBooked []struct {
 		Body     string  `json:"body"`
 		Meetings []int64 `json:"meetings"`
-	} `json:"skipped"`
+	} `json:"already_booked"`
 	Warnings []string `json:"warnings"`
 	Created  *[]int64 `json:"created"`
 }
@@ -323,8 +323,8 @@ func TestPlanWindow(t *testing.T) {
 		// A confirmed meeting is a booking: that body is skipped next time.
 		e.write(http.MethodPatch, fmt.Sprintf("/api/v1/meetings/%d", (*applied.Created)[0]), `{"status": "confirmed"}`, http.StatusOK)
 		rest := decode[planAnswer](t, e.write(http.MethodPost, "/api/v1/booking-windows/2/plan", nil, http.StatusOK))
-		if len(rest.Assignments) != 5 || len(rest.Skipped) != 1 || rest.Skipped[0].Meetings[0] != (*applied.Created)[0] {
-			t.Errorf("after confirming one: %d assignments, skipped %+v", len(rest.Assignments), rest.Skipped)
+		if len(rest.Assignments) != 5 || len(rest.AlreadyBooked) != 1 || rest.AlreadyBooked[0].Meetings[0] != (*applied.Created)[0] {
+			t.Errorf("after confirming one: %d assignments, already booked %+v", len(rest.Assignments), rest.AlreadyBooked)
 		}
 		if !slices.ContainsFunc(rest.Warnings, func(s string) bool { return strings.Contains(s, "is not planned again") }) {
 			t.Errorf("warnings %v, want the skipped body named", rest.Warnings)

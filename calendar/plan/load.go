@@ -408,10 +408,10 @@ type WindowPlan struct {
 	Problem *Problem
 	Result  *Result
 	// Bookings are the window's bodies with their meetings (see
-	// FindWindowBookings); Skipped those left out of the plan because
+	// FindWindowBookings); AlreadyBooked those left out of the plan because
 	// meetings booked otherwise than by this window cover what it asks.
-	Bookings []WindowBooking
-	Skipped  []WindowBooking
+	Bookings      []WindowBooking
+	AlreadyBooked []WindowBooking
 	// Warnings are the problem's and the result's, without repeats.
 	Warnings []string
 }
@@ -439,7 +439,7 @@ func PlanWindow(ctx context.Context, store calendar.Store, w *calendar.BookingWi
 	for _, b := range bookings {
 		left := b.Wanted - b.Booked
 		if left <= 0 {
-			wp.Skipped = append(wp.Skipped, b)
+			wp.AlreadyBooked = append(wp.AlreadyBooked, b)
 			continue
 		}
 		rest.Bodies = append(rest.Bodies, b.Body)

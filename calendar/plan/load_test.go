@@ -507,9 +507,9 @@ func TestPlanWindow(t *testing.T) {
 		w := ws[1] // v 48–49, with Chefsgrupp folkhälsa on 2 December
 		wp, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
 		mustNil(t, err)
-		if !wp.Result.Feasible || !wp.Result.Exact || len(wp.Result.Assignments) != 6 || len(wp.Skipped) != 0 || len(wp.Bookings) != 6 {
+		if !wp.Result.Feasible || !wp.Result.Exact || len(wp.Result.Assignments) != 6 || len(wp.AlreadyBooked) != 0 || len(wp.Bookings) != 6 {
 			t.Fatalf("plan: feasible %v exact %v, %d assignments, %d skipped; want a proven plan of all six bodies",
-				wp.Result.Feasible, wp.Result.Exact, len(wp.Result.Assignments), len(wp.Skipped))
+				wp.Result.Feasible, wp.Result.Exact, len(wp.Result.Assignments), len(wp.AlreadyBooked))
 		}
 		checkHardRules(t, wp.Problem, wp.Result)
 
@@ -520,7 +520,7 @@ func TestPlanWindow(t *testing.T) {
 		mustNil(t, err)
 		again, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
 		mustNil(t, err)
-		if !reflect.DeepEqual(again.Result.Assignments, wp.Result.Assignments) || len(again.Skipped) != 0 {
+		if !reflect.DeepEqual(again.Result.Assignments, wp.Result.Assignments) || len(again.AlreadyBooked) != 0 {
 			t.Errorf("planning again after applying gave another plan:\n%+v\nwant\n%+v", again.Result.Assignments, wp.Result.Assignments)
 		}
 		for _, b := range again.Bookings {
@@ -546,8 +546,8 @@ func TestPlanWindow(t *testing.T) {
 		mustNil(t, err)
 		rest, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
 		mustNil(t, err)
-		if len(rest.Skipped) != 1 || rest.Skipped[0].Body != "lansdel-norr" || len(rest.Result.Assignments) != 5 {
-			t.Fatalf("after confirming Norr: skipped %v, %d assignments; want Norr skipped and five planned", rest.Skipped, len(rest.Result.Assignments))
+		if len(rest.AlreadyBooked) != 1 || rest.AlreadyBooked[0].Body != "lansdel-norr" || len(rest.Result.Assignments) != 5 {
+			t.Fatalf("after confirming Norr: already booked %v, %d assignments; want Norr already booked and five planned", rest.AlreadyBooked, len(rest.Result.Assignments))
 		}
 		if !slices.ContainsFunc(rest.Problem.Busy, func(b plan.Busy) bool { return b.MeetingID == norr.ID }) {
 			t.Errorf("the confirmed meeting does not block")
@@ -561,8 +561,8 @@ func TestPlanWindow(t *testing.T) {
 		}
 		done, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
 		mustNil(t, err)
-		if done.Problem != nil || !done.Result.Feasible || len(done.Result.Assignments) != 0 || len(done.Skipped) != 6 {
-			t.Errorf("all booked: problem %v, %d assignments, %d skipped; want nothing planned", done.Problem != nil, len(done.Result.Assignments), len(done.Skipped))
+		if done.Problem != nil || !done.Result.Feasible || len(done.Result.Assignments) != 0 || len(done.AlreadyBooked) != 6 {
+			t.Errorf("all booked: problem %v, %d assignments, %d already booked; want nothing planned", done.Problem != nil, len(done.Result.Assignments), len(done.AlreadyBooked))
 		}
 	})
 }

@@ -472,7 +472,7 @@ func windowNotes(w *calendar.BookingWindow, wp *plan.WindowPlan, n *names, now t
 			out = append(out, fmt.Sprintf("%s är %s; den dagen planeras inget.", svDay(d), name))
 		}
 	}
-	for _, b := range wp.Skipped {
+	for _, b := range wp.AlreadyBooked {
 		var when []string
 		for _, m := range b.Meetings {
 			when = append(when, svDay(calendar.DateOf(m.Start))+" "+svSpan(m.Start, m.End))
