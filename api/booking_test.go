@@ -260,7 +260,7 @@ func TestPlanWindow(t *testing.T) {
 		}
 		var raw map[string]any
 		must(t, json.Unmarshal(r.body, &raw))
-		wantKeys(t, "plan", raw, "window", "feasible", "exact", "score", "assignments", "conflicts", "skipped", "warnings")
+		wantKeys(t, "plan", raw, "window", "feasible", "exact", "score", "assignments", "conflicts", "already_booked", "warnings")
 		bodies := map[string]bool{}
 		for _, a := range p.Assignments {
 			bodies[a.Body] = true
