@@ -70,7 +70,7 @@ func (m *model) explain(ctx context.Context, bodies []int, proven bool, budget i
 	if len(out) == 0 {
 		// The search ran out of budget in the filter; name the whole group.
 		out = append(out, Conflict{Bodies: m.slugs(bodies), People: m.sharedAmong(bodies), Days: m.candidateDays(bodies),
-			Reason: fmt.Sprintf("%s kan inte alla planeras, men den minsta orsaken kunde inte ringas in inom sökbudgeten.", joinSv(m.slugs(bodies)))})
+			Reason: fmt.Sprintf("%s kan inte alla planeras, men den minsta orsaken kunde inte ringas in inom sökbudgeten.", joinSv(m.bodyNames(m.slugs(bodies))))})
 	}
 	return out, dropped, restFits
 }
@@ -117,13 +117,13 @@ func (m *model) conflict(core []int, roomsToBlame bool) Conflict {
 		}
 		switch {
 		case free == 0:
-			c.Reason = fmt.Sprintf("%s har ingen ledig tid i fönstret: %s alla möjliga tider.", body.slug, strings.Join(why, " eller "))
+			c.Reason = fmt.Sprintf("%s har ingen ledig tid i fönstret: %s alla möjliga tider.", m.bodyName(body.slug), strings.Join(why, " eller "))
 		case len(why) == 0:
 			c.Reason = fmt.Sprintf("%s behöver %d möten men de möjliga tiderna räcker bara till %d med %d minuters buffert.",
-				body.slug, body.d.Count, m.fit(b), m.buf)
+				m.bodyName(body.slug), body.d.Count, m.fit(b), m.buf)
 		default:
 			c.Reason = fmt.Sprintf("%s behöver %d möten men de lediga tiderna räcker bara till %d (övriga tider: %s).",
-				body.slug, body.d.Count, m.fit(b), strings.Join(why, " eller "))
+				m.bodyName(body.slug), body.d.Count, m.fit(b), strings.Join(why, " eller "))
 		}
 		return c
 	}
@@ -146,11 +146,28 @@ func (m *model) conflict(core []int, roomsToBlame bool) Conflict {
 	if roomsToBlame {
 		what = fmt.Sprintf("lokalerna (%s) räcker inte", strings.Join(m.rooms, ", "))
 	}
-	c.Reason = fmt.Sprintf("%s kan inte alla få en tid: %s (möjliga dagar: %s).", joinSv(c.Bodies), what, strings.Join(days, ", "))
+	c.Reason = fmt.Sprintf("%s kan inte alla få en tid: %s (möjliga dagar: %s).", joinSv(m.bodyNames(c.Bodies)), what, strings.Join(days, ", "))
 	return c
 }
 
 // slugs names bodies in window order.
+// bodyName returns a body's display name, or its slug.
+func (m *model) bodyName(slug string) string {
+	if n := m.p.BodyNames[slug]; n != "" {
+		return n
+	}
+	return slug
+}
+
+// bodyNames returns the display names of body slugs, in their order.
+func (m *model) bodyNames(slugs []string) []string {
+	out := make([]string, len(slugs))
+	for i, s := range slugs {
+		out[i] = m.bodyName(s)
+	}
+	return out
+}
+
 func (m *model) slugs(bodies []int) []string {
 	s := slices.Clone(bodies)
 	slices.Sort(s)

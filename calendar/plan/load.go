@@ -111,7 +111,7 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 		}
 	}
 
-	p := &Problem{Window: w, Now: now}
+	p := &Problem{Window: w, Now: now, BodyNames: names}
 	// The body's meetings from a year before the window to six months
 	// after it: its habits and its spread come from them.
 	from := first.Start().Add(-habitSpan)

@@ -585,6 +585,10 @@ func TestPlanWindowInfeasible(t *testing.T) {
 			t.Fatalf("feasible %v with %d conflicts, want an explained infeasible plan", wp.Result.Feasible, len(wp.Result.Conflicts))
 		}
 		c := wp.Result.Conflicts[0]
+		// The reason is for a secretary: display names, not slugs or keys.
+		if !strings.Contains(c.Reason, "Maria Lindborg") || !strings.Contains(c.Reason, "Länsdel ") || strings.Contains(c.Reason, "lansdel-") {
+			t.Errorf("conflict reason %q, want body and person names, no slugs", c.Reason)
+		}
 		if len(c.Bodies) < 2 || !slices.Contains(c.People, "maria-lindborg") || slices.Contains(c.Bodies, "samverkan-rf-sisu") || c.Reason == "" {
 			t.Errorf("conflict %+v, want Maria Lindborg's bodies (not RF-SISU's) with a reason", c)
 		}

@@ -73,6 +73,9 @@ type Problem struct {
 	// explanations ("Maria Lindborg har ett annat möte samma dag");
 	// optional, a key stands for a person without a name here.
 	Names map[string]string
+	// BodyNames maps body slugs to display names ("Länsdel Väster") for
+	// the same texts; optional, a slug stands for a body without a name.
+	BodyNames map[string]string
 }
 
 // Suggestion is a free slot for one body, with its score (higher is

@@ -71,7 +71,7 @@ func (m *model) assignment(plan []placed, i int) Assignment {
 		same := a.mt.body == b.mt.body
 		half += m.pairPenalty(shared, same, a.mt.body, a.t, b.t)
 		ot := &m.times[b.t]
-		other := m.bodies[b.mt.body].slug
+		other := m.bodyName(m.bodies[b.mt.body].slug)
 		if shared > 0 && st.day == ot.day {
 			why = append(why, fmt.Sprintf("%s har även %s samma dag", joinSv(m.sharedNames(a.mt.body, b.mt.body, 3)), other))
 		}
