@@ -15,7 +15,9 @@ import (
 // duplicate slug or key, a room booked twice, or a delete that would orphan
 // other things. Anything else is internal.
 //
-// Every successful write records a Change in the same transaction.
+// Every successful write of calendar state records a Change in the same
+// transaction. Outbox rows are not calendar state: they record no Change, so
+// that queueing mail never makes a feed render again.
 type Store interface {
 	OrganisationStore
 	PersonStore
@@ -25,6 +27,7 @@ type Store interface {
 	MeetingStore
 	ChangeStore
 	BookingWindowStore
+	OutboxStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports
