@@ -47,7 +47,12 @@ type Config struct {
 	RegionName     string `toml:"region_name" env:"REGION_NAME" help:"Name of the region, shown on the pages and in the region-wide feed."`
 	LogLevel       string `toml:"log_level" env:"LOG_LEVEL" help:"Least important log messages written: debug, info, warn or error."`
 	LogFormat      string `toml:"log_format" env:"LOG_FORMAT" help:"Log format on standard error: text or json."`
-	Feeds          Feeds  `toml:"feeds" envPrefix:"FEEDS_"`
+	// MailFrom is the sender of every email; top-level, so it must come
+	// before the tables for String to render valid TOML.
+	MailFrom string `toml:"mail_from" env:"MAIL_FROM" help:"Sender of Samkal's emails, e.g. \"Samkal <samkal@region.se>\". Required when smtp.host is set; its domain should be dkim.domain or below it, so that DMARC accepts the signature."`
+	Feeds    Feeds  `toml:"feeds" envPrefix:"FEEDS_"`
+	SMTP     SMTP   `toml:"smtp" envPrefix:"SMTP_"`
+	DKIM     DKIM   `toml:"dkim" envPrefix:"DKIM_"`
 
 	// sources tells for each setting key where its value came from, so that
 	// a problem names the place to fix. Settings at their default are absent.
@@ -62,6 +67,27 @@ type Feeds struct {
 	// VersionCheck matters when several servers share one PostgreSQL
 	// database: a server sees its own writes at once, another's after this.
 	VersionCheck Duration `toml:"version_check" env:"VERSION_CHECK" help:"How long a server answers from its cached feeds before asking the database whether anything changed. Writes through the same server show at once; this bounds how late several servers on one PostgreSQL database see each other's."`
+}
+
+// SMTP are the settings of the mail server Samkal sends through ([smtp]).
+// Without a host no email is sent.
+type SMTP struct {
+	Host         string   `toml:"host" env:"HOST" help:"SMTP server that Samkal sends email through. Empty: no email is sent."`
+	Port         int      `toml:"port" env:"PORT" help:"Port of the SMTP server: 587 for starttls, 465 for tls, 25 for a relay."`
+	TLS          string   `toml:"tls" env:"TLS" help:"Encryption: starttls (upgrade after connecting), tls (TLS from the start) or none (only for a relay on this machine or a trusted network)."`
+	Username     string   `toml:"username" env:"USERNAME" help:"User for AUTH PLAIN; empty: no authentication. Not allowed with tls = none to a host other than localhost."`
+	Password     Secret   `toml:"password" env:"PASSWORD" help:"Password for AUTH PLAIN."`
+	PasswordFile string   `toml:"password_file" env:"PASSWORD_FILE" help:"File holding the SMTP password (surrounding whitespace ignored); use it instead of password to keep the secret out of files and environments that are shown."`
+	Timeout      Duration `toml:"timeout" env:"TIMEOUT" help:"How long connecting and each SMTP command may take before the attempt counts as a temporary failure."`
+}
+
+// DKIM are the settings for signing email ([dkim]). Either all of domain,
+// selector and key_file are set, or none (email is sent unsigned).
+type DKIM struct {
+	Domain    string `toml:"domain" env:"DOMAIN" help:"Domain that signs Samkal's email (d=); the public key is published at SELECTOR._domainkey.DOMAIN. Empty: email is not signed."`
+	Selector  string `toml:"selector" env:"SELECTOR" help:"DKIM selector (s=), the DNS label of the key."`
+	KeyFile   string `toml:"key_file" env:"KEY_FILE" help:"PEM file with the private key: RSA (at least 2048 bits) or Ed25519, PKCS#1 or PKCS#8."`
+	Algorithm string `toml:"algorithm" env:"ALGORITHM" help:"Expected key algorithm, rsa-sha256 or ed25519-sha256, checked against key_file at start; empty accepts either."`
 }
 
 // Default returns the configuration used where nothing else is said: a
@@ -79,6 +105,7 @@ func Default() *Config {
 			RefreshInterval:    Duration(time.Hour),
 			VersionCheck:       Duration(time.Second),
 		},
+		SMTP: SMTP{Port: 587, TLS: "starttls", Timeout: Duration(30 * time.Second)},
 	}
 }
 
@@ -274,6 +301,19 @@ func (c *Config) AdminSecret() (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
+// SMTPSecret returns the SMTP password, read from smtp.password_file when
+// that is set, "" when none is configured.
+func (c *Config) SMTPSecret() (string, error) {
+	if c.SMTP.PasswordFile == "" {
+		return string(c.SMTP.Password), nil
+	}
+	b, err := os.ReadFile(c.SMTP.PasswordFile)
+	if err != nil {
+		return "", fmt.Errorf("smtp.password_file cannot be read: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
 // EffectiveBaseURL returns base_url without a trailing slash, or, when it is
 // not set, the http URL of listen (the address the server really listens
 // on, which differs from addr when addr's port is 0). An empty or
@@ -312,7 +352,11 @@ func (c *Config) String() string {
 			table = s.Key[:i]
 			fmt.Fprintf(&b, "\n[%s]\n", table)
 		}
-		fmt.Fprintf(&b, "%s = %q\n", s.Key[len(table)+min(len(table), 1):], c.display(s))
+		format := "%s = %q\n"
+		if reflect.ValueOf(c).Elem().FieldByIndex(s.index).Kind() == reflect.Int {
+			format = "%s = %s\n" // a TOML integer, unquoted
+		}
+		fmt.Fprintf(&b, format, s.Key[len(table)+min(len(table), 1):], c.display(s))
 		if s.Key == "base_url" && c.BaseURL == "" {
 			fmt.Fprintf(&b, "# not set: derived from addr, %s\n", c.EffectiveBaseURL(c.Addr))
 		}
@@ -338,7 +382,7 @@ func (c *Config) display(s Setting) string {
 	if str, ok := v.Interface().(fmt.Stringer); ok {
 		return str.String()
 	}
-	return v.String()
+	return fmt.Sprint(v.Interface())
 }
 
 // RedactDSN hides the password of a database URL, whether it is in the

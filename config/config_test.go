@@ -202,8 +202,8 @@ lookbak = "5d"
 [feeds]
 cancelled_retention = "-2d"
 look_back = "5d"
-[smtp]
-host = "mail.example"
+[ldap]
+host = "ldap.example"
 `)
 	env := map[string]string{
 		"SAMKAL_FEEDS_REFRESH_INTERVAL": "often",
@@ -213,9 +213,9 @@ host = "mail.example"
 	_, err := Load(file, environ(env), map[string]string{"db": "mysql://x/y"})
 	got := problemsOf(t, err)
 	want := Problems{
-		`config file ` + file + `: unknown setting "lookbak"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, [feeds]`,
+		`config file ` + file + `: unknown setting "lookbak"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, mail_from, [feeds], [smtp], [dkim]`,
 		`config file ` + file + `: unknown setting "feeds.look_back"; known settings: feeds.lookback, feeds.cancelled_retention, feeds.refresh_interval, feeds.version_check`,
-		`config file ` + file + `: unknown setting "smtp"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, [feeds]`,
+		`config file ` + file + `: unknown setting "ldap"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, mail_from, [feeds], [smtp], [dkim]`,
 		`SAMKAL_FEEDS_REFRESH_INTERVAL: duration "often" is not valid: use e.g. "30d", "12h" or "90m"`,
 		`addr: "nohost" is not host:port, e.g. "localhost:8080" or ":8080" (set by file ` + file + `)`,
 		`db: "mysql://x/y": only SQLite file paths and postgres:// or postgresql:// URLs are supported (set by flag --db)`,

@@ -1,9 +1,14 @@
 package config
 
 import (
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"slices"
@@ -103,10 +108,143 @@ func (c *Config) Validate() error {
 		add("feeds.version_check", "must be more than 0 and at most 1h, got %s", c.Feeds.VersionCheck)
 	}
 
+	c.validateMail(add)
+
 	if len(p) == 0 {
 		return nil
 	}
 	return p
+}
+
+// SMTPTLSModes and DKIMAlgorithms are the accepted values of smtp.tls and
+// dkim.algorithm.
+var (
+	SMTPTLSModes   = []string{"none", "starttls", "tls"}
+	DKIMAlgorithms = []string{"rsa-sha256", "ed25519-sha256"}
+)
+
+// validateMail checks [smtp], [dkim] and mail_from. It reads the DKIM key
+// file, so that an unreadable key or one of the wrong kind stops the start
+// rather than the first email. Whether the SMTP host answers is not checked
+// here: an unreachable host is a warning at start, not a refusal.
+func (c *Config) validateMail(add func(key, format string, args ...any)) {
+	s := c.SMTP
+	if strings.ContainsAny(s.Host, " /:\r\n") {
+		add("smtp.host", "%q is not a host name or IP address (give the port in smtp.port)", s.Host)
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		add("smtp.port", "must be from 1 to 65535, got %d", s.Port)
+	}
+	if !slices.Contains(SMTPTLSModes, s.TLS) {
+		add("smtp.tls", "%q is unknown; use one of %s", s.TLS, strings.Join(SMTPTLSModes, ", "))
+	}
+	if s.Timeout <= 0 {
+		add("smtp.timeout", "must be more than 0, got %s", s.Timeout)
+	}
+	switch {
+	case s.Password != "" && s.PasswordFile != "":
+		add("smtp.password", "set smtp.password or smtp.password_file, not both (smtp.password_file is set by %s)", c.Source("smtp.password_file"))
+	case s.PasswordFile != "":
+		if _, err := c.SMTPSecret(); err != nil {
+			add("smtp.password_file", "%s cannot be read: %v", s.PasswordFile, unwrapPath(err))
+		}
+	}
+	if s.Username == "" && (s.Password != "" || s.PasswordFile != "") {
+		add("smtp.username", "is required when a password is set")
+	}
+	if s.Username != "" && s.TLS == "none" && !isLoopbackHost(s.Host) {
+		add("smtp.tls", "none would send the SMTP password in clear text to %q; use starttls or tls", s.Host)
+	}
+
+	if c.MailFrom != "" {
+		if a, err := mail.ParseAddress(c.MailFrom); err != nil || strings.ContainsAny(c.MailFrom, "\r\n") {
+			add("mail_from", "%q is not an email address such as \"Samkal <samkal@region.se>\"", c.MailFrom)
+		} else if d := c.DKIM.Domain; d != "" {
+			from := strings.ToLower(a.Address[strings.LastIndex(a.Address, "@")+1:])
+			if from != strings.ToLower(d) && !strings.HasSuffix(from, "."+strings.ToLower(d)) {
+				add("mail_from", "domain %q is not dkim.domain %q or below it, so receivers applying DMARC would not accept the signature", from, d)
+			}
+		}
+	} else if s.Host != "" {
+		add("mail_from", "is required when smtp.host is set, e.g. \"Samkal <samkal@region.se>\"")
+	}
+
+	d := c.DKIM
+	if d.Domain == "" && d.Selector == "" && d.KeyFile == "" {
+		if d.Algorithm != "" {
+			add("dkim.algorithm", "is set but dkim.domain, dkim.selector and dkim.key_file are not")
+		}
+		return
+	}
+	for _, f := range []struct{ key, value string }{{"dkim.domain", d.Domain}, {"dkim.selector", d.Selector}, {"dkim.key_file", d.KeyFile}} {
+		if f.value == "" {
+			add(f.key, "is required when any of dkim.domain, dkim.selector and dkim.key_file is set")
+		}
+	}
+	if d.Domain != "" && (strings.ContainsAny(d.Domain, " /@;=\r\n") || !strings.Contains(d.Domain, ".")) {
+		add("dkim.domain", "%q is not a domain name such as region.se", d.Domain)
+	}
+	if d.Selector != "" && strings.ContainsAny(d.Selector, " /@;=\r\n") {
+		add("dkim.selector", "%q is not a DNS label such as samkal2026", d.Selector)
+	}
+	if d.Algorithm != "" && !slices.Contains(DKIMAlgorithms, d.Algorithm) {
+		add("dkim.algorithm", "%q is unknown; use one of %s", d.Algorithm, strings.Join(DKIMAlgorithms, ", "))
+	}
+	if d.KeyFile != "" {
+		alg, err := DKIMKeyAlgorithm(d.KeyFile)
+		switch {
+		case err != nil:
+			add("dkim.key_file", "%v", err)
+		case d.Algorithm != "" && alg != d.Algorithm && slices.Contains(DKIMAlgorithms, d.Algorithm):
+			add("dkim.key_file", "%s holds a key for %s but dkim.algorithm is %s", d.KeyFile, alg, d.Algorithm)
+		}
+	}
+}
+
+// DKIMKeyAlgorithm reads the PEM private key in path and returns the DKIM
+// algorithm it signs with, or an error saying why it cannot be used: the
+// file is unreadable, holds no PEM private key, or holds a key that is
+// neither RSA of at least 2048 bits nor Ed25519.
+func DKIMKeyAlgorithm(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("%s cannot be read: %v", path, unwrapPath(err))
+	}
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return "", fmt.Errorf("%s holds no PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)", path)
+	}
+	var key any
+	switch block.Type {
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	default:
+		return "", fmt.Errorf("%s holds a %q block, not a PKCS#8 or PKCS#1 private key", path, block.Type)
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: the %s block does not parse: %v", path, block.Type, err)
+	}
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		if k.N.BitLen() < 2048 {
+			return "", fmt.Errorf("%s holds an RSA key of %d bits; DKIM needs at least 2048", path, k.N.BitLen())
+		}
+		return "rsa-sha256", nil
+	case ed25519.PrivateKey:
+		return "ed25519-sha256", nil
+	}
+	return "", fmt.Errorf("%s holds a %T key; DKIM signs with RSA or Ed25519", path, key)
+}
+
+// isLoopbackHost reports whether host is this machine.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // checkToken returns what is wrong with an admin token, or "". It never
