@@ -59,6 +59,7 @@ func commands() []command {
 		{"export", "--body SLUG --year YYYY [-o FILE]", "write one body's årsplan for a year as YAML", export},
 		{"plan", "window FILE | suggest --window ID --body SLUG | next-year --body SLUG --year YYYY …", "plan booking weeks, suggest free times, propose next year's årsplan", planCmd},
 		{"conflicts", "--from YYYY-MM-DD --to YYYY-MM-DD", "list double bookings, holidays and odd hours in a period", conflictsCmd},
+		{"mail", "test --to ADDRESS", "send a test message through the configured SMTP server, DKIM-signed when [dkim] is set", mailCmd},
 		{"config", "[--table]", "print the configuration in effect (secrets redacted), or every setting as a Markdown table", printConfig},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, version())
