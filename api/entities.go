@@ -787,7 +787,7 @@ func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) {
 // ---- changes
 
 // changeEntities are the entity names the change record uses.
-var changeEntities = []string{"organisation", "person", "body", "membership", "room", "meeting", "booking_window"}
+var changeEntities = []string{"organisation", "person", "body", "membership", "room", "meeting", "booking_window", "agenda_item", "backlog_item"}
 
 // listChanges answers the record of changes, newest first. It needs the
 // admin token: changes carry old and new values of personal data.

@@ -222,6 +222,16 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, v1+"/meetings/{id}", s.getMeeting, get...)
 	s.handle(r, v1+"/meetings/{id}", s.admin(s.updateMeeting), http.MethodPatch)
 	s.handle(r, v1+"/meetings/{id}", s.admin(s.deleteMeeting), http.MethodDelete)
+	s.handle(r, v1+"/meetings/{id}/agenda", s.listAgenda, get...)
+	s.handle(r, v1+"/meetings/{id}/agenda", s.admin(s.createAgendaItem), http.MethodPost)
+	s.handle(r, v1+"/meetings/{id}/agenda/standard", s.admin(s.fillStandardItems), http.MethodPost)
+	s.handle(r, v1+"/agenda-items/{id}", s.getAgendaItem, get...)
+	s.handle(r, v1+"/agenda-items/{id}", s.admin(s.updateAgendaItem), http.MethodPatch)
+	s.handle(r, v1+"/agenda-items/{id}", s.admin(s.deleteAgendaItem), http.MethodDelete)
+	s.handle(r, v1+"/bodies/{slug}/backlog", s.listBacklog, get...)
+	s.handle(r, v1+"/bodies/{slug}/backlog", s.admin(s.createBacklogItem), http.MethodPost)
+	s.handle(r, v1+"/backlog-items/{id}", s.getBacklogItem, get...)
+	s.handle(r, v1+"/backlog-items/{id}", s.admin(s.deleteBacklogItem), http.MethodDelete)
 
 	s.handle(r, v1+"/changes", s.listChanges, get...)
 
@@ -234,6 +244,10 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, v1+"/booking-windows/{id}/plan", s.admin(s.planWindow), http.MethodPost)
 	s.handle(r, v1+"/conflicts", s.conflicts, get...)
 	s.handle(r, v1+"/bodies/{slug}/arsplan-proposal", s.admin(s.arsplanProposal), http.MethodPost)
+
+	s.handle(r, v1+"/outbox", s.listOutbox, get...)
+	s.handle(r, v1+"/outbox/{id}", s.getOutbox, get...)
+	s.handle(r, v1+"/outbox/{id}/retry", s.admin(s.retryOutbox), http.MethodPost)
 
 	s.handle(r, "/", s.startPage, get...)
 	s.handle(r, "/moten/{id}", s.meetingPage, get...)

@@ -27,6 +27,7 @@ type Store interface {
 	MeetingStore
 	ChangeStore
 	BookingWindowStore
+	AgendaStore
 	OutboxStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,

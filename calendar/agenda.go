@@ -1,0 +1,288 @@
+package calendar
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// AgendaKind tells what an agenda item asks of the meeting, as the seed
+// agendas mark it: an informationspunkt, a beslut or a dialog, or one of the
+// standard items that open and close every meeting.
+type AgendaKind string
+
+const (
+	AgendaInformation AgendaKind = "information" // informationspunkt
+	AgendaDecision    AgendaKind = "beslut"      // the meeting decides
+	AgendaDialog      AgendaKind = "dialog"      // discussion, no decision
+	AgendaStandard    AgendaKind = "standard"    // opening and closing items
+)
+
+// AgendaKinds lists the known agenda item kinds.
+var AgendaKinds = []AgendaKind{AgendaInformation, AgendaDecision, AgendaDialog, AgendaStandard}
+
+// AgendaStatus separates the secretary's agenda from what members have
+// proposed ("Anmäl gärna innan") and the secretary has not yet accepted.
+type AgendaStatus string
+
+const (
+	AgendaProposed AgendaStatus = "proposed" // submitted by a member, not yet on the agenda
+	AgendaAccepted AgendaStatus = "accepted" // on the agenda
+)
+
+// Limits of agenda input: generous for real agendas, small enough that a
+// mistaken paste cannot fill the database or an email.
+const (
+	maxAgendaText   = 200  // title, presenter, link title: one line
+	maxSubPoint     = 500  // one sub-point: one line
+	maxSubPoints    = 50   // sub-points per item
+	maxLinks        = 20   // links per item
+	maxLinkURL      = 2000 // characters of a link
+	maxBacklogNotes = 5000 // characters of a backlog item's notes
+)
+
+// MaxAgendaItems is the most items one meeting's agenda may hold.
+const MaxAgendaItems = 200
+
+// AgendaLink is a link to an attachment or background document of an item
+// (a presentation, a report).
+type AgendaLink struct {
+	Title string // shown instead of the address; may be empty
+	URL   string // an http(s) address
+}
+
+// AgendaItem is one numbered point of a meeting's dagordning.
+type AgendaItem struct {
+	ID        int64
+	MeetingID int64
+	// Position is the item's number on the agenda, 1-based and without gaps
+	// among a meeting's items. On create 0 means "append at the end".
+	Position  int
+	Title     string
+	Presenter string // who presents the item (föredragande), may be empty
+	Kind      AgendaKind
+	SubPoints []string // delpunkter, each one line
+	Links     []AgendaLink
+	Status    AgendaStatus
+	// SubmittedBy is the key of the person who proposed the item, empty when
+	// the secretary added it.
+	SubmittedBy string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Normalize fills defaults: an item without kind is an informationspunkt, an
+// item without status is accepted (the secretary wrote it), and nil lists
+// become empty ones.
+func (a *AgendaItem) Normalize() {
+	if a.Kind == "" {
+		a.Kind = AgendaInformation
+	}
+	if a.Status == "" {
+		a.Status = AgendaAccepted
+	}
+	if a.SubPoints == nil {
+		a.SubPoints = []string{}
+	}
+	if a.Links == nil {
+		a.Links = []AgendaLink{}
+	}
+}
+
+// Validate checks a and returns EINVALID listing every problem. It does not
+// look up the meeting or the person: the store does that.
+func (a *AgendaItem) Validate() error {
+	var p problems
+	if a.MeetingID <= 0 {
+		p.add("an agenda item needs a meeting")
+	}
+	if a.Position < 0 {
+		p.add("position must be 1 or more (or left out to append)")
+	}
+	checkLine(&p, "title", a.Title, maxAgendaText, true)
+	checkLine(&p, "presenter", a.Presenter, maxAgendaText, false)
+	if !slices.Contains(AgendaKinds, a.Kind) {
+		p.add("agenda kind %q is unknown; use one of %s", a.Kind, joinKinds(AgendaKinds))
+	}
+	if a.Status != AgendaProposed && a.Status != AgendaAccepted {
+		p.add("agenda status %q is unknown; use proposed or accepted", a.Status)
+	}
+	if len(a.SubPoints) > maxSubPoints {
+		p.add("an agenda item may have at most %d sub-points, not %d", maxSubPoints, len(a.SubPoints))
+	}
+	for i, s := range a.SubPoints {
+		checkLine(&p, "sub-point "+strconv.Itoa(i+1), s, maxSubPoint, true)
+	}
+	if len(a.Links) > maxLinks {
+		p.add("an agenda item may have at most %d links, not %d", maxLinks, len(a.Links))
+	}
+	for i, l := range a.Links {
+		what := "link " + strconv.Itoa(i+1)
+		checkLine(&p, what+" title", l.Title, maxAgendaText, false)
+		if !httpLink(l.URL) {
+			p.add("%s %q is not an http(s) link", what, l.URL)
+		}
+	}
+	if a.SubmittedBy != "" {
+		checkSlug(&p, "submitted_by person key", a.SubmittedBy)
+	}
+	return p.err()
+}
+
+// httpLink reports whether s is an absolute http or https address of
+// acceptable length: links end up in emails and pages, where a javascript:
+// or file: address must never appear.
+func httpLink(s string) bool {
+	if s == "" || len(s) > maxLinkURL || strings.ContainsAny(s, " \t\r\n") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+// checkLine reports a text that is required but blank, spans lines, or is
+// longer than max characters.
+func checkLine(p *problems, what, s string, max int, required bool) {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		p.add("%s is required", what)
+	case utf8.RuneCountInString(s) > max || strings.ContainsAny(s, "\r\n"):
+		p.add("%s must be one line of at most %d characters", what, max)
+	}
+}
+
+// AgendaItemUpdate holds the fields to change; nil means "leave as is".
+// Position moves the item: the items between its old and new place shift by
+// one so that the numbering stays 1, 2, 3 ….
+type AgendaItemUpdate struct {
+	Position    *int
+	Title       *string
+	Presenter   *string
+	Kind        *AgendaKind
+	SubPoints   *[]string
+	Links       *[]AgendaLink
+	Status      *AgendaStatus
+	SubmittedBy *string // "" clears it
+}
+
+// Apply returns a copy of a with upd applied (Position included; the store
+// renumbers the others).
+func (upd AgendaItemUpdate) Apply(a AgendaItem) AgendaItem {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	if upd.Position != nil {
+		a.Position = *upd.Position
+	}
+	set(&a.Title, upd.Title)
+	set(&a.Presenter, upd.Presenter)
+	if upd.Kind != nil {
+		a.Kind = *upd.Kind
+	}
+	if upd.SubPoints != nil {
+		a.SubPoints = slices.Clone(*upd.SubPoints)
+	}
+	if upd.Links != nil {
+		a.Links = slices.Clone(*upd.Links)
+	}
+	if upd.Status != nil {
+		a.Status = *upd.Status
+	}
+	set(&a.SubmittedBy, upd.SubmittedBy)
+	return a
+}
+
+// BacklogItem is a topic a body wants on a later meeting's agenda ("till
+// kommande möten").
+type BacklogItem struct {
+	ID        int64
+	Body      string // body slug
+	Title     string
+	Notes     string // free text, may span lines
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate checks b and returns EINVALID listing every problem.
+func (b *BacklogItem) Validate() error {
+	var p problems
+	checkSlug(&p, "body", b.Body)
+	checkLine(&p, "title", b.Title, maxAgendaText, true)
+	if utf8.RuneCountInString(b.Notes) > maxBacklogNotes {
+		p.add("notes may be at most %d characters", maxBacklogNotes)
+	}
+	return p.err()
+}
+
+// The standard agenda items that open and close every meeting, as in the
+// seed protocols. Councils, whose minutes are approved (justeras), choose a
+// justerare at the start; management groups, which keep notes, do not.
+var (
+	StandardOpening = []string{"Mötet öppnas", "Val av justerare", "Fastställande av dagordning", "Föregående mötes protokoll/minnesanteckningar"}
+	StandardClosing = []string{"Övriga frågor", "Mötet avslutas"}
+)
+
+// ChooseJusterare is the standard item left out for bodies whose minutes
+// need no approval.
+const ChooseJusterare = "Val av justerare"
+
+// StandardItems returns the titles of the standard opening and closing items
+// of a meeting of bodies: with "Val av justerare" when any of the bodies
+// needs its minutes approved (a joint meeting with a council chooses one),
+// without it otherwise (management groups, events without bodies).
+func StandardItems(bodies []*Body) (opening, closing []string) {
+	approve := slices.ContainsFunc(bodies, func(b *Body) bool { return b.MinutesNeedApproval })
+	for _, t := range StandardOpening {
+		if t != ChooseJusterare || approve {
+			opening = append(opening, t)
+		}
+	}
+	return opening, slices.Clone(StandardClosing)
+}
+
+// AgendaStore keeps agendas and backlogs. Every write records a Change
+// (entity "agenda_item" or "backlog_item"); moving or deleting an item also
+// records the new position of every item it shifted.
+type AgendaStore interface {
+	// FindAgendaItems returns the meeting's items ordered by position, or
+	// ENOTFOUND for an unknown meeting.
+	FindAgendaItems(ctx context.Context, meetingID int64) ([]*AgendaItem, error)
+	// FindAgendaItemByID returns the item, or ENOTFOUND.
+	FindAgendaItemByID(ctx context.Context, id int64) (*AgendaItem, error)
+	// CreateAgendaItem normalizes and validates a and appends it, or inserts
+	// it at a.Position (1 … count+1), shifting the items from there on. It
+	// sets ID, Position, CreatedAt and UpdatedAt. ENOTFOUND for an unknown
+	// meeting; EINVALID for bad input, a position past the end, an unknown
+	// SubmittedBy person or a full agenda.
+	CreateAgendaItem(ctx context.Context, a *AgendaItem) error
+	// UpdateAgendaItem applies upd with the same checks; a new Position
+	// (1 … count) moves the item. ENOTFOUND for an unknown item. An update
+	// that changes nothing records nothing.
+	UpdateAgendaItem(ctx context.Context, id int64, upd AgendaItemUpdate) (*AgendaItem, error)
+	// DeleteAgendaItem deletes the item and closes the gap in the numbering;
+	// ENOTFOUND for an unknown item.
+	DeleteAgendaItem(ctx context.Context, id int64) error
+	// FillStandardItems puts the standard opening items (see StandardItems)
+	// first and the closing items last, with kind "standard", unless the
+	// meeting already has standard items: calling it again changes nothing.
+	// Items already there (members' proposals) stay between them. It returns
+	// the whole agenda; ENOTFOUND for an unknown meeting.
+	FillStandardItems(ctx context.Context, meetingID int64) ([]*AgendaItem, error)
+
+	// FindBacklogItems returns the body's backlog, oldest first; ENOTFOUND
+	// for an unknown body.
+	FindBacklogItems(ctx context.Context, body string) ([]*BacklogItem, error)
+	// FindBacklogItemByID returns the item, or ENOTFOUND.
+	FindBacklogItemByID(ctx context.Context, id int64) (*BacklogItem, error)
+	// CreateBacklogItem validates b, stores it and sets ID, CreatedAt and
+	// UpdatedAt; ENOTFOUND for an unknown body.
+	CreateBacklogItem(ctx context.Context, b *BacklogItem) error
+	// DeleteBacklogItem deletes the item, or returns ENOTFOUND.
+	DeleteBacklogItem(ctx context.Context, id int64) error
+}

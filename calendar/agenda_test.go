@@ -1,0 +1,104 @@
+package calendar
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestAgendaItemValidate(t *testing.T) {
+	ok := func() AgendaItem {
+		a := AgendaItem{MeetingID: 1, Title: "Generation Pep", Presenter: "Josefin Sejnelid", Kind: AgendaDialog,
+			SubPoints: []string{"Årlig konferens 19/11"},
+			Links:     []AgendaLink{{Title: "Rapport", URL: "https://liu.diva-portal.org/smash/get/diva2:1842456/FULLTEXT01.pdf"}}}
+		a.Normalize()
+		return a
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(*AgendaItem)
+		want   string // "" means valid
+	}{
+		{"valid", func(*AgendaItem) {}, ""},
+		{"http link", func(a *AgendaItem) { a.Links[0].URL = "http://intranat.example.se/a.pptx" }, ""},
+		{"title of 200 characters", func(a *AgendaItem) { a.Title = strings.Repeat("ö", 200) }, ""},
+		{"title of 201 characters", func(a *AgendaItem) { a.Title = strings.Repeat("ö", 201) }, "title must be one line of at most 200 characters"},
+		{"blank title", func(a *AgendaItem) { a.Title = "  " }, "title is required"},
+		{"title with CR", func(a *AgendaItem) { a.Title = "a\rb" }, "title must be one line"},
+		{"presenter on two lines", func(a *AgendaItem) { a.Presenter = "a\nb" }, "presenter must be one line"},
+		{"unknown kind", func(a *AgendaItem) { a.Kind = "info" }, `agenda kind "info" is unknown`},
+		{"unknown status", func(a *AgendaItem) { a.Status = "rejected" }, `agenda status "rejected" is unknown`},
+		{"no meeting", func(a *AgendaItem) { a.MeetingID = 0 }, "needs a meeting"},
+		{"negative position", func(a *AgendaItem) { a.Position = -2 }, "position must be 1 or more"},
+		{"javascript link", func(a *AgendaItem) { a.Links[0].URL = "javascript:alert(1)" }, "not an http(s) link"},
+		{"mailto link", func(a *AgendaItem) { a.Links[0].URL = "mailto:maria@example.se" }, "not an http(s) link"},
+		{"link without host", func(a *AgendaItem) { a.Links[0].URL = "https:///a" }, "not an http(s) link"},
+		{"link with a space", func(a *AgendaItem) { a.Links[0].URL = "https://a.se/x y" }, "not an http(s) link"},
+		{"empty link", func(a *AgendaItem) { a.Links[0].URL = "" }, "link 1"},
+		{"link title on two lines", func(a *AgendaItem) { a.Links[0].Title = "a\nb" }, "link 1 title must be one line"},
+		{"too many links", func(a *AgendaItem) { a.Links = slices.Repeat(a.Links, 21) }, "at most 20 links"},
+		{"empty sub-point", func(a *AgendaItem) { a.SubPoints = append(a.SubPoints, "") }, "sub-point 2 is required"},
+		{"too many sub-points", func(a *AgendaItem) { a.SubPoints = slices.Repeat(a.SubPoints, 51) }, "at most 50 sub-points"},
+		{"bad person key", func(a *AgendaItem) { a.SubmittedBy = "Maria Lindborg" }, "submitted_by person key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := ok()
+			tc.change(&a)
+			err := a.Validate()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("got error %v, want none", err)
+			case tc.want != "" && ErrorCode(err) != EINVALID:
+				t.Fatalf("got error %v, want EINVALID", err)
+			case tc.want != "" && !strings.Contains(ErrorMessage(err), tc.want):
+				t.Errorf("error %q does not contain %q", ErrorMessage(err), tc.want)
+			}
+		})
+	}
+}
+
+func TestStandardItems(t *testing.T) {
+	council := &Body{Slug: "specifika-samverkansradet", MinutesNeedApproval: true}
+	group := &Body{Slug: "chefsgrupp-folkhalsa"}
+	for _, tc := range []struct {
+		name      string
+		bodies    []*Body
+		justerare bool
+	}{
+		{"council", []*Body{council}, true},
+		{"management group", []*Body{group}, false},
+		{"joint with a council", []*Body{group, council}, true},
+		{"event without bodies", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opening, closing := StandardItems(tc.bodies)
+			if got := slices.Contains(opening, ChooseJusterare); got != tc.justerare {
+				t.Errorf("opening %q has %q: %v, want %v", opening, ChooseJusterare, got, tc.justerare)
+			}
+			if opening[0] != "Mötet öppnas" || !slices.Equal(closing, []string{"Övriga frågor", "Mötet avslutas"}) {
+				t.Errorf("opening %q, closing %q", opening, closing)
+			}
+			closing[0] = "changed"
+			if StandardClosing[0] != "Övriga frågor" {
+				t.Fatal("StandardItems returned the shared StandardClosing slice")
+			}
+		})
+	}
+}
+
+func TestBacklogItemValidate(t *testing.T) {
+	for _, tc := range []struct {
+		item BacklogItem
+		want string
+	}{
+		{BacklogItem{Body: "chefsgrupp-folkhalsa", Title: "Nära vård", Notes: "Två\nrader"}, ""},
+		{BacklogItem{Body: "", Title: "x"}, "body slug is required"},
+		{BacklogItem{Body: "chefsgrupp-folkhalsa"}, "title is required"},
+		{BacklogItem{Body: "chefsgrupp-folkhalsa", Title: "x", Notes: strings.Repeat("n", 5001)}, "notes may be at most 5000"},
+	} {
+		err := tc.item.Validate()
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(ErrorMessage(err), tc.want)) {
+			t.Errorf("Validate(%+v) = %v, want %q", tc.item, err, tc.want)
+		}
+	}
+}
