@@ -12,12 +12,14 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-msgauth/dkim"
@@ -147,6 +149,41 @@ func TestMailTestErrors(t *testing.T) {
 			code := run(context.Background(), tt.args, &stdout, &stderr, func(k string) string { return tt.vars[k] })
 			if code != tt.code || !strings.Contains(stderr.String(), tt.wantStderr) {
 				t.Errorf("exit code %d, stderr %q; want %d and %q", code, stderr.String(), tt.code, tt.wantStderr)
+			}
+		})
+	}
+}
+
+// serve checks the SMTP server once at start: reachable is logged, and an
+// unreachable one is a warning while the server goes on serving feeds.
+func TestServeChecksSMTPAtStart(t *testing.T) {
+	_, up := startSink(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := l.Addr().(*net.TCPAddr).Port
+	l.Close() // nothing listens there now
+	for _, tc := range []struct {
+		name string
+		port int
+		want string
+	}{
+		{"reachable", up, "the SMTP server answers"},
+		{"unreachable", down, "the SMTP server cannot be reached now"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startServe(t, map[string]string{
+				"SAMKAL_SMTP_HOST": "127.0.0.1", "SAMKAL_SMTP_PORT": strconv.Itoa(tc.port),
+				"SAMKAL_SMTP_TLS": "none", "SAMKAL_MAIL_FROM": "samkal@region.example.se",
+			}, "--db", filepath.Join(t.TempDir(), "samkal.db"))
+			s.get(t, "/feeds/all.ics", http.StatusOK)
+			// The check runs beside the start; wait for its log line.
+			for i := 0; i < 200 && !strings.Contains(s.logs.String(), tc.want); i++ {
+				time.Sleep(25 * time.Millisecond)
+			}
+			if !strings.Contains(s.logs.String(), tc.want) {
+				t.Errorf("log has no %q:\n%s", tc.want, s.logs.String())
 			}
 		})
 	}

@@ -120,6 +120,9 @@ func serve(ctx context.Context, e *env, args []string) int {
 	log.Info("samkal started", "version", version(), "listen", ln.Addr().String(), "base_url", baseURL,
 		"database", store.Engine(), "demo", *demo, "config", cfg)
 	printWelcome(ctx, e.stdout, store, cfg, baseURL, token, generated)
+	if cfg.SMTP.Host != "" {
+		go checkSMTP(ctx, cfg, log)
+	}
 
 	select {
 	case <-ctx.Done():
@@ -237,4 +240,24 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// checkSMTP tells, once at start, whether the configured SMTP server
+// answers. An unreachable server is a warning, not a refusal: mail waits in
+// the outbox until the server is back. It runs beside the start so that a
+// slow or silent server never delays serving the feeds.
+func checkSMTP(ctx context.Context, cfg *config.Config, log *slog.Logger) {
+	m, err := newMailer(cfg)
+	if err != nil {
+		log.Warn("mail cannot be sent with this configuration", "err", err)
+		return
+	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := m.sender.Check(cctx); err != nil {
+		log.Warn("the SMTP server cannot be reached now; mail will wait in the outbox until it can",
+			"smtp", m.sender.Addr(), "err", err)
+		return
+	}
+	log.Info("the SMTP server answers", "smtp", m.sender.Addr(), "tls", cfg.SMTP.TLS)
 }
