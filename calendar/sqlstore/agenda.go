@@ -132,23 +132,7 @@ func (t *tx) agenda(ctx context.Context, meetingID int64, lock bool) ([]*calenda
 	case err != nil:
 		return nil, fmt.Errorf("sqlstore: find meeting of agenda: %w", err)
 	}
-	rows, err := t.QueryContext(ctx, agendaSelect+` WHERE meeting_id = $1 ORDER BY position, id`, meetingID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: find agenda items: %w", err)
-	}
-	defer rows.Close()
-	var out []*calendar.AgendaItem
-	for rows.Next() {
-		a, err := scanAgendaItem(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: scan agenda item: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: find agenda items: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, t, "agenda items", "agenda item", scanAgendaItem, agendaSelect+` WHERE meeting_id = $1 ORDER BY position, id`, meetingID)
 }
 
 func (t *tx) findAgendaItem(ctx context.Context, id int64) (*calendar.AgendaItem, error) {
@@ -430,19 +414,8 @@ func (s *Store) FindBacklogItems(ctx context.Context, body string) ([]*calendar.
 		if err != nil {
 			return err
 		}
-		rows, err := t.QueryContext(ctx, backlogSelect+` WHERE bi.body_id = $1 ORDER BY bi.created_at, bi.id`, b.ID)
-		if err != nil {
-			return fmt.Errorf("sqlstore: find backlog items: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			item, err := scanBacklogItem(rows)
-			if err != nil {
-				return fmt.Errorf("sqlstore: scan backlog item: %w", err)
-			}
-			out = append(out, item)
-		}
-		return rows.Err()
+		out, err = queryAll(ctx, t, "backlog items", "backlog item", scanBacklogItem, backlogSelect+` WHERE bi.body_id = $1 ORDER BY bi.created_at, bi.id`, b.ID)
+		return err
 	})
 	return out, err
 }

@@ -42,19 +42,9 @@ func (s *Store) FindBodies(ctx context.Context, f calendar.BodyFilter) ([]*calen
 	}
 	var out []*calendar.Body
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, bodySelect+w.sql(), w.args...)
-		if err != nil {
-			return fmt.Errorf("sqlstore: find bodies: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			b, err := scanBody(rows)
-			if err != nil {
-				return fmt.Errorf("sqlstore: scan body: %w", err)
-			}
-			out = append(out, b)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, "bodies", "body", scanBody, bodySelect+w.sql(), w.args...)
+		return err
 	})
 	slices.SortFunc(out, func(a, b *calendar.Body) int { return cmp.Compare(a.Slug, b.Slug) })
 	return out, err

@@ -136,19 +136,9 @@ func jsonText[V any](m map[string]V) string {
 func (s *Store) FindBookingWindows(ctx context.Context) ([]*calendar.BookingWindow, error) {
 	var out []*calendar.BookingWindow
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, bookingWindowSelect+` ORDER BY id`)
-		if err != nil {
-			return fmt.Errorf("sqlstore: find booking windows: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			w, err := scanBookingWindow(rows)
-			if err != nil {
-				return fmt.Errorf("sqlstore: scan booking window: %w", err)
-			}
-			out = append(out, w)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, "booking windows", "booking window", scanBookingWindow, bookingWindowSelect+` ORDER BY id`)
+		return err
 	})
 	return out, err
 }

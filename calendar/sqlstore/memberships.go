@@ -57,21 +57,9 @@ func (t *tx) findMemberships(ctx context.Context, f calendar.MembershipFilter) (
 		d := dayNumber(*f.ActiveOn)
 		w.add("(ms.starts_on = 0 OR ms.starts_on <= $?) AND (ms.ends_on = 0 OR ms.ends_on >= $?)", d, d)
 	}
-	rows, err := t.QueryContext(ctx, membershipSelect+w.sql(), w.args...)
+	out, err := queryAll(ctx, t, "memberships", "membership", scanMembership, membershipSelect+w.sql(), w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: find memberships: %w", err)
-	}
-	defer rows.Close()
-	var out []*calendar.Membership
-	for rows.Next() {
-		m, err := scanMembership(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: scan membership: %w", err)
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: find memberships: %w", err)
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b *calendar.Membership) int {
 		return cmp.Or(cmp.Compare(a.Body, b.Body), cmp.Compare(a.Person, b.Person),

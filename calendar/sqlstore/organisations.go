@@ -15,6 +15,28 @@ import (
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
+// queryAll runs query and scans every row with scan; what names the rows in
+// error messages ("rooms", "room").
+func queryAll[T any](ctx context.Context, t *tx, what, one string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := t.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: scan %s: %w", one, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: find %s: %w", what, err)
+	}
+	return out, nil
+}
+
 const organisationSelect = `SELECT o.id, o.slug, o.name, o.kind, o.created_at, o.updated_at FROM organisations o`
 
 func scanOrganisation(r scanner) (*calendar.Organisation, error) {
@@ -32,19 +54,9 @@ func scanOrganisation(r scanner) (*calendar.Organisation, error) {
 func (s *Store) FindOrganisations(ctx context.Context) ([]*calendar.Organisation, error) {
 	var out []*calendar.Organisation
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, organisationSelect)
-		if err != nil {
-			return fmt.Errorf("sqlstore: find organisations: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			o, err := scanOrganisation(rows)
-			if err != nil {
-				return fmt.Errorf("sqlstore: scan organisation: %w", err)
-			}
-			out = append(out, o)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, "organisations", "organisation", scanOrganisation, organisationSelect)
+		return err
 	})
 	slices.SortFunc(out, func(a, b *calendar.Organisation) int { return cmp.Compare(a.Slug, b.Slug) })
 	return out, err

@@ -37,19 +37,9 @@ func (s *Store) FindPeople(ctx context.Context, f calendar.PersonFilter) ([]*cal
 	}
 	var out []*calendar.Person
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, personSelect+w.sql(), w.args...)
-		if err != nil {
-			return fmt.Errorf("sqlstore: find people: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPerson(rows)
-			if err != nil {
-				return fmt.Errorf("sqlstore: scan person: %w", err)
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, "people", "person", scanPerson, personSelect+w.sql(), w.args...)
+		return err
 	})
 	slices.SortFunc(out, func(a, b *calendar.Person) int { return cmp.Compare(a.Key, b.Key) })
 	return out, err

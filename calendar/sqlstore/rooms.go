@@ -34,19 +34,9 @@ var roomColumns = []column[calendar.Room]{
 func (s *Store) FindRooms(ctx context.Context) ([]*calendar.Room, error) {
 	var out []*calendar.Room
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, roomSelect)
-		if err != nil {
-			return fmt.Errorf("sqlstore: find rooms: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRoom(rows)
-			if err != nil {
-				return fmt.Errorf("sqlstore: scan room: %w", err)
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, "rooms", "room", scanRoom, roomSelect)
+		return err
 	})
 	slices.SortFunc(out, func(a, b *calendar.Room) int { return cmp.Compare(a.Slug, b.Slug) })
 	return out, err
