@@ -29,6 +29,9 @@ type Store interface {
 	BookingWindowStore
 	AgendaStore
 	OutboxStore
+	LinkStore
+	JusteringStore
+	SkippedMailStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports
@@ -115,6 +118,9 @@ type BodyUpdate struct {
 	Organisation        *string // "" removes the organisation
 	MinutesNeedApproval *bool
 	Description         *string
+	// Notify replaces all three timings at once (a nil field inside means
+	// the server's default).
+	Notify *BodyNotify
 }
 
 // MembershipStore keeps who sits in which body.

@@ -112,8 +112,10 @@ type Body struct {
 	// (councils); management groups keep notes that need no approval.
 	MinutesNeedApproval bool
 	Description         string
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// Notify is when the automatic emails go out for this body's meetings.
+	Notify    BodyNotify
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Validate checks b and returns EINVALID listing every problem.
@@ -130,6 +132,7 @@ func (b *Body) Validate() error {
 	if b.Organisation != "" {
 		checkSlug(&p, "organisation", b.Organisation)
 	}
+	b.Notify.check(&p)
 	return p.err()
 }
 

@@ -266,6 +266,13 @@ func set[T comparable](dst **T, cur, want T, changed *bool) {
 	}
 }
 
+// sameNotify reports whether two bodies' email timings are equal: the same
+// days, or both the server's default.
+func sameNotify(a, b calendar.BodyNotify) bool {
+	eq := func(x, y *int) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return eq(a.CallDays, b.CallDays) && eq(a.CallDeadlineDays, b.CallDeadlineDays) && eq(a.NoticeDays, b.NoticeDays)
+}
+
 // count adds one to the created, updated or unchanged count of kind.
 func (a *applier) count(kind string, created, changed bool) {
 	switch {
@@ -420,6 +427,10 @@ func (a *applier) bodies(ctx context.Context) error {
 		set(&upd.Organisation, cur.Organisation, b.Organisation, &changed)
 		set(&upd.MinutesNeedApproval, cur.MinutesNeedApproval, b.MinutesNeedApproval, &changed)
 		set(&upd.Description, cur.Description, b.Description, &changed)
+		if !sameNotify(cur.Notify, b.Notify) {
+			n := b.Notify
+			upd.Notify, changed = &n, true
+		}
 		if changed {
 			if _, err := a.tx.UpdateBody(ctx, b.Slug, upd); err != nil {
 				return a.fail(b.Pos, what, err)

@@ -10,7 +10,9 @@
 //	people:        [{key, name, email, phone, title, organisation}]
 //	rooms:         [{slug, name, address, capacity}]
 //	bodies:        [{slug, name, kind, visibility, organisation,
-//	                 minutes_need_approval, description, members: [{person, role, from, until}]}]
+//	                 minutes_need_approval, description,
+//	                 notify: {call_days, call_deadline_days, notice_days},
+//	                 members: [{person, role, from, until}]}]
 //	meetings:      [{key, uid, kind, bodies, title, date, end_date, start, end, all_day,
 //	                 status, room, location, online_url, notes}]
 //	booking_windows: [{name, weeks, bodies, counts, duration_minutes, weekdays, hours,

@@ -145,6 +145,9 @@ func encode(f *File, head string) ([]byte, error) {
 			m.add("name", str(b.Name)).add("kind", str(string(b.Kind))).add("visibility", str(string(b.Visibility))).
 				opt("organisation", b.Organisation).add("minutes_need_approval", plain(strconv.FormatBool(b.MinutesNeedApproval))).
 				opt("description", b.Description)
+			if n := notifyNode(b.Notify); n != nil {
+				m.add("notify", n)
+			}
 		}
 		if len(b.Members) > 0 {
 			var ms []*yaml.Node
@@ -237,6 +240,22 @@ func meetingNode(x *Meeting) *yaml.Node {
 	m.add("status", str(string(x.Status)))
 	m.opt("room", x.Room).opt("location", x.Location).opt("online_url", x.OnlineURL).opt("notes", x.Notes)
 	return m.Node
+}
+
+// notifyNode writes a body's email timings on one line, e.g.
+// {call_days: 14, notice_days: 5}, leaving out those that are the server's
+// default; nil when all are.
+func notifyNode(n calendar.BodyNotify) *yaml.Node {
+	out := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+	for i, v := range []*int{n.CallDays, n.CallDeadlineDays, n.NoticeDays} {
+		if v != nil {
+			out.Content = append(out.Content, str(notifyKeys[i]), plain(strconv.Itoa(*v)))
+		}
+	}
+	if len(out.Content) == 0 {
+		return nil
+	}
+	return out
 }
 
 // node builds a YAML mapping key by key.

@@ -21,6 +21,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(doc("bodies:", "  - slug: lansdel-norr", "    members:", "      - {person: maria-lindborg, role: kontaktperson, from: 2024-01-01}"))
 	f.Add(doc("meetings:", "  - {uid: abc, kind: event, title: 'Dag: ett', date: 2025-01-01, end_date: 2025-01-03, all_day: true, notes: \"a\\tb\\r\\n\"}"))
 	f.Add([]byte("meetings: [{key: a, bodies: b, date: 2025-01-21, start: 9.00, end: '10:00', status: cancelled}]"))
+	f.Add(doc("bodies:", "  - {slug: rad, name: Rådet, kind: specific-council, notify: {call_days: 14, call_deadline_days: 0, notice_days: 5}}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("f.yaml", data)
 		if err != nil {
@@ -43,6 +44,11 @@ func FuzzParse(f *testing.F) {
 		}
 		if !bytes.Equal(out, out2) {
 			t.Fatalf("round trip changed the file:\n%s\n---\n%s", out, out2)
+		}
+		for i, b := range file.Bodies {
+			if n := again.Bodies[i]; notifyText(b.Notify) != notifyText(n.Notify) {
+				t.Fatalf("body %q's notify changed in the round trip: %s became %s", b.Slug, notifyText(b.Notify), notifyText(n.Notify))
+			}
 		}
 		for i, m := range file.Meetings {
 			if n := again.Meetings[i]; !m.Start.Equal(n.Start) || !m.End.Equal(n.End) || m.Notes != n.Notes || m.Title != n.Title {

@@ -595,11 +595,17 @@ func (p *parser) body(n *yaml.Node) *Body {
 	b.Organisation = e.str("organisation")
 	b.MinutesNeedApproval = e.boolean("minutes_need_approval")
 	b.Description = e.str("description")
+	b.Notify = p.notify(e)
 	if b.Ref {
 		stub := calendar.Body{Slug: b.Slug, Name: "-", Kind: calendar.BodyWorkingGroup, Visibility: calendar.Public}
 		e.validate(stub.Validate(), bodyRules, nil)
 	} else {
-		e.validate(b.Validate(), bodyRules, nil)
+		e.validate(b.Validate(), bodyRules, func(d string) string {
+			if slices.ContainsFunc(notifyKeys, func(k string) bool { return strings.HasPrefix(d, k) }) {
+				return "" // reported by notify, on the line of its key
+			}
+			return d
+		})
 	}
 	for _, mn := range e.list("members") {
 		if m := p.membership(mn, b.Slug); m != nil {
@@ -607,6 +613,42 @@ func (p *parser) body(n *yaml.Node) *Body {
 		}
 	}
 	return b
+}
+
+var notifyRules = []fieldRule{{"call_days", "call_days"}, {"call_deadline_days", "call_deadline_days"}, {"notice_days", "notice_days"}}
+
+// notify reads a body's notify: {call_days, call_deadline_days,
+// notice_days}, each a whole number of days before the meeting. A key left
+// out (or notify left out) is the server's default; 0 turns that email off.
+// Problems are reported on the line of the key they concern.
+func (p *parser) notify(body *entry) calendar.BodyNotify {
+	n, ok := body.vals["notify"]
+	if !ok || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+		return calendar.BodyNotify{}
+	}
+	e := p.entry(n, body.what+": notify", "", notifyKeys)
+	if e == nil {
+		body.bad["notify"] = true
+		return calendar.BodyNotify{}
+	}
+	out := calendar.BodyNotify{CallDays: e.days("call_days"), CallDeadlineDays: e.days("call_deadline_days"), NoticeDays: e.days("notice_days")}
+	e.validate(out.Validate(), notifyRules, nil)
+	return out
+}
+
+// days reads a whole number of days; nil when the key is missing, empty or
+// reported.
+func (e *entry) days(key string) *int {
+	s, ok := e.scalar(key)
+	if s == "" || !ok {
+		return nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		e.errorf(key, "%s must be a whole number of days, such as 7, not %q", key, s)
+		return nil
+	}
+	return &v
 }
 
 var membershipRules = []fieldRule{{"person key", "person"}, {"role", "role"}, {"membership ends", "until"}}

@@ -12,19 +12,60 @@ import (
 )
 
 const bodySelect = `SELECT b.id, b.slug, b.name, b.kind, b.visibility, COALESCE(o.slug, ''), b.minutes_need_approval,
-	b.description, b.created_at, b.updated_at
+	b.description, b.call_days, b.call_deadline_days, b.notice_days, b.created_at, b.updated_at
 	FROM bodies b LEFT JOIN organisations o ON o.id = b.organisation_id`
 
 func scanBody(r scanner) (*calendar.Body, error) {
 	var b calendar.Body
 	var kind, vis string
+	var call, deadline, notice sql.NullInt64
 	var created, updated int64
-	if err := r.Scan(&b.ID, &b.Slug, &b.Name, &kind, &vis, &b.Organisation, &b.MinutesNeedApproval, &b.Description, &created, &updated); err != nil {
+	if err := r.Scan(&b.ID, &b.Slug, &b.Name, &kind, &vis, &b.Organisation, &b.MinutesNeedApproval, &b.Description,
+		&call, &deadline, &notice, &created, &updated); err != nil {
 		return nil, err
 	}
 	b.Kind, b.Visibility = calendar.BodyKind(kind), calendar.Visibility(vis)
+	b.Notify = calendar.BodyNotify{CallDays: nullDays(call), CallDeadlineDays: nullDays(deadline), NoticeDays: nullDays(notice)}
 	b.CreatedAt, b.UpdatedAt = fromUnix(created), fromUnix(updated)
 	return &b, nil
+}
+
+// nullDays reads a nullable timing: NULL is nil, the server's default.
+func nullDays(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}
+
+// daysArg binds a timing: nil is NULL.
+func daysArg(v *int) sql.NullInt64 {
+	if v == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: int64(*v), Valid: true}
+}
+
+// copyNotify returns n with its own copies of the values, so that a body
+// handed out does not share them with the caller's update.
+func copyNotify(n calendar.BodyNotify) calendar.BodyNotify {
+	c := func(v *int) *int {
+		if v == nil {
+			return nil
+		}
+		x := *v
+		return &x
+	}
+	return calendar.BodyNotify{CallDays: c(n.CallDays), CallDeadlineDays: c(n.CallDeadlineDays), NoticeDays: c(n.NoticeDays)}
+}
+
+// daysText is a timing in the record of changes: "" for the default.
+func daysText(v *int) string {
+	if v == nil {
+		return ""
+	}
+	return intText(*v)
 }
 
 // FindBodies returns the bodies matching f, ordered by slug.
@@ -71,8 +112,9 @@ func (t *tx) findBody(ctx context.Context, slug string) (*calendar.Body, error) 
 	return b, nil
 }
 
-// CreateBody validates b, stores it and sets ID, CreatedAt and UpdatedAt. A
-// taken slug is ECONFLICT, an unknown organisation EINVALID.
+// CreateBody validates b (its Notify timings included), stores it and sets
+// ID, CreatedAt and UpdatedAt. A taken slug is ECONFLICT, an unknown
+// organisation EINVALID.
 func (s *Store) CreateBody(ctx context.Context, b *calendar.Body) error {
 	if err := b.Validate(); err != nil {
 		return err
@@ -87,9 +129,11 @@ func (s *Store) CreateBody(ctx context.Context, b *calendar.Body) error {
 			return err
 		}
 		var id int64
-		err = t.QueryRowContext(ctx, `INSERT INTO bodies (slug, name, kind, visibility, organisation_id, minutes_need_approval, description, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-			b.Slug, b.Name, string(b.Kind), string(b.Visibility), org, b.MinutesNeedApproval, b.Description, t.now.Unix()).Scan(&id)
+		err = t.QueryRowContext(ctx, `INSERT INTO bodies (slug, name, kind, visibility, organisation_id, minutes_need_approval, description,
+			call_days, call_deadline_days, notice_days, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+			b.Slug, b.Name, string(b.Kind), string(b.Visibility), org, b.MinutesNeedApproval, b.Description,
+			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), t.now.Unix()).Scan(&id)
 		if err := t.check(err, "insert body", taken, missing("organisation", b.Organisation)); err != nil {
 			return err
 		}
@@ -106,10 +150,15 @@ var bodyColumns = []column[calendar.Body]{
 	{"organisation", func(b *calendar.Body) string { return b.Organisation }},
 	{"minutes_need_approval", func(b *calendar.Body) string { return boolText(b.MinutesNeedApproval) }},
 	{"description", func(b *calendar.Body) string { return b.Description }},
+	{"call_days", func(b *calendar.Body) string { return daysText(b.Notify.CallDays) }},
+	{"call_deadline_days", func(b *calendar.Body) string { return daysText(b.Notify.CallDeadlineDays) }},
+	{"notice_days", func(b *calendar.Body) string { return daysText(b.Notify.NoticeDays) }},
 }
 
-// UpdateBody applies upd; Organisation "" removes the organisation. An
-// update that changes nothing records no change and keeps UpdatedAt.
+// UpdateBody applies upd; Organisation "" removes the organisation, and
+// Notify replaces all three timings (a nil one inside is the server's
+// default). An update that changes nothing records no change and keeps
+// UpdatedAt.
 func (s *Store) UpdateBody(ctx context.Context, slug string, upd calendar.BodyUpdate) (*calendar.Body, error) {
 	var out *calendar.Body
 	err := s.write(ctx, func(t *tx) error {
@@ -136,6 +185,9 @@ func (s *Store) UpdateBody(ctx context.Context, slug string, upd calendar.BodyUp
 		if upd.Description != nil {
 			b.Description = *upd.Description
 		}
+		if upd.Notify != nil {
+			b.Notify = copyNotify(*upd.Notify)
+		}
 		if err := b.Validate(); err != nil {
 			return err
 		}
@@ -150,8 +202,10 @@ func (s *Store) UpdateBody(ctx context.Context, slug string, upd calendar.BodyUp
 		}
 		b.UpdatedAt = t.now
 		_, err = t.ExecContext(ctx, `UPDATE bodies SET name = $1, kind = $2, visibility = $3, organisation_id = $4,
-			minutes_need_approval = $5, description = $6, updated_at = $7 WHERE id = $8`,
-			b.Name, string(b.Kind), string(b.Visibility), org, b.MinutesNeedApproval, b.Description, t.now.Unix(), b.ID)
+			minutes_need_approval = $5, description = $6, call_days = $7, call_deadline_days = $8, notice_days = $9,
+			updated_at = $10 WHERE id = $11`,
+			b.Name, string(b.Kind), string(b.Visibility), org, b.MinutesNeedApproval, b.Description,
+			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), t.now.Unix(), b.ID)
 		if err := t.check(err, "update body", nil, missing("organisation", b.Organisation)); err != nil {
 			return err
 		}

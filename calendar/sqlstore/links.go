@@ -1,0 +1,153 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+var _ calendar.LinkStore = (*Store)(nil)
+
+const linkSelect = `SELECT l.id, l.token, l.purpose, l.meeting_id, p.key, l.expires_at, l.revoked_at, l.created_at
+	FROM personal_links l JOIN people p ON p.id = l.person_id`
+
+func scanLink(r scanner) (*calendar.PersonalLink, error) {
+	var l calendar.PersonalLink
+	var purpose string
+	var expires, revoked, created int64
+	if err := r.Scan(&l.ID, &l.Token, &purpose, &l.MeetingID, &l.Person, &expires, &revoked, &created); err != nil {
+		return nil, err
+	}
+	l.Purpose = calendar.LinkPurpose(purpose)
+	l.ExpiresAt, l.RevokedAt, l.CreatedAt = fromUnix(expires), fromUnixOrZero(revoked), fromUnix(created)
+	return &l, nil
+}
+
+// unknownPurpose is the EINVALID error for a purpose that is not a
+// calendar.LinkPurpose.
+func unknownPurpose(p calendar.LinkPurpose) error {
+	return calendar.Errorf(calendar.EINVALID, "link purpose %q is unknown; use %s or %s", p, calendar.LinkAgenda, calendar.LinkJustering)
+}
+
+// EnsureLink returns the person's unrevoked link of purpose for the
+// meeting, creating it with a new token (calendar.NewToken) when there is
+// none, and otherwise moving its ExpiresAt to expiresAt. A revoked link is
+// left as it is (following it still tells that it was withdrawn) and a new
+// one is made beside it.
+//
+// One statement decides: INSERT … ON CONFLICT on the partial unique index
+// of unrevoked links. Of two callers at once (two replicas), one inserts and
+// the other finds the conflict, waits for the first to commit on PostgreSQL
+// (or for the write lock on SQLite) and updates the same row, so both
+// return the same token. The update is skipped when ExpiresAt is already
+// right, so that the scan calling this on every run does not rewrite rows.
+//
+// EINVALID for an unknown purpose, meeting or person, or a zero expiresAt.
+func (s *Store) EnsureLink(ctx context.Context, purpose calendar.LinkPurpose, meetingID int64, person string, expiresAt time.Time) (*calendar.PersonalLink, error) {
+	if !purpose.Valid() {
+		return nil, unknownPurpose(purpose)
+	}
+	if expiresAt.IsZero() {
+		return nil, calendar.Errorf(calendar.EINVALID, "a personal link needs the time it expires")
+	}
+	var out *calendar.PersonalLink
+	err := s.write(ctx, func(t *tx) error {
+		if err := t.meetingMustExist(ctx, meetingID, calendar.EINVALID); err != nil {
+			return err
+		}
+		personID, err := t.idOf(ctx, "people", "key", "person", person)
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = t.QueryRowContext(ctx, `INSERT INTO personal_links (token, purpose, meeting_id, person_id, expires_at, revoked_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, 0, $6)
+			ON CONFLICT (meeting_id, purpose, person_id) WHERE revoked_at = 0
+			DO UPDATE SET expires_at = excluded.expires_at WHERE personal_links.expires_at <> excluded.expires_at
+			RETURNING id`,
+			calendar.NewToken(), string(purpose), meetingID, personID, expiresAt.Unix(), t.now.Unix()).Scan(&id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			// The link exists with the right expiry: nothing was written.
+		case err != nil:
+			return t.check(err, "ensure personal link", nil,
+				calendar.Errorf(calendar.EINVALID, "meeting %d or person %q does not exist", meetingID, person))
+		}
+		out, err = scanLink(t.QueryRowContext(ctx, linkSelect+` WHERE l.meeting_id = $1 AND l.purpose = $2 AND l.person_id = $3 AND l.revoked_at = 0`,
+			meetingID, string(purpose), personID))
+		if err != nil {
+			return fmt.Errorf("sqlstore: read ensured personal link: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// meetingMustExist returns an error with code (ENOTFOUND or EINVALID)
+// unless the meeting exists.
+func (t *tx) meetingMustExist(ctx context.Context, id int64, code string) error {
+	var one int
+	err := t.QueryRowContext(ctx, `SELECT 1 FROM meetings WHERE id = $1`, id).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return calendar.Errorf(code, "meeting %d does not exist", id)
+	case err != nil:
+		return fmt.Errorf("sqlstore: find meeting: %w", err)
+	}
+	return nil
+}
+
+// FindLinkByToken returns the link with this token, revoked and expired
+// ones included; ENOTFOUND for a token that never existed. The message does
+// not repeat the token: it is a credential.
+func (s *Store) FindLinkByToken(ctx context.Context, token string) (*calendar.PersonalLink, error) {
+	var out *calendar.PersonalLink
+	err := s.read(ctx, func(t *tx) error {
+		var err error
+		out, err = scanLink(t.QueryRowContext(ctx, linkSelect+` WHERE l.token = $1`, token))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return calendar.Errorf(calendar.ENOTFOUND, "no personal link has this token; check that the whole link was copied")
+		case err != nil:
+			return fmt.Errorf("sqlstore: find personal link: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RevokeLinks revokes the meeting's unrevoked links of purpose (of every
+// purpose when purpose is "") at now and returns how many it revoked; a
+// meeting without links, or one that does not exist, has none to revoke.
+// EINVALID for an unknown purpose or a zero now.
+func (s *Store) RevokeLinks(ctx context.Context, meetingID int64, purpose calendar.LinkPurpose, now time.Time) (int, error) {
+	if purpose != "" && !purpose.Valid() {
+		return 0, unknownPurpose(purpose)
+	}
+	if now.IsZero() {
+		return 0, calendar.Errorf(calendar.EINVALID, "revoking links needs the time of revocation")
+	}
+	var w where
+	w.add("meeting_id = $?", meetingID)
+	w.add("revoked_at = 0")
+	if purpose != "" {
+		w.add("purpose = $?", string(purpose))
+	}
+	var n int64
+	err := s.write(ctx, func(t *tx) error {
+		res, err := t.ExecContext(ctx, fmt.Sprintf(`UPDATE personal_links SET revoked_at = $%d`, len(w.args)+1)+w.sql(),
+			append(w.args, now.Unix())...)
+		if err != nil {
+			return fmt.Errorf("sqlstore: revoke personal links: %w", err)
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlstore: revoke personal links: %w", err)
+		}
+		return nil
+	})
+	return int(n), err
+}
