@@ -1,0 +1,173 @@
+// Package letters writes the Swedish emails Samkal sends: the call for
+// agenda items ("Anmäl gärna punkter"), the digest of proposed items to the
+// secretary, the kallelse with the agenda (and its update and
+// cancellation), the request to approve minutes (justering) with its
+// reminders, the notice that a justering is overdue, and the reminder to
+// book meetings in the booking weeks.
+//
+// Each email is a view model (Call, Digest, Notice, …) whose Letter method
+// renders a Subject, a plain Text and an HTML body from the same data with
+// the templates embedded under templates/. The package reads no store and
+// sends nothing: the scan in package notify fills the view models, and
+// notify/mail composes and sends the result. The text part is wrapped at 78
+// characters; the HTML part is a small complete document that reads well
+// without CSS. User text is flattened to one line wherever it is used as a
+// line (a title with a line break cannot split a subject or a list item) and
+// is escaped in the HTML.
+//
+// Errors: a view model that lacks a required field (To.Email,
+// Meeting.Title, a deadline, a link …) or holds a link that is not an
+// http(s) address gives a *calendar.Error with code calendar.EINVALID that
+// names every problem; anything else is a template failure, an internal
+// error.
+package letters
+
+import (
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// Letter is one rendered email. Subject is a single line; Text and HTML
+// carry the same content and end with a newline.
+type Letter struct{ Subject, Text, HTML string }
+
+// Person is a recipient or a secretary as the email shows them.
+type Person struct{ Name, Email string }
+
+// Meeting is what an email says about a meeting.
+type Meeting struct {
+	// Title is the display title: the meeting's own title, or the bodies'
+	// names joined ("Länsdel Norr och ÖLBF"). Required.
+	Title string
+	// Bodies are the display names of the meeting's bodies. When they read
+	// differently from Title (an event with its own title), the email adds
+	// a line saying which bodies the meeting is for.
+	Bodies []string
+	// Start and End are in Europe/Stockholm (calendar.Location); for an
+	// AllDay meeting midnight of the first day to midnight after the last.
+	Start, End time.Time
+	AllDay     bool
+	// Place is the room with its address ("Lokal Eken, Eklundavägen 1,
+	// Örebro") or free text; "" when there is none.
+	Place string
+	// OnlineURL is the link to a digital meeting, "" when none.
+	OnlineURL string
+	// PageURL is the meeting's page in Samkal, "" when none.
+	PageURL string
+	// Cancelled marks a cancelled meeting; a Notice of a cancelled meeting
+	// is always the cancellation, whatever its Change says.
+	Cancelled bool
+}
+
+// AgendaItem is one point of an agenda as an email lists it.
+type AgendaItem struct {
+	Number    int // the item's number on the agenda; 0 means its place in the list
+	Title     string
+	Presenter string // föredragande, "" when none
+	// Kind is shown as "(information)", "(beslut)" or "(dialog)"; standard
+	// items (and an empty kind) get no mark.
+	Kind      calendar.AgendaKind
+	SubPoints []string
+	Links     []calendar.AgendaLink
+	// SubmittedBy is the display name of the member who proposed the item,
+	// "" when the secretary wrote it.
+	SubmittedBy string
+}
+
+// Call is the call for agenda items ("Anmäl gärna punkter"), sent to a
+// member before the meeting with a personal link to the registration page.
+type Call struct {
+	Region    string // "Region Örebro län", named in the footer
+	Meeting   Meeting
+	To        Person
+	Secretary *Person // signs the email and receives replies; may be nil
+	// Deadline is the last day to register items.
+	Deadline calendar.Date
+	// LinkURL is the member's personal link to the registration page; the
+	// email says it works until the deadline.
+	LinkURL string
+}
+
+// Digest tells the secretary, after the deadline, what members proposed.
+type Digest struct {
+	Region   string
+	Meeting  Meeting
+	To       Person // the secretary
+	Deadline calendar.Date
+	// Items are the proposed items, with SubmittedBy; may be empty.
+	Items []AgendaItem
+	// AgendaURL is where the secretary handles the agenda; Meeting.PageURL
+	// when empty.
+	AgendaURL string
+}
+
+// NoticeChange tells which kallelse a Notice is.
+type NoticeChange int
+
+const (
+	// NoticeFirst is the kallelse itself.
+	NoticeFirst NoticeChange = iota
+	// NoticeUpdate is sent again after the time or place changed; the
+	// subject starts "Ändrad kallelse:" and the text says what changed.
+	NoticeUpdate
+	// NoticeCancel says the meeting is cancelled ("Inställt: …").
+	NoticeCancel
+)
+
+// Notice is the kallelse with the agenda, also used for the update after a
+// move and for the cancellation.
+type Notice struct {
+	Region    string
+	Meeting   Meeting
+	To        Person
+	Secretary *Person
+	// Agenda holds the accepted items in order; when empty the email says
+	// the agenda will follow ("Dagordningen skickas senare").
+	Agenda []AgendaItem
+	Change NoticeChange
+	// Previous is, for NoticeUpdate, the meeting as the member was told
+	// before, when known (nil otherwise): the email then names the old time
+	// and place next to the new ones.
+	Previous *Meeting
+}
+
+// JusteringRequest asks a justerare or the chair to approve the minutes.
+type JusteringRequest struct {
+	Region    string
+	Meeting   Meeting
+	To        Person
+	Secretary *Person
+	Role      calendar.ApproverRole
+	// DocumentURL is the minutes; LinkURL the person's approval page, where
+	// only pressing the button "Justera" approves (a link scanner that
+	// opens the link approves nothing).
+	DocumentURL, LinkURL string
+	Deadline             calendar.Date
+	// Reminder is 0 for the first email and 1, 2 … for reminders.
+	Reminder int
+}
+
+// JusteringOverdue tells the secretary that approvals are missing after the
+// deadline.
+type JusteringOverdue struct {
+	Region   string
+	Meeting  Meeting
+	To       Person // the secretary
+	Deadline calendar.Date
+	Pending  []Person // who has not approved; at least one
+}
+
+// BookingReminder asks a body's secretary to book the meetings not yet
+// booked in the booking weeks.
+type BookingReminder struct {
+	Region   string
+	To       Person
+	Window   string             // the booking window's name
+	Weeks    []calendar.ISOWeek // the booking weeks
+	Deadline calendar.Date
+	// Bodies are the names of the secretary's bodies that have not booked.
+	Bodies []string
+	// PageURL is where to plan the meetings; "" when there is none.
+	PageURL string
+}
