@@ -47,6 +47,18 @@ type Event struct {
 	Room    *calendar.Room // nil when the meeting has no room
 	URL     string         // link to the meeting's web page; "" for none
 	Details []string       // extra DESCRIPTION lines in Swedish (agenda, justering status); never personal data
+	// Organizer and Attendee are for invitations sent by email only (a Feed
+	// with a Method): iTIP (RFC 5546) requires an ORGANIZER in a REQUEST
+	// and CANCEL, and clients show the invitation to the ATTENDEE. They are
+	// personal data, so subscription feeds never set them.
+	Organizer *Party
+	Attendee  *Party
+}
+
+// Party is a person in an invitation: a display name and an email address.
+type Party struct {
+	Name  string
+	Email string
 }
 
 // DefaultRefreshInterval is what a Feed with no RefreshInterval asks
@@ -200,7 +212,32 @@ func vevent(e *Event) *ics.VEvent {
 	}
 	ev.SetTimeTransparency(transp)
 	ev.SetProperty(busyStatus, busy)
+	if p := e.Organizer; p != nil && oneLine(p.Email) != "" {
+		ev.SetOrganizer("mailto:"+oneLine(p.Email), partyName(p)...)
+	}
+	if p := e.Attendee; p != nil && oneLine(p.Email) != "" {
+		// RSVP=FALSE: Samkal does not read replies, so clients should not
+		// offer to send one; attendance is told to the secretary.
+		opts := append(partyName(p), &ics.KeyValues{Key: string(ics.ParameterRsvp), Value: []string{"FALSE"}}, ics.ParticipationRoleReqParticipant)
+		ev.AddAttendee(oneLine(p.Email), opts...)
+	}
 	return ev
+}
+
+// partyName returns the CN parameter for a party with a name. golang-ical
+// backslash-escapes parameter values, which RFC 5545 does not allow, so the
+// characters that would need quoting or escaping are left out of the name.
+func partyName(p *Party) []ics.PropertyParameter {
+	n := strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if strings.ContainsRune("\",;:\\", r) {
+			return ' '
+		}
+		return r
+	}, oneLine(p.Name))), " ")
+	if n != "" {
+		return []ics.PropertyParameter{ics.WithCN(n)}
+	}
+	return nil
 }
 
 // allDayRange returns the first day and the day after the last day of an

@@ -693,3 +693,33 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
+
+// TestInvitationParties: an invitation names its ORGANIZER and ATTENDEE
+// with RFC 5545 parameters (no backslash escapes in CN, RSVP=FALSE), and
+// ical.js reads them.
+func TestInvitationParties(t *testing.T) {
+	m := meeting("invite@samkal", day(2025, 1, 21), 13, 0, 16, 30)
+	b := ical.Encode(&ical.Feed{Method: "REQUEST", Events: []ical.Event{{Meeting: m, Bodies: []string{bodyFolkhalsa},
+		Organizer: &ical.Party{Name: "Samkal, Region Örebro län", Email: "samkal@region.example.org"},
+		Attendee:  &ical.Party{Name: `Maria "Mia" Lindborg`, Email: "maria.lindborg@example.org"}}}})
+	checkSyntax(t, b)
+	_, events := parseOutput(t, b)
+	want := map[string]string{
+		"ORGANIZER;CN=Samkal Region Örebro län":                          "mailto:samkal@region.example.org",
+		"ATTENDEE;CN=Maria Mia Lindborg;ROLE=REQ-PARTICIPANT;RSVP=FALSE": "mailto:maria.lindborg@example.org",
+	}
+	for k, v := range want {
+		if got := events[0][k]; got != v {
+			t.Errorf("%s = %q, want %q (event: %v)", k, got, v, events[0])
+		}
+	}
+	for k := range events[0] {
+		if strings.ContainsRune(k, '\\') {
+			t.Errorf("a backslash in the parameters of %s", k)
+		}
+	}
+	feed := ical.Encode(&ical.Feed{Events: []ical.Event{{Meeting: m}}})
+	if bytes.Contains(feed, []byte("ORGANIZER")) || bytes.Contains(feed, []byte("ATTENDEE")) {
+		t.Error("an event without parties has ORGANIZER or ATTENDEE")
+	}
+}
