@@ -53,6 +53,7 @@ type Config struct {
 	Feeds    Feeds  `toml:"feeds" envPrefix:"FEEDS_"`
 	SMTP     SMTP   `toml:"smtp" envPrefix:"SMTP_"`
 	DKIM     DKIM   `toml:"dkim" envPrefix:"DKIM_"`
+	Notify   Notify `toml:"notify" envPrefix:"NOTIFY_"`
 
 	// sources tells for each setting key where its value came from, so that
 	// a problem names the place to fix. Settings at their default are absent.
@@ -90,6 +91,25 @@ type DKIM struct {
 	Algorithm string `toml:"algorithm" env:"ALGORITHM" help:"Expected key algorithm, rsa-sha256 or ed25519-sha256, checked against key_file at start; empty accepts either."`
 }
 
+// Notify are the settings of the automatic emails ([notify]): when the
+// scan runs, when each kind of email is due, and when no mail goes out.
+// The day counts are defaults; a body may set its own (see BodyNotify).
+type Notify struct {
+	Schedule              string   `toml:"schedule" env:"SCHEDULE" help:"When the scan that queues due email and sends the outbox runs: a cron expression in Swedish time (\"*/5 * * * *\") or \"@every 1m\". Empty: serve sends no email (notify run still does)."`
+	SendTime              string   `toml:"send_time" env:"SEND_TIME" help:"Time of day (Swedish time, HH:MM) at which email due on a day becomes due: calls, notices and reminders go out at the first scan after it."`
+	CallDays              int      `toml:"call_days" env:"CALL_DAYS" help:"Days before a meeting that members get the call for agenda items (\"Anmäl gärna punkter\"); 0 turns calls off."`
+	CallDeadlineDays      int      `toml:"call_deadline_days" env:"CALL_DEADLINE_DAYS" help:"Days before a meeting that is the last day to register agenda items; the personal links work until the end of that day."`
+	NoticeDays            int      `toml:"notice_days" env:"NOTICE_DAYS" help:"Days before a meeting that the kallelse with the agenda and an invitation goes out; 0 turns notices off."`
+	JusteringReminderDays int      `toml:"justering_reminder_days" env:"JUSTERING_REMINDER_DAYS" help:"Days between reminders to the justerare until the minutes are approved."`
+	JusteringDeadlineDays int      `toml:"justering_deadline_days" env:"JUSTERING_DEADLINE_DAYS" help:"Days after a meeting by which the minutes should be approved; after that the secretary is told."`
+	BookingReminderDays   int      `toml:"booking_reminder_days" env:"BOOKING_REMINDER_DAYS" help:"Days before a booking window's deadline that secretaries of bodies not yet booked are reminded; 0 turns the reminders off."`
+	CatchUp               Duration `toml:"catch_up" env:"CATCH_UP" help:"How far back the scan looks for email that was due while Samkal was down: older meetings are history and are not mailed or reported."`
+	QuietHours            string   `toml:"quiet_hours" env:"QUIET_HOURS" help:"Hours without email, Swedish time, e.g. \"20:00-07:00\"; mail due then waits until they end. Empty: none."`
+	QuietWeekends         bool     `toml:"quiet_weekends" env:"QUIET_WEEKENDS" help:"No email on Saturdays and Sundays; mail due then goes out on Monday."`
+	Lease                 Duration `toml:"lease" env:"LEASE" help:"How long a server may hold a claimed email before another may take it over (a crashed server's mail is sent after this)."`
+	Batch                 int      `toml:"batch" env:"BATCH" help:"How many emails a server claims at a time."`
+}
+
 // Default returns the configuration used where nothing else is said: a
 // local server on port 8080 with a SQLite file in the current directory.
 func Default() *Config {
@@ -106,6 +126,19 @@ func Default() *Config {
 			VersionCheck:       Duration(time.Second),
 		},
 		SMTP: SMTP{Port: 587, TLS: "starttls", Timeout: Duration(30 * time.Second)},
+		Notify: Notify{
+			Schedule:              "*/5 * * * *",
+			SendTime:              "08:00",
+			CallDays:              14,
+			CallDeadlineDays:      7,
+			NoticeDays:            5,
+			JusteringReminderDays: 3,
+			JusteringDeadlineDays: 14,
+			BookingReminderDays:   7,
+			CatchUp:               Duration(7 * 24 * time.Hour),
+			Lease:                 Duration(2 * time.Minute),
+			Batch:                 50,
+		},
 	}
 }
 
@@ -353,8 +386,8 @@ func (c *Config) String() string {
 			fmt.Fprintf(&b, "\n[%s]\n", table)
 		}
 		format := "%s = %q\n"
-		if reflect.ValueOf(c).Elem().FieldByIndex(s.index).Kind() == reflect.Int {
-			format = "%s = %s\n" // a TOML integer, unquoted
+		if k := reflect.ValueOf(c).Elem().FieldByIndex(s.index).Kind(); k == reflect.Int || k == reflect.Bool {
+			format = "%s = %s\n" // a TOML integer or boolean, unquoted
 		}
 		fmt.Fprintf(&b, format, s.Key[len(table)+min(len(table), 1):], c.display(s))
 		if s.Key == "base_url" && c.BaseURL == "" {

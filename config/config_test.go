@@ -175,6 +175,21 @@ func TestValidate(t *testing.T) {
 		{"version check zero", func(c *Config) { c.Feeds.VersionCheck = 0 }, `feeds.version_check: must be more than 0 and at most 1h, got 0s`},
 		{"version check too long", func(c *Config) { c.Feeds.VersionCheck = Duration(2 * time.Hour) }, `feeds.version_check: must be more than 0 and at most 1h, got 2h`},
 		{"refresh too short", func(c *Config) { c.Feeds.RefreshInterval = Duration(30 * time.Second) }, `feeds.refresh_interval: must be at least 1m, got 30s`},
+		{"notify every minute", func(c *Config) { c.Notify.Schedule = "@every 1m" }, ""},
+		{"notify no schedule", func(c *Config) { c.Notify.Schedule = "" }, ""},
+		{"notify bad schedule", func(c *Config) { c.Notify.Schedule = "every five minutes" },
+			`notify.schedule: "every five minutes" is not a cron expression such as "*/5 * * * *" or "@every 1m": expected exactly 5 fields, found 3: [every five minutes]`},
+		{"notify send time", func(c *Config) { c.Notify.SendTime = "8" }, `notify.send_time: "8" is not a time of day such as "08:00"`},
+		{"notify quiet hours over midnight", func(c *Config) { c.Notify.QuietHours = "20:00-07:00" }, ""},
+		{"notify quiet hours empty range", func(c *Config) { c.Notify.QuietHours = "07:00-07:00" }, `notify.quiet_hours: "07:00-07:00" is not a range of hours such as "20:00-07:00"`},
+		{"notify quiet hours one time", func(c *Config) { c.Notify.QuietHours = "22:00" }, `notify.quiet_hours: "22:00" is not a range of hours such as "20:00-07:00"`},
+		{"notify deadline before call", func(c *Config) { c.Notify.CallDeadlineDays = 14 },
+			`notify.call_deadline_days: (14) must be fewer than notify.call_days (14): the deadline comes after the call`},
+		{"notify calls off", func(c *Config) { c.Notify.CallDays = 0 }, ""},
+		{"notify reminder every 0 days", func(c *Config) { c.Notify.JusteringReminderDays = 0 }, `notify.justering_reminder_days: must be from 1 to 365 days, got 0`},
+		{"notify negative notice", func(c *Config) { c.Notify.NoticeDays = -1 }, `notify.notice_days: must be from 0 to 365 days, got -1`},
+		{"notify short lease", func(c *Config) { c.Notify.Lease = Duration(time.Second) }, `notify.lease: must be at least 10s (longer than sending one email may take), got 1s`},
+		{"notify batch", func(c *Config) { c.Notify.Batch = 0 }, `notify.batch: must be from 1 to 1000, got 0`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,9 +228,9 @@ host = "ldap.example"
 	_, err := Load(file, environ(env), map[string]string{"db": "mysql://x/y"})
 	got := problemsOf(t, err)
 	want := Problems{
-		`config file ` + file + `: unknown setting "lookbak"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, mail_from, [feeds], [smtp], [dkim]`,
+		`config file ` + file + `: unknown setting "lookbak"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, mail_from, [feeds], [smtp], [dkim], [notify]`,
 		`config file ` + file + `: unknown setting "feeds.look_back"; known settings: feeds.lookback, feeds.cancelled_retention, feeds.refresh_interval, feeds.version_check`,
-		`config file ` + file + `: unknown setting "ldap"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, mail_from, [feeds], [smtp], [dkim]`,
+		`config file ` + file + `: unknown setting "ldap"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, mail_from, [feeds], [smtp], [dkim], [notify]`,
 		`SAMKAL_FEEDS_REFRESH_INTERVAL: duration "often" is not valid: use e.g. "30d", "12h" or "90m"`,
 		`addr: "nohost" is not host:port, e.g. "localhost:8080" or ":8080" (set by file ` + file + `)`,
 		`db: "mysql://x/y": only SQLite file paths and postgres:// or postgresql:// URLs are supported (set by flag --db)`,

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 // LogLevels and LogFormats are the accepted values of log_level and log_format.
@@ -109,6 +111,7 @@ func (c *Config) Validate() error {
 	}
 
 	c.validateMail(add)
+	c.validateNotify(add)
 
 	if len(p) == 0 {
 		return nil
@@ -268,4 +271,77 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// validateNotify checks [notify].
+func (c *Config) validateNotify(add func(key, format string, args ...any)) {
+	n := c.Notify
+	if n.Schedule != "" {
+		if _, err := cron.ParseStandard(n.Schedule); err != nil {
+			add("notify.schedule", "%q is not a cron expression such as \"*/5 * * * *\" or \"@every 1m\": %v", n.Schedule, err)
+		}
+	}
+	if _, err := ParseClock(n.SendTime); err != nil {
+		add("notify.send_time", "%v", err)
+	}
+	if n.QuietHours != "" {
+		if _, _, err := ParseClockRange(n.QuietHours); err != nil {
+			add("notify.quiet_hours", "%v", err)
+		}
+	}
+	days := []struct {
+		key      string
+		v, least int
+	}{
+		{"notify.call_days", n.CallDays, 0},
+		{"notify.call_deadline_days", n.CallDeadlineDays, 0},
+		{"notify.notice_days", n.NoticeDays, 0},
+		{"notify.justering_reminder_days", n.JusteringReminderDays, 1},
+		{"notify.justering_deadline_days", n.JusteringDeadlineDays, 0},
+		{"notify.booking_reminder_days", n.BookingReminderDays, 0},
+	}
+	for _, d := range days {
+		if d.v < d.least || d.v > 365 {
+			add(d.key, "must be from %d to 365 days, got %d", d.least, d.v)
+		}
+	}
+	if n.CallDays > 0 && n.CallDeadlineDays >= n.CallDays {
+		add("notify.call_deadline_days", "(%d) must be fewer than notify.call_days (%d): the deadline comes after the call", n.CallDeadlineDays, n.CallDays)
+	}
+	if n.CatchUp < 0 {
+		add("notify.catch_up", "must not be negative, got %s", n.CatchUp)
+	}
+	if n.Lease < Duration(10*time.Second) {
+		add("notify.lease", "must be at least 10s (longer than sending one email may take), got %s", n.Lease)
+	}
+	if n.Batch < 1 || n.Batch > 1000 {
+		add("notify.batch", "must be from 1 to 1000, got %d", n.Batch)
+	}
+}
+
+// ParseClock reads a time of day "HH:MM" (24-hour) and returns the minutes
+// since midnight.
+func ParseClock(s string) (int, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil || len(s) != 5 {
+		return 0, fmt.Errorf("%q is not a time of day such as \"08:00\"", s)
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+// ParseClockRange reads "HH:MM-HH:MM" and returns both ends in minutes since
+// midnight; a range whose end is before its start runs over midnight
+// ("20:00-07:00"). The ends must differ.
+func ParseClockRange(s string) (from, to int, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	if ok {
+		from, err = ParseClock(strings.TrimSpace(a))
+		if err == nil {
+			to, err = ParseClock(strings.TrimSpace(b))
+		}
+	}
+	if !ok || err != nil || from == to {
+		return 0, 0, fmt.Errorf("%q is not a range of hours such as \"20:00-07:00\"", s)
+	}
+	return from, to, nil
 }
