@@ -1,0 +1,122 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// Quiet is when no email is sent: a range of hours each day (From to To in
+// minutes after midnight, Swedish time, running over midnight when To is
+// before From) and, when Weekends is set, Saturdays and Sundays. The scan
+// still queues what becomes due; it goes out when the quiet time ends.
+type Quiet struct {
+	Hours    bool // whether From and To apply
+	From, To int
+	Weekends bool
+}
+
+// At reports whether t is in the quiet time.
+func (q Quiet) At(t time.Time) bool {
+	t = calendar.In(t)
+	if q.Weekends && (t.Weekday() == time.Saturday || t.Weekday() == time.Sunday) {
+		return true
+	}
+	if !q.Hours {
+		return false
+	}
+	m := t.Hour()*60 + t.Minute()
+	if q.From < q.To {
+		return m >= q.From && m < q.To
+	}
+	return m >= q.From || m < q.To
+}
+
+// Pass is what one run of the job did.
+type Pass struct {
+	Scan    ScanStats
+	Deliver Stats
+	Quiet   bool // nothing was sent: quiet time
+}
+
+// Jobs runs the scan and the delivery together: on a cron schedule in
+// serve, once in `samkal notify run`.
+type Jobs struct {
+	Scanner   *Scanner
+	Deliverer *Deliverer
+	Quiet     Quiet
+	Logger    *slog.Logger
+}
+
+// RunPass scans at now, queueing what is due, and then sends the outbox
+// unless now is in the quiet time. With ignoreBackoff queued mail is tried
+// at once whatever its backoff says. A failing scan does not stop the
+// delivery of mail already queued.
+func (j *Jobs) RunPass(ctx context.Context, now time.Time, ignoreBackoff bool) (Pass, error) {
+	var p Pass
+	st, scanErr := j.Scanner.Run(ctx, now)
+	p.Scan = st
+	if scanErr != nil {
+		j.logger().ErrorContext(ctx, "notify scan failed; mail already queued is still sent", "err", scanErr)
+	}
+	if j.Quiet.At(now) {
+		p.Quiet = true
+		return p, scanErr
+	}
+	ds, err := j.Deliverer.RunOnce(ctx, ignoreBackoff)
+	p.Deliver = ds
+	if err != nil {
+		return p, err
+	}
+	return p, scanErr
+}
+
+// Start runs RunPass on schedule (a cron expression, Swedish time) until
+// the returned stop is called. A run that is still going when the next is
+// due makes cron skip the next (SkipIfStillRunning), and a panic in a run is logged and does not stop
+// the schedule (cron's Recover). stop cancels a run in progress (the
+// deliverer puts untried mail back) and waits for it to end.
+func (j *Jobs) Start(schedule string) (stop func(), err error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	logger := cronLogger{j.logger()}
+	c := cron.New(cron.WithLocation(calendar.Location), cron.WithLogger(logger),
+		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+	if _, err := c.AddFunc(schedule, func() {
+		if _, err := j.RunPass(ctx, time.Now(), false); err != nil && ctx.Err() == nil {
+			j.logger().Error("notify job failed", "err", err)
+		}
+	}); err != nil {
+		cancel()
+		return nil, fmt.Errorf("notify: schedule %q: %w", schedule, err)
+	}
+	c.Start()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			<-c.Stop().Done()
+		})
+	}, nil
+}
+
+func (j *Jobs) logger() *slog.Logger {
+	if j.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return j.Logger
+}
+
+// cronLogger passes cron's messages to slog: its routine scheduling lines
+// at debug level, its errors (a recovered panic) as errors.
+type cronLogger struct{ l *slog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.l.Error("cron: "+msg, append(kv, "err", err)...)
+}

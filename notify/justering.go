@@ -1,0 +1,132 @@
+package notify
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/notify/letters"
+)
+
+// justeringLinkLife is how long a justering link works after the minutes
+// were marked ready. Reminders go on until the minutes are approved, so
+// the link must outlive any realistic delay; marking again (a corrected
+// document) does not shorten it.
+const justeringLinkLife = 365 * 24 * time.Hour
+
+// justeringar finds, for minutes not yet approved, the first request to
+// each approver who has not approved, a reminder every
+// JusteringReminderDays (only the latest one when several were missed),
+// and once the deadline has passed a note to the secretaries. They are
+// never pointless while approval is missing, so the catch-up window does
+// not apply.
+func (c *scan) justeringar() error {
+	js, err := c.Store.FindJusteringar(c.ctx, true)
+	if err != nil {
+		return fmt.Errorf("notify: justeringar: %w", err)
+	}
+	for _, j := range js {
+		if err := c.justering(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *scan) justering(j *calendar.Justering) error {
+	m, err := c.Store.FindMeetingByID(c.ctx, j.MeetingID)
+	if err != nil {
+		return fmt.Errorf("notify: meeting %d of a justering: %w", j.MeetingID, err)
+	}
+	prefix := meetingPrefix(m.ID)
+	done, err := c.handled(prefix + "/" + KindJustering)
+	if err != nil {
+		return err
+	}
+	var bodies []*calendar.Body
+	for _, slug := range m.Bodies {
+		b, err := c.body(slug)
+		if err != nil {
+			return err
+		}
+		bodies = append(bodies, b)
+	}
+	view, err := c.meetingView(m, bodies)
+	if err != nil {
+		return err
+	}
+	day := calendar.DateOf(m.Start)
+	secs, err := c.secretaries(m.Bodies, day)
+	if err != nil {
+		return err
+	}
+	var secretary *calendar.Person
+	if len(secs) > 0 {
+		secretary = secs[0]
+	}
+
+	// Reminder n is due n*K days after the day the minutes were marked
+	// ready, at the send time; 0 is the first request, due at once.
+	readyDay := calendar.DateOf(j.ReadyAt)
+	every := max(c.Timing.JusteringReminderDays, 1)
+	n, at := 0, j.ReadyAt
+	for {
+		next := c.Timing.at(readyDay.AddDays((n + 1) * every))
+		if c.now.Before(next) {
+			break
+		}
+		n, at = n+1, next
+	}
+	roles := map[string]calendar.ApproverRole{}
+	for _, a := range j.Approvals {
+		roles[a.Person] = a.Role
+	}
+	expires := j.ReadyAt.Add(justeringLinkLife)
+	for _, pk := range j.Pending() {
+		k := key(prefix, KindJustering, pk, strconv.Itoa(n))
+		if done[k] || done[k+"/ingen-adress"] {
+			continue
+		}
+		p, err := c.person(pk)
+		if err != nil {
+			return err
+		}
+		role, reminder := roles[pk], n
+		d := &Due{Key: k, Kind: KindJustering, MeetingID: m.ID, To: p, At: at, replyTo: secretary,
+			link: &linkSpec{purpose: calendar.LinkJustering, expires: expires}}
+		d.letter = func(link string) (letters.Letter, error) {
+			return letters.JusteringRequest{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
+				Role: role, DocumentURL: j.DocumentURL, LinkURL: link, Deadline: j.Deadline, Reminder: reminder}.Letter()
+		}
+		c.add(d)
+	}
+
+	// After the deadline day the secretaries hear who has not approved.
+	lateAt := c.Timing.at(j.Deadline.AddDays(1))
+	if c.now.Before(lateAt) {
+		return nil
+	}
+	var pending []letters.Person
+	for _, pk := range j.Pending() {
+		p, err := c.person(pk)
+		if err != nil {
+			return err
+		}
+		pending = append(pending, letters.Person{Name: p.Name})
+	}
+	for _, s := range secs {
+		k := key(prefix, KindJusteringLate, s.Key)
+		if done[k] || done[k+"/ingen-adress"] {
+			continue
+		}
+		s := s
+		d := &Due{Key: k, Kind: KindJusteringLate, MeetingID: m.ID, To: s, At: lateAt}
+		d.letter = func(string) (letters.Letter, error) {
+			return letters.JusteringOverdue{Region: c.Region, Meeting: view, To: person(s), Deadline: j.Deadline,
+				Pending: pending}.Letter()
+		}
+		c.add(d)
+	}
+	return nil
+}

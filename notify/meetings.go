@@ -1,0 +1,359 @@
+package notify
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/ical"
+	"github.com/samkal/samkal/notify/letters"
+)
+
+// meetingTiming is the timing of one meeting's emails: the server's
+// defaults with its bodies' own settings applied. For a joint meeting each
+// value is the largest its bodies ask for (the earliest call and notice),
+// and an email is off only when every body turned it off.
+func (c *scan) meetingTiming(bodies []*calendar.Body) Timing {
+	t := c.Timing
+	if len(bodies) == 0 {
+		return t
+	}
+	call, deadline, notice := -1, -1, -1
+	for _, b := range bodies {
+		call = max(call, calendar.Or(b.Notify.CallDays, c.Timing.CallDays))
+		deadline = max(deadline, calendar.Or(b.Notify.CallDeadlineDays, c.Timing.CallDeadlineDays))
+		notice = max(notice, calendar.Or(b.Notify.NoticeDays, c.Timing.NoticeDays))
+	}
+	t.CallDays, t.CallDeadlineDays, t.NoticeDays = call, deadline, notice
+	return t
+}
+
+// meetings finds the calls, digests, notices, updates and cancellations
+// due for meetings from CatchUp ago up to as far ahead as any call or
+// notice reaches.
+func (c *scan) meetings() error {
+	ahead := max(c.Timing.CallDays, c.Timing.NoticeDays)
+	bodies, err := c.Store.FindBodies(c.ctx, calendar.BodyFilter{})
+	if err != nil {
+		return fmt.Errorf("notify: bodies: %w", err)
+	}
+	for _, b := range bodies {
+		c.bodies[b.Slug] = b
+		ahead = max(ahead, calendar.Or(b.Notify.CallDays, 0), calendar.Or(b.Notify.NoticeDays, 0))
+	}
+	from := c.now.Add(-c.Timing.CatchUp)
+	to := calendar.DateOf(c.now).AddDays(ahead + 1).Start()
+	kind := calendar.KindMeeting
+	ms, err := c.Store.FindMeetings(c.ctx, calendar.MeetingFilter{From: &from, To: &to, Kind: &kind,
+		Status: []calendar.MeetingStatus{calendar.StatusConfirmed, calendar.StatusCancelled}})
+	if err != nil {
+		return fmt.Errorf("notify: meetings: %w", err)
+	}
+	for _, m := range ms {
+		if err := c.meeting(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// meeting finds what is due for one meeting. Proposed meetings get
+// nothing: a date that is not fixed is not worth a call or a notice.
+func (c *scan) meeting(m *calendar.Meeting) error {
+	prefix := meetingPrefix(m.ID)
+	done, err := c.handled(prefix + "/")
+	if err != nil {
+		return err
+	}
+	var bodies []*calendar.Body
+	for _, slug := range m.Bodies {
+		b, err := c.body(slug)
+		if err != nil {
+			return err
+		}
+		bodies = append(bodies, b)
+	}
+	t := c.meetingTiming(bodies)
+	day := calendar.DateOf(m.Start)
+	view, err := c.meetingView(m, bodies)
+	if err != nil {
+		return err
+	}
+	secs, err := c.secretaries(m.Bodies, day)
+	if err != nil {
+		return err
+	}
+	var secretary *calendar.Person
+	if len(secs) > 0 {
+		secretary = secs[0]
+	}
+	started := !c.now.Before(m.Start)
+
+	if m.Status == calendar.StatusCancelled {
+		return c.cancellation(m, view, done, secretary, started)
+	}
+
+	// The call for agenda items, and the digest after its deadline.
+	if t.CallDays > 0 {
+		callAt := t.at(day.AddDays(-t.CallDays))
+		deadlineDay := day.AddDays(-t.CallDeadlineDays)
+		closes := deadlineDay.AddDays(1).Start() // the links work until the end of the deadline day
+		if !c.now.Before(callAt) {
+			people, err := c.members(m.Bodies, day, calendar.CallRoles)
+			if err != nil {
+				return err
+			}
+			for _, p := range people {
+				k := key(prefix, KindCall, p.Key)
+				if done[k] || done[k+"/ingen-adress"] {
+					continue
+				}
+				d := &Due{Key: k, Kind: KindCall, MeetingID: m.ID, To: p, At: callAt, replyTo: secretary,
+					link: &linkSpec{purpose: calendar.LinkAgenda, expires: closes}}
+				switch {
+				case started:
+					d.Skip = "mötet har redan börjat"
+				case !c.now.Before(closes):
+					d.Skip = "sista dag för att anmäla punkter (" + deadlineDay.String() + ") har passerat"
+				}
+				p := p
+				d.letter = func(link string) (letters.Letter, error) {
+					return letters.Call{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
+						Deadline: deadlineDay, LinkURL: link}.Letter()
+				}
+				c.add(d)
+			}
+		}
+		if !c.now.Before(closes) && !started && hasPrefix(done, prefix+"/"+KindCall+"/") {
+			if err := c.digest(m, view, done, secs, deadlineDay, closes); err != nil {
+				return err
+			}
+		}
+	}
+
+	// The kallelse, and an update after a change of time, place or status.
+	if t.NoticeDays > 0 {
+		noticeAt := t.at(day.AddDays(-t.NoticeDays))
+		if c.now.Before(noticeAt) {
+			return nil
+		}
+		people, err := c.members(m.Bodies, day, calendar.NoticeRoles)
+		if err != nil {
+			return err
+		}
+		agenda, err := c.agenda(m.ID, calendar.AgendaAccepted)
+		if err != nil {
+			return err
+		}
+		told := noticed(done, m.ID)
+		rev := "r" + strconv.Itoa(m.Sequence)
+		for _, p := range people {
+			k := key(prefix, KindNotice, p.Key, rev)
+			if done[k] || done[k+"/ingen-adress"] {
+				continue
+			}
+			// Someone told an earlier time or place gets an "ändrad
+			// kallelse"; a member who joined since gets the first one.
+			ch := letters.NoticeFirst
+			if told[p.Key] {
+				ch = letters.NoticeUpdate
+			}
+			d := &Due{Key: k, Kind: KindNotice, MeetingID: m.ID, To: p, At: noticeAt, replyTo: secretary}
+			if started {
+				d.Skip = "mötet har redan börjat"
+			}
+			p := p
+			d.letter = func(string) (letters.Letter, error) {
+				return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
+					Agenda: agenda, Change: ch}.Letter()
+			}
+			d.invite = c.invitation(m, bodies, p, "REQUEST")
+			c.add(d)
+		}
+	}
+	return nil
+}
+
+// cancellation tells everyone who got a kallelse that the meeting is
+// cancelled, with a CANCEL for their calendars. Without a kallelse there
+// is nothing in their calendars to take away, and no email is sent.
+func (c *scan) cancellation(m *calendar.Meeting, view letters.Meeting, done map[string]bool, secretary *calendar.Person, started bool) error {
+	var bodies []*calendar.Body
+	for _, slug := range m.Bodies {
+		b, err := c.body(slug)
+		if err != nil {
+			return err
+		}
+		bodies = append(bodies, b)
+	}
+	for _, pk := range slices.Sorted(maps.Keys(noticed(done, m.ID))) {
+		k := key(meetingPrefix(m.ID), KindCancel, pk)
+		if done[k] {
+			continue
+		}
+		p, err := c.person(pk)
+		if err != nil {
+			if calendar.ErrorCode(err) == calendar.ENOTFOUND {
+				continue // the person was deleted; no one to tell
+			}
+			return err
+		}
+		d := &Due{Key: k, Kind: KindCancel, MeetingID: m.ID, To: p, At: m.CancelledAt, replyTo: secretary}
+		if started {
+			d.Skip = "mötet skulle redan ha börjat när det ställdes in"
+		}
+		d.letter = func(string) (letters.Letter, error) {
+			return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
+				Change: letters.NoticeCancel}.Letter()
+		}
+		d.invite = c.invitation(m, bodies, p, "CANCEL")
+		c.add(d)
+	}
+	return nil
+}
+
+// digest sends each secretary the items members proposed, once, after the
+// deadline. Without proposals there is nothing to tell and no digest.
+func (c *scan) digest(m *calendar.Meeting, view letters.Meeting, done map[string]bool, secs []*calendar.Person, deadline calendar.Date, closes time.Time) error {
+	items, err := c.agenda(m.ID, calendar.AgendaProposed)
+	if err != nil || len(items) == 0 {
+		return err
+	}
+	for _, s := range secs {
+		k := key(meetingPrefix(m.ID), KindDigest, s.Key)
+		if done[k] || done[k+"/ingen-adress"] {
+			continue
+		}
+		s := s
+		d := &Due{Key: k, Kind: KindDigest, MeetingID: m.ID, To: s, At: closes}
+		d.letter = func(string) (letters.Letter, error) {
+			return letters.Digest{Region: c.Region, Meeting: view, To: person(s), Deadline: deadline,
+				Items: items, AgendaURL: view.PageURL}.Letter()
+		}
+		c.add(d)
+	}
+	return nil
+}
+
+// agenda returns the meeting's items of status as the letters show them.
+func (c *scan) agenda(meetingID int64, status calendar.AgendaStatus) ([]letters.AgendaItem, error) {
+	items, err := c.Store.FindAgendaItems(c.ctx, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("notify: agenda of meeting %d: %w", meetingID, err)
+	}
+	var out []letters.AgendaItem
+	for _, a := range items {
+		if a.Status != status {
+			continue
+		}
+		li := letters.AgendaItem{Number: a.Position, Title: a.Title, Presenter: a.Presenter, Kind: a.Kind,
+			SubPoints: a.SubPoints, Links: a.Links}
+		if a.SubmittedBy != "" {
+			if p, err := c.person(a.SubmittedBy); err == nil {
+				li.SubmittedBy = p.Name
+			}
+		}
+		out = append(out, li)
+	}
+	return out, nil
+}
+
+// meetingView is the meeting as the letters show it.
+func (c *scan) meetingView(m *calendar.Meeting, bodies []*calendar.Body) (letters.Meeting, error) {
+	names := make([]string, len(bodies))
+	for i, b := range bodies {
+		names[i] = b.Name
+	}
+	v := letters.Meeting{Title: m.Title, Bodies: names, Start: m.Start, End: m.End, AllDay: m.AllDay,
+		OnlineURL: m.OnlineURL, PageURL: c.url("/moten/" + strconv.FormatInt(m.ID, 10)),
+		Cancelled: m.Status == calendar.StatusCancelled}
+	if v.Title == "" {
+		v.Title = joinSwedish(names)
+	}
+	if v.Title == "" {
+		v.Title = "Möte"
+	}
+	v.Place = m.Location
+	if m.Room != "" {
+		r, err := c.Store.FindRoomBySlug(c.ctx, m.Room)
+		if err != nil {
+			return v, fmt.Errorf("notify: room %s: %w", m.Room, err)
+		}
+		v.Place = r.Name
+		if r.Address != "" {
+			v.Place += ", " + r.Address
+		}
+	}
+	return v, nil
+}
+
+// invitation returns a function building the meeting's iCalendar
+// invitation for p: the same UID and SEQUENCE as in the feeds, so that the
+// calendar entry from the email and the one from a subscription are one.
+func (c *scan) invitation(m *calendar.Meeting, bodies []*calendar.Body, p *calendar.Person, method string) func() ([]byte, string) {
+	return func() ([]byte, string) {
+		names := make([]string, len(bodies))
+		for i, b := range bodies {
+			names[i] = b.Name
+		}
+		ev := ical.Event{Meeting: m, Bodies: names, URL: c.url("/moten/" + strconv.FormatInt(m.ID, 10)),
+			Organizer: &ical.Party{Name: c.From.Name, Email: c.From.Address},
+			Attendee:  &ical.Party{Name: p.Name, Email: p.Email}}
+		if m.Room != "" {
+			if r, err := c.Store.FindRoomBySlug(c.ctx, m.Room); err == nil {
+				ev.Room = r
+			}
+		}
+		return ical.Encode(&ical.Feed{Name: c.Region, Method: method, Events: []ical.Event{ev}}), method
+	}
+}
+
+// noticed returns the keys of the people who were sent (or will be sent) a
+// kallelse for the meeting, of any revision.
+func noticed(done map[string]bool, meetingID int64) map[string]bool {
+	out := map[string]bool{}
+	for k := range done {
+		rest, ok := strings.CutPrefix(k, meetingPrefix(meetingID)+"/"+KindNotice+"/")
+		if !ok || strings.HasSuffix(k, "/ingen-adress") {
+			continue
+		}
+		person, _, _ := strings.Cut(rest, "/")
+		out[person] = true
+	}
+	return out
+}
+
+// hasPrefix reports whether any key in set starts with prefix.
+func hasPrefix(set map[string]bool, prefix string) bool {
+	for k := range set {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func person(p *calendar.Person) letters.Person { return letters.Person{Name: p.Name, Email: p.Email} }
+
+func personPtr(p *calendar.Person) *letters.Person {
+	if p == nil {
+		return nil
+	}
+	lp := person(p)
+	return &lp
+}
+
+// joinSwedish joins names as Swedish does: "A", "A och B", "A, B och C".
+func joinSwedish(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " och " + names[len(names)-1]
+}
