@@ -55,6 +55,15 @@ func TestBrowser(t *testing.T) {
 	cancelled := ex.meeting(t, "chefsgrupp-folkhalsa-2025-05-22")
 	e.write("PATCH", fmt.Sprintf("/api/v1/meetings/%d", cancelled.ID), `{"status":"cancelled"}`, 200)
 	first := ex.meeting(t, "chefsgrupp-folkhalsa-2025-01-21")
+	// The personal pages: the chair of chefsgrupp folkhälsa's link to
+	// register items for its first meeting of 2025 (until 14 January), and
+	// the justerare's link to approve the minutes of the councils' joint
+	// meeting of 2024-09-20, as the seed protocol had them approved.
+	anmalanLink := link(t, e, calendar.LinkAgenda, first, "anna-jakobsson", time.Date(2025, 1, 15, 0, 0, 0, 0, calendar.Location))
+	councils := ex.meeting(t, "specifika-samverkansraden-2024-09-20")
+	e.write("POST", fmt.Sprintf("/api/v1/meetings/%d/justering", councils.ID),
+		object{"justerare": []string{"siw-lunander"}, "document_url": "https://www.regionorebrolan.se/protokoll/samverkansraden-2024-09-20.pdf"}, 201)
+	justeringLink := link(t, e, calendar.LinkJustering, councils, "siw-lunander", time.Date(2025, 6, 30, 0, 0, 0, 0, calendar.Location))
 
 	browser := startBrowser(t, chromium)
 	pages := []struct {
@@ -65,6 +74,9 @@ func TestBrowser(t *testing.T) {
 		{"meeting", fmt.Sprintf("/moten/%d", first.ID), 200},
 		{"cancelled", fmt.Sprintf("/moten/%d", cancelled.ID), 200},
 		{"notfound", "/moten/999999", 404},
+		{"anmalan", "/anmalan/" + anmalanLink.Token, 200},
+		{"justering", "/justering/" + justeringLink.Token, 200},
+		{"link-notfound", "/anmalan/" + calendar.NewToken(), 404},
 	}
 
 	t.Run("StartPage", func(t *testing.T) {
@@ -172,28 +184,7 @@ func TestBrowser(t *testing.T) {
 		for _, p := range pages {
 			t.Run(p.name, func(t *testing.T) {
 				open(t, tab, e.http.URL+p.path, p.status)
-				res := runAxe(t, tab, axe)
-				for _, v := range res.Violations {
-					var nodes []string
-					for _, n := range v.Nodes {
-						nodes = append(nodes, fmt.Sprintf("\n    %v: %s", n.Target, strings.ReplaceAll(n.FailureSummary, "\n", " ")))
-					}
-					t.Errorf("axe %s (%s): %s%s", v.ID, v.Impact, v.Help, strings.Join(nodes, ""))
-				}
-				for _, v := range res.Incomplete {
-					t.Logf("axe could not decide %s (%s) on %d elements: %s", v.ID, v.Help, len(v.Nodes), v.HelpURL)
-				}
-				// Without these the audit ran nothing that matters: a
-				// wrong tag, or axe not seeing the page.
-				passed := map[string]bool{}
-				for _, r := range res.Passes {
-					passed[r.ID] = true
-				}
-				for _, id := range []string{"color-contrast", "document-title", "html-has-lang", "html-lang-valid", "link-name"} {
-					if !passed[id] {
-						t.Errorf("axe rule %s did not pass (violations above, if any)", id)
-					}
-				}
+				audit(t, tab, axe)
 			})
 		}
 		t.Run("catches a violation", func(t *testing.T) {
@@ -327,6 +318,150 @@ func TestBrowser(t *testing.T) {
 			t.Logf("screenshots in %s", dir)
 		}
 	})
+
+	t.Run("Anmalan", func(t *testing.T) {
+		// A member sends the form by keyboard alone: first without a title
+		// (Enter in the empty field), which shows the errors, audited; then
+		// fills every field and sends it, and sees the confirmation.
+		tab := newTab(t, browser)
+		path := "/anmalan/" + anmalanLink.Token
+		open(t, tab, e.http.URL+path, 200)
+		tabTo(t, tab, "rubrik")
+		if got := submitByKey(t, tab, kb.Enter); got != 422 {
+			t.Fatalf("the empty form answered %d, want 422", got)
+		}
+		audit(t, tab, axe, "label", "aria-valid-attr-value")
+		if *screenshotDir != "" {
+			must(t, os.WriteFile(filepath.Join(*screenshotDir, "anmalan-fel-1280.png"), run(t, tab, chromedp.FullScreenshot(100)), 0o644))
+		}
+		errs := eval[struct {
+			Summary, Message, DescribedBy, Invalid, Title string
+		}](t, tab, `(() => {
+			const f = document.getElementById("rubrik");
+			return {summary: document.querySelector('[role="alert"]').innerText, message: document.getElementById("rubrik-fel").innerText,
+				describedBy: f.getAttribute("aria-describedby"), invalid: f.getAttribute("aria-invalid"), title: document.title};
+		})()`)
+		if !strings.Contains(errs.Summary, "Skriv en rubrik för punkten.") || !strings.Contains(errs.Message, "Skriv en rubrik för punkten.") ||
+			!strings.Contains(errs.DescribedBy, "rubrik-fel") || errs.Invalid != "true" || !strings.HasPrefix(errs.Title, "Fel: ") {
+			t.Errorf("the error is not shown and tied to the field: %+v", errs)
+		}
+		// The summary's link leads to the field.
+		if href := eval[string](t, tab, `document.querySelector('[role="alert"] a').getAttribute("href")`); href != "#rubrik" {
+			t.Errorf("the summary links %q, want #rubrik", href)
+		}
+
+		tabTo(t, tab, "rubrik")
+		key(t, tab, "Uppföljning av samverkansplanen")
+		tabTo(t, tab, "typ")
+		key(t, tab, kb.ArrowDown) // Information → Beslut
+		tabTo(t, tab, "beskrivning")
+		key(t, tab, "Läget i kommunerna")
+		key(t, tab, kb.Enter)
+		key(t, tab, "Nästa steg")
+		tabTo(t, tab, "lank")
+		key(t, tab, "https://www.regionorebrolan.se/samverkansplan.pdf")
+		tabTo(t, tab, "Anmäl punkten")
+		if got := submitByKey(t, tab, kb.Enter); got != 200 {
+			t.Fatalf("sending the form ended on a page with status %d, want 200 (after 303)", got)
+		}
+		if got := run(t, tab, chromedp.Location()); got != e.http.URL+path+"?tack=1" {
+			t.Errorf("after sending the browser is at %s, want %s?tack=1", got, path)
+		}
+		text := eval[string](t, tab, `document.querySelector("main").innerText`)
+		for _, want := range []string{"Tack! Din punkt är anmäld.", "Uppföljning av samverkansplanen (beslutspunkt)"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the page after sending lacks %q:\n%s", want, text)
+			}
+		}
+		audit(t, tab, axe, "label")
+		items, err := e.store.FindAgendaItems(context.Background(), first.ID)
+		must(t, err)
+		var got *calendar.AgendaItem
+		for _, a := range items {
+			if a.SubmittedBy == "anna-jakobsson" {
+				got = a
+			}
+		}
+		if got == nil || got.Title != "Uppföljning av samverkansplanen" || got.Kind != calendar.AgendaDecision || got.Presenter != "Anna Jakobsson" ||
+			!slices.Equal(got.SubPoints, []string{"Läget i kommunerna", "Nästa steg"}) || len(got.Links) != 1 || got.Status != calendar.AgendaProposed {
+			t.Errorf("stored item %+v", got)
+		}
+	})
+
+	t.Run("Justering", func(t *testing.T) {
+		// The justerare opens the link, reads, and approves with the one
+		// button, by keyboard; the page then says so.
+		tab := newTab(t, browser)
+		open(t, tab, e.http.URL+"/justering/"+justeringLink.Token, 200)
+		tabTo(t, tab, "Justera")
+		if got := submitByKey(t, tab, kb.Enter); got != 200 {
+			t.Fatalf("approving ended on a page with status %d, want 200 (after 303)", got)
+		}
+		text := eval[string](t, tab, `document.querySelector("main").innerText`)
+		if !strings.Contains(text, "Du justerade protokollet den 2025-01-10.") || strings.Contains(text, "Din justering") {
+			t.Errorf("the page after approving:\n%s", text)
+		}
+		audit(t, tab, axe)
+		j, err := e.store.FindJustering(context.Background(), councils.ID)
+		must(t, err)
+		if j.Approvals[0].Person != "siw-lunander" || j.Approvals[0].ApprovedAt.IsZero() || !j.Approvals[1].ApprovedAt.IsZero() {
+			t.Errorf("approvals after the justerare's click: %+v", j.Approvals)
+		}
+	})
+}
+
+// audit runs axe-core on the page in tab and fails t for every violation
+// of WCAG 2.1 AA, and when a rule that every page must pass (and extra
+// ones, such as "label" on a form) did not run and pass.
+func audit(t *testing.T, tab context.Context, axe []byte, mustPass ...string) {
+	t.Helper()
+	res := runAxe(t, tab, axe)
+	for _, v := range res.Violations {
+		var nodes []string
+		for _, n := range v.Nodes {
+			nodes = append(nodes, fmt.Sprintf("\n    %v: %s", n.Target, strings.ReplaceAll(n.FailureSummary, "\n", " ")))
+		}
+		t.Errorf("axe %s (%s): %s%s", v.ID, v.Impact, v.Help, strings.Join(nodes, ""))
+	}
+	for _, v := range res.Incomplete {
+		t.Logf("axe could not decide %s (%s) on %d elements: %s", v.ID, v.Help, len(v.Nodes), v.HelpURL)
+	}
+	// Without these the audit ran nothing that matters: a wrong tag, or axe
+	// not seeing the page.
+	passed := map[string]bool{}
+	for _, r := range res.Passes {
+		passed[r.ID] = true
+	}
+	for _, id := range append([]string{"color-contrast", "document-title", "html-has-lang", "html-lang-valid", "link-name"}, mustPass...) {
+		if !passed[id] {
+			t.Errorf("axe rule %s did not pass (violations above, if any)", id)
+		}
+	}
+}
+
+// tabTo presses Tab until the element with id (or, for a button, the
+// text) has focus, as a keyboard user moves through a form. (The Keyboard
+// test checks that focus is visible on every stop of every page.)
+func tabTo(t *testing.T, tab context.Context, idOrText string) {
+	t.Helper()
+	for range 40 {
+		key(t, tab, kb.Tab)
+		if f := focused(t, tab); f.ID == idOrText || f.Tag == "BUTTON" && f.Text == idOrText {
+			return
+		}
+	}
+	t.Fatalf("40 presses of Tab did not reach %q", idOrText)
+}
+
+// submitByKey presses key (Enter in a text field, or on a button) and
+// returns the status of the page the browser then shows.
+func submitByKey(t *testing.T, tab context.Context, k string) int64 {
+	t.Helper()
+	resp, err := chromedp.RunResponse(tab, chromedp.KeyEvent(k))
+	if err != nil {
+		t.Fatalf("submit the form: %v", err)
+	}
+	return resp.Status
 }
 
 // chromiumPath finds Chromium or fails the test saying how to install it.

@@ -154,13 +154,18 @@ func TestCRUD(t *testing.T) {
 		t.Run("body", func(t *testing.T) {
 			crudCase{
 				collection: "/api/v1/bodies", id: "lansdel-vaster",
-				create: `{"slug":"lansdel-vaster","name":"Länsdel Väster","kind":"lansdel-group","description":"Karlskoga, Degerfors, Laxå, Hällefors"}`,
-				fields: []string{"id", "slug", "name", "kind", "visibility", "organisation", "minutes_need_approval", "description", "feed_url", "created_at", "updated_at"},
+				create: `{"slug":"lansdel-vaster","name":"Länsdel Väster","kind":"lansdel-group","description":"Karlskoga, Degerfors, Laxå, Hällefors",` +
+					`"notify":{"call_days":21,"call_deadline_days":14}}`,
+				fields: []string{"id", "slug", "name", "kind", "visibility", "organisation", "minutes_need_approval", "description", "notify", "feed_url", "created_at", "updated_at"},
 				created: object{"name": "Länsdel Väster", "kind": "lansdel-group", "visibility": "public", "organisation": nil,
-					"minutes_need_approval": false, "feed_url": baseURL + "/feeds/bodies/lansdel-vaster.ics"},
-				patch: `{"visibility":"restricted","minutes_need_approval":true,"organisation":"region-orebro-lan"}`,
+					"minutes_need_approval": false, "feed_url": baseURL + "/feeds/bodies/lansdel-vaster.ics",
+					"notify": "map[call_days:21 call_deadline_days:14 notice_days:<nil>]"},
+				// "notify" replaces all three timings: those left out go back
+				// to the server's default.
+				patch: `{"visibility":"restricted","minutes_need_approval":true,"organisation":"region-orebro-lan","notify":{"notice_days":0}}`,
 				patched: object{"name": "Länsdel Väster", "visibility": "restricted", "minutes_need_approval": true,
-					"organisation": "region-orebro-lan", "feed_url": nil, "description": "Karlskoga, Degerfors, Laxå, Hällefors"},
+					"organisation": "region-orebro-lan", "feed_url": nil, "description": "Karlskoga, Degerfors, Laxå, Hällefors",
+					"notify": "map[call_days:<nil> call_deadline_days:<nil> notice_days:0]"},
 			}.run(t, e)
 		})
 		t.Run("room", func(t *testing.T) {
@@ -213,10 +218,10 @@ func TestCRUD(t *testing.T) {
 				create: `{"kind":"meeting","title":"Skolchefer: uppföljning","bodies":["skolchefsgruppen"],"start":"2025-04-08T13:00:00+02:00",` +
 					`"end":"2025-04-08T15:00","status":"confirmed","room":"lokal-enen","notes":"Ta med underlag"}`,
 				fields: []string{"id", "uid", "key", "kind", "title", "bodies", "start", "end", "all_day", "status", "room", "location",
-					"online_url", "notes", "sequence", "cancelled_at", "created_at", "updated_at", "url"},
+					"online_url", "notes", "sequence", "cancelled_at", "created_at", "updated_at", "url", "justering"},
 				created: object{"title": "Skolchefer: uppföljning", "bodies": []any{"skolchefsgruppen"}, "start": "2025-04-08T13:00:00+02:00",
 					"end": "2025-04-08T15:00:00+02:00", "status": "confirmed", "room": "lokal-enen", "sequence": 0, "cancelled_at": nil,
-					"url": baseURL + "/moten/11"},
+					"url": baseURL + "/moten/11", "justering": nil},
 				patch: `{"room":null,"location":"Kumla stadshus","status":"cancelled"}`,
 				patched: object{"room": nil, "location": "Kumla stadshus", "status": "cancelled", "sequence": 1,
 					"cancelled_at": set, "notes": "Ta med underlag", "start": "2025-04-08T13:00:00+02:00"},
@@ -299,4 +304,51 @@ func TestChanges(t *testing.T) {
 		t.Errorf("limit=1 gave %d changes", n)
 	}
 	wantProblem(t, e.get("/api/v1/changes"), http.StatusUnauthorized, "admin token")
+}
+
+// TestBodyNotify: a body's timing of the automatic emails is read as
+// three numbers or nulls (the server's default), replaced as a whole by
+// PATCH, and checked by calendar: a mistake is a 400 that names the field.
+func TestBodyNotify(t *testing.T) {
+	e := newEnv(t, nil)
+	seed(t, e)
+	path := "/api/v1/bodies/chefsgrupp-folkhalsa"
+	if got := fmt.Sprint(decode[object](t, e.get(path))["notify"]); got != "map[call_days:<nil> call_deadline_days:<nil> notice_days:<nil>]" {
+		t.Errorf("a body without timings: notify %s, want three nulls", got)
+	}
+	for _, tc := range []struct {
+		body, want string
+	}{
+		{`{"notify":{"call_days":28,"call_deadline_days":10,"notice_days":7}}`, "map[call_days:28 call_deadline_days:10 notice_days:7]"},
+		{`{"notify":{"notice_days":0}}`, "map[call_days:<nil> call_deadline_days:<nil> notice_days:0]"},
+		{`{"name":"Chefsgrupp folkhälsa"}`, "map[call_days:<nil> call_deadline_days:<nil> notice_days:0]"}, // not sent: kept
+		{`{"notify":{"call_days":0,"call_deadline_days":5}}`, "map[call_days:0 call_deadline_days:5 notice_days:<nil>]"},
+		{`{"notify":null}`, "map[call_days:<nil> call_deadline_days:<nil> notice_days:<nil>]"},
+	} {
+		got := fmt.Sprint(decode[object](t, e.write(http.MethodPatch, path, tc.body, http.StatusOK))["notify"])
+		if got != tc.want {
+			t.Errorf("PATCH %s: notify %s, want %s", tc.body, got, tc.want)
+		}
+		if read := fmt.Sprint(decode[object](t, e.get(path))["notify"]); read != got {
+			t.Errorf("read after PATCH %s: notify %s, want %s", tc.body, read, got)
+		}
+	}
+	for _, tc := range []struct {
+		method, path, body, detail string
+	}{
+		{http.MethodPatch, path, `{"notify":{"call_days":-1}}`, "call_days must be between 0 and 365"},
+		{http.MethodPatch, path, `{"notify":{"notice_days":400}}`, "notice_days must be between 0 and 365"},
+		{http.MethodPatch, path, `{"notify":{"call_days":7,"call_deadline_days":14}}`, "call_deadline_days (14) must be fewer than call_days (7)"},
+		{http.MethodPatch, path, `{"notify":{"call_days":"tre"}}`, `Field "notify.call_days" must be a whole number of days or null, not a string.`},
+		{http.MethodPatch, path, `{"notify":{"call_days":2.5}}`, `Field "notify.call_days" must be a whole number of days or null, not the number 2.5.`},
+		{http.MethodPatch, path, `{"notify":{"kallelse_days":7}}`, `unknown field "kallelse_days"`},
+		{http.MethodPatch, path, `{"notify":7}`, `Field "notify" must be an object`},
+		{http.MethodPost, "/api/v1/bodies", `{"slug":"lansdel-norr","name":"Länsdel Norr","kind":"lansdel-group","notify":{"call_days":400}}`, "call_days must be between 0 and 365"},
+	} {
+		wantProblem(t, e.do(req{method: tc.method, path: tc.path, body: tc.body, admin: true}), http.StatusBadRequest, tc.detail)
+	}
+	if got := fmt.Sprint(decode[object](t, e.get(path))["notify"]); got != "map[call_days:<nil> call_deadline_days:<nil> notice_days:<nil>]" {
+		t.Errorf("refused PATCHes changed notify to %s", got)
+	}
+	wantProblem(t, e.get("/api/v1/bodies/lansdel-norr"), http.StatusNotFound)
 }

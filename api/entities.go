@@ -1,10 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -380,6 +383,7 @@ type bodyInput struct {
 	Organisation        json.RawMessage `json:"organisation"`
 	MinutesNeedApproval json.RawMessage `json:"minutes_need_approval"`
 	Description         json.RawMessage `json:"description"`
+	Notify              json.RawMessage `json:"notify"`
 }
 
 func (s *Server) listBodies(w http.ResponseWriter, r *http.Request) {
@@ -472,6 +476,9 @@ func (s *Server) createBody(w http.ResponseWriter, r *http.Request) {
 	if v := value[bool](&f, "minutes_need_approval", in.MinutesNeedApproval, false); v != nil {
 		b.MinutesNeedApproval = *v
 	}
+	if n := notifyTimings(&f, in.Notify); n != nil {
+		b.Notify = *n
+	}
 	if err := f.err(); err != nil {
 		s.Error(w, r, err)
 		return
@@ -499,6 +506,7 @@ func (s *Server) updateBody(w http.ResponseWriter, r *http.Request) {
 		Organisation:        str(&f, "organisation", in.Organisation),
 		MinutesNeedApproval: value[bool](&f, "minutes_need_approval", in.MinutesNeedApproval, false),
 		Description:         str(&f, "description", in.Description),
+		Notify:              notifyTimings(&f, in.Notify),
 	}
 	if err := f.err(); err != nil {
 		s.Error(w, r, err)
@@ -523,6 +531,38 @@ func (s *Server) deleteBody(w http.ResponseWriter, r *http.Request) {
 	}
 	s.wrote()
 	NoContent(w)
+}
+
+// notifyTimings decodes a body's "notify": an object with "call_days",
+// "call_deadline_days" and "notice_days", each a whole number of days or
+// null (the server's default); a name left out is null too, and null for
+// the whole object is all three defaults. Unknown names are refused like
+// those of the body itself. The ranges are checked by calendar.
+func notifyTimings(f *fields, raw json.RawMessage) *calendar.BodyNotify {
+	if raw == nil {
+		return nil
+	}
+	out := calendar.BodyNotify{}
+	if isNull(raw) {
+		return &out
+	}
+	var in bodyNotifyJSON
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typ) && typ.Field != "":
+			f.add("Field %q must be a whole number of days or null, not %s.", "notify."+typ.Field, article(typ.Value))
+		case errors.As(err, &typ):
+			f.add("Field %q must be an object such as {\"call_days\": 21, \"call_deadline_days\": 14, \"notice_days\": 7}, not %s.", "notify", article(typ.Value))
+		default:
+			f.add("Field %q takes \"call_days\", \"call_deadline_days\" and \"notice_days\" (%s).", "notify", strings.TrimPrefix(err.Error(), "json: "))
+		}
+		return nil
+	}
+	out = calendar.BodyNotify{CallDays: in.CallDays, CallDeadlineDays: in.CallDeadlineDays, NoticeDays: in.NoticeDays}
+	return &out
 }
 
 // checkBodies answers EINVALID naming the first body in slugs that does not
@@ -787,7 +827,7 @@ func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) {
 // ---- changes
 
 // changeEntities are the entity names the change record uses.
-var changeEntities = []string{"organisation", "person", "body", "membership", "room", "meeting", "booking_window", "agenda_item", "backlog_item"}
+var changeEntities = []string{"organisation", "person", "body", "membership", "room", "meeting", "booking_window", "agenda_item", "backlog_item", "justering"}
 
 // listChanges answers the record of changes, newest first. It needs the
 // admin token: changes carry old and new values of personal data.

@@ -458,10 +458,24 @@ func (s *Server) servePersonFeed(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// names looks up bodies and rooms for events.
+// names looks up bodies and rooms for events and pages; feeds also load
+// the justeringar (feedNames), once per render.
 type names struct {
-	bodies map[string]*calendar.Body
-	rooms  map[string]*calendar.Room
+	bodies      map[string]*calendar.Body
+	rooms       map[string]*calendar.Room
+	justeringar map[int64]*calendar.Justering // by meeting id
+}
+
+// feedNames is names with the justeringar, for a feed's events.
+func (s *Server) feedNames(ctx context.Context) (*names, error) {
+	n, err := s.names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n.justeringar, err = s.justeringar(ctx); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 func (s *Server) names(ctx context.Context) (*names, error) {
@@ -484,7 +498,9 @@ func (s *Server) names(ctx context.Context) (*names, error) {
 }
 
 // events turns the meetings the policy shows into feed events, naming only
-// the bodies that show allows (a public feed: public bodies only).
+// the bodies that show allows (a public feed: public bodies only). A
+// meeting whose minutes are approved says so in its description
+// ("Justerat den 2024-10-01 via e-post"), as the minutes themselves do.
 func (s *Server) events(ms []*calendar.Meeting, now time.Time, n *names, show func(*calendar.Body) bool) []ical.Event {
 	out := make([]ical.Event, 0, len(ms))
 	for _, m := range ms {
@@ -496,6 +512,9 @@ func (s *Server) events(ms []*calendar.Meeting, now time.Time, n *names, show fu
 			if b := n.bodies[slug]; b != nil && show(b) {
 				e.Bodies = append(e.Bodies, b.Name)
 			}
+		}
+		if j := n.justeringar[m.ID]; j != nil && j.Approved() {
+			e.Details = append(e.Details, j.StatusText())
 		}
 		out = append(out, e)
 	}
@@ -511,7 +530,7 @@ func (s *Server) allFeed(ctx context.Context, now time.Time) (*feedSource, error
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.names(ctx)
+	n, err := s.feedNames(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -541,7 +560,7 @@ func (s *Server) bodyFeed(ctx context.Context, now time.Time, slug string) (*fee
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.names(ctx)
+	n, err := s.feedNames(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -578,7 +597,7 @@ func (s *Server) personFeed(ctx context.Context, now time.Time, token string) (*
 	for _, m := range mine {
 		own[m.Body] = true
 	}
-	n, err := s.names(ctx)
+	n, err := s.feedNames(ctx)
 	if err != nil {
 		return nil, err
 	}

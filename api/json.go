@@ -57,10 +57,21 @@ type bodyJSON struct {
 	Organisation        *string `json:"organisation"`
 	MinutesNeedApproval bool    `json:"minutes_need_approval"`
 	Description         string  `json:"description"`
+	// Notify is the body's timing of the automatic emails; always present,
+	// with null for "the server's default".
+	Notify bodyNotifyJSON `json:"notify"`
 	// FeedURL is the public feed of a public body, null for a restricted one.
 	FeedURL   *string `json:"feed_url"`
 	CreatedAt string  `json:"created_at"`
 	UpdatedAt string  `json:"updated_at"`
+}
+
+// bodyNotifyJSON is calendar.BodyNotify: days before the meeting, null for
+// the server's default, 0 for "not sent for this body".
+type bodyNotifyJSON struct {
+	CallDays         *int `json:"call_days"`
+	CallDeadlineDays *int `json:"call_deadline_days"`
+	NoticeDays       *int `json:"notice_days"`
 }
 
 type membershipJSON struct {
@@ -106,6 +117,16 @@ type meetingJSON struct {
 	CreatedAt   string  `json:"created_at"`
 	UpdatedAt   string  `json:"updated_at"`
 	URL         string  `json:"url"`
+	// Justering is null until the minutes are marked ready for approval.
+	Justering *justeringStatusJSON `json:"justering"`
+}
+
+// justeringStatusJSON is the status of a meeting's minutes as anyone who
+// may see the meeting sees it: the Swedish status line and the day of
+// approval (null until every approver has approved).
+type justeringStatusJSON struct {
+	Status     string        `json:"status"`
+	ApprovedOn calendar.Date `json:"approved_on"`
 }
 
 type changeJSON struct {
@@ -159,6 +180,7 @@ func (s *Server) toBody(b *calendar.Body) bodyJSON {
 	j := bodyJSON{ID: b.ID, Slug: b.Slug, Name: b.Name, Kind: string(b.Kind), Visibility: string(b.Visibility),
 		Organisation: optSlug(b.Organisation), MinutesNeedApproval: b.MinutesNeedApproval, Description: b.Description,
 		CreatedAt: stamp(b.CreatedAt), UpdatedAt: stamp(b.UpdatedAt)}
+	j.Notify = bodyNotifyJSON{CallDays: b.Notify.CallDays, CallDeadlineDays: b.Notify.CallDeadlineDays, NoticeDays: b.Notify.NoticeDays}
 	if b.Visibility == calendar.Public {
 		u := s.bodyFeedURL(b.Slug)
 		j.FeedURL = &u
@@ -177,8 +199,9 @@ func toRoom(r *calendar.Room) roomJSON {
 }
 
 // toMeeting renders m for a caller who sees v: a public caller sees only
-// the public bodies of a joint meeting.
-func (s *Server) toMeeting(m *calendar.Meeting, v *view) meetingJSON {
+// the public bodies of a joint meeting. just is the meeting's justering, nil
+// when its minutes were never marked ready.
+func (s *Server) toMeeting(m *calendar.Meeting, v *view, just *calendar.Justering) meetingJSON {
 	bodies := make([]string, 0, len(m.Bodies))
 	for _, b := range m.Bodies {
 		if v.seesBody(b) {
@@ -193,6 +216,9 @@ func (s *Server) toMeeting(m *calendar.Meeting, v *view) meetingJSON {
 	if v.admin {
 		notes := m.Notes
 		j.Notes = &notes
+	}
+	if just != nil {
+		j.Justering = &justeringStatusJSON{Status: just.StatusText(), ApprovedOn: just.ApprovedOn}
 	}
 	return j
 }

@@ -84,10 +84,15 @@ func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	js, err := s.justeringar(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	out := make([]meetingJSON, 0, len(ms))
 	for _, m := range ms {
 		if v.seesMeeting(m) {
-			out = append(out, s.toMeeting(m, v))
+			out = append(out, s.toMeeting(m, v, js[m.ID]))
 		}
 	}
 	JSONOK(w, newList(out))
@@ -117,7 +122,36 @@ func (s *Server) getMeeting(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	JSONOK(w, s.toMeeting(m, v))
+	j, err := s.justeringOf(r.Context(), m.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	JSONOK(w, s.toMeeting(m, v, j))
+}
+
+// justeringOf returns the meeting's justering, or nil when its minutes
+// were never marked ready.
+func (s *Server) justeringOf(ctx context.Context, meetingID int64) (*calendar.Justering, error) {
+	j, err := s.store.FindJustering(ctx, meetingID)
+	if calendar.IsNotFound(err) {
+		return nil, nil
+	}
+	return j, err
+}
+
+// justeringar returns every justering by meeting id, in one query, for
+// lists and feeds.
+func (s *Server) justeringar(ctx context.Context) (map[int64]*calendar.Justering, error) {
+	js, err := s.store.FindJusteringar(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*calendar.Justering, len(js))
+	for _, j := range js {
+		out[j.MeetingID] = j
+	}
+	return out, nil
 }
 
 // meetingFields converts a meeting body into an update; create applies it
@@ -180,7 +214,7 @@ func (s *Server) createMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	JSONCreated(w, "/api/v1/meetings/"+strconv.FormatInt(m.ID, 10), s.toMeeting(m, &view{admin: true}))
+	JSONCreated(w, "/api/v1/meetings/"+strconv.FormatInt(m.ID, 10), s.toMeeting(m, &view{admin: true}, nil))
 }
 
 func (s *Server) updateMeeting(w http.ResponseWriter, r *http.Request) {
@@ -205,7 +239,12 @@ func (s *Server) updateMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	JSONOK(w, s.toMeeting(m, &view{admin: true}))
+	j, err := s.justeringOf(r.Context(), m.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	JSONOK(w, s.toMeeting(m, &view{admin: true}, j))
 }
 
 func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) {

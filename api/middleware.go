@@ -103,6 +103,12 @@ func (rw *recorder) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
 func (s *Server) wrap(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isPersonalPath(r.URL.Path) {
+			// A member's browser, sent by another site's page: a page in
+			// Swedish, not an API problem.
+			s.crossSiteForm(w, r)
+			return
+		}
 		Problem(w, http.StatusForbidden, calendar.EFORBIDDEN,
 			"Cross-origin requests that change data are refused. Call the API from a server or a command-line client, not from another site's page.")
 	}))

@@ -46,15 +46,7 @@ var outboxStatuses = []calendar.OutboxStatus{calendar.OutboxQueued, calendar.Out
 // outboxAdmin writes a 401 and returns false unless the caller sent the
 // admin token.
 func (s *Server) outboxAdmin(w http.ResponseWriter, r *http.Request, q *query) bool {
-	v := s.readView(w, r, q)
-	if v == nil {
-		return false
-	}
-	if !v.admin {
-		s.unauthorized(w, r, "The outbox holds email addresses and needs the admin token: send \"Authorization: Bearer TOKEN\".")
-		return false
-	}
-	return true
+	return s.adminOnly(w, r, q, "The outbox holds email addresses and needs the admin token: send \"Authorization: Bearer TOKEN\".")
 }
 
 // listOutbox answers GET /api/v1/outbox, newest first, filtered by
@@ -126,4 +118,54 @@ func (s *Server) retryOutbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	JSONOK(w, toOutbox(m))
+}
+
+// skippedJSON is an email that was due but not sent, and why (in Swedish,
+// for the administrator).
+type skippedJSON struct {
+	ID        int64  `json:"id"`
+	Key       string `json:"key"`
+	Kind      string `json:"kind"`
+	MeetingID *int64 `json:"meeting_id"` // null when the email concerned no meeting
+	Recipient string `json:"recipient"`  // a person key, "" when the email had no one person
+	Reason    string `json:"reason"`
+	CreatedAt string `json:"created_at"`
+}
+
+func toSkipped(m *calendar.SkippedMail) skippedJSON {
+	out := skippedJSON{ID: m.ID, Key: m.Key, Kind: m.Kind, Recipient: m.Recipient, Reason: m.Reason, CreatedAt: stamp(m.CreatedAt)}
+	if m.MeetingID > 0 {
+		id := m.MeetingID
+		out.MeetingID = &id
+	}
+	return out
+}
+
+// listSkipped answers GET /api/v1/outbox/skipped: the emails that were not
+// sent because they had become pointless or had no address, newest first,
+// filtered by ?meeting=ID, at most ?limit= (1–1000, default 100). It needs
+// the admin token: the records name the people who did not get mail.
+func (s *Server) listSkipped(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r, "meeting", "limit")
+	var meeting int64
+	if id := q.integer("meeting", 1, 1<<53); id != nil {
+		meeting = int64(*id)
+	}
+	limit := 0
+	if l := q.integer("limit", 1, 1000); l != nil {
+		limit = *l
+	}
+	if !s.adminOnly(w, r, q, "The record of skipped emails names the people who did not get mail and needs the admin token: send \"Authorization: Bearer TOKEN\".") {
+		return
+	}
+	ms, err := s.store.FindSkipped(r.Context(), meeting, limit)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]skippedJSON, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, toSkipped(m))
+	}
+	JSONOK(w, newList(out))
 }

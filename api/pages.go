@@ -19,7 +19,8 @@ import (
 // The pages are server-rendered Swedish HTML (html/template, embedded),
 // written for WCAG 2.1 AA: lang="sv", a skip link, header/main/footer
 // landmarks, one h1 and ordered headings, text contrast above 7:1, visible
-// focus, and no JavaScript. They show public data only.
+// focus, and no JavaScript. They show public data only, except the
+// personal pages reached by a link from an email (personal_pages.go).
 
 //go:embed templates/*.html
 var templateFS embed.FS
@@ -32,24 +33,35 @@ var staticFS embed.FS
 const pageSecurity = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 type pages struct {
-	start, meeting, notFound *template.Template
-	static                   fs.FS
+	start, meeting, notFound       *template.Template
+	anmalan, justering, linkNotice *template.Template // the personal pages
+	static                         fs.FS
 }
 
 func newPages() (*pages, error) {
-	parse := func(name string) (*template.Template, error) {
-		return template.New("layout.html").ParseFS(templateFS, "templates/layout.html", "templates/"+name)
+	parse := func(names ...string) (*template.Template, error) {
+		files := []string{"templates/layout.html"}
+		for _, n := range names {
+			files = append(files, "templates/"+n)
+		}
+		return template.New("layout.html").ParseFS(templateFS, files...)
 	}
 	var p pages
 	var err error
-	if p.start, err = parse("start.html"); err != nil {
-		return nil, err
-	}
-	if p.meeting, err = parse("meeting.html"); err != nil {
-		return nil, err
-	}
-	if p.notFound, err = parse("notfound.html"); err != nil {
-		return nil, err
+	for _, t := range []struct {
+		dst   **template.Template
+		files []string
+	}{
+		{&p.start, []string{"start.html"}},
+		{&p.meeting, []string{"meeting.html"}},
+		{&p.notFound, []string{"notfound.html"}},
+		{&p.anmalan, []string{"anmalan.html", "facts.html"}},
+		{&p.justering, []string{"justering.html", "facts.html"}},
+		{&p.linkNotice, []string{"linknotice.html", "facts.html"}},
+	} {
+		if *t.dst, err = parse(t.files...); err != nil {
+			return nil, err
+		}
 	}
 	if p.static, err = fs.Sub(staticFS, "static"); err != nil {
 		return nil, err
@@ -242,6 +254,9 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-cache")
+	if isPersonalPath(r.URL.Path) {
+		personalHeaders(h)
+	}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(b.Bytes())
@@ -273,20 +288,28 @@ func meetingTitle(m *calendar.Meeting, n *names) string {
 
 // publicBodyNames joins the names of m's public bodies in Swedish
 // ("A, B och C").
-func publicBodyNames(m *calendar.Meeting, n *names) string {
+func publicBodyNames(m *calendar.Meeting, n *names) string { return bodyNames(m, n, isPublic) }
+
+// bodyNames joins the names of m's bodies that show allows.
+func bodyNames(m *calendar.Meeting, n *names, show func(*calendar.Body) bool) string {
 	var names []string
 	for _, slug := range m.Bodies {
-		if b := n.bodies[slug]; b != nil && isPublic(b) {
+		if b := n.bodies[slug]; b != nil && show(b) {
 			names = append(names, b.Name)
 		}
 	}
-	switch len(names) {
+	return swedishList(names)
+}
+
+// swedishList joins words as Swedish lists them: "A, B och C".
+func swedishList(words []string) string {
+	switch len(words) {
 	case 0:
 		return ""
 	case 1:
-		return names[0]
+		return words[0]
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " och " + names[len(names)-1]
+	return strings.Join(words[:len(words)-1], ", ") + " och " + words[len(words)-1]
 }
 
 // place is the room with its address, else the free-text place, else

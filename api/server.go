@@ -25,6 +25,13 @@
 //     attendees they list; their suggestions and plans, and the clash
 //     report (/api/v1/conflicts), show when people are busy and need the
 //     admin token (see booking.go).
+//   - justering: a meeting's status line ("Justerat den 2024-10-01 via
+//     e-post") is public with the meeting; the justering itself (who
+//     approves, the document) needs the admin token (see justering.go).
+//
+// The personal pages /anmalan/{token} and /justering/{token} need no
+// account: the token in the address is the credential (see
+// personal_pages.go).
 //
 // An admin sees everything, and a person read by an admin carries email,
 // phone and feed_url, the secret address of the person's own feed.
@@ -86,7 +93,15 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// JusteringDeadlineDays is how many days after the meeting the minutes
+	// should be approved by, when the secretary gives no deadline; 0 means
+	// 14.
+	JusteringDeadlineDays int
 }
+
+// defaultJusteringDays is the approval deadline, in days after the
+// meeting, when neither the secretary nor the configuration gives one.
+const defaultJusteringDays = 14
 
 // Server serves Samkal over HTTP. Build it with New; it is safe for
 // concurrent use.
@@ -102,6 +117,7 @@ type Server struct {
 	check      time.Duration
 	now        func() time.Time
 	registry   *prometheus.Registry
+	justering  int // default deadline in days after the meeting
 	metrics    *metrics
 	feeds      *feedCache
 	pages      *pages
@@ -109,12 +125,16 @@ type Server struct {
 	router     *mux.Router
 }
 
-// New checks o and builds a Server. It fails when Store is nil, BaseURL is
-// not an absolute http(s) URL, or the metrics cannot be registered (e.g.
-// two Servers on one Registry).
+// New checks o and builds a Server. It fails when Store is nil or does not
+// keep personal links, justeringar and skipped mail, BaseURL is not an
+// absolute http(s) URL, JusteringDeadlineDays is negative, or the metrics
+// cannot be registered (e.g. two Servers on one Registry).
 func New(o Options) (*Server, error) {
 	if o.Store == nil {
 		return nil, errors.New("api: Options.Store is required")
+	}
+	if o.JusteringDeadlineDays < 0 {
+		return nil, fmt.Errorf("api: Options.JusteringDeadlineDays is %d; give the days after the meeting (0 for the default, %d)", o.JusteringDeadlineDays, defaultJusteringDays)
 	}
 	base := strings.TrimRight(o.BaseURL, "/")
 	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") || len(base) <= len("https://") {
@@ -132,6 +152,7 @@ func New(o Options) (*Server, error) {
 		check:      o.FeedVersionCheck,
 		now:        o.Now,
 		registry:   o.Registry,
+		justering:  o.JusteringDeadlineDays,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -150,6 +171,9 @@ func New(o Options) (*Server, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.justering == 0 {
+		s.justering = defaultJusteringDays
 	}
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
@@ -225,6 +249,9 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, v1+"/meetings/{id}/agenda", s.listAgenda, get...)
 	s.handle(r, v1+"/meetings/{id}/agenda", s.admin(s.createAgendaItem), http.MethodPost)
 	s.handle(r, v1+"/meetings/{id}/agenda/standard", s.admin(s.fillStandardItems), http.MethodPost)
+	s.handle(r, v1+"/meetings/{id}/justering", s.getJustering, get...)
+	s.handle(r, v1+"/meetings/{id}/justering", s.admin(s.markJustering), http.MethodPost)
+	s.handle(r, v1+"/meetings/{id}/links", s.admin(s.revokeLinks), http.MethodDelete)
 	s.handle(r, v1+"/agenda-items/{id}", s.getAgendaItem, get...)
 	s.handle(r, v1+"/agenda-items/{id}", s.admin(s.updateAgendaItem), http.MethodPatch)
 	s.handle(r, v1+"/agenda-items/{id}", s.admin(s.deleteAgendaItem), http.MethodDelete)
@@ -246,11 +273,17 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, v1+"/bodies/{slug}/arsplan-proposal", s.admin(s.arsplanProposal), http.MethodPost)
 
 	s.handle(r, v1+"/outbox", s.listOutbox, get...)
+	// Before /outbox/{id}, which would take "skipped" for an id.
+	s.handle(r, v1+"/outbox/skipped", s.listSkipped, get...)
 	s.handle(r, v1+"/outbox/{id}", s.getOutbox, get...)
 	s.handle(r, v1+"/outbox/{id}/retry", s.admin(s.retryOutbox), http.MethodPost)
 
 	s.handle(r, "/", s.startPage, get...)
 	s.handle(r, "/moten/{id}", s.meetingPage, get...)
+	s.handle(r, "/anmalan/{token}", s.anmalanPage, get...)
+	s.handle(r, "/anmalan/{token}", s.submitAgendaItem, http.MethodPost)
+	s.handle(r, "/justering/{token}", s.justeringPage, get...)
+	s.handle(r, "/justering/{token}", s.approveMinutes, http.MethodPost)
 	s.handle(r, "/static/{file}", s.static, get...)
 	s.handle(r, "/healthz", s.healthz, get...)
 	s.handle(r, "/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP, get...)

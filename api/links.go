@@ -1,0 +1,50 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// Personal links are made by the jobs in notify when they mail a call for
+// agenda items or a request to approve minutes; the API only revokes them,
+// e.g. when an email went to the wrong person. The pages they lead to are
+// in personal_pages.go.
+
+var linkPurposes = []calendar.LinkPurpose{calendar.LinkAgenda, calendar.LinkJustering}
+
+// revokeLinks answers DELETE /api/v1/meetings/{id}/links with {"revoked":
+// n}: every unrevoked personal link of the meeting stops working at once,
+// or only those of ?purpose=anmalan or ?purpose=justering. Revoking again
+// revokes nothing (n is 0). 404 for an unknown meeting. A link the jobs
+// make later for the same person has a new token.
+func (s *Server) revokeLinks(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r, "purpose")
+	purpose := queryEnum(q, "purpose", linkPurposes)
+	if err := q.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	id, err := pathID(r, "meeting")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	if _, err := s.store.FindMeetingByID(ctx, id); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var p calendar.LinkPurpose
+	if purpose != nil {
+		p = *purpose
+	}
+	n, err := s.store.RevokeLinks(ctx, id, p, s.now())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	JSONOK(w, struct {
+		Revoked int `json:"revoked"`
+	}{n})
+}
