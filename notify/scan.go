@@ -205,7 +205,7 @@ func (s *Scanner) compose(ctx context.Context, d *Due, now time.Time) (*calendar
 		Text:      letter.Text,
 		HTML:      letter.HTML,
 		MessageID: messageID(d.Key, s.From.Address),
-		Date:      now,
+		Date:      calendar.In(now), // Swedish offset in the Date header
 		Headers:   map[string]string{"X-Samkal-Kind": d.Kind},
 	}
 	if d.replyTo != nil && d.replyTo.Email != "" {

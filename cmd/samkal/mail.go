@@ -81,9 +81,12 @@ func mailCmd(ctx context.Context, e *env, args []string) int {
 
 // mailer is what sending needs, built from the configuration.
 type mailer struct {
-	sender *mail.Sender
-	signer *mail.Signer // nil when [dkim] is not configured
-	from   mail.Address
+	sender *mail.Sender // signs each message it sends (mail test)
+	// unsigned sends messages as they are: outbox messages were signed
+	// when they were queued.
+	unsigned *mail.Sender
+	signer   *mail.Signer // nil when [dkim] is not configured
+	from     mail.Address
 }
 
 // newMailer builds the SMTP sender, the DKIM signer and the sender address
@@ -108,13 +111,14 @@ func newMailer(cfg *config.Config) (*mailer, error) {
 			return nil, err
 		}
 	}
-	sender := mail.NewSender(mail.SMTPConfig{
+	smtpCfg := mail.SMTPConfig{
 		Host:     cfg.SMTP.Host,
 		Port:     cfg.SMTP.Port,
 		TLS:      cfg.SMTP.TLS,
 		Username: cfg.SMTP.Username,
 		Password: password,
 		Timeout:  time.Duration(cfg.SMTP.Timeout),
-	}, signer)
-	return &mailer{sender: sender, signer: signer, from: mail.Address{Name: from.Name, Address: from.Address}}, nil
+	}
+	return &mailer{sender: mail.NewSender(smtpCfg, signer), unsigned: mail.NewSender(smtpCfg, nil), signer: signer,
+		from: mail.Address{Name: from.Name, Address: from.Address}}, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/samkal/samkal/calendar/sqlstore"
 	"github.com/samkal/samkal/config"
 	"github.com/samkal/samkal/examples"
+	"github.com/samkal/samkal/notify"
 )
 
 // shutdownTimeout bounds how long requests in flight may take to finish
@@ -96,9 +97,10 @@ func serve(ctx context.Context, e *env, args []string) int {
 			Lookback:           time.Duration(cfg.Feeds.Lookback),
 			CancelledRetention: time.Duration(cfg.Feeds.CancelledRetention),
 		},
-		FeedRefresh:      time.Duration(cfg.Feeds.RefreshInterval),
-		FeedVersionCheck: time.Duration(cfg.Feeds.VersionCheck),
-		Registry:         registry,
+		FeedRefresh:           time.Duration(cfg.Feeds.RefreshInterval),
+		FeedVersionCheck:      time.Duration(cfg.Feeds.VersionCheck),
+		Registry:              registry,
+		JusteringDeadlineDays: cfg.Notify.JusteringDeadlineDays,
 	})
 	if err != nil {
 		ln.Close()
@@ -120,8 +122,22 @@ func serve(ctx context.Context, e *env, args []string) int {
 	log.Info("samkal started", "version", version(), "listen", ln.Addr().String(), "base_url", baseURL,
 		"database", store.Engine(), "demo", *demo, "config", cfg)
 	printWelcome(ctx, e.stdout, store, cfg, baseURL, token, generated)
-	if cfg.SMTP.Host != "" {
+	stopJobs := func() {}
+	switch {
+	case cfg.SMTP.Host == "":
+		log.Info("no email is sent: smtp.host is not set (calls, kallelser and reminders wait until it is)")
+	case cfg.Notify.Schedule == "":
+		log.Info("the notify schedule is empty: this server sends no email; 'samkal notify run' does")
 		go checkSMTP(ctx, cfg, log)
+	default:
+		go checkSMTP(ctx, cfg, log)
+		stop, err := startJobs(cfg, store, baseURL, log, registry)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
+			httpSrv.Close()
+			return exitFailure
+		}
+		stopJobs = stop
 	}
 
 	select {
@@ -134,8 +150,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 	}
 
 	// The order matters: requests in flight finish while the database is
-	// still open; jobs (when there are any) stop after the HTTP server, the
-	// database last (deferred above).
+	// still open; the mail jobs stop after the HTTP server, the database
+	// last (deferred above).
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := httpSrv.Shutdown(sctx); err != nil {
@@ -145,6 +161,9 @@ func serve(ctx context.Context, e *env, args []string) int {
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("the HTTP server failed while stopping", "err", err)
 	}
+	// A mail run in progress is cancelled: the message being sent is
+	// finished and marked, claimed ones not yet tried are put back.
+	stopJobs()
 	log.Info("stopped")
 	return exitOK
 }
@@ -260,4 +279,28 @@ func checkSMTP(ctx context.Context, cfg *config.Config, log *slog.Logger) {
 		return
 	}
 	log.Info("the SMTP server answers", "smtp", m.sender.Addr(), "tls", cfg.SMTP.TLS)
+}
+
+// startJobs starts the cron job that queues due email and sends the
+// outbox, with the mail metrics registered in registry.
+func startJobs(cfg *config.Config, store calendar.Store, baseURL string, log *slog.Logger, registry *prometheus.Registry) (stop func(), err error) {
+	m, err := newMailer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	metrics, err := notify.NewMetrics(registry)
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := newJobs(cfg, store, m, baseURL, log, metrics)
+	if err != nil {
+		return nil, err
+	}
+	stop, err = jobs.Start(cfg.Notify.Schedule)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("mail jobs started", "schedule", cfg.Notify.Schedule, "worker", jobs.Deliverer.Worker,
+		"quiet_hours", cfg.Notify.QuietHours, "quiet_weekends", cfg.Notify.QuietWeekends)
+	return stop, nil
 }
