@@ -102,8 +102,14 @@ func (c *scan) justering(j *calendar.Justering) error {
 		c.add(d)
 	}
 
-	// After the deadline day the secretaries hear who has not approved.
+	// After the deadline day the secretaries hear who has not approved;
+	// minutes marked ready late (after or just before the deadline) give
+	// the approvers one reminder period first, so that the secretary is
+	// not told on the day they marked them that they are late.
 	lateAt := c.Timing.at(j.Deadline.AddDays(1))
+	if first := c.Timing.at(readyDay.AddDays(every)); lateAt.Before(first) {
+		lateAt = first
+	}
 	if c.now.Before(lateAt) {
 		return nil
 	}

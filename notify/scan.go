@@ -105,6 +105,28 @@ const previewToken = "PERSONLIG-LANK"
 // not recorded as skipped), ordered by due time, then key. It writes
 // nothing: `samkal notify preview` uses it.
 func (s *Scanner) Find(ctx context.Context, now time.Time) ([]*Due, error) {
+	due, err := s.find(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range due {
+		if d.Skip == "" {
+			preview := ""
+			if d.link != nil {
+				preview = s.url("/" + string(d.link.purpose) + "/" + previewToken)
+			}
+			l, err := d.letter(preview)
+			if err != nil {
+				return nil, fmt.Errorf("notify: %s: %w", d.Key, err)
+			}
+			d.Subject = l.Subject
+		}
+	}
+	return due, nil
+}
+
+// find is Find without the subjects, which Run gets from the real letters.
+func (s *Scanner) find(ctx context.Context, now time.Time) ([]*Due, error) {
 	c := &scan{Scanner: s, ctx: ctx, now: calendar.In(now), people: map[string]*calendar.Person{}, bodies: map[string]*calendar.Body{}}
 	if err := c.meetings(); err != nil {
 		return nil, err
@@ -121,19 +143,6 @@ func (s *Scanner) Find(ctx context.Context, now time.Time) ([]*Due, error) {
 		}
 		return strings.Compare(a.Key, b.Key)
 	})
-	for _, d := range c.out {
-		if d.Skip == "" {
-			preview := ""
-			if d.link != nil {
-				preview = s.url("/" + string(d.link.purpose) + "/" + previewToken)
-			}
-			l, err := d.letter(preview)
-			if err != nil {
-				return nil, fmt.Errorf("notify: %s: %w", d.Key, err)
-			}
-			d.Subject = l.Subject
-		}
-	}
 	return c.out, nil
 }
 
@@ -143,7 +152,7 @@ func (s *Scanner) Find(ctx context.Context, now time.Time) ([]*Due, error) {
 // the meantime is left alone.
 func (s *Scanner) Run(ctx context.Context, now time.Time) (ScanStats, error) {
 	var st ScanStats
-	due, err := s.Find(ctx, now)
+	due, err := s.find(ctx, now)
 	if err != nil {
 		return st, err
 	}

@@ -576,3 +576,28 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestJusteringMarkedAfterDeadline: minutes marked ready after their
+// deadline get requests at once and the secretary's note only after one
+// reminder period, not on the day they were marked.
+func TestJusteringMarkedAfterDeadline(t *testing.T) {
+	ctx := context.Background()
+	st := sqltest.SQLite(t, sqlstore.Options{})
+	r := newRegion(t, st, local("2026-03-30 10:00"))
+	ready := local("2026-05-04 10:00") // the deadline was 2026-04-13
+	if err := st.MarkMinutesReady(ctx, &calendar.Justering{MeetingID: r.meeting.ID,
+		DocumentURL: "https://region.test.example/protokoll.pdf", Justerare: []string{"bertil-al"}}, ready, 14); err != nil {
+		t.Fatal(err)
+	}
+	s := newScanner(st, nil, nil)
+	late := func(at time.Time) int {
+		return countFunc(func() []string { send, _ := dueKeys(find(t, s, at)); return send }(),
+			func(k string) bool { return strings.Contains(k, "/"+notify.KindJusteringLate+"/") })
+	}
+	if n := late(ready.Add(time.Minute)); n != 0 {
+		t.Errorf("the secretary is told the day the minutes were marked ready")
+	}
+	if n := late(local("2026-05-07 08:00")); n != 1 {
+		t.Errorf("after one reminder period %d notes to the secretary, want 1", n)
+	}
+}
