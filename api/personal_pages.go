@@ -3,10 +3,11 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
+
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,15 +51,6 @@ const personalSecurity = "default-src 'none'; style-src 'self'; img-src 'self'; 
 // title, presenter, 50 sub-points of 500 characters and a link fit with
 // room to spare.
 const maxFormBody = 64 << 10
-
-// Limits of an agenda item as calendar.AgendaItem.Validate checks them,
-// repeated here so that the form can say in Swedish which field is wrong.
-const (
-	maxItemLine     = 200  // title and presenter
-	maxItemSubPoint = 500  // one line of the description
-	maxItemLines    = 50   // lines of the description
-	maxItemLink     = 2000 // characters of the link
-)
 
 // isPersonalPath reports whether path is under a personal page, whose
 // address holds a token.
@@ -357,8 +349,8 @@ func (f anmalanForm) item(meetingID int64, person string) (*calendar.AgendaItem,
 		errs = append(errs, formError{"rubrik", "Skriv en rubrik för punkten."})
 	case strings.ContainsAny(title, "\r\n"):
 		errs = append(errs, formError{"rubrik", "Skriv rubriken på en rad."})
-	case utf8.RuneCountInString(title) > maxItemLine:
-		errs = append(errs, formError{"rubrik", "Rubriken får vara högst 200 tecken."})
+	case utf8.RuneCountInString(title) > calendar.MaxAgendaText:
+		errs = append(errs, formError{"rubrik", fmt.Sprintf("Rubriken får vara högst %d tecken.", calendar.MaxAgendaText)})
 	}
 	kind := calendar.AgendaKind(f.Kind)
 	known := false
@@ -369,8 +361,8 @@ func (f anmalanForm) item(meetingID int64, person string) (*calendar.AgendaItem,
 		errs = append(errs, formError{"typ", "Välj om punkten är information, beslut eller dialog."})
 	}
 	presenter := strings.TrimSpace(f.Presenter)
-	if strings.ContainsAny(presenter, "\r\n") || utf8.RuneCountInString(presenter) > maxItemLine {
-		errs = append(errs, formError{"foredragande", "Skriv föredragande på en rad med högst 200 tecken."})
+	if strings.ContainsAny(presenter, "\r\n") || utf8.RuneCountInString(presenter) > calendar.MaxAgendaText {
+		errs = append(errs, formError{"foredragande", fmt.Sprintf("Skriv föredragande på en rad med högst %d tecken.", calendar.MaxAgendaText)})
 	}
 	var sub []string
 	for _, line := range strings.Split(strings.ReplaceAll(strings.ReplaceAll(f.Description, "\r\n", "\n"), "\r", "\n"), "\n") {
@@ -379,12 +371,12 @@ func (f anmalanForm) item(meetingID int64, person string) (*calendar.AgendaItem,
 		}
 	}
 	switch {
-	case len(sub) > maxItemLines:
-		errs = append(errs, formError{"beskrivning", "Beskrivningen får ha högst 50 rader. Skriv en delpunkt per rad."})
+	case len(sub) > calendar.MaxSubPoints:
+		errs = append(errs, formError{"beskrivning", fmt.Sprintf("Beskrivningen får ha högst %d rader. Skriv en delpunkt per rad.", calendar.MaxSubPoints)})
 	default:
 		for i, line := range sub {
-			if utf8.RuneCountInString(line) > maxItemSubPoint {
-				errs = append(errs, formError{"beskrivning", "Rad " + strconv.Itoa(i+1) + " i beskrivningen är för lång: en rad får vara högst 500 tecken."})
+			if utf8.RuneCountInString(line) > calendar.MaxSubPoint {
+				errs = append(errs, formError{"beskrivning", fmt.Sprintf("Rad %d i beskrivningen är för lång: en rad får vara högst %d tecken.", i+1, calendar.MaxSubPoint)})
 				break
 			}
 		}
@@ -392,8 +384,7 @@ func (f anmalanForm) item(meetingID int64, person string) (*calendar.AgendaItem,
 	link := strings.TrimSpace(f.Link)
 	var links []calendar.AgendaLink
 	if link != "" {
-		if u, err := url.Parse(link); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
-			strings.ContainsAny(link, " \t\r\n") || len(link) > maxItemLink {
+		if !calendar.HTTPLink(link) {
 			errs = append(errs, formError{"lank", "Skriv hela webbadressen, som börjar med https:// (eller http://)."})
 		} else {
 			links = []calendar.AgendaLink{{URL: link}}

@@ -35,13 +35,14 @@ const (
 )
 
 // Limits of agenda input: generous for real agendas, small enough that a
-// mistaken paste cannot fill the database or an email.
+// mistaken paste cannot fill the database or an email. Exported so that a
+// form can tell in Swedish which field is too long.
 const (
-	maxAgendaText   = 200  // title, presenter, link title: one line
-	maxSubPoint     = 500  // one sub-point: one line
-	maxSubPoints    = 50   // sub-points per item
+	MaxAgendaText   = 200  // title, presenter, link title: one line
+	MaxSubPoint     = 500  // one sub-point: one line
+	MaxSubPoints    = 50   // sub-points per item
 	maxLinks        = 20   // links per item
-	maxLinkURL      = 2000 // characters of a link
+	MaxLinkURL      = 2000 // characters of a link
 	maxBacklogNotes = 5000 // characters of a backlog item's notes
 )
 
@@ -103,27 +104,27 @@ func (a *AgendaItem) Validate() error {
 	if a.Position < 0 {
 		p.add("position must be 1 or more (or left out to append)")
 	}
-	checkLine(&p, "title", a.Title, maxAgendaText, true)
-	checkLine(&p, "presenter", a.Presenter, maxAgendaText, false)
+	checkLine(&p, "title", a.Title, MaxAgendaText, true)
+	checkLine(&p, "presenter", a.Presenter, MaxAgendaText, false)
 	if !slices.Contains(AgendaKinds, a.Kind) {
 		p.add("agenda kind %q is unknown; use one of %s", a.Kind, joinKinds(AgendaKinds))
 	}
 	if a.Status != AgendaProposed && a.Status != AgendaAccepted {
 		p.add("agenda status %q is unknown; use proposed or accepted", a.Status)
 	}
-	if len(a.SubPoints) > maxSubPoints {
-		p.add("an agenda item may have at most %d sub-points, not %d", maxSubPoints, len(a.SubPoints))
+	if len(a.SubPoints) > MaxSubPoints {
+		p.add("an agenda item may have at most %d sub-points, not %d", MaxSubPoints, len(a.SubPoints))
 	}
 	for i, s := range a.SubPoints {
-		checkLine(&p, "sub-point "+strconv.Itoa(i+1), s, maxSubPoint, true)
+		checkLine(&p, "sub-point "+strconv.Itoa(i+1), s, MaxSubPoint, true)
 	}
 	if len(a.Links) > maxLinks {
 		p.add("an agenda item may have at most %d links, not %d", maxLinks, len(a.Links))
 	}
 	for i, l := range a.Links {
 		what := "link " + strconv.Itoa(i+1)
-		checkLine(&p, what+" title", l.Title, maxAgendaText, false)
-		if !httpLink(l.URL) {
+		checkLine(&p, what+" title", l.Title, MaxAgendaText, false)
+		if !HTTPLink(l.URL) {
 			p.add("%s %q is not an http(s) link", what, l.URL)
 		}
 	}
@@ -133,11 +134,11 @@ func (a *AgendaItem) Validate() error {
 	return p.err()
 }
 
-// httpLink reports whether s is an absolute http or https address of
+// HTTPLink reports whether s is an absolute http or https address of
 // acceptable length: links end up in emails and pages, where a javascript:
 // or file: address must never appear.
-func httpLink(s string) bool {
-	if s == "" || len(s) > maxLinkURL || strings.ContainsAny(s, " \t\r\n") {
+func HTTPLink(s string) bool {
+	if s == "" || len(s) > MaxLinkURL || strings.ContainsAny(s, " \t\r\n") {
 		return false
 	}
 	u, err := url.Parse(s)
@@ -213,7 +214,7 @@ type BacklogItem struct {
 func (b *BacklogItem) Validate() error {
 	var p problems
 	checkSlug(&p, "body", b.Body)
-	checkLine(&p, "title", b.Title, maxAgendaText, true)
+	checkLine(&p, "title", b.Title, MaxAgendaText, true)
 	if utf8.RuneCountInString(b.Notes) > maxBacklogNotes {
 		p.add("notes may be at most %d characters", maxBacklogNotes)
 	}

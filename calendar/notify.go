@@ -145,7 +145,7 @@ func (j *Justering) Validate() error {
 	if j.MeetingID <= 0 {
 		p.add("minutes need a meeting")
 	}
-	if !httpLink(j.DocumentURL) {
+	if !HTTPLink(j.DocumentURL) {
 		p.add("document_url %q is not an http(s) link to the minutes", j.DocumentURL)
 	}
 	if len(j.Justerare) == 0 {

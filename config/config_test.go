@@ -187,6 +187,7 @@ func TestValidate(t *testing.T) {
 			`notify.call_deadline_days: (14) must be fewer than notify.call_days (14): the deadline comes after the call`},
 		{"notify calls off", func(c *Config) { c.Notify.CallDays = 0 }, ""},
 		{"notify reminder every 0 days", func(c *Config) { c.Notify.JusteringReminderDays = 0 }, `notify.justering_reminder_days: must be from 1 to 365 days, got 0`},
+		{"notify justering the same day", func(c *Config) { c.Notify.JusteringDeadlineDays = 0 }, `notify.justering_deadline_days: must be from 1 to 365 days, got 0`},
 		{"notify negative notice", func(c *Config) { c.Notify.NoticeDays = -1 }, `notify.notice_days: must be from 0 to 365 days, got -1`},
 		{"notify short lease", func(c *Config) { c.Notify.Lease = Duration(time.Second) }, `notify.lease: must be at least 10s (longer than sending one email may take), got 1s`},
 		{"notify batch", func(c *Config) { c.Notify.Batch = 0 }, `notify.batch: must be from 1 to 1000, got 0`},

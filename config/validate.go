@@ -297,7 +297,7 @@ func (c *Config) validateNotify(add func(key, format string, args ...any)) {
 		{"notify.call_deadline_days", n.CallDeadlineDays, 0},
 		{"notify.notice_days", n.NoticeDays, 0},
 		{"notify.justering_reminder_days", n.JusteringReminderDays, 1},
-		{"notify.justering_deadline_days", n.JusteringDeadlineDays, 0},
+		{"notify.justering_deadline_days", n.JusteringDeadlineDays, 1},
 		{"notify.booking_reminder_days", n.BookingReminderDays, 0},
 	}
 	for _, d := range days {

@@ -44,18 +44,11 @@ func (c *scan) justering(j *calendar.Justering) error {
 	if err != nil {
 		return err
 	}
-	var bodies []*calendar.Body
-	for _, slug := range m.Bodies {
-		b, err := c.body(slug)
-		if err != nil {
-			return err
-		}
-		bodies = append(bodies, b)
-	}
-	view, err := c.meetingView(m, bodies)
+	mc, err := c.meetingContext(m)
 	if err != nil {
 		return err
 	}
+	view := mc.view
 	day := calendar.DateOf(m.Start)
 	secs, err := c.secretaries(m.Bodies, day)
 	if err != nil {

@@ -69,20 +69,13 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 	if err != nil {
 		return err
 	}
-	var bodies []*calendar.Body
-	for _, slug := range m.Bodies {
-		b, err := c.body(slug)
-		if err != nil {
-			return err
-		}
-		bodies = append(bodies, b)
-	}
-	t := c.meetingTiming(bodies)
-	day := calendar.DateOf(m.Start)
-	view, err := c.meetingView(m, bodies)
+	mc, err := c.meetingContext(m)
 	if err != nil {
 		return err
 	}
+	bodies, view := mc.bodies, mc.view
+	t := c.meetingTiming(bodies)
+	day := calendar.DateOf(m.Start)
 	secs, err := c.secretaries(m.Bodies, day)
 	if err != nil {
 		return err
@@ -94,7 +87,7 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 	started := !c.now.Before(m.Start)
 
 	if m.Status == calendar.StatusCancelled {
-		return c.cancellation(m, view, done, secretary, started)
+		return c.cancellation(mc, done, secretary, started)
 	}
 
 	// The call for agenda items, and the digest after its deadline.
@@ -171,7 +164,7 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 				return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
 					Agenda: agenda, Change: ch}.Letter()
 			}
-			d.invite = c.invitation(m, bodies, p, "REQUEST")
+			d.invite = c.invitation(mc, p, "REQUEST")
 			c.add(d)
 		}
 	}
@@ -181,15 +174,8 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 // cancellation tells everyone who got a kallelse that the meeting is
 // cancelled, with a CANCEL for their calendars. Without a kallelse there
 // is nothing in their calendars to take away, and no email is sent.
-func (c *scan) cancellation(m *calendar.Meeting, view letters.Meeting, done map[string]bool, secretary *calendar.Person, started bool) error {
-	var bodies []*calendar.Body
-	for _, slug := range m.Bodies {
-		b, err := c.body(slug)
-		if err != nil {
-			return err
-		}
-		bodies = append(bodies, b)
-	}
+func (c *scan) cancellation(mc *meetingContext, done map[string]bool, secretary *calendar.Person, started bool) error {
+	m, view := mc.meeting, mc.view
 	for _, pk := range slices.Sorted(maps.Keys(noticed(done, m.ID))) {
 		k := key(meetingPrefix(m.ID), KindCancel, pk)
 		if done[k] {
@@ -210,7 +196,7 @@ func (c *scan) cancellation(m *calendar.Meeting, view letters.Meeting, done map[
 			return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
 				Change: letters.NoticeCancel}.Letter()
 		}
-		d.invite = c.invitation(m, bodies, p, "CANCEL")
+		d.invite = c.invitation(mc, p, "CANCEL")
 		c.add(d)
 	}
 	return nil
@@ -262,17 +248,31 @@ func (c *scan) agenda(meetingID int64, status calendar.AgendaStatus) ([]letters.
 	return out, nil
 }
 
-// meetingView is the meeting as the letters show it.
-func (c *scan) meetingView(m *calendar.Meeting, bodies []*calendar.Body) (letters.Meeting, error) {
-	names := make([]string, len(bodies))
-	for i, b := range bodies {
-		names[i] = b.Name
+// meetingContext is what every email about one meeting needs, looked up
+// once per meeting and scan: its bodies, its room and the meeting as the
+// letters show it.
+type meetingContext struct {
+	meeting *calendar.Meeting
+	bodies  []*calendar.Body
+	names   []string       // the bodies' display names
+	room    *calendar.Room // nil without a room
+	view    letters.Meeting
+}
+
+func (c *scan) meetingContext(m *calendar.Meeting) (*meetingContext, error) {
+	mc := &meetingContext{meeting: m}
+	for _, slug := range m.Bodies {
+		b, err := c.body(slug)
+		if err != nil {
+			return nil, err
+		}
+		mc.bodies = append(mc.bodies, b)
+		mc.names = append(mc.names, b.Name)
 	}
-	v := letters.Meeting{Title: m.Title, Bodies: names, Start: m.Start, End: m.End, AllDay: m.AllDay,
-		OnlineURL: m.OnlineURL, PageURL: c.url("/moten/" + strconv.FormatInt(m.ID, 10)),
-		Cancelled: m.Status == calendar.StatusCancelled}
+	v := letters.Meeting{Title: m.Title, Bodies: mc.names, Start: m.Start, End: m.End, AllDay: m.AllDay,
+		OnlineURL: m.OnlineURL, PageURL: c.meetingURL(m), Cancelled: m.Status == calendar.StatusCancelled}
 	if v.Title == "" {
-		v.Title = joinSwedish(names)
+		v.Title = joinSwedish(mc.names)
 	}
 	if v.Title == "" {
 		v.Title = "Möte"
@@ -281,33 +281,30 @@ func (c *scan) meetingView(m *calendar.Meeting, bodies []*calendar.Body) (letter
 	if m.Room != "" {
 		r, err := c.Store.FindRoomBySlug(c.ctx, m.Room)
 		if err != nil {
-			return v, fmt.Errorf("notify: room %s: %w", m.Room, err)
+			return nil, fmt.Errorf("notify: room %s: %w", m.Room, err)
 		}
+		mc.room = r
 		v.Place = r.Name
 		if r.Address != "" {
 			v.Place += ", " + r.Address
 		}
 	}
-	return v, nil
+	mc.view = v
+	return mc, nil
+}
+
+func (c *scan) meetingURL(m *calendar.Meeting) string {
+	return c.url("/moten/" + strconv.FormatInt(m.ID, 10))
 }
 
 // invitation returns a function building the meeting's iCalendar
 // invitation for p: the same UID and SEQUENCE as in the feeds, so that the
 // calendar entry from the email and the one from a subscription are one.
-func (c *scan) invitation(m *calendar.Meeting, bodies []*calendar.Body, p *calendar.Person, method string) func() ([]byte, string) {
+func (c *scan) invitation(mc *meetingContext, p *calendar.Person, method string) func() ([]byte, string) {
 	return func() ([]byte, string) {
-		names := make([]string, len(bodies))
-		for i, b := range bodies {
-			names[i] = b.Name
-		}
-		ev := ical.Event{Meeting: m, Bodies: names, URL: c.url("/moten/" + strconv.FormatInt(m.ID, 10)),
+		ev := ical.Event{Meeting: mc.meeting, Bodies: mc.names, Room: mc.room, URL: c.meetingURL(mc.meeting),
 			Organizer: &ical.Party{Name: c.From.Name, Email: c.From.Address},
 			Attendee:  &ical.Party{Name: p.Name, Email: p.Email}}
-		if m.Room != "" {
-			if r, err := c.Store.FindRoomBySlug(c.ctx, m.Room); err == nil {
-				ev.Room = r
-			}
-		}
 		return ical.Encode(&ical.Feed{Name: c.Region, Method: method, Events: []ical.Event{ev}}), method
 	}
 }

@@ -27,14 +27,15 @@ const (
 
 // Timing is when each kind of email is due: the server's defaults, which a
 // body may override (calendar.BodyNotify). Days are whole days before (or
-// after) a meeting's day; mail due on a day becomes due at SendTime.
+// after) a meeting's day; mail due on a day becomes due at SendTime. The
+// justering deadline is not here: it is fixed on the Justering when the
+// minutes are marked ready (notify.justering_deadline_days, in the API).
 type Timing struct {
 	SendTime              int // minutes after midnight, Swedish time
 	CallDays              int
 	CallDeadlineDays      int
 	NoticeDays            int
 	JusteringReminderDays int
-	JusteringDeadlineDays int
 	BookingReminderDays   int
 	// CatchUp is how far back the scan looks for meetings whose email was
 	// missed (Samkal was down): older meetings are history, not news.
@@ -43,7 +44,7 @@ type Timing struct {
 
 // DefaultTiming is the configuration's default timing.
 var DefaultTiming = Timing{SendTime: 8 * 60, CallDays: 14, CallDeadlineDays: 7, NoticeDays: 5,
-	JusteringReminderDays: 3, JusteringDeadlineDays: 14, BookingReminderDays: 7, CatchUp: 7 * 24 * time.Hour}
+	JusteringReminderDays: 3, BookingReminderDays: 7, CatchUp: 7 * 24 * time.Hour}
 
 // at returns the moment on day d at which mail due that day becomes due.
 // It is built from the wall clock, so it stays at SendTime across the
@@ -127,7 +128,8 @@ func (s *Scanner) Find(ctx context.Context, now time.Time) ([]*Due, error) {
 
 // find is Find without the subjects, which Run gets from the real letters.
 func (s *Scanner) find(ctx context.Context, now time.Time) ([]*Due, error) {
-	c := &scan{Scanner: s, ctx: ctx, now: calendar.In(now), people: map[string]*calendar.Person{}, bodies: map[string]*calendar.Body{}}
+	c := &scan{Scanner: s, ctx: ctx, now: calendar.In(now), people: map[string]*calendar.Person{}, bodies: map[string]*calendar.Body{},
+		active: map[string][]*calendar.Membership{}}
 	if err := c.meetings(); err != nil {
 		return nil, err
 	}
@@ -268,6 +270,7 @@ type scan struct {
 	now    time.Time
 	people map[string]*calendar.Person
 	bodies map[string]*calendar.Body
+	active map[string][]*calendar.Membership // by "body|day"
 	out    []*Due
 }
 
@@ -313,9 +316,9 @@ func (c *scan) body(slug string) (*calendar.Body, error) {
 func (c *scan) members(bodies []string, day calendar.Date, roles []calendar.Role) ([]*calendar.Person, error) {
 	seen := map[string]bool{}
 	for _, b := range bodies {
-		ms, err := c.Store.FindMemberships(c.ctx, calendar.MembershipFilter{Body: &b, ActiveOn: &day})
+		ms, err := c.memberships(b, day)
 		if err != nil {
-			return nil, fmt.Errorf("notify: members of %s: %w", b, err)
+			return nil, err
 		}
 		for _, m := range ms {
 			if slices.Contains(roles, m.Role) {
@@ -337,6 +340,22 @@ func (c *scan) members(bodies []string, day calendar.Date, roles []calendar.Role
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// memberships returns body's memberships active on day, read once per
+// scan: a meeting asks for its members, its secretaries and its call's
+// recipients, each from the same memberships.
+func (c *scan) memberships(body string, day calendar.Date) ([]*calendar.Membership, error) {
+	k := body + "|" + day.String()
+	if ms, ok := c.active[k]; ok {
+		return ms, nil
+	}
+	ms, err := c.Store.FindMemberships(c.ctx, calendar.MembershipFilter{Body: &body, ActiveOn: &day})
+	if err != nil {
+		return nil, fmt.Errorf("notify: members of %s: %w", body, err)
+	}
+	c.active[k] = ms
+	return ms, nil
 }
 
 // secretaries returns the secretaries of bodies on day, each once.
