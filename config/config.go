@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -38,7 +39,7 @@ const EnvPrefix = "SAMKAL_"
 // in the README, and defaultText a description of a computed default.
 type Config struct {
 	Addr    string `toml:"addr" env:"ADDR" flag:"addr" help:"Address the HTTP server listens on, host:port. Port 0 picks a free port."`
-	DB      string `toml:"db" env:"DB" flag:"db" help:"Database: a SQLite file path, or a PostgreSQL URL (postgres://user:password@host/dbname). Migrations run at start."`
+	DB      string `toml:"db" env:"DB" flag:"db" help:"Database: a SQLite file path, or PostgreSQL as a URL (postgres://user:password@host/dbname) or a key=value connection string (host=db dbname=samkal user=samkal password=…). Migrations run at start."`
 	BaseURL string `toml:"base_url" env:"BASE_URL" help:"Public address of the service, used in feed links and printed URLs (http or https, no query)." defaultText:"http:// + addr (localhost for an empty or any-address host)"`
 	// AdminToken is the bearer token that allows writes through the API.
 	// Without one (and without AdminTokenFile) the API refuses writes.
@@ -418,9 +419,14 @@ func (c *Config) display(s Setting) string {
 	return fmt.Sprint(v.Interface())
 }
 
-// RedactDSN hides the password of a database URL, whether it is in the
-// user part or a password query parameter.
+// RedactDSN hides the password of a PostgreSQL connection string, in either
+// form: a URL (postgres://user:password@host/db?password=…) or key=value
+// pairs (host=db password=… dbname=samkal, the value plain or 'quoted').
+// Anything else, such as a SQLite path, is returned as it is.
 func RedactDSN(dsn string) string {
+	if !strings.Contains(dsn, "://") {
+		return kvPassword.ReplaceAllString(dsn, "${1}xxxxx")
+	}
 	u, err := url.Parse(dsn)
 	if err != nil {
 		if scheme, _, ok := strings.Cut(dsn, "://"); ok {
@@ -438,3 +444,8 @@ func RedactDSN(dsn string) string {
 	}
 	return u.Redacted()
 }
+
+// kvPassword matches the value of a password or sslpassword in a key=value
+// connection string (libpq's syntax: spaces around "=" allowed, a value in
+// single quotes may hold spaces and backslash-escaped quotes).
+var kvPassword = regexp.MustCompile(`(?i)(\b(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s']\S*)`)

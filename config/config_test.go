@@ -346,6 +346,36 @@ func TestSecretsAreRedacted(t *testing.T) {
 	}
 }
 
+// TestRedactKeyValueDSN checks that a PostgreSQL connection string in the
+// key=value form has its password hidden as well as the URL form does,
+// quoted or not, with spaces around "=" or not.
+func TestRedactKeyValueDSN(t *testing.T) {
+	for _, tc := range []struct{ dsn, want string }{
+		{"host=db.example dbname=samkal user=samkal password=hunter2", "host=db.example dbname=samkal user=samkal password=xxxxx"},
+		{"host=db.example password = hunter2 dbname=samkal", "host=db.example password = xxxxx dbname=samkal"},
+		{`password='hunter2 med \' och mellanslag' host=db.example`, "password=xxxxx host=db.example"},
+		{"host=db.example PASSWORD=hunter2", "host=db.example PASSWORD=xxxxx"},
+		{"host=db.example sslpassword=hunter2 password=hunter2", "host=db.example sslpassword=xxxxx password=xxxxx"},
+		{"host=db.example dbname=samkal", "host=db.example dbname=samkal"},
+		{"samkal.db", "samkal.db"},
+	} {
+		got := RedactDSN(tc.dsn)
+		if got != tc.want {
+			t.Errorf("RedactDSN(%q) = %q, want %q", tc.dsn, got, tc.want)
+		}
+		if strings.Contains(got, "hunter2") {
+			t.Errorf("RedactDSN(%q) shows the password: %q", tc.dsn, got)
+		}
+	}
+	c, err := Load("", environ(map[string]string{"SAMKAL_DB": "host=db.example password=hunter2 dbname=samkal"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := c.String(); strings.Contains(out, "hunter2") || !strings.Contains(out, `db = "host=db.example password=xxxxx dbname=samkal"`) {
+		t.Errorf("String() does not redact a key=value DSN:\n%s", out)
+	}
+}
+
 func TestStringIsLoadableTOML(t *testing.T) {
 	c := Default()
 	c.Addr = ":9090"

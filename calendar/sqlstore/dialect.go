@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -106,10 +107,18 @@ func (t *tx) check(err error, what string, onUnique, onForeignKey error) error {
 	return fmt.Errorf("sqlstore: %s: %w", what, err)
 }
 
-// isPostgresURL reports whether dsn names a PostgreSQL database.
-func isPostgresURL(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+// isPostgresDSN reports whether dsn names a PostgreSQL database, in either of
+// libpq's forms: a URL (postgres://… or postgresql://…) or a key=value
+// connection string ("host=db dbname=samkal user=samkal password=…"). A
+// key=value string is recognised by its first key, one of libpq's
+// connection keywords; a SQLite file name never starts that way, and taking
+// one for a file name would create a file named after it, password and all.
+func isPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || pgKeyValue.MatchString(dsn)
 }
+
+// pgKeyValue matches the start of a libpq key=value connection string.
+var pgKeyValue = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|sslrootcert|sslcert|sslkey|sslpassword|connect_timeout|application_name|options|target_session_attrs|client_encoding)\s*=`)
 
 // sqlitePragmas are set on every connection: wait up to 5 s for the write
 // lock instead of failing at once, take that lock at BEGIN so that a
@@ -186,12 +195,18 @@ func checkSQLiteWritable(ctx context.Context, db *sql.DB) error {
 	})
 }
 
-// openPostgres connects to the PostgreSQL database named by url.
+// openPostgres connects to the PostgreSQL database named by url, a URL or
+// a key=value connection string.
 func openPostgres(ctx context.Context, url string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		// pgconn's message repeats the URL with the password masked.
-		return nil, fmt.Errorf("sqlstore: invalid PostgreSQL URL: %w", err)
+		// pgconn's message repeats the connection string with the
+		// password masked, in either form.
+		what := "URL"
+		if !strings.Contains(url, "://") {
+			what = "connection string"
+		}
+		return nil, fmt.Errorf("sqlstore: invalid PostgreSQL %s: %w", what, err)
 	}
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 10 * time.Second

@@ -3,12 +3,15 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/sqlstore"
@@ -141,5 +144,40 @@ func TestPostgresPing(t *testing.T) {
 	must(t, s.Ping(context.Background()))
 	if s.Engine() != "postgres" {
 		t.Errorf("Engine() = %q", s.Engine())
+	}
+}
+
+// TestOpenPostgresKeyValueDSN opens PostgreSQL through a connection string in
+// libpq's key=value form. It used to be taken for a SQLite file name: a file
+// named after it, password included, appeared in the current directory.
+func TestOpenPostgresKeyValueDSN(t *testing.T) {
+	cfg, err := pgx.ParseConfig(sqltest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsn := fmt.Sprintf("host=%s port=%d dbname=%s user=%s sslmode=disable", cfg.Host, cfg.Port, cfg.Database, cfg.User)
+	if cfg.Password != "" {
+		dsn += " password='" + strings.ReplaceAll(cfg.Password, "'", `\'`) + "'"
+	}
+	t.Chdir(t.TempDir())
+	s, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{})
+	if err != nil {
+		t.Fatalf("Open(key=value DSN): %v", err)
+	}
+	defer s.Close()
+	if s.Engine() != "postgres" {
+		t.Errorf("Engine() = %q for %q, want postgres", s.Engine(), dsn)
+	}
+	if files, _ := os.ReadDir("."); len(files) > 0 {
+		t.Errorf("Open(key=value DSN) left %d file(s) in the current directory, first %q", len(files), files[0].Name())
+	}
+	// A key=value string that names no reachable server is a PostgreSQL
+	// error that hides the password, not a SQLite file.
+	_, err = sqlstore.Open(context.Background(), "host=127.0.0.1 port=1 dbname=samkal password=hunter2 connect_timeout=5", sqlstore.Options{})
+	if err == nil || !strings.Contains(err.Error(), "PostgreSQL") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("Open(unreachable key=value DSN) = %v, want a PostgreSQL error without the password", err)
+	}
+	if files, _ := os.ReadDir("."); len(files) > 0 {
+		t.Errorf("Open(unreachable key=value DSN) left %q in the current directory", files[0].Name())
 	}
 }

@@ -74,8 +74,9 @@ var _ calendar.Store = (*Store)(nil)
 // Open opens (creating if needed) the database named by dsn and applies
 // embedded migrations.
 //
-// dsn is "postgres://…" or "postgresql://…" for PostgreSQL; anything else is
-// the path of a SQLite file (an optional "sqlite:" prefix is stripped). The
+// dsn is a PostgreSQL URL ("postgres://…" or "postgresql://…") or libpq
+// key=value connection string ("host=… dbname=…"); anything else is the
+// path of a SQLite file (an optional "sqlite:" prefix is stripped). The
 // SQLite file is created if missing, but not its directory. Errors say what
 // was wrong: an unreachable server, a missing directory, a file that cannot
 // be written, a schema newer than this program.
@@ -88,7 +89,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	var err error
-	if isPostgresURL(dsn) {
+	if isPostgresDSN(dsn) {
 		s.d = postgresDialect
 		s.db, err = openPostgres(ctx, dsn)
 	} else {

@@ -585,6 +585,8 @@ func TestCommandLine(t *testing.T) {
 			stderr: "samkal export: --body is required\nsamkal export: --year must be a year such as 2025", noDatabase: true},
 		{name: "config redacts", vars: map[string]string{"SAMKAL_ADMIN_TOKEN": testToken}, args: []string{"config", "--db", "postgres://samkal:hemligt@db.example/samkal"},
 			code: exitOK, stdout: "db = \"postgres://samkal:xxxxx@db.example/samkal\"\nbase_url = \"\"\n# not set: derived from addr, http://localhost:8080\nadmin_token = \"[redacted]\""},
+		{name: "config redacts a key=value DSN", args: []string{"config", "--db", "host=db.example dbname=samkal password=hemligt"},
+			code: exitOK, stdout: "db = \"host=db.example dbname=samkal password=xxxxx\"\n"},
 		{name: "config table", args: []string{"config", "--table"}, code: exitOK, stdout: config.MarkdownTable()},
 		{
 			name: "invalid configuration lists every problem",
