@@ -43,12 +43,14 @@ type agendaItemJSON struct {
 }
 
 type backlogItemJSON struct {
-	ID        int64  `json:"id"`
-	Body      string `json:"body"`
-	Title     string `json:"title"`
-	Notes     string `json:"notes"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	ID    int64  `json:"id"`
+	Body  string `json:"body"`
+	Title string `json:"title"`
+	// Notes are internal (view.internal): absent for those who may not
+	// change the backlog.
+	Notes     *string `json:"notes,omitempty"`
+	CreatedAt string  `json:"created_at"`
+	UpdatedAt string  `json:"updated_at"`
 }
 
 func toAgendaItem(a *calendar.AgendaItem, v *view) agendaItemJSON {
@@ -67,8 +69,8 @@ func toAgendaItem(a *calendar.AgendaItem, v *view) agendaItemJSON {
 	return out
 }
 
-func toBacklogItem(b *calendar.BacklogItem) backlogItemJSON {
-	return backlogItemJSON{ID: b.ID, Body: b.Body, Title: b.Title, Notes: b.Notes, CreatedAt: stamp(b.CreatedAt), UpdatedAt: stamp(b.UpdatedAt)}
+func toBacklogItem(b *calendar.BacklogItem, v *view) backlogItemJSON {
+	return backlogItemJSON{ID: b.ID, Body: b.Body, Title: b.Title, Notes: v.internal(b.Notes), CreatedAt: stamp(b.CreatedAt), UpdatedAt: stamp(b.UpdatedAt)}
 }
 
 // seesAgendaItem: the public sees accepted items only; proposals are the
@@ -315,7 +317,7 @@ func (s *Server) listBacklog(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]backlogItemJSON, len(items))
 	for i, x := range items {
-		out[i] = toBacklogItem(x)
+		out[i] = toBacklogItem(x, v)
 	}
 	JSONOK(w, newList(out))
 }
@@ -339,7 +341,7 @@ func (s *Server) getBacklogItem(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	JSONOK(w, toBacklogItem(b))
+	JSONOK(w, toBacklogItem(b, v))
 }
 
 func (s *Server) createBacklogItem(w http.ResponseWriter, r *http.Request) {
@@ -360,7 +362,7 @@ func (s *Server) createBacklogItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	JSONCreated(w, "/api/v1/backlog-items/"+strconv.FormatInt(b.ID, 10), toBacklogItem(b))
+	JSONCreated(w, "/api/v1/backlog-items/"+strconv.FormatInt(b.ID, 10), toBacklogItem(b, &view{admin: true}))
 }
 
 func (s *Server) deleteBacklogItem(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/samkal/samkal/calendar/sqlstore"
@@ -103,6 +104,30 @@ func TestAgenda(t *testing.T) {
 		changes := items(t, e.adminGet("/api/v1/changes?limit=1"))
 		if len(changes) != 1 || changes[0]["entity"] != "agenda_item" || changes[0]["action"] != "create" {
 			t.Errorf("newest change: %v, want the creation of an agenda_item", changes)
+		}
+	})
+}
+
+// TestNotesAreInternal checks the one rule for notes (view.internal): the
+// notes of meetings and backlog items are the secretary's remarks, shown to
+// those who may change them and to nobody else, in lists and single reads
+// alike. Backlog notes used to be shown to anonymous callers.
+func TestNotesAreInternal(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		const secret = "Ring Anna på 070-123 45 67 före mötet."
+		backlog := "/api/v1/bodies/chefsgrupp-folkhalsa/backlog"
+		item := e.write(http.MethodPost, backlog, object{"title": "Uppföljning av Generation Pep", "notes": secret}, http.StatusCreated).Header.Get("Location")
+		meeting := e.write(http.MethodPost, "/api/v1/meetings", object{"bodies": []string{"chefsgrupp-folkhalsa"},
+			"start": "2025-05-22T13:00", "end": "2025-05-22T16:30", "notes": secret}, http.StatusCreated).Header.Get("Location")
+		for _, path := range []string{backlog, item, meeting, "/api/v1/meetings?body=chefsgrupp-folkhalsa&year=2025"} {
+			if body := string(e.get(path).body); strings.Contains(body, secret) || strings.Contains(body, `"notes"`) {
+				t.Errorf("anonymous GET %s shows notes:\n%s", path, body)
+			}
+			if body := string(e.adminGet(path).body); !strings.Contains(body, secret) {
+				t.Errorf("admin GET %s does not show the notes:\n%s", path, body)
+			}
 		}
 	})
 }

@@ -41,6 +41,20 @@ func (s *Server) view(ctx context.Context, isAdmin bool) (*view, error) {
 
 func (v *view) seesBody(slug string) bool { return v.admin || v.public[slug] }
 
+// internal is the one rule for notes: the notes of meetings and backlog
+// items are the secretary's own remarks ("ring Anna före mötet"), which may
+// name people or hold phone numbers, so only those who may change the thing
+// see them – today the admin. Everything else about a thing that a caller
+// may see is shown to them; notes never are, in the API, the pages, the
+// feeds or the members' emails. It returns nil (the JSON field is left out)
+// for everyone else.
+func (v *view) internal(notes string) *string {
+	if !v.admin {
+		return nil
+	}
+	return &notes
+}
+
 // seesMeeting: a meeting with a public body, or an event without bodies.
 func (v *view) seesMeeting(m *calendar.Meeting) bool {
 	if v.admin || len(m.Bodies) == 0 {

@@ -109,8 +109,8 @@ type meetingJSON struct {
 	Room      *string  `json:"room"`
 	Location  string   `json:"location"`
 	OnlineURL string   `json:"online_url"`
-	// Notes are the secretary's internal remarks (they may name people or
-	// hold phone numbers): present for admins only, absent for others.
+	// Notes are internal (view.internal): absent for those who may not
+	// change the meeting.
 	Notes       *string `json:"notes,omitempty"`
 	Sequence    int     `json:"sequence"`
 	CancelledAt *string `json:"cancelled_at"`
@@ -212,11 +212,7 @@ func (s *Server) toMeeting(m *calendar.Meeting, v *view, just *calendar.Justerin
 		Start: stamp(m.Start), End: stamp(m.End), AllDay: m.AllDay, Status: string(m.Status), Room: optSlug(m.Room),
 		Location: m.Location, OnlineURL: m.OnlineURL, Sequence: m.Sequence,
 		CancelledAt: optStamp(m.CancelledAt), CreatedAt: stamp(m.CreatedAt), UpdatedAt: stamp(m.UpdatedAt),
-		URL: s.meetingURL(m.ID)}
-	if v.admin {
-		notes := m.Notes
-		j.Notes = &notes
-	}
+		URL: s.meetingURL(m.ID), Notes: v.internal(m.Notes)}
 	if just != nil {
 		j.Justering = &justeringStatusJSON{Status: just.StatusText(), ApprovedOn: just.ApprovedOn}
 	}

@@ -13,8 +13,10 @@
 //   - organisations and rooms: all of them;
 //   - bodies: public bodies only (a restricted body reads as not found);
 //   - meetings: those with at least one public body, and events without a
-//     body; the bodies list of a joint meeting names only its public bodies,
-//     and notes (the secretary's internal remarks) are left out;
+//     body; the bodies list of a joint meeting names only its public bodies;
+//   - notes, of meetings and of backlog items, are internal: the
+//     secretary's own remarks, left out for everyone who may not change
+//     the thing (one rule, view.internal);
 //   - people: only those with a membership in a public body (the members of
 //     public councils and groups are public knowledge), and never their
 //     email, phone or feed_url;
