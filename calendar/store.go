@@ -36,7 +36,9 @@ type Store interface {
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports
 	// use it so that nothing is half-imported. Nested InTx calls join the
-	// outer transaction.
+	// outer transaction. fn may run more than once: when the database ends
+	// the transaction to break a deadlock, it runs again in a new one, so fn
+	// must set, not append to, what it hands out.
 	InTx(ctx context.Context, fn func(tx Store) error) error
 
 	// Close releases the database.
