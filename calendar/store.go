@@ -233,7 +233,8 @@ type ChangeStore interface {
 	// FindChanges returns changes, newest first, at most limit (0: 100).
 	FindChanges(ctx context.Context, f ChangeFilter) ([]*Change, error)
 	// DataVersion identifies the current state: the id and time of the latest
-	// change. Feed caches compare it to know when to render again.
+	// change, and how many recent changes are committed. Feed caches compare
+	// it to know when to render again.
 	DataVersion(ctx context.Context) (DataVersion, error)
 }
 
@@ -245,8 +246,13 @@ type ChangeFilter struct {
 }
 
 // DataVersion is the id and time of the latest recorded change; zero for an
-// empty database.
+// empty database. Two versions are the same state only when all their
+// fields are equal.
 type DataVersion struct {
 	Serial int64
 	At     time.Time
+	// Recent counts the committed changes among the latest ids (how many is
+	// the store's to say). It tells apart states with the same latest
+	// change: on PostgreSQL a change may commit after one with a higher id.
+	Recent int64
 }

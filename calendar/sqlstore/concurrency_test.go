@@ -696,3 +696,46 @@ func TestRetryBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestDataVersionSeesLateCommit: on PostgreSQL a transaction may take a
+// change id and commit after another that took a higher one. Feed caches
+// ask DataVersion whether anything changed; it must tell them when the
+// late change commits, though the latest id stays the same, or every feed
+// would go on showing the meeting as it was before that change (with its
+// older SEQUENCE) until the next write. Only PostgreSQL: on SQLite the
+// second write waits for the first to commit.
+func TestDataVersionSeesLateCommit(t *testing.T) {
+	ctx := context.Background()
+	s := sqltest.Postgres(t, sqlstore.Options{})
+	must(t, s.CreateOrganisation(ctx, &calendar.Organisation{Slug: "a", Name: "A", Kind: calendar.OrgRegion}))
+	recorded, release := make(chan struct{}), make(chan struct{})
+	late := make(chan error, 1)
+	go func() {
+		late <- s.InTx(ctx, func(tx calendar.Store) error {
+			if err := tx.CreateOrganisation(ctx, &calendar.Organisation{Slug: "b", Name: "B", Kind: calendar.OrgRegion}); err != nil {
+				return err
+			}
+			select {
+			case <-recorded: // a second run after a retry: nothing to wait for
+			default:
+				close(recorded)
+				<-release
+			}
+			return nil
+		})
+	}()
+	<-recorded
+	must(t, s.CreateOrganisation(ctx, &calendar.Organisation{Slug: "c", Name: "C", Kind: calendar.OrgRegion}))
+	before, err := s.DataVersion(ctx)
+	must(t, err)
+	close(release)
+	must(t, <-late)
+	after, err := s.DataVersion(ctx)
+	must(t, err)
+	if after == before {
+		t.Errorf("DataVersion stayed %+v when a change that took a lower id committed", before)
+	}
+	if after.Serial != before.Serial {
+		t.Errorf("the latest change id moved from %d to %d; this test wants the late change to have the lower id", before.Serial, after.Serial)
+	}
+}
