@@ -350,18 +350,18 @@ func (s *Server) updateBookingWindow(w http.ResponseWriter, r *http.Request) {
 	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {
 		return
 	}
-	x, err := s.findWindow(r.Context(), &view{admin: true}, r)
+	id, err := pathID(r, "booking window")
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	var f fields
-	windowFields(&f, &in, x)
-	if err := f.err(); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	u, err := s.store.UpdateBookingWindow(r.Context(), x.ID, x)
+	// The fields are merged into the window as the store holds it locked,
+	// so that two PATCHes at once each keep theirs.
+	u, err := s.store.EditBookingWindow(r.Context(), id, func(x *calendar.BookingWindow) error {
+		var f fields
+		windowFields(&f, &in, x)
+		return f.err()
+	})
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -303,5 +303,12 @@ type BookingWindowStore interface {
 	// UpdateBookingWindow replaces the window's settings with w's (same
 	// checks as create) and returns the stored window.
 	UpdateBookingWindow(ctx context.Context, id int64, w *BookingWindow) (*BookingWindow, error)
+	// EditBookingWindow changes the stored window with edit (which gets a
+	// copy) and stores the result with the checks of UpdateBookingWindow,
+	// in one transaction that holds the window, so that two edits at once
+	// each keep the fields they changed; a PATCH reads and merges here, not
+	// before. edit's error comes back as it is and nothing is written. edit
+	// may run more than once and must not use the store.
+	EditBookingWindow(ctx context.Context, id int64, edit func(w *BookingWindow) error) (*BookingWindow, error)
 	DeleteBookingWindow(ctx context.Context, id int64) error
 }

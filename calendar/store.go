@@ -36,7 +36,9 @@ type Store interface {
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports
 	// use it so that nothing is half-imported. Nested InTx calls join the
-	// outer transaction.
+	// outer transaction. fn may run more than once: when the database ends
+	// the transaction to break a deadlock, it runs again in a new one, so fn
+	// must set, not append to, what it hands out.
 	InTx(ctx context.Context, fn func(tx Store) error) error
 
 	// Close releases the database.
@@ -231,7 +233,8 @@ type ChangeStore interface {
 	// FindChanges returns changes, newest first, at most limit (0: 100).
 	FindChanges(ctx context.Context, f ChangeFilter) ([]*Change, error)
 	// DataVersion identifies the current state: the id and time of the latest
-	// change. Feed caches compare it to know when to render again.
+	// change, and how many recent changes are committed. Feed caches compare
+	// it to know when to render again.
 	DataVersion(ctx context.Context) (DataVersion, error)
 }
 
@@ -243,8 +246,13 @@ type ChangeFilter struct {
 }
 
 // DataVersion is the id and time of the latest recorded change; zero for an
-// empty database.
+// empty database. Two versions are the same state only when all their
+// fields are equal.
 type DataVersion struct {
 	Serial int64
 	At     time.Time
+	// Recent counts the committed changes among the latest ids (how many is
+	// the store's to say). It tells apart states with the same latest
+	// change: on PostgreSQL a change may commit after one with a higher id.
+	Recent int64
 }

@@ -510,6 +510,7 @@ func ApplyWindowPlan(ctx context.Context, store calendar.Store, w *calendar.Book
 	}
 	var out []*calendar.Meeting
 	err := store.InTx(ctx, func(tx calendar.Store) error {
+		out = nil // InTx may run this again after a deadlock
 		proposed, err := tx.FindMeetings(ctx, calendar.MeetingFilter{Status: []calendar.MeetingStatus{calendar.StatusProposed}})
 		if err != nil {
 			return err

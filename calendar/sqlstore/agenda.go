@@ -118,19 +118,19 @@ func (s *Store) FindAgendaItemByID(ctx context.Context, id int64) (*calendar.Age
 
 // agenda returns the meeting's items ordered by position, or ENOTFOUND for
 // an unknown meeting. With lock (before a write) it first locks the
-// meeting's row on PostgreSQL, so that two writers cannot renumber the same
-// agenda at once; on SQLite the write transaction already excludes them.
+// meeting's row (see lock), so that writers of one agenda take turns: each
+// numbers the items as the one before it left them. Every write of an
+// agenda item locks its meeting, never the item alone.
 func (t *tx) agenda(ctx context.Context, meetingID int64, lock bool) ([]*calendar.AgendaItem, error) {
-	q := `SELECT id FROM meetings WHERE id = $1`
-	if lock && t.d.name == postgresDialect.name {
-		q += ` FOR UPDATE`
-	}
-	var id int64
-	switch err := t.QueryRowContext(ctx, q, meetingID).Scan(&id); {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, calendar.Errorf(calendar.ENOTFOUND, "meeting %d does not exist", meetingID)
-	case err != nil:
-		return nil, fmt.Errorf("sqlstore: find meeting of agenda: %w", err)
+	if lock {
+		switch found, err := t.lock(ctx, "meetings", "id", meetingID, forUpdate); {
+		case err != nil:
+			return nil, err
+		case !found:
+			return nil, calendar.Errorf(calendar.ENOTFOUND, "meeting %d does not exist", meetingID)
+		}
+	} else if err := t.meetingMustExist(ctx, meetingID, calendar.ENOTFOUND); err != nil {
+		return nil, err
 	}
 	return queryAll(ctx, t, "agenda items", "agenda item", scanAgendaItem, agendaSelect+` WHERE meeting_id = $1 ORDER BY position, id`, meetingID)
 }
@@ -214,12 +214,14 @@ func (t *tx) insertAgendaItem(ctx context.Context, a *calendar.AgendaItem) error
 // ENOTFOUND for an unknown meeting; EINVALID for bad input, a position past
 // the end, an unknown SubmittedBy person or a full agenda.
 func (s *Store) CreateAgendaItem(ctx context.Context, a *calendar.AgendaItem) error {
-	n := *a
-	n.Normalize()
-	if err := n.Validate(); err != nil {
+	in := *a
+	in.Normalize()
+	if err := in.Validate(); err != nil {
 		return err
 	}
+	var n calendar.AgendaItem
 	err := s.write(ctx, func(t *tx) error {
+		n = in // afresh in every run: Position 0 appends to the agenda as now read
 		items, err := t.agenda(ctx, n.MeetingID, true)
 		if err != nil {
 			return err
@@ -471,6 +473,9 @@ func (s *Store) CreateBacklogItem(ctx context.Context, b *calendar.BacklogItem) 
 // DeleteBacklogItem deletes the item, or returns ENOTFOUND.
 func (s *Store) DeleteBacklogItem(ctx context.Context, id int64) error {
 	return s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "backlog_items", "id", id, forDelete); err != nil {
+			return err
+		}
 		b, err := t.findBacklogItem(ctx, id)
 		if err != nil {
 			return err

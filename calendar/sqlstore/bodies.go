@@ -162,6 +162,9 @@ var bodyColumns = []column[calendar.Body]{
 func (s *Store) UpdateBody(ctx context.Context, slug string, upd calendar.BodyUpdate) (*calendar.Body, error) {
 	var out *calendar.Body
 	err := s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "bodies", "slug", slug, forUpdate); err != nil {
+			return err
+		}
 		old, err := t.findBody(ctx, slug)
 		if err != nil {
 			return err
@@ -219,6 +222,9 @@ func (s *Store) UpdateBody(ctx context.Context, slug string, upd calendar.BodyUp
 // with ECONFLICT while meetings belong to the body.
 func (s *Store) DeleteBody(ctx context.Context, slug string) error {
 	return s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "bodies", "slug", slug, forDelete); err != nil {
+			return err
+		}
 		b, err := t.findBody(ctx, slug)
 		if err != nil {
 			return err

@@ -322,27 +322,49 @@ func (s *Store) CreateBookingWindow(ctx context.Context, w *calendar.BookingWind
 // changes nothing records no change and keeps UpdatedAt. An unknown id is
 // ENOTFOUND.
 func (s *Store) UpdateBookingWindow(ctx context.Context, id int64, w *calendar.BookingWindow) (*calendar.BookingWindow, error) {
-	nw := *w
-	nw.Weeks, nw.Bodies, nw.Weekdays = slices.Clone(w.Weeks), slices.Clone(w.Bodies), slices.Clone(w.Weekdays)
-	nw.Hours, nw.Rooms, nw.Blackouts = slices.Clone(w.Hours), slices.Clone(w.Rooms), slices.Clone(w.Blackouts)
-	nw.Counts, nw.Attendees = maps.Clone(w.Counts), maps.Clone(w.Attendees)
-	normalizeBookingWindow(&nw)
+	settings := cloneBookingWindow(w)
+	return s.EditBookingWindow(ctx, id, func(x *calendar.BookingWindow) error {
+		keep := *x
+		*x = *cloneBookingWindow(settings)
+		x.ID, x.CreatedAt, x.UpdatedAt = keep.ID, keep.CreatedAt, keep.UpdatedAt
+		return nil
+	})
+}
+
+// EditBookingWindow locks window id, reads it, lets edit change a copy of
+// it, and stores the result with the checks of UpdateBookingWindow, all in
+// one transaction: of two edits at once, the second edits what the first
+// stored, so each keeps the fields it changed. edit's error is returned as
+// it is and nothing is written. edit may run more than once (see write) and
+// must not use the store. An unknown id is ENOTFOUND.
+func (s *Store) EditBookingWindow(ctx context.Context, id int64, edit func(w *calendar.BookingWindow) error) (*calendar.BookingWindow, error) {
 	var out *calendar.BookingWindow
 	err := s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "booking_windows", "id", id, forUpdate); err != nil {
+			return err
+		}
 		old, err := t.findBookingWindow(ctx, id)
 		if err != nil {
 			return err
 		}
-		nw.ID, nw.CreatedAt, nw.UpdatedAt = old.ID, old.CreatedAt, old.UpdatedAt
-		if err := t.checkBookingWindow(ctx, &nw); err != nil {
+		nw := cloneBookingWindow(old)
+		if err := edit(nw); err != nil {
 			return err
 		}
-		f := diff(bookingWindowColumns, old, &nw)
+		// Whatever edit did, the window keeps its identity, and owns its
+		// lists apart from anything edit holds on to.
+		nw = cloneBookingWindow(nw)
+		nw.ID, nw.CreatedAt, nw.UpdatedAt = old.ID, old.CreatedAt, old.UpdatedAt
+		normalizeBookingWindow(nw)
+		if err := t.checkBookingWindow(ctx, nw); err != nil {
+			return err
+		}
+		f := diff(bookingWindowColumns, old, nw)
 		if len(f) == 0 {
 			out = old
 			return nil
 		}
-		r, err := encodeBookingWindow(&nw)
+		r, err := encodeBookingWindow(nw)
 		if err != nil {
 			return err
 		}
@@ -355,10 +377,26 @@ func (s *Store) UpdateBookingWindow(ctx context.Context, id int64, w *calendar.B
 		if err := t.check(err, "update booking window", nil, nil); err != nil {
 			return err
 		}
-		out = &nw
+		out = nw
 		return t.record(ctx, entityBookingWindow, id, calendar.ActionUpdate, f)
 	})
 	return out, err
+}
+
+// cloneBookingWindow returns a copy of w that shares no list or map with
+// it (the attendee lists included).
+func cloneBookingWindow(w *calendar.BookingWindow) *calendar.BookingWindow {
+	c := *w
+	c.Weeks, c.Bodies, c.Weekdays = slices.Clone(w.Weeks), slices.Clone(w.Bodies), slices.Clone(w.Weekdays)
+	c.Hours, c.Rooms, c.Blackouts = slices.Clone(w.Hours), slices.Clone(w.Rooms), slices.Clone(w.Blackouts)
+	c.Counts = maps.Clone(w.Counts)
+	if w.Attendees != nil {
+		c.Attendees = make(map[string][]string, len(w.Attendees))
+		for b, keys := range w.Attendees {
+			c.Attendees[b] = slices.Clone(keys)
+		}
+	}
+	return &c
 }
 
 // DeleteBookingWindow deletes the window, or returns ENOTFOUND. The
@@ -366,6 +404,9 @@ func (s *Store) UpdateBookingWindow(ctx context.Context, id int64, w *calendar.B
 // other.
 func (s *Store) DeleteBookingWindow(ctx context.Context, id int64) error {
 	return s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "booking_windows", "id", id, forDelete); err != nil {
+			return err
+		}
 		w, err := t.findBookingWindow(ctx, id)
 		if err != nil {
 			return err

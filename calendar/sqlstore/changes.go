@@ -117,13 +117,26 @@ func (s *Store) FindChanges(ctx context.Context, f calendar.ChangeFilter) ([]*ca
 	return out, err
 }
 
-// DataVersion returns the id and time of the latest change, zero for an
-// empty database.
+// recentIDs is how far below the latest change id DataVersion counts the
+// changes it can see: far more than the transactions that can be in flight
+// at once.
+const recentIDs = 1000
+
+// DataVersion returns the id and time of the latest change, and how many
+// changes among the recentIDs ids up to it are committed; zero for an empty
+// database.
+//
+// The count is for PostgreSQL, where ids are taken when a change is
+// recorded, not when it commits: a transaction holding id 100 may commit
+// after one holding 101 has, and then the latest id stays 101 while the
+// data changed. The count rises then, so the version differs and feed
+// caches render again. (On SQLite writers commit in the order they begin.)
 func (s *Store) DataVersion(ctx context.Context) (calendar.DataVersion, error) {
 	var v calendar.DataVersion
 	err := s.read(ctx, func(t *tx) error {
 		var at int64
-		err := t.QueryRowContext(ctx, `SELECT id, at FROM changes ORDER BY id DESC LIMIT 1`).Scan(&v.Serial, &at)
+		err := t.QueryRowContext(ctx, `SELECT c.id, c.at, (SELECT count(*) FROM changes r WHERE r.id > c.id - $1)
+			FROM changes c ORDER BY c.id DESC LIMIT 1`, recentIDs).Scan(&v.Serial, &at, &v.Recent)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return nil

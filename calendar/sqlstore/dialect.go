@@ -30,10 +30,15 @@ type dialect struct {
 	migrations string // folder under migrations/
 	// violation classifies a driver error by its error code.
 	violation func(error) violation
-	// lockRoom locks a room's row until the transaction ends, so that two
-	// transactions cannot both find the room free and book it. Empty on
-	// SQLite, where a write transaction already excludes every other writer.
-	lockRoom string
+	// lockClauses are what lock appends to its SELECT, by lockMode: row
+	// locks on PostgreSQL; none on SQLite, where a write transaction takes
+	// the database's one write lock at BEGIN and so already excludes every
+	// other writer.
+	lockClauses [2]string
+	// retryable reports whether err ended the transaction only because of
+	// other transactions running at the same time (a deadlock, a
+	// serialization failure), so that running it again can succeed.
+	retryable func(error) bool
 }
 
 // violation is the kind of constraint a statement broke.
@@ -62,6 +67,9 @@ var sqliteDialect = &dialect{
 		}
 		return noViolation
 	},
+	// SQLITE_BUSY comes only after busy_timeout has waited for the write
+	// lock in vain: trying again would only wait longer.
+	retryable: func(error) bool { return false },
 }
 
 var postgresDialect = &dialect{
@@ -81,7 +89,18 @@ var postgresDialect = &dialect{
 		}
 		return noViolation
 	},
-	lockRoom: `SELECT id FROM rooms WHERE id = $1 FOR UPDATE`,
+	// FOR NO KEY UPDATE for a change lets inserts that refer to the row
+	// (an agenda item of a meeting) go on; FOR UPDATE for a delete makes
+	// them wait, so that they then fail on the foreign key instead of
+	// referring to a row that is gone.
+	lockClauses: [2]string{forUpdate: ` FOR NO KEY UPDATE`, forDelete: ` FOR UPDATE`},
+	retryable: func(err error) bool {
+		var e *pgconn.PgError
+		if !errors.As(err, &e) {
+			return false
+		}
+		return e.Code == "40P01" || e.Code == "40001" // deadlock_detected, serialization_failure
+	},
 }
 
 // check turns the error of a write into a domain error: onUnique when the

@@ -20,3 +20,14 @@ func ExecRaw(ctx context.Context, s *Store, query string, args ...any) error {
 	_, err := s.db.ExecContext(ctx, query, args...)
 	return err
 }
+
+// WriteFailing runs a write whose every run fails with err, and returns how
+// often it ran and the error the store returned, for testing retries
+// without having to provoke a deadlock each time.
+func WriteFailing(ctx context.Context, s *Store, err error) (runs int, got error) {
+	got = s.write(ctx, func(*tx) error {
+		runs++
+		return err
+	})
+	return runs, got
+}

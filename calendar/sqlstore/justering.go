@@ -113,22 +113,16 @@ func (t *tx) findJustering(ctx context.Context, meetingID int64) (*calendar.Just
 	return js[0], nil
 }
 
-// lockMeeting checks that the meeting exists (ENOTFOUND otherwise) and, on
-// PostgreSQL, locks its row until the transaction ends, so that the
-// justering writes of one meeting take turns: a marking cannot replace the
-// approvers while an approval is being recorded. On SQLite the write
-// transaction already excludes every other writer.
+// lockMeeting locks the meeting's row (see lock) and checks that it exists
+// (ENOTFOUND otherwise), so that the justering writes of one meeting take
+// turns: a marking cannot replace the approvers while an approval is being
+// recorded.
 func (t *tx) lockMeeting(ctx context.Context, id int64) error {
-	q := `SELECT id FROM meetings WHERE id = $1`
-	if t.d == postgresDialect {
-		q += ` FOR UPDATE`
-	}
-	var got int64
-	switch err := t.QueryRowContext(ctx, q, id).Scan(&got); {
-	case errors.Is(err, sql.ErrNoRows):
-		return calendar.Errorf(calendar.ENOTFOUND, "meeting %d does not exist", id)
+	switch found, err := t.lock(ctx, "meetings", "id", id, forUpdate); {
 	case err != nil:
-		return fmt.Errorf("sqlstore: lock meeting: %w", err)
+		return err
+	case !found:
+		return calendar.Errorf(calendar.ENOTFOUND, "meeting %d does not exist", id)
 	}
 	return nil
 }
@@ -156,18 +150,20 @@ func (s *Store) MarkMinutesReady(ctx context.Context, j *calendar.Justering, now
 	if now.IsZero() {
 		return calendar.Errorf(calendar.EINVALID, "marking minutes ready needs the time they became ready")
 	}
-	n := *j
-	n.Justerare = slices.Clone(j.Justerare)
-	n.ReadyAt = fromUnix(now.Unix())
-	n.Approvals = make([]calendar.Approval, 0, len(n.Justerare)+1)
-	for _, k := range n.Justerare {
-		n.Approvals = append(n.Approvals, calendar.Approval{Person: k, Role: calendar.ApproverJusterare})
+	in := *j
+	in.Justerare = slices.Clone(j.Justerare)
+	in.ReadyAt = fromUnix(now.Unix())
+	in.Approvals = make([]calendar.Approval, 0, len(in.Justerare)+1)
+	for _, k := range in.Justerare {
+		in.Approvals = append(in.Approvals, calendar.Approval{Person: k, Role: calendar.ApproverJusterare})
 	}
-	if n.Chair != "" && !slices.Contains(n.Justerare, n.Chair) {
-		n.Approvals = append(n.Approvals, calendar.Approval{Person: n.Chair, Role: calendar.ApproverChair})
+	if in.Chair != "" && !slices.Contains(in.Justerare, in.Chair) {
+		in.Approvals = append(in.Approvals, calendar.Approval{Person: in.Chair, Role: calendar.ApproverChair})
 	}
-	n.ApprovedOn = calendar.Date{}
+	in.ApprovedOn = calendar.Date{}
+	var n calendar.Justering
 	err := s.write(ctx, func(t *tx) error {
+		n = in // afresh in every run: the deadline follows the meeting as now read
 		if err := t.lockMeeting(ctx, n.MeetingID); err != nil {
 			return err
 		}
@@ -339,8 +335,9 @@ func (s *Store) ApproveMinutes(ctx context.Context, meetingID int64, person stri
 		return nil, false, calendar.Errorf(calendar.EINVALID, "an approval needs the time it was given")
 	}
 	var out *calendar.Justering
-	changed := false
+	var changed bool
 	err := s.write(ctx, func(t *tx) error {
+		out, changed = nil, false
 		if err := t.lockMeeting(ctx, meetingID); err != nil {
 			return err
 		}

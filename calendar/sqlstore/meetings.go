@@ -252,9 +252,19 @@ func (s *Store) CreateMeeting(ctx context.Context, m *calendar.Meeting) error {
 // status change, sets CancelledAt when the status becomes cancelled and
 // clears it when it stops being so, and sets UpdatedAt. An update that
 // changes nothing records no change and returns the meeting as it was.
+//
+// The meeting's row is locked before it is read (then its room's, see
+// roomMustBeFree), so that updates of one meeting take turns: each applies
+// its fields to what the one before it wrote, and Sequence counts every
+// change and never goes down. The UPDATE itself adds to the stored
+// Sequence rather than writing a number computed in Go, so that it could
+// not go down even without the lock.
 func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.MeetingUpdate) (*calendar.Meeting, error) {
 	var out *calendar.Meeting
 	err := s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "meetings", "id", id, forUpdate); err != nil {
+			return err
+		}
 		old, err := t.findMeeting(ctx, id)
 		if err != nil {
 			return err
@@ -289,8 +299,9 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.Meetin
 		if err := t.roomMustBeFree(ctx, &m, roomID, id); err != nil {
 			return err
 		}
+		bump := 0
 		if slices.ContainsFunc(scheduling, func(name string) bool { _, ok := f[name]; return ok }) {
-			m.Sequence++
+			bump = 1
 		}
 		switch {
 		case m.Status != calendar.StatusCancelled:
@@ -303,11 +314,11 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.Meetin
 			cancelled = sql.NullInt64{Int64: m.CancelledAt.Unix(), Valid: true}
 		}
 		m.UpdatedAt = t.now
-		_, err = t.ExecContext(ctx, `UPDATE meetings SET key = $1, kind = $2, title = $3, start_at = $4, end_at = $5, start_day = $6,
-			all_day = $7, status = $8, room_id = $9, location = $10, online_url = $11, notes = $12, sequence = $13,
-			cancelled_at = $14, updated_at = $15 WHERE id = $16`,
+		err = t.QueryRowContext(ctx, `UPDATE meetings SET key = $1, kind = $2, title = $3, start_at = $4, end_at = $5, start_day = $6,
+			all_day = $7, status = $8, room_id = $9, location = $10, online_url = $11, notes = $12, sequence = sequence + $13,
+			cancelled_at = $14, updated_at = $15 WHERE id = $16 RETURNING sequence`,
 			m.Key, string(m.Kind), m.Title, m.Start.Unix(), m.End.Unix(), dayNumber(calendar.DateOf(m.Start)), m.AllDay,
-			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, m.Sequence, cancelled, t.now.Unix(), id)
+			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, bump, cancelled, t.now.Unix(), id).Scan(&m.Sequence)
 		if err := t.check(err, "update meeting", keyTaken, nil); err != nil {
 			return err
 		}
@@ -360,9 +371,13 @@ func applyMeetingUpdate(m calendar.Meeting, upd calendar.MeetingUpdate) calendar
 	return m
 }
 
-// DeleteMeeting deletes the meeting, or returns ENOTFOUND.
+// DeleteMeeting deletes the meeting, or returns ENOTFOUND; of two deletes
+// at once, the second finds nothing (the row is locked first).
 func (s *Store) DeleteMeeting(ctx context.Context, id int64) error {
 	return s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "meetings", "id", id, forDelete); err != nil {
+			return err
+		}
 		m, err := t.findMeeting(ctx, id)
 		if err != nil {
 			return err
@@ -455,16 +470,18 @@ func (t *tx) insertMeetingBodies(ctx context.Context, meetingID int64, bodyIDs [
 
 // roomMustBeFree returns ECONFLICT naming another meeting (not self) that is
 // not cancelled and uses m's room at an overlapping time. A cancelled m
-// books nothing. On PostgreSQL it first locks the room's row, so that two
-// transactions cannot both see the room free.
+// books nothing. It first locks the room's row, so that two transactions
+// cannot both see the room free; a room deleted meanwhile is EINVALID. The
+// room is locked after the meeting (in UpdateMeeting), never before.
 func (t *tx) roomMustBeFree(ctx context.Context, m *calendar.Meeting, roomID sql.NullInt64, self int64) error {
 	if !roomID.Valid || m.Status == calendar.StatusCancelled {
 		return nil
 	}
-	if t.d.lockRoom != "" {
-		if _, err := t.ExecContext(ctx, t.d.lockRoom, roomID.Int64); err != nil {
-			return fmt.Errorf("sqlstore: lock room: %w", err)
-		}
+	switch found, err := t.lock(ctx, "rooms", "id", roomID.Int64, forUpdate); {
+	case err != nil:
+		return err
+	case !found:
+		return missing("room", m.Room)
 	}
 	var other calendar.Meeting
 	var start, end int64

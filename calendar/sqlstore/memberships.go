@@ -152,6 +152,9 @@ func (s *Store) CreateMembership(ctx context.Context, m *calendar.Membership) er
 func (s *Store) UpdateMembership(ctx context.Context, id int64, upd calendar.MembershipUpdate) (*calendar.Membership, error) {
 	var out *calendar.Membership
 	err := s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "memberships", "id", id, forUpdate); err != nil {
+			return err
+		}
 		old, err := t.findMembership(ctx, id)
 		if err != nil {
 			return err
@@ -195,6 +198,9 @@ func (s *Store) UpdateMembership(ctx context.Context, id int64, upd calendar.Mem
 // DeleteMembership deletes the membership, or returns ENOTFOUND.
 func (s *Store) DeleteMembership(ctx context.Context, id int64) error {
 	return s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "memberships", "id", id, forDelete); err != nil {
+			return err
+		}
 		m, err := t.findMembership(ctx, id)
 		if err != nil {
 			return err

@@ -133,6 +133,9 @@ var organisationColumns = []column[calendar.Organisation]{
 func (s *Store) UpdateOrganisation(ctx context.Context, slug string, upd calendar.OrganisationUpdate) (*calendar.Organisation, error) {
 	var out *calendar.Organisation
 	err := s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "organisations", "slug", slug, forUpdate); err != nil {
+			return err
+		}
 		old, err := t.findOrganisation(ctx, slug)
 		if err != nil {
 			return err
@@ -168,6 +171,9 @@ func (s *Store) UpdateOrganisation(ctx context.Context, slug string, upd calenda
 // bodies name it.
 func (s *Store) DeleteOrganisation(ctx context.Context, slug string) error {
 	return s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "organisations", "slug", slug, forDelete); err != nil {
+			return err
+		}
 		o, err := t.findOrganisation(ctx, slug)
 		if err != nil {
 			return err

@@ -58,6 +58,7 @@ func (s *Store) EnqueueMessage(ctx context.Context, m *calendar.OutboxMessage) (
 	}
 	var inserted bool
 	err := s.write(ctx, func(t *tx) error {
+		inserted = false
 		next := m.NextAttemptAt
 		if next.IsZero() {
 			next = t.now
@@ -115,6 +116,7 @@ func (s *Store) ClaimMessages(ctx context.Context, worker string, now time.Time,
 		RETURNING ` + outboxColumns + `, body`
 	var out []*calendar.OutboxMessage
 	err := s.write(ctx, func(t *tx) error {
+		out = nil
 		rows, err := t.QueryContext(ctx, q, string(calendar.OutboxSending), worker, now.Add(lease).Unix(),
 			string(calendar.OutboxQueued), due, now.Unix(), limit)
 		if err != nil {

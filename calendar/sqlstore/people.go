@@ -130,6 +130,9 @@ var personColumns = []column[calendar.Person]{
 func (s *Store) UpdatePerson(ctx context.Context, key string, upd calendar.PersonUpdate) (*calendar.Person, error) {
 	var out *calendar.Person
 	err := s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "people", "key", key, forUpdate); err != nil {
+			return err
+		}
 		old, err := t.findPerson(ctx, key)
 		if err != nil {
 			return err
@@ -171,6 +174,9 @@ func (s *Store) UpdatePerson(ctx context.Context, key string, upd calendar.Perso
 func (s *Store) RotateFeedToken(ctx context.Context, key string) (*calendar.Person, error) {
 	var out *calendar.Person
 	err := s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "people", "key", key, forUpdate); err != nil {
+			return err
+		}
 		p, err := t.findPerson(ctx, key)
 		if err != nil {
 			return err
@@ -189,6 +195,9 @@ func (s *Store) RotateFeedToken(ctx context.Context, key string) (*calendar.Pers
 // DeletePerson deletes the person and their memberships, recording each.
 func (s *Store) DeletePerson(ctx context.Context, key string) error {
 	return s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "people", "key", key, forDelete); err != nil {
+			return err
+		}
 		p, err := t.findPerson(ctx, key)
 		if err != nil {
 			return err

@@ -90,6 +90,9 @@ func (s *Store) CreateRoom(ctx context.Context, r *calendar.Room) error {
 func (s *Store) UpdateRoom(ctx context.Context, slug string, upd calendar.RoomUpdate) (*calendar.Room, error) {
 	var out *calendar.Room
 	err := s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "rooms", "slug", slug, forUpdate); err != nil {
+			return err
+		}
 		old, err := t.findRoom(ctx, slug)
 		if err != nil {
 			return err
@@ -128,6 +131,9 @@ func (s *Store) UpdateRoom(ctx context.Context, slug string, upd calendar.RoomUp
 // cancelled) use it.
 func (s *Store) DeleteRoom(ctx context.Context, slug string) error {
 	return s.write(ctx, func(t *tx) error {
+		if _, err := t.lock(ctx, "rooms", "slug", slug, forDelete); err != nil {
+			return err
+		}
 		r, err := t.findRoom(ctx, slug)
 		if err != nil {
 			return err

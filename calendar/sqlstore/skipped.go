@@ -65,6 +65,7 @@ func (s *Store) RecordSkipped(ctx context.Context, m *calendar.SkippedMail) (boo
 	}
 	var inserted bool
 	err := s.write(ctx, func(t *tx) error {
+		inserted = false
 		var id int64
 		err := t.QueryRowContext(ctx, `INSERT INTO skipped_mail (key, kind, meeting_id, recipient, reason, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING id`,

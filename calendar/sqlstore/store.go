@@ -35,6 +35,47 @@
 // it join that transaction, each inside a savepoint, so that a call that
 // fails leaves nothing behind on either engine and the transaction stays
 // usable (PostgreSQL would otherwise refuse every later statement).
+//
+// # Concurrent writes of one row
+//
+// PostgreSQL runs transactions in READ COMMITTED: two writers may read the
+// same row at once, and then the later write undoes the earlier one's
+// fields (a lost update), a meeting's SEQUENCE goes down, or two deletes
+// both succeed and both record the delete. So every write that reads a row
+// and then changes or deletes it follows one rule, on both engines:
+//
+//   - Its first statement is lock (lock.go) on the row it is about to
+//     change: the meeting, the person, the body …, by the key the caller
+//     gave. On PostgreSQL that is SELECT … FOR NO KEY UPDATE (FOR UPDATE
+//     before a delete); a second writer waits there, and then reads the row
+//     as the first left it, or finds it gone (ENOTFOUND: a second DELETE is
+//     a 404 and records nothing). On SQLite the write lock taken at BEGIN
+//     already orders the writers, and lock only looks the row up.
+//   - Writes to the parts of a meeting lock the meeting: agenda items (so
+//     that positions are renumbered by one writer at a time) and its
+//     justering. A meeting's room is locked after the meeting, when it is
+//     checked to be free; nothing locks a meeting after its room. The
+//     parent is locked before its parts, never the other way round.
+//   - The UPDATE of a meeting adds to the stored SEQUENCE (sequence =
+//     sequence + 1) rather than writing a number computed from what was
+//     read, so SEQUENCE only ever rises, whichever path writes the meeting:
+//     the API, an årsplan import or a plan being applied, all through
+//     UpdateMeeting.
+//   - A read-merge-write that the API needs (a PATCH of a booking window,
+//     which the store replaces whole) runs inside the store, under the lock:
+//     EditBookingWindow.
+//   - Writes that are one statement need no lock: an INSERT … ON CONFLICT
+//     (outbox, skipped mail, personal links), an UPDATE whose WHERE holds
+//     the condition (outbox claims and their ends, revoking links).
+//
+// Deadlocks remain possible: a large transaction (InTx, an import) locks
+// many rows in the order of its file, and PostgreSQL's foreign-key checks
+// take locks of their own (a person being deleted while a justering that
+// names them is replaced). PostgreSQL then ends one
+// of them (40P01; likewise a serialization failure, 40001), and the store
+// runs that transaction again from the start, at most five times (retry),
+// before it gives up with ECONFLICT. Hence the callbacks of write and InTx
+// must start from scratch on every run.
 package sqlstore
 
 import (
@@ -44,6 +85,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/samkal/samkal/calendar"
@@ -131,6 +173,10 @@ func (s *Store) Close() error {
 // panics). Nested InTx calls join the outer transaction inside a savepoint:
 // when the nested fn fails, its work alone is undone and its error returned.
 //
+// When PostgreSQL ends the transaction to break a deadlock (see retry), fn
+// runs again from the start in a new transaction: it must start from
+// scratch each time, setting rather than appending to what it hands out.
+//
 // fn must use only the Store it is given: on SQLite a write through the outer
 // Store waits for the transaction's write lock and fails after the busy
 // timeout.
@@ -138,20 +184,54 @@ func (s *Store) InTx(ctx context.Context, fn func(tx calendar.Store) error) erro
 	if s.tx != nil {
 		return s.tx.savepoint(ctx, func() error { return fn(s) })
 	}
-	sqlTx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlstore: begin transaction: %w", err)
+	return s.retry(ctx, func() error {
+		sqlTx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("sqlstore: begin transaction: %w", err)
+		}
+		defer sqlTx.Rollback()
+		inner := *s
+		inner.tx = &txState{tx: sqlTx}
+		if err := fn(&inner); err != nil {
+			return err
+		}
+		if err := sqlTx.Commit(); err != nil {
+			return fmt.Errorf("sqlstore: commit: %w", err)
+		}
+		return nil
+	})
+}
+
+// maxAttempts bounds how often retry runs one transaction.
+const maxAttempts = 5
+
+// retry runs attempt, one whole transaction from BEGIN to COMMIT, and runs
+// it again when it failed only because of transactions running at the same
+// time (dialect.retryable: PostgreSQL ended it to break a deadlock, or a
+// serialization failure), up to maxAttempts times with a short random pause
+// that grows with each attempt. Then it gives up with ECONFLICT, which asks
+// the caller to send the change again, rather than with the driver's error,
+// which would be a 500.
+func (s *Store) retry(ctx context.Context, attempt func() error) error {
+	for n := 1; ; n++ {
+		err := attempt()
+		if err == nil || !s.d.retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		if n == maxAttempts {
+			s.log.Warn("sqlstore: transaction given up after repeated conflicts with concurrent ones", "attempts", n, "err", err)
+			return calendar.Errorf(calendar.ECONFLICT,
+				"the change clashed with other changes made at the same moment and was given up after %d tries; send it again", n)
+		}
+		s.log.Debug("sqlstore: transaction conflicted with a concurrent one; running it again", "attempt", n, "err", err)
+		pause := time.NewTimer(rand.N(5 * time.Millisecond << n))
+		select {
+		case <-ctx.Done():
+			pause.Stop()
+			return err
+		case <-pause.C:
+		}
 	}
-	defer sqlTx.Rollback()
-	inner := *s
-	inner.tx = &txState{tx: sqlTx}
-	if err := fn(&inner); err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("sqlstore: commit: %w", err)
-	}
-	return nil
 }
 
 // txState is the transaction shared by the calls of an InTx callback.
@@ -201,22 +281,29 @@ func (s *Store) newTx(sqlTx *sql.Tx) *tx {
 
 // write runs fn in a read-write transaction, or in a savepoint of the InTx
 // transaction, and commits when fn succeeds.
+//
+// fn runs again in a new transaction when the first ended in a deadlock
+// (see retry), so it must not carry anything from one run to the next: it
+// sets its results rather than appending to them, and changes the caller's
+// values only from what it read in this run.
 func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	if s.tx != nil {
 		return s.tx.savepoint(ctx, func() error { return fn(s.newTx(s.tx.tx)) })
 	}
-	sqlTx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlstore: begin transaction: %w", err)
-	}
-	defer sqlTx.Rollback()
-	if err := fn(s.newTx(sqlTx)); err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("sqlstore: commit: %w", err)
-	}
-	return nil
+	return s.retry(ctx, func() error {
+		sqlTx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("sqlstore: begin transaction: %w", err)
+		}
+		defer sqlTx.Rollback()
+		if err := fn(s.newTx(sqlTx)); err != nil {
+			return err
+		}
+		if err := sqlTx.Commit(); err != nil {
+			return fmt.Errorf("sqlstore: commit: %w", err)
+		}
+		return nil
+	})
 }
 
 // read runs fn in a read-only transaction (on SQLite a deferred one, which
