@@ -225,7 +225,9 @@ func (c *scan) digest(m *calendar.Meeting, view letters.Meeting, done map[string
 	return nil
 }
 
-// agenda returns the meeting's items of status as the letters show them.
+// agenda returns the meeting's items of status as the letters show them:
+// accepted ones numbered as members read them (calendar.NumberAccepted),
+// without the places of proposals not yet handled.
 func (c *scan) agenda(meetingID int64, status calendar.AgendaStatus) ([]letters.AgendaItem, error) {
 	items, err := c.Store.FindAgendaItems(c.ctx, meetingID)
 	if err != nil {
@@ -236,7 +238,11 @@ func (c *scan) agenda(meetingID int64, status calendar.AgendaStatus) ([]letters.
 		if a.Status != status {
 			continue
 		}
-		li := letters.AgendaItem{Number: a.Position, Title: a.Title, Presenter: a.Presenter, Kind: a.Kind,
+		number := 0 // a proposal has no number yet
+		if status == calendar.AgendaAccepted {
+			number = len(out) + 1
+		}
+		li := letters.AgendaItem{Number: number, Title: a.Title, Presenter: a.Presenter, Kind: a.Kind,
 			SubPoints: a.SubPoints, Links: a.Links}
 		if a.SubmittedBy != "" {
 			if p, err := c.person(a.SubmittedBy); err == nil {
