@@ -276,7 +276,15 @@ func (c *scan) meetingContext(m *calendar.Meeting) (*meetingContext, error) {
 		mc.names = append(mc.names, b.Name)
 	}
 	v := letters.Meeting{Title: m.Title, Bodies: mc.names, Start: m.Start, End: m.End, AllDay: m.AllDay,
-		OnlineURL: m.OnlineURL, PageURL: c.meetingURL(m), Cancelled: m.Status == calendar.StatusCancelled}
+		OnlineURL: m.OnlineURL, Cancelled: m.Status == calendar.StatusCancelled}
+	// Only a public meeting has a page; a restricted one's link would
+	// lead to "Sidan finns inte".
+	public := func(slug string) bool {
+		return slices.ContainsFunc(mc.bodies, func(b *calendar.Body) bool { return b.Slug == slug && b.Visibility == calendar.Public })
+	}
+	if m.IsPublic(public) {
+		v.PageURL = c.meetingURL(m)
+	}
 	if v.Title == "" {
 		v.Title = joinSwedish(mc.names)
 	}
@@ -308,7 +316,7 @@ func (c *scan) meetingURL(m *calendar.Meeting) string {
 // calendar entry from the email and the one from a subscription are one.
 func (c *scan) invitation(mc *meetingContext, p *calendar.Person, method string) func() ([]byte, string) {
 	return func() ([]byte, string) {
-		ev := ical.Event{Meeting: mc.meeting, Bodies: mc.names, Room: mc.room, URL: c.meetingURL(mc.meeting),
+		ev := ical.Event{Meeting: mc.meeting, Bodies: mc.names, Room: mc.room, URL: mc.view.PageURL,
 			Organizer: &ical.Party{Name: c.From.Name, Email: c.From.Address},
 			Attendee:  &ical.Party{Name: p.Name, Email: p.Email}}
 		return ical.Encode(&ical.Feed{Name: c.Region, Method: method, Events: []ical.Event{ev}}), method
