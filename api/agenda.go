@@ -16,7 +16,9 @@ import (
 // Agendas (dagordningar) and backlogs ("till kommande möten").
 //
 // A meeting's agenda is read by whoever may see the meeting; the public sees
-// only accepted items and never who proposed an item (a person key). A
+// only accepted items, numbered as members read them, and never who
+// proposed an item (a person key). New items and accepted proposals go
+// before the closing standard items (calendar.AppendIndex). A
 // body's backlog is read by whoever may see the body. Every write needs the
 // admin token.
 
@@ -150,12 +152,19 @@ func (s *Server) meetingAgenda(ctx context.Context, v *view, r *http.Request) ([
 	return agendaJSON(items, v), nil
 }
 
+// agendaJSON is the agenda as v sees it: an admin every item at its stored
+// position, anyone else the accepted items numbered 1, 2, 3 … as members
+// read them, so that a proposal neither shows nor leaves a gap.
 func agendaJSON(items []*calendar.AgendaItem, v *view) []agendaItemJSON {
 	out := make([]agendaItemJSON, 0, len(items))
-	for _, a := range items {
-		if v.seesAgendaItem(a) {
+	if v.admin {
+		for _, a := range items {
 			out = append(out, toAgendaItem(a, v))
 		}
+		return out
+	}
+	for _, a := range calendar.NumberAccepted(items) {
+		out = append(out, toAgendaItem(&a, v))
 	}
 	return out
 }
@@ -202,7 +211,8 @@ func (s *Server) getAgendaItem(w http.ResponseWriter, r *http.Request) {
 	JSONOK(w, toAgendaItem(a, v))
 }
 
-// createAgendaItem appends an item to the meeting's agenda, or inserts it
+// createAgendaItem appends an item to the meeting's agenda, before the
+// closing standard items ("Övriga frågor", "Mötet avslutas"), or inserts it
 // at "position", shifting the items from there on.
 func (s *Server) createAgendaItem(w http.ResponseWriter, r *http.Request) {
 	var in agendaItemInput
@@ -230,7 +240,9 @@ func (s *Server) createAgendaItem(w http.ResponseWriter, r *http.Request) {
 	JSONCreated(w, agendaItemURL(a.ID), toAgendaItem(a, &view{admin: true}))
 }
 
-// updateAgendaItem changes an item; a new "position" moves it.
+// updateAgendaItem changes an item; a new "position" moves it, and a
+// proposal accepted without one moves before the closing standard items
+// when it sits after them.
 func (s *Server) updateAgendaItem(w http.ResponseWriter, r *http.Request) {
 	var in agendaItemInput
 	if !s.noQuery(w, r) || !s.decodeBody(w, r, &in) {

@@ -28,6 +28,12 @@ type proposalJSON struct {
 	Start string  `json:"start"`
 	End   string  `json:"end"`
 	Room  *string `json:"room"`
+	// Location, OnlineURL and Title come from the copied meeting
+	// (copy_year), "" otherwise; CopiedFrom is its id, null otherwise.
+	Location   string `json:"location"`
+	OnlineURL  string `json:"online_url"`
+	Title      string `json:"title"`
+	CopiedFrom *int64 `json:"copied_from"`
 	// Moved is true when the meeting was moved off Original, its first
 	// candidate (same ISO week and weekday, the rule's date, the evenly
 	// spread date); Reasons say why, in Swedish.
@@ -36,10 +42,24 @@ type proposalJSON struct {
 	Reasons  []string `json:"reasons"`
 }
 
+// leftOutJSON is a meeting of the copied year that the proposal leaves
+// out, with the reason in Swedish.
+type leftOutJSON struct {
+	Meeting int64  `json:"meeting"`
+	Start   string `json:"start"`
+	End     string `json:"end"`
+	AllDay  bool   `json:"all_day"`
+	Reason  string `json:"reason"`
+}
+
 type arsplanProposalJSON struct {
 	Body      string         `json:"body"`
 	Year      int            `json:"year"`
 	Proposals []proposalJSON `json:"proposals"`
+	// LeftOut lists the meetings of copy_year that are not proposed
+	// (all-day meetings, events, a cancelled meeting replaced in its week),
+	// each with the reason; empty for the other patterns.
+	LeftOut []leftOutJSON `json:"left_out"`
 	// Created and Existing, with apply=true only: the ids of the meetings
 	// written, and of those already stored under the same key (written by
 	// an earlier apply), which are left as they are.
@@ -119,24 +139,33 @@ func (s *Server) arsplanProposal(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	var ps []plan.Proposal
+	var yp *plan.YearProposal
 	var created, existing []*calendar.Meeting
 	err = s.store.InTx(ctx, func(tx calendar.Store) error {
 		var err error
-		if ps, err = plan.ProposeYear(ctx, tx, b.Slug, *year, pat); err != nil || !apply {
+		if yp, err = plan.ProposeYear(ctx, tx, b.Slug, *year, pat); err != nil || !apply {
 			return err
 		}
-		created, existing, err = plan.ApplyProposals(ctx, tx, b.Slug, ps)
+		created, existing, err = plan.ApplyProposals(ctx, tx, b.Slug, yp.Proposals)
 		return err
 	})
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	out := arsplanProposalJSON{Body: b.Slug, Year: *year, Proposals: make([]proposalJSON, 0, len(ps))}
-	for _, p := range ps {
-		out.Proposals = append(out.Proposals, proposalJSON{Start: stamp(p.Start), End: stamp(p.End), Room: optSlug(p.Room),
-			Moved: p.Moved, Original: stamp(p.Original), Reasons: nonNil(p.Reasons)})
+	out := arsplanProposalJSON{Body: b.Slug, Year: *year, Proposals: make([]proposalJSON, 0, len(yp.Proposals)),
+		LeftOut: make([]leftOutJSON, 0, len(yp.LeftOut))}
+	for _, p := range yp.Proposals {
+		pj := proposalJSON{Start: stamp(p.Start), End: stamp(p.End), Room: optSlug(p.Room), Location: p.Location,
+			OnlineURL: p.OnlineURL, Title: p.Title, Moved: p.Moved, Original: stamp(p.Original), Reasons: nonNil(p.Reasons)}
+		if p.CopiedFrom != 0 {
+			pj.CopiedFrom = &p.CopiedFrom
+		}
+		out.Proposals = append(out.Proposals, pj)
+	}
+	for _, l := range yp.LeftOut {
+		out.LeftOut = append(out.LeftOut, leftOutJSON{Meeting: l.Meeting, Start: stamp(l.Start), End: stamp(l.End),
+			AllDay: l.AllDay, Reason: l.Reason})
 	}
 	if apply {
 		ids := func(ms []*calendar.Meeting) *[]int64 {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -100,5 +101,58 @@ func TestArsplanProposal(t *testing.T) {
 			wantProblem(t, e.do(req{method: http.MethodPost, path: tt.path, body: tt.body, admin: true}), tt.status, tt.detail)
 		}
 		wantProblem(t, e.do(req{method: http.MethodPost, path: path + "?year=2026", body: `{"copy_year": 2025}`}), http.StatusUnauthorized, "admin token")
+	})
+}
+
+// TestArsplanProposalLeavesNothingOutSilently: copy_year copies each
+// meeting's online link, and a cancelled meeting as a proposal that says
+// so; the answer lists what it left out (here an all-day meeting) with the
+// reason.
+func TestArsplanProposalLeavesNothingOutSilently(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		importRegion(t, e)
+		ms := items(t, e.adminGet("/api/v1/meetings?body=chefsgrupp-folkhalsa&year=2025&kind=meeting"))
+		if len(ms) != 6 {
+			t.Fatalf("%d meetings of Chefsgrupp folkhälsa in 2025, want the example's 6", len(ms))
+		}
+		meeting := func(m object) string { return fmt.Sprintf("/api/v1/meetings/%v", m["id"]) }
+		e.write(http.MethodPatch, meeting(ms[2]), object{"status": "cancelled"}, http.StatusOK)
+		e.write(http.MethodPatch, meeting(ms[3]), object{"online_url": "https://teams.example.se/l/folkhalsa"}, http.StatusOK)
+		day := decode[object](t, e.write(http.MethodPost, "/api/v1/meetings", object{"bodies": []string{"chefsgrupp-folkhalsa"},
+			"title": "Planeringsdag", "start": "2025-11-06", "end": "2025-11-07", "all_day": true, "status": "confirmed"}, http.StatusCreated))
+
+		type answer struct {
+			Proposals []struct {
+				Start      string   `json:"start"`
+				OnlineURL  string   `json:"online_url"`
+				CopiedFrom *float64 `json:"copied_from"`
+				Reasons    []string `json:"reasons"`
+			} `json:"proposals"`
+			LeftOut []struct {
+				Meeting float64 `json:"meeting"`
+				AllDay  bool    `json:"all_day"`
+				Reason  string  `json:"reason"`
+			} `json:"left_out"`
+		}
+		a := decode[answer](t, e.write(http.MethodPost, "/api/v1/bodies/chefsgrupp-folkhalsa/arsplan-proposal?year=2026&apply=true",
+			`{"copy_year": 2025}`, http.StatusOK))
+		if len(a.Proposals) != 6 {
+			t.Fatalf("%d proposals, want 6 (the cancelled meeting copied)", len(a.Proposals))
+		}
+		may := a.Proposals[2]
+		if may.Start != "2026-05-21T13:00:00+02:00" || len(may.Reasons) != 1 || !strings.Contains(may.Reasons[0], "var inställt") {
+			t.Errorf("the copy of the cancelled 22 May: %+v, want 21 May 2026 with a reason saying it was cancelled", may)
+		}
+		if aug := a.Proposals[3]; aug.OnlineURL != "https://teams.example.se/l/folkhalsa" || aug.CopiedFrom == nil || *aug.CopiedFrom != ms[3]["id"] {
+			t.Errorf("the copy of 20 August: %+v, want its online link and copied_from %v", aug, ms[3]["id"])
+		}
+		if len(a.LeftOut) != 1 || a.LeftOut[0].Meeting != day["id"] || !a.LeftOut[0].AllDay || !strings.Contains(a.LeftOut[0].Reason, "heldag") {
+			t.Errorf("left_out = %+v, want the all-day Planeringsdag with the reason", a.LeftOut)
+		}
+		stored := items(t, e.adminGet("/api/v1/meetings?body=chefsgrupp-folkhalsa&year=2026"))
+		if len(stored) != 6 || stored[3]["online_url"] != "https://teams.example.se/l/folkhalsa" {
+			t.Errorf("stored 2026 meetings: %d, the fourth with online_url %v; want 6 and the link", len(stored), stored[3]["online_url"])
+		}
 	})
 }

@@ -64,6 +64,26 @@ func TestBrowser(t *testing.T) {
 	e.write("POST", fmt.Sprintf("/api/v1/meetings/%d/justering", councils.ID),
 		object{"justerare": []string{"siw-lunander"}, "document_url": "https://www.regionorebrolan.se/protokoll/samverkansraden-2024-09-20.pdf"}, 201)
 	justeringLink := link(t, e, calendar.LinkJustering, councils, "siw-lunander", time.Date(2025, 6, 30, 0, 0, 0, 0, calendar.Location))
+	// The first meeting's dagordning, as the emails promise it on the
+	// meeting page: the standard items, an item with everything, a
+	// decision, and a member's proposal that the page must not show.
+	agendaPath := fmt.Sprintf("/api/v1/meetings/%d/agenda", first.ID)
+	e.write("POST", agendaPath+"/standard", nil, 200)
+	e.write("POST", agendaPath, object{"title": "Gemensam samverkansplan för folkhälsa", "kind": "dialog",
+		"presenter": "Maria Lindborg och Anna Swift Johannison",
+		"sub_points": []string{"Presentation av arbetsgruppens arbete samt förslag till gemensam samverkansplan, ej för beslut utan för diskussion",
+			"Vad ser vi framför oss när det gäller prioriteringar?"},
+		"links": []object{{"title": "Presentation av samverkansplanen", "url": "https://www.regionorebrolan.se/samverkansplan.pdf"},
+			{"title": "", "url": "https://www.regionorebrolan.se/liv-och-halsa.pdf"}}}, 201)
+	e.write("POST", agendaPath, object{"title": "Mötestider 2025", "kind": "beslut"}, 201)
+	e.write("POST", agendaPath, object{"title": "Ej behandlad anmälan", "status": "proposed", "submitted_by": "maria-lindborg"}, 201)
+	// The booking reminder's page: Maria Lindborg as the secretary of two
+	// of the bodies of the window of weeks 37–38.
+	for _, body := range []string{"lansdel-norr", "samverkan-olbf"} {
+		must(t, e.store.CreateMembership(context.Background(), &calendar.Membership{Body: body, Person: "maria-lindborg", Role: calendar.RoleSecretary}))
+	}
+	bookingLink, err := e.store.EnsureWindowLink(context.Background(), 1, "maria-lindborg", time.Date(2025, 9, 22, 0, 0, 0, 0, calendar.Location))
+	must(t, err)
 
 	browser := startBrowser(t, chromium)
 	pages := []struct {
@@ -77,6 +97,8 @@ func TestBrowser(t *testing.T) {
 		{"anmalan", "/anmalan/" + anmalanLink.Token, 200},
 		{"justering", "/justering/" + justeringLink.Token, 200},
 		{"link-notfound", "/anmalan/" + calendar.NewToken(), 404},
+		{"council", fmt.Sprintf("/moten/%d", councils.ID), 200},
+		{"bokning", "/bokning/" + bookingLink.Token, 200},
 	}
 
 	t.Run("StartPage", func(t *testing.T) {
@@ -166,6 +188,59 @@ func TestBrowser(t *testing.T) {
 			if !strings.Contains(text, want) {
 				t.Errorf("the meeting page does not show %q:\n%s", want, text)
 			}
+		}
+	})
+
+	t.Run("MeetingPageShowsAgendaAndMinutes", func(t *testing.T) {
+		// What the kallelse and the digest send members and secretaries
+		// to see: the accepted dagordning, numbered 1, 2, 3 …, and for a
+		// council the status of its minutes.
+		tab := newTab(t, browser)
+		open(t, tab, e.http.URL+pages[1].path, 200)
+		items := eval[[]string](t, tab, `[...document.querySelectorAll("ol.agenda > li")].map(li => li.value + ". " + li.querySelector(".item").innerText)`)
+		want := []string{"1. Mötet öppnas", "2. Fastställande av dagordning", "3. Föregående mötes protokoll/minnesanteckningar",
+			"4. Gemensam samverkansplan för folkhälsa (dialog)", "5. Mötestider 2025 (beslut)", "6. Övriga frågor", "7. Mötet avslutas"}
+		if !slices.Equal(items, want) {
+			t.Errorf("the dagordning reads %q, want %q", items, want)
+		}
+		text := eval[string](t, tab, `document.querySelector("main").innerText`)
+		for _, want := range []string{"Föredragande: Maria Lindborg och Anna Swift Johannison", "Vad ser vi framför oss när det gäller prioriteringar?"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the meeting page does not show %q", want)
+			}
+		}
+		if strings.Contains(text, "Ej behandlad anmälan") {
+			t.Errorf("the meeting page shows a proposal or its proposer:\n%s", text)
+		}
+		links := eval[[]string](t, tab, `[...document.querySelectorAll("ol.agenda a")].map(a => a.innerText + " → " + a.href)`)
+		if want := []string{"Presentation av samverkansplanen → https://www.regionorebrolan.se/samverkansplan.pdf",
+			"Underlag: Gemensam samverkansplan för folkhälsa → https://www.regionorebrolan.se/liv-och-halsa.pdf"}; !slices.Equal(links, want) {
+			t.Errorf("the agenda's links are %q, want %q", links, want)
+		}
+		open(t, tab, e.http.URL+fmt.Sprintf("/moten/%d", councils.ID), 200)
+		minutes := eval[string](t, tab, `(() => { const dt = [...document.querySelectorAll("dt")].find(d => d.innerText === "Protokoll"); return dt ? dt.nextElementSibling.innerText : ""; })()`)
+		if minutes != "Protokollet väntar på justering (2 underskrifter saknas)" {
+			t.Errorf("the council meeting's minutes read %q", minutes)
+		}
+		if text := eval[string](t, tab, `document.querySelector("main").innerText`); strings.Contains(text, "Siw Lunander") || strings.Contains(text, "protokoll/") {
+			t.Errorf("the public meeting page names an approver or links the minutes:\n%s", text)
+		}
+	})
+
+	t.Run("BookingPageShowsFreeTimes", func(t *testing.T) {
+		// What the booking reminder promises: the secretary's bodies, and
+		// free times for those that have not booked.
+		tab := newTab(t, browser)
+		open(t, tab, e.http.URL+"/bokning/"+bookingLink.Token, 200)
+		bodies := eval[[]string](t, tab, `[...document.querySelectorAll("section.booking h2")].map(h => h.innerText)`)
+		if !slices.Equal(bodies, []string{"Länsdel Norr", "Samverkan ÖLBF"}) {
+			t.Errorf("the booking page shows the bodies %q, want Länsdel Norr and Samverkan ÖLBF", bodies)
+		}
+		if n := eval[int](t, tab, `document.querySelectorAll("ol.suggestions > li").length`); n != 2*5 {
+			t.Errorf("the booking page shows %d free times, want five per body", n)
+		}
+		if got := eval[string](t, tab, `document.querySelector("ol.suggestions > li strong").innerText`); !strings.Contains(got, "september 2025 kl.") {
+			t.Errorf("the first free time reads %q, want a day of week 37 or 38 with its time", got)
 		}
 	})
 
@@ -300,7 +375,7 @@ func TestBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, width := range []int64{1280, 375} {
+		for _, width := range []int64{1280, 390} {
 			tab := newTab(t, browser)
 			do(t, tab, chromedp.EmulateViewport(width, 800))
 			for _, p := range pages {

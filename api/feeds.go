@@ -507,7 +507,10 @@ func (s *Server) events(ms []*calendar.Meeting, now time.Time, n *names, show fu
 		if !s.policy.Shows(m, now) {
 			continue
 		}
-		e := ical.Event{Meeting: m, Room: n.rooms[m.Room], URL: s.meetingURL(m.ID)}
+		e := ical.Event{Meeting: m, Room: n.rooms[m.Room]}
+		if m.IsPublic(n.isPublic) { // a restricted meeting has no page to link
+			e.URL = s.meetingURL(m.ID)
+		}
 		for _, slug := range m.Bodies {
 			if b := n.bodies[slug]; b != nil && show(b) {
 				e.Bodies = append(e.Bodies, b.Name)

@@ -7,9 +7,9 @@ import (
 )
 
 // Personal links are made by the jobs in notify when they mail a call for
-// agenda items or a request to approve minutes; the API only revokes them,
-// e.g. when an email went to the wrong person. The pages they lead to are
-// in personal_pages.go.
+// agenda items, a request to approve minutes or a booking reminder; the API
+// only revokes them, e.g. when an email went to the wrong person. The pages
+// they lead to are in personal_pages.go and booking_page.go.
 
 var linkPurposes = []calendar.LinkPurpose{calendar.LinkAgenda, calendar.LinkJustering}
 
@@ -40,6 +40,34 @@ func (s *Server) revokeLinks(w http.ResponseWriter, r *http.Request) {
 		p = *purpose
 	}
 	n, err := s.store.RevokeLinks(ctx, id, p, s.now())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	JSONOK(w, struct {
+		Revoked int `json:"revoked"`
+	}{n})
+}
+
+// revokeWindowLinks answers DELETE /api/v1/booking-windows/{id}/links with
+// {"revoked": n}: every unrevoked link to the window's booking page stops
+// working at once. 404 for an unknown window. A link a later reminder
+// carries has a new token.
+func (s *Server) revokeWindowLinks(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	id, err := pathID(r, "booking window")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	if _, err := s.store.FindBookingWindowByID(ctx, id); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	n, err := s.store.RevokeWindowLinks(ctx, id, s.now())
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,7 @@ const pageSecurity = "default-src 'none'; style-src 'self'; img-src 'self'; base
 type pages struct {
 	start, meeting, notFound       *template.Template
 	anmalan, justering, linkNotice *template.Template // the personal pages
+	booking                        *template.Template // the booking page, personal too
 	static                         fs.FS
 }
 
@@ -58,6 +60,7 @@ func newPages() (*pages, error) {
 		{&p.anmalan, []string{"anmalan.html", "facts.html"}},
 		{&p.justering, []string{"justering.html", "facts.html"}},
 		{&p.linkNotice, []string{"linknotice.html", "facts.html"}},
+		{&p.booking, []string{"booking.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err
@@ -122,8 +125,72 @@ type meetingPage struct {
 	When, Status, Place, Online, Bodies, Kind string
 	StatusClass                               string
 	Cancelled                                 bool
-	Feeds                                     []bodyItem
-	AllFeed                                   feedLinks
+	// Minutes is the justering status as the public reads it ("Justerat
+	// den 2024-10-01 via e-post", "Protokollet väntar på justering (1
+	// underskrift saknas)"), "" when the meeting's minutes need none.
+	Minutes string
+	// Agenda is the accepted dagordning, numbered as members read it;
+	// proposals and who proposed an item are never shown.
+	Agenda  []agendaEntry
+	Feeds   []bodyItem
+	AllFeed feedLinks
+}
+
+// agendaEntry is one item of the dagordning as a page shows it.
+type agendaEntry struct {
+	Number           int
+	Title, Presenter string
+	Kind             string // "information", "beslut", "dialog"; "" for standard items
+	SubPoints        []string
+	Links            []agendaLinkEntry
+}
+
+type agendaLinkEntry struct{ Text, URL string }
+
+// agendaEntries are the accepted items of an agenda, numbered 1, 2, 3 ….
+func agendaEntries(items []*calendar.AgendaItem) []agendaEntry {
+	var out []agendaEntry
+	for _, a := range calendar.NumberAccepted(items) {
+		e := agendaEntry{Number: a.Position, Title: a.Title, Presenter: a.Presenter, SubPoints: a.SubPoints}
+		switch a.Kind {
+		case calendar.AgendaInformation:
+			e.Kind = "information"
+		case calendar.AgendaDecision:
+			e.Kind = "beslut"
+		case calendar.AgendaDialog:
+			e.Kind = "dialog"
+		}
+		for _, l := range a.Links {
+			// A link says where it leads even without a title (2.4.4).
+			text := l.Title
+			if text == "" {
+				text = "Underlag: " + a.Title
+			}
+			e.Links = append(e.Links, agendaLinkEntry{Text: text, URL: l.URL})
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// minutesStatus is the public justering line of m: the status once the
+// minutes were marked ready; before that, for a meeting that has ended
+// and whose minutes must be approved, that they are not ready yet; ""
+// for minutes that need no approval. It names nobody and links no
+// document: who approves, and the minutes until they are public, are the
+// admin's (see the package doc).
+func minutesStatus(m *calendar.Meeting, j *calendar.Justering, n *names, now time.Time) string {
+	if j != nil {
+		return j.StatusText()
+	}
+	approve := slices.ContainsFunc(m.Bodies, func(slug string) bool {
+		b := n.bodies[slug]
+		return b != nil && b.MinutesNeedApproval
+	})
+	if approve && m.Status != calendar.StatusCancelled && !now.Before(m.End) {
+		return "Protokollet är inte klart för justering än"
+	}
+	return ""
 }
 
 // upcomingLimit is how many coming meetings the start page lists.
@@ -183,7 +250,9 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 	s.renderPage(w, r, http.StatusOK, s.pages.start, data)
 }
 
-// meetingPage shows one public meeting; a restricted meeting is not found.
+// meetingPage shows one public meeting – its facts, its accepted
+// dagordning and the status of its minutes – the page that the emails and
+// feeds link; a restricted meeting is not found.
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
@@ -205,16 +274,24 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	public := len(m.Bodies) == 0
+	if !m.IsPublic(n.isPublic) {
+		s.pageNotFound(w, r)
+		return
+	}
 	var feeds []bodyItem
 	for _, slug := range m.Bodies {
 		if b := n.bodies[slug]; b != nil && isPublic(b) {
-			public = true
 			feeds = append(feeds, bodyItem{Name: b.Name, Feed: s.feedLinks("/feeds/bodies/" + b.Slug + ".ics")})
 		}
 	}
-	if !public {
-		s.pageNotFound(w, r)
+	items, err := s.store.FindAgendaItems(ctx, m.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	just, err := s.justeringOf(ctx, m.ID)
+	if err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	kind := "Möte"
@@ -230,6 +307,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		page: page{Title: title, Region: s.region, Home: "/"},
 		Name: meetingTitle(m, n), When: swedishWhen(m), Status: swedishStatus(m.Status), StatusClass: string(m.Status),
 		Place: place(m, n), Online: m.OnlineURL, Bodies: publicBodyNames(m, n), Kind: kind, Cancelled: cancelled,
+		Minutes: minutesStatus(m, just, n, s.now()), Agenda: agendaEntries(items),
 		Feeds: feeds, AllFeed: s.feedLinks("/feeds/all.ics"),
 	}
 	s.renderPage(w, r, http.StatusOK, s.pages.meeting, data)
@@ -284,6 +362,13 @@ func meetingTitle(m *calendar.Meeting, n *names) string {
 		return b
 	}
 	return "Möte"
+}
+
+// isPublic reports whether the body with this slug is public; a
+// calendar.Meeting.IsPublic lookup.
+func (n *names) isPublic(slug string) bool {
+	b := n.bodies[slug]
+	return b != nil && isPublic(b)
 }
 
 // publicBodyNames joins the names of m's public bodies in Swedish

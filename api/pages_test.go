@@ -1,10 +1,13 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/samkal/samkal/calendar/sqlstore"
 )
 
 // TestStartPage pins the start page in a golden file and checks the
@@ -116,4 +119,95 @@ func TestHealthzAndMetrics(t *testing.T) {
 	if strings.Contains(m, f.maria.FeedToken) {
 		t.Errorf("metrics show a feed token")
 	}
+}
+
+// TestMeetingPageAgendaAndMinutes: the page that emails link shows what
+// they promise – the accepted dagordning, numbered, with kind, presenter,
+// sub-points and links, and the status of the minutes – and nothing that
+// is not public: no proposal, no proposer, no approver, no document, no
+// notes.
+func TestMeetingPageAgendaAndMinutes(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		f := seed(t, e)
+		m := f.folkhalsa[1] // 20 March, Lokal Eken
+		agenda := fmt.Sprintf("/api/v1/meetings/%d/agenda", m.ID)
+		page := fmt.Sprintf("/moten/%d", m.ID)
+		if p := e.get(page).text(); !strings.Contains(p, "Dagordningen är inte klar än.") {
+			t.Errorf("meeting page without an agenda does not say so:\n%s", p)
+		}
+		e.write(http.MethodPost, agenda+"/standard", nil, http.StatusOK)
+		e.write(http.MethodPost, agenda, object{"title": "Gemensam samverkansplan för folkhälsa", "kind": "dialog",
+			"presenter": "Maria Lindborg", "sub_points": []string{"Vad ser vi framför oss när det gäller prioriteringar?"},
+			"links": []object{{"title": "Presentation", "url": "https://samkal.example.se/filer/plan.pdf"},
+				{"title": "", "url": "https://samkal.example.se/filer/bilaga.pdf"}}}, http.StatusCreated)
+		e.write(http.MethodPost, agenda, object{"title": "Anmäld men inte godkänd", "status": "proposed",
+			"submitted_by": "anna-berg"}, http.StatusCreated)
+		e.write(http.MethodPost, agenda, object{"title": "Mötestider 2026", "kind": "beslut"}, http.StatusCreated)
+
+		r := e.get(page)
+		golden(t, "meeting_agenda.html", r.body)
+		p := r.text()
+		for _, want := range []string{
+			`<h2 id="dagordning">Dagordning</h2>`,
+			`<li value="1">`, "<strong>Mötet öppnas</strong></p>",
+			`<li value="4">`, "<strong>Gemensam samverkansplan för folkhälsa</strong> (dialog)", "Föredragande: Maria Lindborg",
+			"<li>Vad ser vi framför oss när det gäller prioriteringar?</li>",
+			`<a href="https://samkal.example.se/filer/plan.pdf">Presentation</a>`,
+			`<a href="https://samkal.example.se/filer/bilaga.pdf">Underlag: Gemensam samverkansplan för folkhälsa</a>`,
+			`<li value="5">`, "<strong>Mötestider 2026</strong> (beslut)",
+			`<li value="6">`, "<strong>Övriga frågor</strong></p>", `<li value="7">`, "<strong>Mötet avslutas</strong></p>",
+		} {
+			if !strings.Contains(p, want) {
+				t.Errorf("meeting page lacks %q", want)
+			}
+		}
+		for _, hidden := range []string{"Anmäld men inte godkänd", "Anna Berg", "anna-berg", "Internt", `value="8"`, "Protokoll"} {
+			if strings.Contains(p, hidden) {
+				t.Errorf("meeting page shows %q", hidden)
+			}
+		}
+
+		// A council's minutes: not ready, waiting, approved – the status
+		// line only, never who approves or the document.
+		council := object{"slug": "specifika-samverkansradet-folkhalsa", "name": "Specifika samverkansrådet för folkhälsa",
+			"kind": "specific-council", "visibility": "public", "minutes_need_approval": true}
+		e.write(http.MethodPost, "/api/v1/bodies", council, http.StatusCreated)
+		e.write(http.MethodPost, "/api/v1/memberships", object{"body": council["slug"], "person": "maria-lindborg", "role": "ordforande"}, http.StatusCreated)
+		held := decode[object](t, e.write(http.MethodPost, "/api/v1/meetings", object{"bodies": []string{council["slug"].(string)},
+			"start": "2025-01-08T09:00", "end": "2025-01-08T12:00", "status": "confirmed", "room": "lokal-eken"}, http.StatusCreated))
+		councilPage := fmt.Sprintf("/moten/%v", held["id"])
+		minutes := func() string {
+			t.Helper()
+			p := e.get(councilPage).text()
+			_, after, ok := strings.Cut(p, "<dt>Protokoll</dt><dd>")
+			line, _, _ := strings.Cut(after, "</dd>")
+			if !ok {
+				return ""
+			}
+			return line
+		}
+		if got := minutes(); got != "Protokollet är inte klart för justering än" {
+			t.Errorf("minutes before they are ready: %q", got)
+		}
+		e.write(http.MethodPost, fmt.Sprintf("/api/v1/meetings/%v/justering", held["id"]), object{"justerare": []string{"anna-berg"},
+			"document_url": "https://samkal.example.se/protokoll/2025-01-08.pdf"}, http.StatusCreated)
+		if got := minutes(); got != "Protokollet väntar på justering (2 underskrifter saknas)" {
+			t.Errorf("minutes waiting for approval: %q", got)
+		}
+		id := int64(held["id"].(float64))
+		for _, who := range []string{"anna-berg", "maria-lindborg"} {
+			if _, _, err := e.store.ApproveMinutes(context.Background(), id, who, start); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := minutes(); got != "Justerat den 2025-01-10 via e-post" {
+			t.Errorf("approved minutes: %q", got)
+		}
+		for _, hidden := range []string{"Anna Berg", "Maria Lindborg", "protokoll/2025-01-08.pdf"} {
+			if strings.Contains(e.get(councilPage).text(), hidden) {
+				t.Errorf("council meeting page shows %q", hidden)
+			}
+		}
+	})
 }

@@ -55,7 +55,7 @@ const maxFormBody = 64 << 10
 // isPersonalPath reports whether path is under a personal page, whose
 // address holds a token.
 func isPersonalPath(path string) bool {
-	return strings.HasPrefix(path, "/anmalan/") || strings.HasPrefix(path, "/justering/")
+	return strings.HasPrefix(path, "/anmalan/") || strings.HasPrefix(path, "/justering/") || strings.HasPrefix(path, "/bokning/")
 }
 
 // personalHeaders sets what every answer under a personal path carries.

@@ -31,9 +31,15 @@
 //     e-post") is public with the meeting; the justering itself (who
 //     approves, the document) needs the admin token (see justering.go).
 //
-// The personal pages /anmalan/{token} and /justering/{token} need no
-// account: the token in the address is the credential (see
-// personal_pages.go).
+// The meeting page /moten/{id} shows a public meeting: its facts, its
+// accepted dagordning (never a proposal or who proposed an item) and the
+// status line of its minutes (never who approves, never the document).
+// Emails and feeds link it only for public meetings.
+//
+// The personal pages /anmalan/{token}, /justering/{token} and
+// /bokning/{token} need no account: the token in the address is the
+// credential (see personal_pages.go and booking_page.go). The booking page
+// shows its secretary free times, and so when people are busy.
 //
 // An admin sees everything, and a person read by an admin carries email,
 // phone and feed_url, the secret address of the person's own feed.
@@ -271,6 +277,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, v1+"/booking-windows/{id}", s.admin(s.deleteBookingWindow), http.MethodDelete)
 	s.handle(r, v1+"/booking-windows/{id}/suggestions", s.suggestions, get...)
 	s.handle(r, v1+"/booking-windows/{id}/plan", s.admin(s.planWindow), http.MethodPost)
+	s.handle(r, v1+"/booking-windows/{id}/links", s.admin(s.revokeWindowLinks), http.MethodDelete)
 	s.handle(r, v1+"/conflicts", s.conflicts, get...)
 	s.handle(r, v1+"/bodies/{slug}/arsplan-proposal", s.admin(s.arsplanProposal), http.MethodPost)
 
@@ -286,6 +293,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/anmalan/{token}", s.submitAgendaItem, http.MethodPost)
 	s.handle(r, "/justering/{token}", s.justeringPage, get...)
 	s.handle(r, "/justering/{token}", s.approveMinutes, http.MethodPost)
+	s.handle(r, "/bokning/{token}", s.bookingPage, get...)
 	s.handle(r, "/static/{file}", s.static, get...)
 	s.handle(r, "/healthz", s.healthz, get...)
 	s.handle(r, "/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP, get...)

@@ -60,8 +60,10 @@ type AgendaLink struct {
 type AgendaItem struct {
 	ID        int64
 	MeetingID int64
-	// Position is the item's number on the agenda, 1-based and without gaps
-	// among a meeting's items. On create 0 means "append at the end".
+	// Position is the item's place on the agenda, 1-based and without
+	// gaps among a meeting's items, proposals included (NumberAccepted
+	// gives the numbers members read). On create 0 appends: before the
+	// closing standard items (AppendIndex).
 	Position  int
 	Title     string
 	Presenter string // who presents the item (föredragande), may be empty
@@ -247,6 +249,100 @@ func StandardItems(bodies []*Body) (opening, closing []string) {
 	return opening, slices.Clone(StandardClosing)
 }
 
+// isStandardTitle reports whether a is a standard item with one of titles.
+func isStandardTitle(a *AgendaItem, titles []string) bool {
+	return a.Kind == AgendaStandard && slices.Contains(titles, strings.TrimSpace(a.Title))
+}
+
+// closingItem reports whether a can belong to the closing standard items:
+// an accepted standard item that is not one of the opening ones.
+func closingItem(a *AgendaItem) bool {
+	return a.Status == AgendaAccepted && a.Kind == AgendaStandard && !isStandardTitle(a, StandardOpening)
+}
+
+// ClosingStart returns the index in items (one agenda, ordered by position)
+// of the first of the closing standard items – the items that close a
+// meeting, "Övriga frågor" and "Mötet avslutas" as FillStandardItems writes
+// them – or len(items) when the agenda has none. It is where a new item
+// belongs: before the closing items, after everything else.
+//
+// The closing items are the last run of accepted standard items that are
+// not opening items (StandardOpening) and that holds one of the
+// StandardClosing titles, so that a secretary's own closing item ("Nästa
+// möte") next to them counts too and a standard item in the middle
+// ("Lunch") does not. Without such a run (the titles were changed), they are
+// the standard items at the end of the agenda. Proposals are not on the
+// agenda yet and neither start nor end the run; an item the secretary put
+// after the closing items stays after them.
+func ClosingStart(items []*AgendaItem) int {
+	// runStart returns the first index of the run of closing items that
+	// ends at index i.
+	runStart := func(i int) int {
+		start := i
+		for j := i - 1; j >= 0; j-- {
+			switch a := items[j]; {
+			case a.Status == AgendaProposed:
+			case closingItem(a):
+				start = j
+			default:
+				return start
+			}
+		}
+		return start
+	}
+	for i := len(items) - 1; i >= 0; i-- {
+		if a := items[i]; a.Status == AgendaAccepted && isStandardTitle(a, StandardClosing) {
+			return runStart(i)
+		}
+	}
+	for i := len(items) - 1; i >= 0; i-- {
+		switch a := items[i]; {
+		case a.Status == AgendaProposed:
+		case closingItem(a):
+			return runStart(i)
+		default:
+			return len(items)
+		}
+	}
+	return len(items)
+}
+
+// AppendIndex returns the index in items (one agenda, ordered by position)
+// at which a, created without a position, is inserted: before the closing
+// standard items (ClosingStart), or at the very end for a standard item,
+// which is then itself a closing item.
+func AppendIndex(items []*AgendaItem, a *AgendaItem) int {
+	if a.Kind == AgendaStandard {
+		return len(items)
+	}
+	return ClosingStart(items)
+}
+
+// AcceptIndex returns where a proposal lands when the secretary accepts it
+// without giving a position: rest is the agenda without the item and at
+// its index there. An item already before the closing standard items stays
+// where it is (a member's proposal is inserted there, and the secretary may
+// have moved it); one after them moves to just before them.
+func AcceptIndex(rest []*AgendaItem, at int) int {
+	return min(at, ClosingStart(rest))
+}
+
+// NumberAccepted returns the accepted items of an agenda (ordered by
+// position) as the agenda reads to members and the public: copies numbered
+// 1, 2, 3 … without the proposals, which hold positions among them until
+// the secretary accepts or removes them.
+func NumberAccepted(items []*AgendaItem) []AgendaItem {
+	var out []AgendaItem
+	for _, a := range items {
+		if a.Status == AgendaAccepted {
+			c := *a
+			c.Position = len(out) + 1
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // AgendaStore keeps agendas and backlogs. Every write records a Change
 // (entity "agenda_item" or "backlog_item"); moving or deleting an item also
 // records the new position of every item it shifted.
@@ -256,15 +352,18 @@ type AgendaStore interface {
 	FindAgendaItems(ctx context.Context, meetingID int64) ([]*AgendaItem, error)
 	// FindAgendaItemByID returns the item, or ENOTFOUND.
 	FindAgendaItemByID(ctx context.Context, id int64) (*AgendaItem, error)
-	// CreateAgendaItem normalizes and validates a and appends it, or inserts
-	// it at a.Position (1 … count+1), shifting the items from there on. It
+	// CreateAgendaItem normalizes and validates a and appends it before the
+	// closing standard items (AppendIndex), or inserts it at a.Position
+	// (1 … count+1), shifting the items from there on. It
 	// sets ID, Position, CreatedAt and UpdatedAt. ENOTFOUND for an unknown
 	// meeting; EINVALID for bad input, a position past the end, an unknown
 	// SubmittedBy person or a full agenda.
 	CreateAgendaItem(ctx context.Context, a *AgendaItem) error
 	// UpdateAgendaItem applies upd with the same checks; a new Position
-	// (1 … count) moves the item. ENOTFOUND for an unknown item. An update
-	// that changes nothing records nothing.
+	// (1 … count) moves the item. Accepting a proposal without a Position
+	// moves it before the closing standard items when it sits after them
+	// (AcceptIndex). ENOTFOUND for an unknown item. An update that changes
+	// nothing records nothing.
 	UpdateAgendaItem(ctx context.Context, id int64, upd AgendaItemUpdate) (*AgendaItem, error)
 	// DeleteAgendaItem deletes the item and closes the gap in the numbering;
 	// ENOTFOUND for an unknown item.

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -100,5 +101,76 @@ func TestBacklogItemValidate(t *testing.T) {
 		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(ErrorMessage(err), tc.want)) {
 			t.Errorf("Validate(%+v) = %v, want %q", tc.item, err, tc.want)
 		}
+	}
+}
+
+// TestClosingStart: where the closing standard items begin, so that new
+// items go before them.
+func TestClosingStart(t *testing.T) {
+	// Items are written "S:title" (standard), "P:title" (a proposal) or
+	// "title" (an accepted item of another kind).
+	agenda := func(spec ...string) []*AgendaItem {
+		out := make([]*AgendaItem, len(spec))
+		for i, s := range spec {
+			a := &AgendaItem{Title: s, Kind: AgendaInformation, Status: AgendaAccepted, Position: i + 1}
+			if t, ok := strings.CutPrefix(s, "S:"); ok {
+				a.Title, a.Kind = t, AgendaStandard
+			} else if t, ok := strings.CutPrefix(s, "P:"); ok {
+				a.Title, a.Status = t, AgendaProposed
+			}
+			out[i] = a
+		}
+		return out
+	}
+	open := []string{"S:Mötet öppnas", "S:Fastställande av dagordning"}
+	closing := []string{"S:Övriga frågor", "S:Mötet avslutas"}
+	for _, tc := range []struct {
+		name  string
+		items []string
+		want  int
+	}{
+		{"empty", nil, 0},
+		{"no standard items", []string{"A", "B"}, 2},
+		{"only standard items", slices.Concat(open, closing), 2},
+		{"filled agenda", slices.Concat(open, []string{"A", "B"}, closing), 4},
+		{"proposal before the closing items", slices.Concat(open, []string{"A", "P:B"}, closing), 4},
+		{"old proposal after the closing items", slices.Concat(open, []string{"A"}, closing, []string{"P:B"}), 3},
+		{"proposal between the closing items", slices.Concat(open, []string{"A", "S:Övriga frågor", "P:B", "S:Mötet avslutas"}), 3},
+		{"own closing item next to them", slices.Concat(open, []string{"A", "S:Nästa möte"}, closing), 3},
+		{"standard item in the middle", slices.Concat(open, []string{"A", "S:Lunch", "B"}, closing), 5},
+		{"secretary's item after the closing items", slices.Concat(open, []string{"A"}, closing, []string{"Fika"}), 3},
+		{"closing titles changed", slices.Concat(open, []string{"A", "S:Övrigt", "S:Avslutning"}), 3},
+		{"titles changed, item after them", slices.Concat(open, []string{"A", "S:Avslutning", "Fika"}), 5},
+		{"opening items only", slices.Concat(open, []string{"A"}), 3},
+		{"a closing title that is a proposal does not count", slices.Concat(open, []string{"A", "P:Övriga frågor"}), 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ClosingStart(agenda(tc.items...)); got != tc.want {
+				t.Errorf("ClosingStart(%q) = %d, want %d", tc.items, got, tc.want)
+			}
+		})
+	}
+
+	filled := agenda(slices.Concat(open, []string{"A"}, closing)...)
+	if got := AppendIndex(filled, &AgendaItem{Kind: AgendaDecision}); got != 3 {
+		t.Errorf("AppendIndex of a decision = %d, want 3", got)
+	}
+	if got := AppendIndex(filled, &AgendaItem{Kind: AgendaStandard}); got != 5 {
+		t.Errorf("AppendIndex of a standard item = %d, want 5 (the end)", got)
+	}
+	if got := AcceptIndex(filled, 2); got != 2 {
+		t.Errorf("AcceptIndex before the closing items = %d, want 2 (where it is)", got)
+	}
+	if got := AcceptIndex(filled, 5); got != 3 {
+		t.Errorf("AcceptIndex after the closing items = %d, want 3", got)
+	}
+
+	numbered := NumberAccepted(agenda("S:Mötet öppnas", "P:Förslag", "A", "S:Mötet avslutas"))
+	var got []string
+	for _, a := range numbered {
+		got = append(got, strconv.Itoa(a.Position)+" "+a.Title)
+	}
+	if want := []string{"1 Mötet öppnas", "2 A", "3 Mötet avslutas"}; !slices.Equal(got, want) {
+		t.Errorf("NumberAccepted = %q, want %q", got, want)
 	}
 }

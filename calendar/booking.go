@@ -293,6 +293,17 @@ func (w *BookingWindow) Days() []Date {
 	return days
 }
 
+// LastDay returns the last day of the window's weeks (a Sunday), or the
+// zero Date for a window without weeks. After it, booking in the window
+// is history.
+func (w *BookingWindow) LastDay() Date {
+	days := w.Days()
+	if len(days) == 0 {
+		return Date{}
+	}
+	return days[len(days)-1]
+}
+
 // BookingWindowStore keeps booking windows.
 type BookingWindowStore interface {
 	FindBookingWindows(ctx context.Context) ([]*BookingWindow, error)

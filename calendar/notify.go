@@ -23,20 +23,30 @@ const (
 	// LinkJustering lets a justerare (or the chair) approve the minutes of
 	// one meeting.
 	LinkJustering LinkPurpose = "justering"
+	// LinkBooking lets a body's secretary see one booking window: which of
+	// their bodies have booked and free times for the others. Free times
+	// show when people are busy, so the page is not public. It belongs to
+	// a window, not a meeting.
+	LinkBooking LinkPurpose = "bokning"
 )
 
 // Valid reports whether p is a known purpose.
-func (p LinkPurpose) Valid() bool { return p == LinkAgenda || p == LinkJustering }
+func (p LinkPurpose) Valid() bool { return p.ForMeeting() || p == LinkBooking }
 
-// PersonalLink is a link sent to one person for one meeting and purpose.
-// Its token (256 bits from NewToken) is the only credential: whoever holds
-// the email may act as that person for that purpose, nothing more, and only
-// until the link expires or is revoked.
+// ForMeeting reports whether p is a purpose of links to one meeting
+// (anmälan, justering), which EnsureLink makes.
+func (p LinkPurpose) ForMeeting() bool { return p == LinkAgenda || p == LinkJustering }
+
+// PersonalLink is a link sent to one person for one meeting (or booking
+// window) and purpose. Its token (256 bits from NewToken) is the only
+// credential: whoever holds the email may act as that person for that
+// purpose, nothing more, and only until the link expires or is revoked.
 type PersonalLink struct {
 	ID        int64
 	Token     string
 	Purpose   LinkPurpose
-	MeetingID int64
+	MeetingID int64     // 0 for LinkBooking
+	WindowID  int64     // the booking window of LinkBooking, 0 otherwise
 	Person    string    // person key
 	ExpiresAt time.Time // the link works before this instant
 	RevokedAt time.Time // zero unless revoked
@@ -60,12 +70,20 @@ type LinkStore interface {
 	// replicas) get the same link. EINVALID for an unknown purpose, meeting
 	// or person.
 	EnsureLink(ctx context.Context, purpose LinkPurpose, meetingID int64, person string, expiresAt time.Time) (*PersonalLink, error)
-	// FindLinkByToken returns the link, revoked and expired ones included
-	// (the page tells which); ENOTFOUND for a token that never existed.
+	// FindLinkByToken returns the link of any purpose, revoked and expired
+	// ones included (the page tells which); ENOTFOUND for a token that
+	// never existed.
 	FindLinkByToken(ctx context.Context, token string) (*PersonalLink, error)
 	// RevokeLinks revokes the meeting's unrevoked links of purpose (every
 	// purpose when purpose is "") at now and returns how many it revoked.
 	RevokeLinks(ctx context.Context, meetingID int64, purpose LinkPurpose, now time.Time) (int, error)
+	// EnsureWindowLink is EnsureLink for a booking window's page
+	// (LinkBooking): one link per window and person. EINVALID for an
+	// unknown window or person.
+	EnsureWindowLink(ctx context.Context, windowID int64, person string, expiresAt time.Time) (*PersonalLink, error)
+	// RevokeWindowLinks revokes the window's unrevoked links at now and
+	// returns how many it revoked.
+	RevokeWindowLinks(ctx context.Context, windowID int64, now time.Time) (int, error)
 }
 
 // ApproverRole tells why a person approves minutes.

@@ -339,6 +339,16 @@ func (m *Meeting) Normalize() {
 	}
 }
 
+// IsPublic reports whether anyone may see m: it has a public body, or no
+// body at all (an event for the whole region). public tells a body's
+// visibility by slug. Only a public meeting has a public page
+// (/moten/{id}), so emails and feeds link a meeting's page only then: a
+// member of a restricted body would otherwise follow a link to "Sidan
+// finns inte".
+func (m *Meeting) IsPublic(public func(slug string) bool) bool {
+	return len(m.Bodies) == 0 || slices.ContainsFunc(m.Bodies, public)
+}
+
 // Overlaps reports whether m and o share any time (touching ends do not).
 func (m *Meeting) Overlaps(o *Meeting) bool {
 	return m.Start.Before(o.End) && o.Start.Before(m.End)

@@ -360,3 +360,21 @@ func TestRoleSwedishName(t *testing.T) {
 		}
 	}
 }
+
+func TestMeetingIsPublic(t *testing.T) {
+	public := func(slug string) bool { return slug == "chefsgrupp-folkhalsa" }
+	for _, tc := range []struct {
+		bodies []string
+		want   bool
+	}{
+		{nil, true}, // an event for the whole region
+		{[]string{"chefsgrupp-folkhalsa"}, true},
+		{[]string{"arbetsgrupp-uppfoljningsdag"}, false},
+		{[]string{"arbetsgrupp-uppfoljningsdag", "chefsgrupp-folkhalsa"}, true}, // joint with a public body
+	} {
+		m := &Meeting{Bodies: tc.bodies}
+		if got := m.IsPublic(public); got != tc.want {
+			t.Errorf("IsPublic(%q) = %v, want %v", tc.bodies, got, tc.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,6 +11,15 @@ import (
 	"github.com/samkal/samkal/calendar/plan"
 	"github.com/samkal/samkal/notify/letters"
 )
+
+// ensureLink makes (or finds again) the personal link d carries: a
+// booking window's for a booking reminder, the meeting's otherwise.
+func (s *Scanner) ensureLink(ctx context.Context, d *Due) (*calendar.PersonalLink, error) {
+	if d.link.window != 0 {
+		return s.Store.EnsureWindowLink(ctx, d.link.window, d.To.Key, d.link.expires)
+	}
+	return s.Store.EnsureLink(ctx, d.link.purpose, d.MeetingID, d.To.Key, d.link.expires)
+}
 
 // bookingWindows finds the reminders to book meetings in the booking
 // weeks: BookingReminderDays before a window's deadline, every secretary of
@@ -76,14 +86,23 @@ func (c *scan) bookingWindows() error {
 			if err != nil {
 				return err
 			}
-			d := &Due{Key: k, Kind: KindBookingReminder, To: s, At: dueAt}
+			// The link leads to the secretary's booking page, with free
+			// times for their bodies; it works to the end of the window's
+			// weeks (and at least of its deadline), after which booking in
+			// them is history.
+			until := w.LastDay()
+			if until.Before(w.Deadline) {
+				until = w.Deadline
+			}
+			d := &Due{Key: k, Kind: KindBookingReminder, To: s, At: dueAt,
+				link: &linkSpec{purpose: calendar.LinkBooking, window: w.ID, expires: until.AddDays(1).Start()}}
 			if !c.now.Before(closes) {
 				d.Skip = "sista dag för bokning (" + w.Deadline.String() + ") har passerat"
 			}
 			names, w := open[sk], w
-			d.letter = func(string) (letters.Letter, error) {
+			d.letter = func(link string) (letters.Letter, error) {
 				return letters.BookingReminder{Region: c.Region, To: person(s), Window: w.Name, Weeks: w.Weeks,
-					Deadline: w.Deadline, Bodies: names, PageURL: c.url("/")}.Letter()
+					Deadline: w.Deadline, Bodies: names, LinkURL: link, LinkUntil: until}.Letter()
 			}
 			c.add(d)
 		}

@@ -225,7 +225,9 @@ func (c *scan) digest(m *calendar.Meeting, view letters.Meeting, done map[string
 	return nil
 }
 
-// agenda returns the meeting's items of status as the letters show them.
+// agenda returns the meeting's items of status as the letters show them:
+// accepted ones numbered as members read them (calendar.NumberAccepted),
+// without the places of proposals not yet handled.
 func (c *scan) agenda(meetingID int64, status calendar.AgendaStatus) ([]letters.AgendaItem, error) {
 	items, err := c.Store.FindAgendaItems(c.ctx, meetingID)
 	if err != nil {
@@ -236,7 +238,11 @@ func (c *scan) agenda(meetingID int64, status calendar.AgendaStatus) ([]letters.
 		if a.Status != status {
 			continue
 		}
-		li := letters.AgendaItem{Number: a.Position, Title: a.Title, Presenter: a.Presenter, Kind: a.Kind,
+		number := 0 // a proposal has no number yet
+		if status == calendar.AgendaAccepted {
+			number = len(out) + 1
+		}
+		li := letters.AgendaItem{Number: number, Title: a.Title, Presenter: a.Presenter, Kind: a.Kind,
 			SubPoints: a.SubPoints, Links: a.Links}
 		if a.SubmittedBy != "" {
 			if p, err := c.person(a.SubmittedBy); err == nil {
@@ -270,7 +276,15 @@ func (c *scan) meetingContext(m *calendar.Meeting) (*meetingContext, error) {
 		mc.names = append(mc.names, b.Name)
 	}
 	v := letters.Meeting{Title: m.Title, Bodies: mc.names, Start: m.Start, End: m.End, AllDay: m.AllDay,
-		OnlineURL: m.OnlineURL, PageURL: c.meetingURL(m), Cancelled: m.Status == calendar.StatusCancelled}
+		OnlineURL: m.OnlineURL, Cancelled: m.Status == calendar.StatusCancelled}
+	// Only a public meeting has a page; a restricted one's link would
+	// lead to "Sidan finns inte".
+	public := func(slug string) bool {
+		return slices.ContainsFunc(mc.bodies, func(b *calendar.Body) bool { return b.Slug == slug && b.Visibility == calendar.Public })
+	}
+	if m.IsPublic(public) {
+		v.PageURL = c.meetingURL(m)
+	}
 	if v.Title == "" {
 		v.Title = joinSwedish(mc.names)
 	}
@@ -302,7 +316,7 @@ func (c *scan) meetingURL(m *calendar.Meeting) string {
 // calendar entry from the email and the one from a subscription are one.
 func (c *scan) invitation(mc *meetingContext, p *calendar.Person, method string) func() ([]byte, string) {
 	return func() ([]byte, string) {
-		ev := ical.Event{Meeting: mc.meeting, Bodies: mc.names, Room: mc.room, URL: c.meetingURL(mc.meeting),
+		ev := ical.Event{Meeting: mc.meeting, Bodies: mc.names, Room: mc.room, URL: mc.view.PageURL,
 			Organizer: &ical.Party{Name: c.From.Name, Email: c.From.Address},
 			Attendee:  &ical.Party{Name: p.Name, Email: p.Email}}
 		return ical.Encode(&ical.Feed{Name: c.Region, Method: method, Events: []ical.Event{ev}}), method

@@ -85,9 +85,11 @@ type Due struct {
 	replyTo *calendar.Person
 }
 
-// linkSpec is the personal link an email carries.
+// linkSpec is the personal link an email carries: to the email's meeting,
+// or to a booking window when window is set.
 type linkSpec struct {
 	purpose calendar.LinkPurpose
+	window  int64
 	expires time.Time
 }
 
@@ -199,7 +201,7 @@ func (s *Scanner) Run(ctx context.Context, now time.Time) (ScanStats, error) {
 func (s *Scanner) compose(ctx context.Context, d *Due, now time.Time) (*calendar.OutboxMessage, error) {
 	linkURL := ""
 	if d.link != nil {
-		l, err := s.Store.EnsureLink(ctx, d.link.purpose, d.MeetingID, d.To.Key, d.link.expires)
+		l, err := s.ensureLink(ctx, d)
 		if err != nil {
 			return nil, fmt.Errorf("notify: personal link for %s: %w", d.Key, err)
 		}

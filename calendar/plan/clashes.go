@@ -299,6 +299,7 @@ func (d *directory) mustAttend(bodies []string, day calendar.Date) map[string]ca
 
 func (d *directory) personName(key string) string { return cmp.Or(d.people[key], key) }
 func (d *directory) roomName(slug string) string  { return cmp.Or(d.rooms[slug], slug) }
+func (d *directory) bodyName(slug string) string  { return cmp.Or(d.bodies[slug], slug) }
 
 // label names a meeting: its title, or its bodies' names.
 func (d *directory) label(m *calendar.Meeting) string {

@@ -712,7 +712,8 @@ func ApplyProposals(ctx context.Context, store calendar.Store, body string, ps [
 				return err
 			}
 			m = &calendar.Meeting{Key: key, Kind: calendar.KindMeeting, Bodies: []string{body}, Start: p.Start, End: p.End,
-				Status: calendar.StatusProposed, Room: p.Room, Notes: strings.Join(p.Reasons, "\n")}
+				Status: calendar.StatusProposed, Room: p.Room, Location: p.Location, OnlineURL: p.OnlineURL, Title: p.Title,
+				Notes: strings.Join(p.Reasons, "\n")}
 			if err := tx.CreateMeeting(ctx, m); err != nil {
 				return err
 			}

@@ -658,8 +658,9 @@ func TestApplyProposals(t *testing.T) {
 	eachEngine(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
 		s, _ := exampleStore(t, open)
 		ctx := context.Background()
-		ps, err := plan.ProposeYear(ctx, s, "chefsgrupp-folkhalsa", 2026, plan.Pattern{CopyYear: 2025})
+		yp, err := plan.ProposeYear(ctx, s, "chefsgrupp-folkhalsa", 2026, plan.Pattern{CopyYear: 2025})
 		mustNil(t, err)
+		ps := yp.Proposals
 		if len(ps) != 6 {
 			t.Fatalf("%d proposals, want the six of 2025 copied", len(ps))
 		}

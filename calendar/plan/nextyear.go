@@ -30,12 +30,20 @@ const (
 // Pattern says how a body meets over a year. Exactly one of CopyYear,
 // RRule and PerYear is given.
 type Pattern struct {
-	// CopyYear copies the body's meetings of that year (non-cancelled,
-	// timed, kind meeting; all-day meetings and events are one-off dates
-	// and not copied) to the same ISO week and weekday of the target year,
-	// each with its own time of day and room. A week 53 that the target
+	// CopyYear copies the body's timed meetings of that year to the same
+	// ISO week and weekday of the target year, each with its own time of
+	// day, room, place, online link and title. A week 53 that the target
 	// year lacks becomes week 52. Start and DurationMinutes must be left
 	// out: they come from the copied meetings.
+	//
+	// A cancelled meeting is copied too, with a reason saying so: a copied
+	// årsplan is a proposal the secretary goes through anyway, and a
+	// cancellation is that year's (too few items, illness), not the body's
+	// rhythm, which the copy is for. It is left out when the body met
+	// another time in the same ISO week: then it was replaced, and a copy
+	// would double that week. All-day meetings and events are one-off dates
+	// and are left out. Everything left out is listed in
+	// YearProposal.LeftOut with the reason, never dropped silently.
 	CopyYear int `json:"copy_year,omitempty"`
 	// RRule is an RFC 5545 recurrence rule, one line, such as
 	// "FREQ=MONTHLY;INTERVAL=2;BYDAY=TH;BYSETPOS=3" (the third Thursday of
@@ -64,11 +72,38 @@ type Pattern struct {
 	Room string `json:"room,omitempty"`
 }
 
+// YearProposal is next year's årsplan as ProposeYear proposes it.
+type YearProposal struct {
+	// Proposals are the meetings proposed, ordered by start.
+	Proposals []Proposal
+	// LeftOut are the meetings of the copied year (Pattern.CopyYear) that
+	// are not among the proposals, each with the reason, in the order of
+	// their start; empty for the other patterns.
+	LeftOut []LeftOut
+}
+
+// LeftOut is a meeting of the copied year that the proposal leaves out.
+type LeftOut struct {
+	Meeting    int64 // its id
+	Start, End time.Time
+	AllDay     bool
+	// Reason says in Swedish why it was left out, e.g. "heldag: kopieras
+	// inte, lägg in den för hand om den ska hållas 2026".
+	Reason string
+}
+
 // Proposal is one proposed meeting of next year's årsplan.
 type Proposal struct {
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
 	Room  string    `json:"room,omitempty"`
+	// Location, OnlineURL and Title come from the copied meeting
+	// (CopyYear); Location is left empty when Pattern.Room gives a room.
+	Location  string `json:"location,omitempty"`
+	OnlineURL string `json:"online_url,omitempty"`
+	Title     string `json:"title,omitempty"`
+	// CopiedFrom is the id of the copied meeting, 0 for the other patterns.
+	CopiedFrom int64 `json:"copied_from,omitempty"`
 	// Moved is true when the meeting was moved off its first candidate.
 	Moved bool `json:"moved"`
 	// Original is the start on the first candidate day: the same ISO week
@@ -106,12 +141,15 @@ type Proposal struct {
 // which no day within eight weeks is free stays on its first candidate,
 // with the reason. Proposals are ordered by start.
 //
+// With CopyYear, the copied year's meetings that are not proposed are in
+// LeftOut with the reason (see Pattern.CopyYear).
+//
 // EINVALID for a bad pattern: none or several of CopyYear, RRule and
 // PerYear, a rule that does not parse or gives no date (or more than 100)
 // in the year, an unknown body or room, a year outside
-// MinPlanYear–MaxPlanYear, a copied year without meetings, a PerYear on a
-// weekend day, excluded weeks outside 1–53.
-func ProposeYear(ctx context.Context, store calendar.Store, body string, year int, pat Pattern) ([]Proposal, error) {
+// MinPlanYear–MaxPlanYear, a copied year without timed meetings, a PerYear
+// on a weekend day, excluded weeks outside 1–53.
+func ProposeYear(ctx context.Context, store calendar.Store, body string, year int, pat Pattern) (*YearProposal, error) {
 	if err := pat.validate(year); err != nil {
 		return nil, err
 	}
@@ -129,20 +167,20 @@ func ProposeYear(ctx context.Context, store calendar.Store, body string, year in
 			return nil, err
 		}
 	}
+	pl, err := newYearPlanner(ctx, store, body, year, pat)
+	if err != nil {
+		return nil, err
+	}
+	yp := &YearProposal{}
 	var cands []candidate
-	var err error
 	switch {
 	case pat.CopyYear != 0:
-		cands, err = copyCandidates(ctx, store, body, year, pat)
+		cands, yp.LeftOut, err = copyCandidates(ctx, store, pl.dir, body, year, pat)
 	case pat.RRule != "":
 		cands, err = ruleCandidates(year, pat)
 	default:
 		cands, err = spreadCandidates(year, pat)
 	}
-	if err != nil {
-		return nil, err
-	}
-	pl, err := newYearPlanner(ctx, store, body, year, pat)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +202,8 @@ func ProposeYear(ctx context.Context, store calendar.Store, body string, year in
 	slices.SortStableFunc(out, func(a, b Proposal) int {
 		return cmp.Or(a.Start.Compare(b.Start), a.Original.Compare(b.Original))
 	})
-	return out, nil
+	yp.Proposals = out
+	return yp, nil
 }
 
 // validate checks the pattern alone and returns EINVALID listing every
@@ -238,6 +277,9 @@ type candidate struct {
 	end     calendar.Clock
 	room    string
 	notes   []string // what the secretary should know about the first candidate
+	// What a copied meeting brings along (CopyYear), empty otherwise.
+	location, onlineURL, title string
+	source                     int64
 }
 
 // on returns the candidate's start and end on day d.
@@ -246,23 +288,58 @@ func (c candidate) on(d calendar.Date) (time.Time, time.Time) {
 }
 
 // copyCandidates maps the body's meetings of pat.CopyYear to the same ISO
-// week and weekday of year.
-func copyCandidates(ctx context.Context, store calendar.Store, body string, year int, pat Pattern) ([]candidate, error) {
-	kind := calendar.KindMeeting
-	meetings, err := store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{body}, Year: &pat.CopyYear, Kind: &kind,
-		Status: []calendar.MeetingStatus{calendar.StatusProposed, calendar.StatusConfirmed}})
+// week and weekday of year, and returns those it does not copy with the
+// reason (see Pattern.CopyYear).
+func copyCandidates(ctx context.Context, store calendar.Store, dir *directory, body string, year int, pat Pattern) ([]candidate, []LeftOut, error) {
+	meetings, err := store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{body}, Year: &pat.CopyYear})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	// The ISO weeks in which the body has a timed meeting that was not
+	// cancelled: a cancelled meeting in one of them was replaced.
+	held := map[calendar.ISOWeek]*calendar.Meeting{}
+	for _, m := range meetings {
+		if m.Kind == calendar.KindMeeting && !m.AllDay && m.Status != calendar.StatusCancelled {
+			if w := calendar.ISOWeekOf(calendar.DateOf(m.Start)); held[w] == nil {
+				held[w] = m
+			}
+		}
 	}
 	var out []candidate
+	var left []LeftOut
+	leave := func(m *calendar.Meeting, format string, args ...any) {
+		left = append(left, LeftOut{Meeting: m.ID, Start: m.Start, End: m.End, AllDay: m.AllDay, Reason: fmt.Sprintf(format, args...)})
+	}
 	for _, m := range meetings {
-		if m.AllDay {
-			continue
-		}
 		src := calendar.DateOf(m.Start)
+		var notes []string
+		switch {
+		case m.Kind == calendar.KindEvent:
+			leave(m, "en händelse, inget möte: kopieras inte – lägg in den för hand om den ska hållas %d", year)
+			continue
+		case m.AllDay:
+			leave(m, "heldag: kopieras inte – lägg in den för hand om den ska hållas %d", year)
+			continue
+		case m.Status == calendar.StatusCancelled:
+			if r := held[calendar.ISOWeekOf(src)]; r != nil {
+				leave(m, "inställt och ersatt av mötet %s samma vecka, som kopieras i stället",
+					swedishWhen(r.Start, r.End, false))
+				continue
+			}
+			notes = append(notes, fmt.Sprintf("%s var inställt – föreslås ändå, så att %d får lika många möten; ta bort förslaget om mötet inte behövs",
+				swedishDate(src, true), year))
+		}
+		if others := otherBodies(dir, m.Bodies, body); others != "" {
+			notes = append(notes, fmt.Sprintf("%s var gemensamt med %s – förslaget gäller bara %s; lägg till de andra organen om mötet ska vara gemensamt %d också",
+				swedishDate(src, true), others, dir.bodyName(body), year))
+		}
 		isoYear, week := src.ISOWeek()
 		target := calendar.ISOWeek{Year: isoYear + year - pat.CopyYear, Week: week}
-		c := candidate{start: clockOf(m.Start), end: clockOf(m.End), room: cmp.Or(pat.Room, m.Room)}
+		c := candidate{start: clockOf(m.Start), end: clockOf(m.End), room: cmp.Or(pat.Room, m.Room), notes: notes,
+			onlineURL: m.OnlineURL, title: m.Title, source: m.ID}
+		if pat.Room == "" {
+			c.location = m.Location // a room given for every meeting replaces the place
+		}
 		c.endDays = daysBetween(src, calendar.DateOf(m.End))
 		if n := calendar.WeeksInISOYear(target.Year); target.Week > n {
 			c.notes = append(c.notes, fmt.Sprintf("%s ligger i vecka %d, som %d saknar – vecka %d används",
@@ -273,9 +350,21 @@ func copyCandidates(ctx context.Context, store calendar.Store, body string, year
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, calendar.Errorf(calendar.EINVALID, "body %q has no timed meetings in %d to copy", body, pat.CopyYear)
+		return nil, nil, calendar.Errorf(calendar.EINVALID, "body %q has no timed meetings in %d to copy", body, pat.CopyYear)
 	}
-	return out, nil
+	return out, left, nil
+}
+
+// otherBodies names the bodies of a joint meeting other than body, in
+// Swedish ("Skolchefsgruppen och Länsdel Norr"); "" when there are none.
+func otherBodies(dir *directory, bodies []string, body string) string {
+	var names []string
+	for _, b := range bodies {
+		if b != body {
+			names = append(names, dir.bodyName(b))
+		}
+	}
+	return swedishList(names)
 }
 
 // ruleCandidates returns the dates of pat.RRule in year.
@@ -494,7 +583,8 @@ func (pl *yearPlanner) place(c candidate) Proposal {
 	if !first.free() {
 		day, chosen, found = pl.search(c, len(first.problems) > 0)
 	}
-	p := Proposal{Room: c.room, Reasons: append([]string{}, c.notes...)}
+	p := Proposal{Room: c.room, Location: c.location, OnlineURL: c.onlineURL, Title: c.title, CopiedFrom: c.source,
+		Reasons: append([]string{}, c.notes...)}
 	p.Original, _ = c.on(c.day)
 	switch {
 	case first.free():

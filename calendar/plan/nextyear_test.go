@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/plan"
@@ -152,7 +153,7 @@ func TestProposeYear(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				lines := proposalLines(got)
+				lines := proposalLines(got.Proposals)
 				if strings.Join(lines, "\n") != strings.Join(tt.want, "\n") {
 					t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(tt.want, "\n"))
 				}
@@ -269,12 +270,99 @@ func FuzzProposeYearRRule(f *testing.F) {
 			}
 			return
 		}
-		for _, p := range got {
+		for _, p := range got.Proposals {
 			start, end := calendar.In(p.Start), calendar.In(p.End)
 			if start.Year() != 2026 || start.Format("15:04") != "13:00" || end.Format("15:04") != "16:30" ||
 				calendar.DateOf(start) != calendar.DateOf(end) {
 				t.Errorf("rule %q: proposal %s–%s, want 13:00–16:30 on one day of 2026", rule, start, end)
 			}
+		}
+	})
+}
+
+// TestProposeYearCopiesAllItCan: a copied meeting brings its place, online
+// link and title, a joint meeting says that the copy is for one body, a
+// cancelled meeting is proposed with a reason, and what is not copied (a
+// cancelled meeting replaced in its week, an all-day meeting, an event)
+// is in LeftOut with the reason.
+func TestProposeYearCopiesAllItCan(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, engine string) {
+		s := openRegion(t, engine)
+		ctx := t.Context()
+		body := &calendar.Body{Slug: "arbetsgrupp-kopia", Name: "Arbetsgrupp kopia", Kind: calendar.BodyWorkingGroup, Visibility: calendar.Public}
+		if err := s.CreateBody(ctx, body); err != nil {
+			t.Fatal(err)
+		}
+		ids := plantMeetings(t, s,
+			meetingSpec{key: "held", bodies: []string{body.Slug}, when: "2025-02-04 09:00-11:00", title: "Arbetsmöte"},
+			meetingSpec{key: "cancelled", bodies: []string{body.Slug}, when: "2025-03-04 09:00-11:00", status: calendar.StatusCancelled},
+			meetingSpec{key: "replaced", bodies: []string{body.Slug}, when: "2025-04-01 09:00-11:00", status: calendar.StatusCancelled},
+			meetingSpec{key: "replacement", bodies: []string{body.Slug}, when: "2025-04-03 09:00-11:00"},
+			meetingSpec{key: "event", bodies: []string{body.Slug}, when: "2025-06-10/2025-06-10", allDay: true, title: "Konferens"},
+			meetingSpec{key: "joint", bodies: []string{body.Slug, "chefsgrupp-folkhalsa"}, when: "2025-09-09 09:00-11:00"},
+		)
+		online, place := "https://teams.example.se/l/arbetsgrupp", "Kumla kommunhus"
+		if _, err := s.UpdateMeeting(ctx, ids["held"], calendar.MeetingUpdate{OnlineURL: &online, Location: &place}); err != nil {
+			t.Fatal(err)
+		}
+		d := calendar.Date{Year: 2025, Month: time.May, Day: 6}
+		allDay := &calendar.Meeting{Key: "all-day", Kind: calendar.KindMeeting, Bodies: []string{body.Slug}, Start: d.Start(),
+			End: d.AddDays(1).Start(), AllDay: true, Status: calendar.StatusConfirmed}
+		if err := s.CreateMeeting(ctx, allDay); err != nil {
+			t.Fatal(err)
+		}
+
+		yp, err := plan.ProposeYear(ctx, s, body.Slug, 2026, plan.Pattern{CopyYear: 2025})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			"2026-02-03 09:00 +01:00–11:00 - | Kumla kommunhus | https://teams.example.se/l/arbetsgrupp | Arbetsmöte | från held",
+			"2026-03-03 09:00 +01:00–11:00 - | från cancelled | tis 4 mar 2025 var inställt – föreslås ändå, så att 2026 får lika många möten; ta bort förslaget om mötet inte behövs",
+			"2026-04-02 09:00 +02:00–11:00 - | från replacement",
+			"2026-09-08 09:00 +02:00–11:00 - | från joint | tis 9 sep 2025 var gemensamt med Chefsgrupp folkhälsa – förslaget gäller bara Arbetsgrupp kopia; " +
+				"lägg till de andra organen om mötet ska vara gemensamt 2026 också",
+		}
+		names := map[int64]string{}
+		for k, id := range ids {
+			names[id] = k
+		}
+		var got []string
+		for _, p := range yp.Proposals {
+			line := fmt.Sprintf("%s–%s %s", calendar.In(p.Start).Format("2006-01-02 15:04 -07:00"), calendar.In(p.End).Format("15:04"), orDefault(p.Room, "-"))
+			for _, x := range []string{p.Location, p.OnlineURL, p.Title, "från " + names[p.CopiedFrom]} {
+				if x != "" {
+					line += " | " + x
+				}
+			}
+			for _, r := range p.Reasons {
+				line += " | " + r
+			}
+			got = append(got, line)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("proposals:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		wantLeft := []string{
+			fmt.Sprintf("%d 2025-04-01: inställt och ersatt av mötet tor 3 apr 2025 kl. 09.00–11.00 samma vecka, som kopieras i stället", ids["replaced"]),
+			fmt.Sprintf("%d 2025-05-06: heldag: kopieras inte – lägg in den för hand om den ska hållas 2026", allDay.ID),
+			fmt.Sprintf("%d 2025-06-10: en händelse, inget möte: kopieras inte – lägg in den för hand om den ska hållas 2026", ids["event"]),
+		}
+		var left []string
+		for _, l := range yp.LeftOut {
+			left = append(left, fmt.Sprintf("%d %s: %s", l.Meeting, calendar.DateOf(l.Start), l.Reason))
+		}
+		if strings.Join(left, "\n") != strings.Join(wantLeft, "\n") {
+			t.Errorf("left out:\n%s\nwant\n%s", strings.Join(left, "\n"), strings.Join(wantLeft, "\n"))
+		}
+
+		// A room for every meeting replaces the copied place.
+		yp, err = plan.ProposeYear(ctx, s, body.Slug, 2026, plan.Pattern{CopyYear: 2025, Room: "lokal-eken"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := yp.Proposals[0]; p.Room != "lokal-eken" || p.Location != "" || p.OnlineURL != online {
+			t.Errorf("with a room: %+v, want lokal-eken, no place, the online link", p)
 		}
 	})
 }

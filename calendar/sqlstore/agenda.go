@@ -209,8 +209,9 @@ func (t *tx) insertAgendaItem(ctx context.Context, a *calendar.AgendaItem) error
 }
 
 // CreateAgendaItem normalizes and validates a and appends it to its
-// meeting's agenda, or inserts it at a.Position (1 … count+1) and shifts the
-// items from there on by one. It sets ID, Position, CreatedAt and UpdatedAt.
+// meeting's agenda before the closing standard items
+// (calendar.AppendIndex), or inserts it at a.Position (1 … count+1) and
+// shifts the items from there on by one. It sets ID, Position, CreatedAt and UpdatedAt.
 // ENOTFOUND for an unknown meeting; EINVALID for bad input, a position past
 // the end, an unknown SubmittedBy person or a full agenda.
 func (s *Store) CreateAgendaItem(ctx context.Context, a *calendar.AgendaItem) error {
@@ -231,7 +232,7 @@ func (s *Store) CreateAgendaItem(ctx context.Context, a *calendar.AgendaItem) er
 				n.MeetingID, len(items))
 		}
 		if n.Position == 0 {
-			n.Position = len(items) + 1
+			n.Position = calendar.AppendIndex(items, &n) + 1
 		}
 		if n.Position > len(items)+1 {
 			return calendar.Errorf(calendar.EINVALID,
@@ -254,7 +255,9 @@ func (s *Store) CreateAgendaItem(ctx context.Context, a *calendar.AgendaItem) er
 }
 
 // UpdateAgendaItem applies upd with the same checks as CreateAgendaItem; a
-// new Position (1 … count) moves the item and shifts those in between. An
+// new Position (1 … count) moves the item and shifts those in between, and
+// a proposal accepted without a Position moves before the closing standard
+// items when it sits after them (calendar.AcceptIndex). An
 // update that changes nothing records nothing and returns the item as it
 // was. ENOTFOUND for an unknown item.
 func (s *Store) UpdateAgendaItem(ctx context.Context, id int64, upd calendar.AgendaItemUpdate) (*calendar.AgendaItem, error) {
@@ -266,6 +269,9 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, id int64, upd calendar.Age
 		}
 		old := *items[i]
 		n := upd.Apply(old)
+		if upd.Position == nil && old.Status == calendar.AgendaProposed && n.Status == calendar.AgendaAccepted {
+			n.Position = calendar.AcceptIndex(slices.Delete(slices.Clone(items), i, i+1), i) + 1
+		}
 		if n.SubPoints == nil {
 			n.SubPoints = []string{}
 		}

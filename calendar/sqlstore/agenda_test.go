@@ -22,6 +22,7 @@ var agendaSuite = []struct {
 	{"Update", testAgendaUpdate},
 	{"Errors", testAgendaErrors},
 	{"StandardItems", testAgendaStandardItems},
+	{"BeforeClosingItems", testAgendaBeforeClosingItems},
 	{"Changes", testAgendaChanges},
 	{"MeetingDeleteTakesAgenda", testAgendaMeetingDelete},
 	{"Backlog", testBacklog},
@@ -283,6 +284,82 @@ func testAgendaStandardItems(t *testing.T, e *env) {
 	must(t, err)
 	if !slices.ContainsFunc(items, func(a *calendar.AgendaItem) bool { return a.Title == calendar.ChooseJusterare }) {
 		t.Errorf("joint meeting with a council has no %q", calendar.ChooseJusterare)
+	}
+}
+
+// testAgendaBeforeClosingItems: an item appended without a position, and a
+// proposal when it is accepted, land before the closing standard items
+// ("Övriga frågor", "Mötet avslutas"), not after them; a position the
+// secretary gives is kept as given.
+func testAgendaBeforeClosingItems(t *testing.T, e *env) {
+	m := e.agendaMeeting("chefsgrupp-folkhalsa", false)
+	// A member's proposal from before the standard items stays between them.
+	early := &calendar.AgendaItem{MeetingID: m.ID, Title: "Tidig anmälan", Status: calendar.AgendaProposed}
+	must(t, e.s.CreateAgendaItem(e.ctx, early))
+	_, err := e.s.FillStandardItems(e.ctx, m.ID)
+	must(t, err)
+	open := []string{"Mötet öppnas", "Fastställande av dagordning", "Föregående mötes protokoll/minnesanteckningar"}
+	agenda := func(middle ...string) []string {
+		return slices.Concat(open, middle, []string{"Övriga frågor", "Mötet avslutas"})
+	}
+	e.wantAgenda(m.ID, agenda("Tidig anmälan")...)
+
+	// The secretary appends; a member proposes (as the anmälan page does).
+	e.item(m.ID, "Årsplan 2027", 0)
+	proposal := &calendar.AgendaItem{MeetingID: m.ID, Title: "Generation Pep", Kind: calendar.AgendaDialog,
+		Status: calendar.AgendaProposed}
+	must(t, e.s.CreateAgendaItem(e.ctx, proposal))
+	if proposal.Position != 6 {
+		t.Errorf("appended proposal got position %d, want 6 (before Övriga frågor)", proposal.Position)
+	}
+	e.wantAgenda(m.ID, agenda("Tidig anmälan", "Årsplan 2027", "Generation Pep")...)
+
+	// An explicit position is the secretary's choice, even after the
+	// closing items; appending still goes before them.
+	e.item(m.ID, "Efter mötet: fika", 9)
+	e.item(m.ID, "Levnadsvanor", 0)
+	e.wantAgenda(m.ID, slices.Concat(agenda("Tidig anmälan", "Årsplan 2027", "Generation Pep", "Levnadsvanor"),
+		[]string{"Efter mötet: fika"})...)
+
+	// Accepting a proposal keeps it where it is when it is already before
+	// the closing items.
+	accepted := calendar.AgendaAccepted
+	got, err := e.s.UpdateAgendaItem(e.ctx, proposal.ID, calendar.AgendaItemUpdate{Status: &accepted})
+	must(t, err)
+	if got.Position != 6 || got.Status != accepted {
+		t.Errorf("accepted proposal at %d (%s), want 6 (accepted)", got.Position, got.Status)
+	}
+
+	// A proposal that sits after the closing items (stored by an older
+	// Samkal, or moved there) is put before them when it is accepted …
+	late := &calendar.AgendaItem{MeetingID: m.ID, Title: "Sen anmälan", Status: calendar.AgendaProposed, Position: 11}
+	must(t, e.s.CreateAgendaItem(e.ctx, late))
+	e.wantAgenda(m.ID, slices.Concat(agenda("Tidig anmälan", "Årsplan 2027", "Generation Pep", "Levnadsvanor"),
+		[]string{"Efter mötet: fika", "Sen anmälan"})...)
+	// … and an item appended meanwhile still goes before the closing items.
+	e.item(m.ID, "Nära vård", 0)
+	got, err = e.s.UpdateAgendaItem(e.ctx, late.ID, calendar.AgendaItemUpdate{Status: &accepted})
+	must(t, err)
+	if got.Position != 9 {
+		t.Errorf("accepted late proposal at %d, want 9 (before Övriga frågor)", got.Position)
+	}
+	e.wantAgenda(m.ID, slices.Concat(agenda("Tidig anmälan", "Årsplan 2027", "Generation Pep", "Levnadsvanor", "Nära vård", "Sen anmälan"),
+		[]string{"Efter mötet: fika"})...)
+
+	// Accepting with a position puts it where the secretary says.
+	last := &calendar.AgendaItem{MeetingID: m.ID, Title: "Sist av allt", Status: calendar.AgendaProposed, Position: 13}
+	must(t, e.s.CreateAgendaItem(e.ctx, last))
+	got, err = e.s.UpdateAgendaItem(e.ctx, last.ID, calendar.AgendaItemUpdate{Status: &accepted, Position: ptr(13)})
+	must(t, err)
+	if got.Position != 13 {
+		t.Errorf("accepted with position 13 at %d", got.Position)
+	}
+
+	// A standard item appended is a closing item: it goes last.
+	std := &calendar.AgendaItem{MeetingID: m.ID, Title: "Nästa möte", Kind: calendar.AgendaStandard}
+	must(t, e.s.CreateAgendaItem(e.ctx, std))
+	if std.Position != 14 {
+		t.Errorf("appended standard item at %d, want 14 (the end)", std.Position)
 	}
 }
 

@@ -598,17 +598,17 @@ func planNextYear(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer store.Close()
-	var ps []plan.Proposal
+	var yp *plan.YearProposal
 	var created, existing []*calendar.Meeting
 	err = store.InTx(ctx, func(tx calendar.Store) error {
 		if _, err := tx.FindBodyBySlug(ctx, *body); err != nil {
 			return err
 		}
 		var err error
-		if ps, err = plan.ProposeYear(ctx, tx, *body, *year, pat); err != nil || !*apply {
+		if yp, err = plan.ProposeYear(ctx, tx, *body, *year, pat); err != nil || !*apply {
 			return err
 		}
-		created, existing, err = plan.ApplyProposals(ctx, tx, *body, ps)
+		created, existing, err = plan.ApplyProposals(ctx, tx, *body, yp.Proposals)
 		return err
 	})
 	if err != nil {
@@ -620,22 +620,58 @@ func planNextYear(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "Förslag till årsplan %d för %s:\n", *year, n.body(*body))
 	var t table
-	for _, p := range ps {
+	for _, p := range yp.Proposals {
 		d := calendar.DateOf(p.Start)
-		room := "lokal ej vald"
-		if p.Room != "" {
-			room = n.room(p.Room)
+		cells := []string{svWeek(d), svDay(d), svSpan(p.Start, p.End), proposalPlace(p, n)}
+		if p.Title != "" {
+			cells = append(cells, p.Title)
 		}
-		t.add(svWeek(d), svDay(d), svSpan(p.Start, p.End), room)
+		t.add(cells...)
 		for _, r := range p.Reasons {
 			t.note(r)
 		}
 	}
 	t.write(e.stdout)
+	if len(yp.LeftOut) > 0 {
+		// Nothing of the copied year is dropped without a word.
+		fmt.Fprintf(e.stdout, "\nInte med i förslaget (%d av %d års möten):\n", len(yp.LeftOut), *copyYear)
+		var lt table
+		for _, l := range yp.LeftOut {
+			d := calendar.DateOf(l.Start)
+			span := svSpan(l.Start, l.End)
+			if l.AllDay {
+				span = "heldag"
+			}
+			lt.add(svWeek(d), svDay(d), span, "möte "+strconv.FormatInt(l.Meeting, 10))
+			lt.note(l.Reason)
+		}
+		lt.write(e.stdout)
+	}
 	if *apply {
 		fmt.Fprintf(e.stdout, "\nSkrev %d föreslagna möten; %d fanns redan och lämnades som de var.\n", len(created), len(existing))
 	}
 	return exitOK
+}
+
+// proposalPlace is where a proposed meeting is held, as the table shows
+// it: the room or the place, with "+ digitalt" when it has an online link
+// as well.
+func proposalPlace(p plan.Proposal, n *names) string {
+	var place string
+	switch {
+	case p.Room != "":
+		place = n.room(p.Room)
+	case p.Location != "":
+		place = p.Location
+	case p.OnlineURL != "":
+		return "digitalt"
+	default:
+		return "lokal ej vald"
+	}
+	if p.OnlineURL != "" {
+		place += " + digitalt"
+	}
+	return place
 }
 
 // conflictsCmd prints the clash report for a period.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -284,3 +285,67 @@ func TestConflictsCommand(t *testing.T) {
 		t.Errorf("conflicts:\n%s", r.stdout)
 	}
 }
+
+// TestPlanNextYearSaysWhatItLeavesOut: --copy-year copies the online link,
+// place and title with each meeting and copies a cancelled meeting as a
+// proposal that says so; what it does not copy (a cancelled meeting
+// replaced in its week, an all-day meeting, an event) it lists with the
+// reason. Nothing of the copied year is dropped without a word.
+func TestPlanNextYearSaysWhatItLeavesOut(t *testing.T) {
+	t.Parallel()
+	db := regionDB(t, "sqlite")
+	s := openDB(t, db)
+	ctx := t.Context()
+	year := 2025
+	ms, err := s.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{"chefsgrupp-folkhalsa"}, Year: &year,
+		Kind: ptrTo(calendar.KindMeeting)})
+	if err != nil || len(ms) != 6 {
+		t.Fatalf("the example's 2025 meetings of Chefsgrupp folkhälsa: %d, %v; want 6", len(ms), err)
+	}
+	cancelled, online := calendar.StatusCancelled, "https://teams.example.se/l/chefsgrupp-folkhalsa"
+	may, aug := ms[2], ms[3] // 22 May, 20 August
+	if _, err := s.UpdateMeeting(ctx, may.ID, calendar.MeetingUpdate{Status: &cancelled}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateMeeting(ctx, aug.ID, calendar.MeetingUpdate{OnlineURL: &online}); err != nil {
+		t.Fatal(err)
+	}
+	// Cancelled on Tuesday 21 October and held on Thursday the 23rd: replaced.
+	oct21 := calendar.Date{Year: 2025, Month: time.October, Day: 21}
+	replaced := &calendar.Meeting{Key: "chefsgrupp-folkhalsa-2025-10-21", Bodies: []string{"chefsgrupp-folkhalsa"},
+		Start: oct21.At(13, 0), End: oct21.At(16, 30), Status: calendar.StatusCancelled}
+	nov6 := calendar.Date{Year: 2025, Month: time.November, Day: 6}
+	allDay := &calendar.Meeting{Key: "chefsgrupp-folkhalsa-planeringsdag", Title: "Planeringsdag", Bodies: []string{"chefsgrupp-folkhalsa"},
+		Start: nov6.Start(), End: nov6.AddDays(1).Start(), AllDay: true, Status: calendar.StatusConfirmed}
+	for _, m := range []*calendar.Meeting{replaced, allDay} {
+		if err := s.CreateMeeting(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	r := mustRun(t, nil, "plan", "next-year", "--db", db, "--body", "chefsgrupp-folkhalsa", "--year", "2026", "--copy-year", "2025", "--apply")
+	for _, want := range []string{
+		"v 21  tor 21 maj 2026  13.00–16.30  lokal ej vald\n",
+		"tor 22 maj 2025 var inställt – föreslås ändå, så att 2026 får lika många möten; ta bort förslaget om mötet inte behövs\n",
+		"v 34  ons 19 aug 2026  13.00–16.30  digitalt\n",
+		"\nInte med i förslaget (2 av 2025 års möten):\n",
+		fmt.Sprintf("v 43  tis 21 okt 2025  13.00–16.30  möte %d\n", replaced.ID),
+		"inställt och ersatt av mötet tor 23 okt 2025 kl. 13.00–16.30 samma vecka, som kopieras i stället\n",
+		fmt.Sprintf("v 45  tor 6 nov 2025   heldag       möte %d\n", allDay.ID),
+		"heldag: kopieras inte – lägg in den för hand om den ska hållas 2026\n",
+		"\nSkrev 6 föreslagna möten; 0 fanns redan och lämnades som de var.\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("next-year output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	copied, err := s.FindMeetingByKey(ctx, "chefsgrupp-folkhalsa-2026-08-19")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if copied.OnlineURL != online {
+		t.Errorf("the copy of 20 August has online_url %q, want %q", copied.OnlineURL, online)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -97,8 +97,10 @@ type Digest struct {
 	Deadline calendar.Date
 	// Items are the proposed items, with SubmittedBy; may be empty.
 	Items []AgendaItem
-	// AgendaURL is where the secretary handles the agenda; Meeting.PageURL
-	// when empty.
+	// AgendaURL is a page that shows the meeting's agenda as it stands
+	// (the accepted items); Meeting.PageURL when empty. With neither (a
+	// restricted meeting has no public page) the email links none. No page
+	// accepts proposals, so the email does not say that one does.
 	AgendaURL string
 }
 
@@ -168,6 +170,10 @@ type BookingReminder struct {
 	Deadline calendar.Date
 	// Bodies are the names of the secretary's bodies that have not booked.
 	Bodies []string
-	// PageURL is where to plan the meetings; "" when there is none.
-	PageURL string
+	// LinkURL is the secretary's personal link to the booking page, which
+	// shows the window, which of their bodies have booked, and free times
+	// for those that have not; "" for none. LinkUntil is the last day it
+	// works, required with LinkURL.
+	LinkURL   string
+	LinkUntil calendar.Date
 }

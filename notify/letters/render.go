@@ -71,6 +71,7 @@ type view struct {
 
 	Deadline    string // Day(deadline)
 	LinkURL     string
+	LinkUntil   string // Day(the last day the personal link works)
 	DocumentURL string
 	AgendaURL   string
 	PageURL     string
@@ -413,8 +414,7 @@ func (c Call) Letter() (Letter, error) {
 }
 
 // Letter renders the digest of proposed items for the secretary.
-// Required: Region, To.Email, Meeting.Title and Start, Deadline, and
-// AgendaURL or Meeting.PageURL.
+// Required: Region, To.Email, Meeting.Title and Start, Deadline.
 func (d Digest) Letter() (Letter, error) {
 	p := newProblems("digest", d.To)
 	p.required("Region", d.Region)
@@ -425,11 +425,7 @@ func (d Digest) Letter() (Letter, error) {
 	if agendaURL == "" {
 		agendaURL = strings.TrimSpace(d.Meeting.PageURL)
 	}
-	if agendaURL == "" {
-		p.add("AgendaURL (or Meeting.PageURL) is required")
-	} else {
-		p.link("AgendaURL", agendaURL, true)
-	}
+	p.link("AgendaURL", agendaURL, false)
 	p.agenda("Items", d.Items)
 	if err := p.err(); err != nil {
 		return Letter{}, err
@@ -444,7 +440,7 @@ func (d Digest) Letter() (Letter, error) {
 		Count:     countOf(len(d.Items), "punkt", "punkter"),
 	}
 	if v.M.PageURL == agendaURL {
-		v.M.PageURL = "" // the email links it as the agenda already
+		v.M.PageURL = "" // the email links it for the agenda already
 	}
 	v.Footer = footer(v.Region, nil, true)
 	on := " till " + v.M.Title + " " + dayMonth(calendar.DateOf(d.Meeting.Start))
@@ -621,7 +617,8 @@ func (o JusteringOverdue) Letter() (Letter, error) {
 }
 
 // Letter renders the reminder to book meetings in the booking weeks.
-// Required: Region, To.Email, Window, Weeks, Deadline, at least one body.
+// Required: Region, To.Email, Window, Weeks, Deadline, at least one body,
+// and LinkUntil when LinkURL is given.
 func (b BookingReminder) Letter() (Letter, error) {
 	p := newProblems("booking reminder", b.To)
 	p.required("Region", b.Region)
@@ -635,7 +632,10 @@ func (b BookingReminder) Letter() (Letter, error) {
 	if len(bodies) == 0 {
 		p.add("Bodies must name at least one body that has not booked")
 	}
-	p.link("PageURL", b.PageURL, false)
+	p.link("LinkURL", b.LinkURL, false)
+	if strings.TrimSpace(b.LinkURL) != "" {
+		p.date("LinkUntil", b.LinkUntil)
+	}
 	if err := p.err(); err != nil {
 		return Letter{}, err
 	}
@@ -646,7 +646,10 @@ func (b BookingReminder) Letter() (Letter, error) {
 		Weeks:    Weeks(b.Weeks),
 		Deadline: Day(b.Deadline),
 		Bodies:   bodies,
-		PageURL:  strings.TrimSpace(b.PageURL),
+		LinkURL:  strings.TrimSpace(b.LinkURL),
+	}
+	if v.LinkURL != "" {
+		v.LinkUntil = Day(b.LinkUntil)
 	}
 	v.Footer = footer(v.Region, nil, true)
 	v.Subject = "Boka möten " + v.Weeks + " (" + v.Window + ")"
