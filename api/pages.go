@@ -35,6 +35,7 @@ const pageSecurity = "default-src 'none'; style-src 'self'; img-src 'self'; base
 type pages struct {
 	start, meeting, notFound       *template.Template
 	anmalan, justering, linkNotice *template.Template // the personal pages
+	tooMany                        *template.Template // 429 on a personal page
 	static                         fs.FS
 }
 
@@ -58,6 +59,7 @@ func newPages() (*pages, error) {
 		{&p.anmalan, []string{"anmalan.html", "facts.html"}},
 		{&p.justering, []string{"justering.html", "facts.html"}},
 		{&p.linkNotice, []string{"linknotice.html", "facts.html"}},
+		{&p.tooMany, []string{"toomany.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err
