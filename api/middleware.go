@@ -135,9 +135,9 @@ func (rw *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (rw *recorder) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
 
-// slowRequest is how long a request may take before its access log line
-// is a warning, whatever else it is.
-const slowRequest = time.Second
+// defaultSlowRequest is how long a request may take before its access log
+// line is a warning, whatever else it is (Options.SlowRequest).
+const defaultSlowRequest = time.Second
 
 // accessLevel decides how important a request's access log line is, so
 // that the log is useful at info and cheap: the many successful reads
@@ -147,13 +147,15 @@ const slowRequest = time.Second
 // wrong bearer token (401), and anything but success on a token-addressed
 // route (a member's link that does not work, or someone guessing); slow
 // requests are WARN and server errors ERROR. Refusals by the rate limits
-// (429) are DEBUG: they are counted in samkal_rate_limited_total, and a
-// line for each would let an attacker fill the disk.
-func accessLevel(method, route string, status int, elapsed time.Duration) slog.Level {
+// (429) and unknown methods (501) are DEBUG: they are counted in the
+// metrics, and a line for each would let an attacker fill the disk.
+func accessLevel(method, route string, status int, elapsed, slow time.Duration) slog.Level {
 	switch {
+	case status == http.StatusNotImplemented:
+		return slog.LevelDebug // an unknown method: the caller's noise, not our error
 	case status >= 500:
 		return slog.LevelError
-	case elapsed >= slowRequest:
+	case elapsed >= slow:
 		return slog.LevelWarn
 	case status == http.StatusTooManyRequests:
 		return slog.LevelDebug
@@ -208,7 +210,7 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 			elapsed := time.Since(start)
 			s.metrics.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 			s.metrics.duration.WithLabelValues(route, method).Observe(elapsed.Seconds())
-			level := accessLevel(method, route, status, elapsed)
+			level := accessLevel(method, route, status, elapsed, s.slow)
 			if s.log.Enabled(r.Context(), level) {
 				s.log.LogAttrs(r.Context(), level, "request",
 					slog.String("method", method),

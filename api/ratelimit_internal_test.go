@@ -103,3 +103,32 @@ func TestClientAddr(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessLevel pins the access log's levels (see accessLevel).
+func TestAccessLevel(t *testing.T) {
+	const slow = time.Second
+	for _, tc := range []struct {
+		method, route string
+		status        int
+		elapsed       time.Duration
+		want          slog.Level
+	}{
+		{"GET", "/feeds/all.ics", 200, time.Millisecond, slog.LevelDebug},
+		{"GET", "/feeds/people/{token}.ics", 304, time.Millisecond, slog.LevelDebug},
+		{"GET", "/feeds/people/{token}.ics", 404, time.Millisecond, slog.LevelInfo},
+		{"GET", "/justering/{token}", 410, time.Millisecond, slog.LevelInfo},
+		{"GET", "/api/v1/meetings", 400, time.Millisecond, slog.LevelDebug},
+		{"GET", "/api/v1/meetings", 401, time.Millisecond, slog.LevelInfo},
+		{"GET", "unmatched", 404, time.Millisecond, slog.LevelDebug},
+		{"other", "unknown_method", 501, time.Millisecond, slog.LevelDebug},
+		{"POST", "/api/v1/rooms", 201, time.Millisecond, slog.LevelInfo},
+		{"DELETE", "/api/v1/rooms/{slug}", 404, time.Millisecond, slog.LevelInfo},
+		{"POST", "/anmalan/{token}", 429, time.Millisecond, slog.LevelDebug},
+		{"GET", "/feeds/all.ics", 200, 2 * time.Second, slog.LevelWarn},
+		{"GET", "/feeds/all.ics", 500, time.Millisecond, slog.LevelError},
+	} {
+		if got := accessLevel(tc.method, tc.route, tc.status, tc.elapsed, slow); got != tc.want {
+			t.Errorf("%s %s %d in %s: %s, want %s", tc.method, tc.route, tc.status, tc.elapsed, got, tc.want)
+		}
+	}
+}

@@ -101,6 +101,9 @@ type Options struct {
 	// RateLimits limit anonymous requests (see ratelimit.go); zero fields
 	// take DefaultRateLimits.
 	RateLimits RateLimits
+	// SlowRequest is how long a request may take before its access log
+	// line is a warning; 0 means 1s.
+	SlowRequest time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; from any other peer the header is ignored. None: the
 	// connection's peer is the client.
@@ -128,6 +131,7 @@ type Server struct {
 	justering  int // default deadline in days after the meeting
 	metrics    *metrics
 	limits     *limits
+	slow       time.Duration // see Options.SlowRequest
 	feeds      *feedCache
 	pages      *pages
 	handler    http.Handler
@@ -194,6 +198,9 @@ func New(o Options) (*Server, error) {
 	}
 	s.metrics = m
 	s.limits = newLimits(o.RateLimits, o.TrustedProxies)
+	if s.slow = o.SlowRequest; s.slow <= 0 {
+		s.slow = defaultSlowRequest
+	}
 	s.feeds = newFeedCache()
 	if s.pages, err = newPages(); err != nil {
 		return nil, err
