@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"image/png"
 	"math"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/samkal/samkal/api"
 	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/arsplan"
 	"github.com/samkal/samkal/examples"
@@ -64,6 +67,21 @@ func TestBrowser(t *testing.T) {
 	e.write("POST", fmt.Sprintf("/api/v1/meetings/%d/justering", councils.ID),
 		object{"justerare": []string{"siw-lunander"}, "document_url": "https://www.regionorebrolan.se/protokoll/samverkansraden-2024-09-20.pdf"}, 201)
 	justeringLink := link(t, e, calendar.LinkJustering, councils, "siw-lunander", time.Date(2025, 6, 30, 0, 0, 0, 0, calendar.Location))
+	// A link whose holder has proposed all they may (the page says so
+	// instead of the form), and one opened so often that it is answered
+	// 429 (the Swedish "För många försök" page).
+	fullLink := link(t, e, calendar.LinkAgenda, first, "maria-lindborg", time.Date(2025, 1, 15, 0, 0, 0, 0, calendar.Location))
+	for i := range calendar.MaxProposalsPerPerson {
+		if r := e.postForm("/anmalan/"+fullLink.Token, url.Values{"rubrik": {fmt.Sprintf("Punkt %d", i+1)}, "typ": {"information"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("proposal %d: %d", i+1, r.StatusCode)
+		}
+	}
+	floodedLink := link(t, e, calendar.LinkAgenda, first, "jenny-steen", time.Date(2025, 1, 15, 0, 0, 0, 0, calendar.Location))
+	for i := 0; e.get("/anmalan/"+floodedLink.Token).StatusCode != http.StatusTooManyRequests; i++ {
+		if i > 2*api.DefaultRateLimits.Token.Burst {
+			t.Fatalf("the link is still answered after %d requests", i)
+		}
+	}
 
 	browser := startBrowser(t, chromium)
 	pages := []struct {
@@ -77,6 +95,8 @@ func TestBrowser(t *testing.T) {
 		{"anmalan", "/anmalan/" + anmalanLink.Token, 200},
 		{"justering", "/justering/" + justeringLink.Token, 200},
 		{"link-notfound", "/anmalan/" + calendar.NewToken(), 404},
+		{"anmalan-full", "/anmalan/" + fullLink.Token, 200},
+		{"too-many", "/anmalan/" + floodedLink.Token, 429},
 	}
 
 	t.Run("StartPage", func(t *testing.T) {

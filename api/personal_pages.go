@@ -42,6 +42,12 @@ import (
 // Unknown or forged tokens get 404, revoked and expired links 410 (a
 // friendly page saying what happened and whom to ask), and nothing is
 // recorded in either case.
+//
+// What one link can do is bounded: its holder proposes at most
+// calendar.MaxProposalsPerPerson items for the meeting (the store counts
+// them when it inserts; the form then says so in its error summary), and
+// the rate limits (ratelimit.go) answer a flood of requests to one token,
+// or guessing from one address, with 429 and a Swedish page.
 
 // personalSecurity is the Content-Security-Policy of the personal pages:
 // pageSecurity, except that their forms post to the page itself.

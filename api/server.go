@@ -36,6 +36,14 @@
 // An admin sees everything, and a person read by an admin carries email,
 // phone and feed_url, the secret address of the person's own feed.
 //
+// # Limits
+//
+// Anonymous requests to token addresses, anonymous writes and wrong bearer
+// tokens are rate-limited per client address and per token (429 with
+// Retry-After; see ratelimit.go); the admin token is never limited. Metric
+// labels come from closed sets only, and a method Samkal does not know is
+// answered 501 before routing (middleware.go).
+//
 // # Errors
 //
 // Every error is application/problem+json (RFC 9457) with a detail written
