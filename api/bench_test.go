@@ -3,8 +3,13 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,9 +28,9 @@ import (
 // tenth a joint meeting, every seventh cancelled) and returns its handler.
 // The server runs on the real clock, so the cache asks the store for the
 // data version once a second, as in production.
-func benchFeed(b *testing.B) http.Handler {
+func benchFeed(b *testing.B, opts ...func(*api.Options)) http.Handler {
 	b.Helper()
-	e := newEnv(b, nil, func(o *api.Options) { o.Now = nil })
+	e := newEnv(b, nil, append([]func(*api.Options){func(o *api.Options) { o.Now = nil }}, opts...)...)
 	e.clock.Set(time.Now())
 	ctx := context.Background()
 	must(b, e.store.InTx(ctx, func(tx calendar.Store) error {
@@ -68,19 +73,33 @@ func benchFeed(b *testing.B) http.Handler {
 	return e.srv.Handler()
 }
 
-// serveBench runs h for req and reports the body size.
+// serveBench runs h for req and reports the body size, and the process's
+// CPU time per request (user and system, GC included): on a machine shared
+// with other work the wall-clock ns/op swings widely, CPU time far less.
 func serveBench(b *testing.B, h http.Handler, req *http.Request, wantStatus int) {
 	b.Helper()
 	b.ReportAllocs()
 	var rec *httptest.ResponseRecorder
+	runtime.GC() // the garbage of the set-up, or of the benchmark before, is not this one's cost
+	cpu0 := cpuTime(b)
 	for b.Loop() {
 		rec = httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 	}
+	b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N), "cpu-ns/op")
 	if rec.Code != wantStatus {
 		b.Fatalf("status %d, want %d: %s", rec.Code, wantStatus, rec.Body)
 	}
 	b.ReportMetric(float64(rec.Body.Len()), "bytes/resp")
+}
+
+// cpuTime is the CPU time this process has used so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func feedRequest(acceptEncoding string) *http.Request {
@@ -123,5 +142,28 @@ func BenchmarkServeFixedBytes(b *testing.B) {
 			_, _ = w.Write(body)
 		})
 		b.Run(tt.name, func(b *testing.B) { serveBench(b, fixed, feedRequest(tt.ae), http.StatusOK) })
+	}
+}
+
+// BenchmarkAccessLog is what the access log costs: the unchanged feed (304
+// and gzipped 200) with the server's logger at info (the default) and at
+// warn, writing text lines to a file as `samkal serve` writes to a journal.
+// The figures are in docs/benchmarks.md under "Access log".
+func BenchmarkAccessLog(b *testing.B) {
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelWarn} {
+		f, err := os.Create(filepath.Join(b.TempDir(), "samkal.log"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { f.Close() })
+		h := benchFeed(b, func(o *api.Options) {
+			o.Logger = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: level}))
+		})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, feedRequest("gzip"))
+		r := feedRequest("gzip")
+		r.Header.Set("If-None-Match", rec.Header().Get("ETag"))
+		b.Run(level.String()+"/not_modified", func(b *testing.B) { serveBench(b, h, r, http.StatusNotModified) })
+		b.Run(level.String()+"/gzip", func(b *testing.B) { serveBench(b, h, feedRequest("gzip"), http.StatusOK) })
 	}
 }

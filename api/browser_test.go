@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"image/png"
 	"math"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/samkal/samkal/api"
 	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/arsplan"
 	"github.com/samkal/samkal/examples"
@@ -76,7 +79,7 @@ func TestBrowser(t *testing.T) {
 		"links": []object{{"title": "Presentation av samverkansplanen", "url": "https://www.regionorebrolan.se/samverkansplan.pdf"},
 			{"title": "", "url": "https://www.regionorebrolan.se/liv-och-halsa.pdf"}}}, 201)
 	e.write("POST", agendaPath, object{"title": "Mötestider 2025", "kind": "beslut"}, 201)
-	e.write("POST", agendaPath, object{"title": "Ej behandlad anmälan", "status": "proposed", "submitted_by": "maria-lindborg"}, 201)
+	e.write("POST", agendaPath, object{"title": "Ej behandlad anmälan", "status": "proposed", "submitted_by": "jenny-steen"}, 201)
 	// The booking reminder's page: Maria Lindborg as the secretary of two
 	// of the bodies of the window of weeks 37–38.
 	for _, body := range []string{"lansdel-norr", "samverkan-olbf"} {
@@ -84,6 +87,21 @@ func TestBrowser(t *testing.T) {
 	}
 	bookingLink, err := e.store.EnsureWindowLink(context.Background(), 1, "maria-lindborg", time.Date(2025, 9, 22, 0, 0, 0, 0, calendar.Location))
 	must(t, err)
+	// A link whose holder has proposed all they may (the page says so
+	// instead of the form), and one opened so often that it is answered
+	// 429 (the Swedish "För många försök" page).
+	fullLink := link(t, e, calendar.LinkAgenda, first, "maria-lindborg", time.Date(2025, 1, 15, 0, 0, 0, 0, calendar.Location))
+	for i := range calendar.MaxProposalsPerPerson {
+		if r := e.postForm("/anmalan/"+fullLink.Token, url.Values{"rubrik": {fmt.Sprintf("Punkt %d", i+1)}, "typ": {"information"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("proposal %d: %d", i+1, r.StatusCode)
+		}
+	}
+	floodedLink := link(t, e, calendar.LinkAgenda, first, "jenny-steen", time.Date(2025, 1, 15, 0, 0, 0, 0, calendar.Location))
+	for i := 0; e.get("/anmalan/"+floodedLink.Token).StatusCode != http.StatusTooManyRequests; i++ {
+		if i > 2*api.DefaultRateLimits.Token.Burst {
+			t.Fatalf("the link is still answered after %d requests", i)
+		}
+	}
 
 	browser := startBrowser(t, chromium)
 	pages := []struct {
@@ -99,6 +117,8 @@ func TestBrowser(t *testing.T) {
 		{"link-notfound", "/anmalan/" + calendar.NewToken(), 404},
 		{"council", fmt.Sprintf("/moten/%d", councils.ID), 200},
 		{"bokning", "/bokning/" + bookingLink.Token, 200},
+		{"anmalan-full", "/anmalan/" + fullLink.Token, 200},
+		{"too-many", "/anmalan/" + floodedLink.Token, 429},
 	}
 
 	t.Run("StartPage", func(t *testing.T) {

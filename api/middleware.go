@@ -18,6 +18,7 @@ import (
 // template, never the path: a person feed's path holds its secret token.
 type requestInfo struct {
 	route string
+	rec   *recorder // the response so far, for the rate limits' accounting
 }
 
 type infoKey struct{}
@@ -32,7 +33,39 @@ func routeOf(r *http.Request) string {
 	if ri := infoOf(r); ri != nil && ri.route != "" {
 		return ri.route
 	}
-	return "unmatched"
+	return routeUnmatched
+}
+
+// The route labels of requests that reached no handler of a route
+// template. With the templates themselves they are the closed set of
+// route labels in metrics and logs.
+const (
+	routeUnmatched     = "unmatched"          // no route has the path
+	routeWrongMethod   = "method_not_allowed" // a route has the path, not the method
+	routeUnknownMethod = "unknown_method"     // a method Samkal does not know (501)
+)
+
+// methodLabel maps a request's method to the closed set that metrics and
+// logs use: the methods Samkal knows, and "other" for anything else (which
+// is answered 501 before routing). A label taken from the request as sent
+// would let anyone create new series, and so memory and /metrics bytes,
+// without bound.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "other"
+}
+
+// unsafeMethod reports whether m may change data (and so is refused from
+// other sites and rate-limited for anonymous callers).
+func unsafeMethod(m string) bool {
+	switch m {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
 }
 
 // metrics are the HTTP and feed-cache metrics.
@@ -41,6 +74,7 @@ type metrics struct {
 	duration   *prometheus.HistogramVec
 	feedHits   *prometheus.CounterVec
 	feedRender *prometheus.CounterVec
+	limited    *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) (*metrics, error) {
@@ -62,8 +96,12 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 			Name: "samkal_feed_renders_total",
 			Help: "Feed renders (store query + iCal encoding + gzip), by feed kind (all, body, person).",
 		}, []string{"feed"}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "samkal_rate_limited_total",
+			Help: "Requests refused with 429 by a rate limit, by limit (misses, address, token, writes).",
+		}, []string{"limit"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.feedHits, m.feedRender} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.feedHits, m.feedRender, m.limited} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -97,9 +135,40 @@ func (rw *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (rw *recorder) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
 
+// defaultSlowRequest is how long a request may take before its access log
+// line is a warning, whatever else it is (Options.SlowRequest).
+const defaultSlowRequest = time.Second
+
+// accessLevel decides how important a request's access log line is, so
+// that the log is useful at info and cheap: the many successful reads
+// (feed polls and their 304s, pages, the API, static files) are DEBUG;
+// what someone may want to look into later is INFO: every request that
+// may change data (the audit trail of writes and attempted writes), a
+// wrong bearer token (401), and anything but success on a token-addressed
+// route (a member's link that does not work, or someone guessing); slow
+// requests are WARN and server errors ERROR. Refusals by the rate limits
+// (429) and unknown methods (501) are DEBUG: they are counted in the
+// metrics, and a line for each would let an attacker fill the disk.
+func accessLevel(method, route string, status int, elapsed, slow time.Duration) slog.Level {
+	switch {
+	case status == http.StatusNotImplemented:
+		return slog.LevelDebug // an unknown method: the caller's noise, not our error
+	case status >= 500:
+		return slog.LevelError
+	case elapsed >= slow:
+		return slog.LevelWarn
+	case status == http.StatusTooManyRequests:
+		return slog.LevelDebug
+	case unsafeMethod(method), status == http.StatusUnauthorized, status >= 400 && tokenRoute(route):
+		return slog.LevelInfo
+	}
+	return slog.LevelDebug
+}
+
 // wrap puts the whole router (not only matched routes, as r.Use would) in
 // panic recovery, request logging, metrics and cross-origin protection for
-// unsafe methods.
+// unsafe methods. A method Samkal does not know is answered 501 before
+// anything else.
 func (s *Server) wrap(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -116,9 +185,10 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ri := &requestInfo{}
-		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
 		rw := &recorder{ResponseWriter: w}
+		ri := &requestInfo{rec: rw}
+		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
+		method := methodLabel(r.Method)
 
 		defer func() {
 			if v := recover(); v != nil {
@@ -126,7 +196,7 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.ErrorContext(r.Context(), "panic while serving a request",
-					"method", r.Method, "route", routeOf(r), "panic", v, "stack", string(debug.Stack()))
+					"method", method, "route", routeOf(r), "panic", v, "stack", string(debug.Stack()))
 				if rw.status == 0 {
 					Problem(rw, http.StatusInternalServerError, calendar.EINTERNAL,
 						"Something went wrong on our side. The error has been logged; please try again later.")
@@ -138,21 +208,25 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 			}
 			route := routeOf(r)
 			elapsed := time.Since(start)
-			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
-			s.metrics.duration.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
-			level := slog.LevelInfo
-			if status >= 500 {
-				level = slog.LevelError
-			}
+			s.metrics.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+			s.metrics.duration.WithLabelValues(route, method).Observe(elapsed.Seconds())
+			level := accessLevel(method, route, status, elapsed, s.slow)
 			if s.log.Enabled(r.Context(), level) {
 				s.log.LogAttrs(r.Context(), level, "request",
-					slog.String("method", r.Method),
+					slog.String("method", method),
 					slog.String("route", route),
 					slog.Int("status", status),
 					slog.Int64("bytes", rw.bytes),
 					slog.Duration("duration", elapsed))
 			}
 		}()
+		if method == "other" {
+			ri.route = routeUnknownMethod
+			rw.Header().Set("Allow", "GET, HEAD, POST, PATCH, DELETE")
+			Problem(rw, http.StatusNotImplemented, "not_implemented",
+				"This server does not know the request's method. Samkal answers GET, HEAD, POST, PATCH and DELETE.")
+			return
+		}
 		inner.ServeHTTP(rw, r)
 	})
 }

@@ -37,6 +37,7 @@ type pages struct {
 	start, meeting, notFound       *template.Template
 	anmalan, justering, linkNotice *template.Template // the personal pages
 	booking                        *template.Template // the booking page, personal too
+	tooMany                        *template.Template // 429 on a personal page
 	static                         fs.FS
 }
 
@@ -61,6 +62,7 @@ func newPages() (*pages, error) {
 		{&p.justering, []string{"justering.html", "facts.html"}},
 		{&p.linkNotice, []string{"linknotice.html", "facts.html"}},
 		{&p.booking, []string{"booking.html"}},
+		{&p.tooMany, []string{"toomany.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

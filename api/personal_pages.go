@@ -42,6 +42,12 @@ import (
 // Unknown or forged tokens get 404, revoked and expired links 410 (a
 // friendly page saying what happened and whom to ask), and nothing is
 // recorded in either case.
+//
+// What one link can do is bounded: its holder proposes at most
+// calendar.MaxProposalsPerPerson items for the meeting (the store counts
+// them when it inserts; the form then says so in its error summary), and
+// the rate limits (ratelimit.go) answer a flood of requests to one token,
+// or guessing from one address, with 429 and a Swedish page.
 
 // personalSecurity is the Content-Security-Policy of the personal pages:
 // pageSecurity, except that their forms post to the page itself.
@@ -320,6 +326,10 @@ type anmalanPage struct {
 	// ErrorFor has the same messages by field name, for the fields.
 	Errors   []formError
 	ErrorFor map[string]string
+	// Full is set when the person has proposed as many items as one
+	// person may (calendar.MaxProposalsPerPerson): the page says so
+	// instead of showing the form (unless a refused form is shown again).
+	Full string
 }
 
 type proposedItem struct{ Title, Kind, Status string }
@@ -438,6 +448,10 @@ func (s *Server) submitAgendaItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.store.CreateAgendaItem(r.Context(), item)
+	if msg := proposalLimitMessage(err); msg != "" {
+		s.renderAnmalan(w, r, http.StatusUnprocessableEntity, v, form, []formError{{"", msg}}, false)
+		return
+	}
 	switch calendar.ErrorCode(err) {
 	case "":
 	case calendar.ENOTFOUND:
@@ -456,6 +470,21 @@ func (s *Server) submitAgendaItem(w http.ResponseWriter, r *http.Request) {
 	}
 	s.wrote()
 	seeOther(w, v.path+"?tack=1")
+}
+
+// proposalLimitMessage says in Swedish which of the agenda's limits a
+// proposal reached, "" when err is none of them.
+func proposalLimitMessage(err error) string {
+	switch {
+	case errors.Is(err, calendar.ErrPersonProposalsFull):
+		return fmt.Sprintf("Du har redan anmält %d punkter till det här mötet, och fler än så går inte att anmäla via länken. Kontakta sekreteraren om du vill ta upp något mer, så kan hen lägga till det.",
+			calendar.MaxProposalsPerPerson)
+	case errors.Is(err, calendar.ErrProposalsFull):
+		return "Mötet har redan fått så många anmälda punkter att inga fler tas emot via länken. Kontakta sekreteraren om du vill ta upp något på mötet."
+	case errors.Is(err, calendar.ErrAgendaFull):
+		return "Dagordningen för mötet är full. Kontakta sekreteraren om du vill ta upp något på mötet."
+	}
+	return ""
 }
 
 func (s *Server) anmalanCancelled(w http.ResponseWriter, r *http.Request, v *linkVisit) {
@@ -488,6 +517,12 @@ func (s *Server) renderAnmalan(w http.ResponseWriter, r *http.Request, status in
 			st = "Med på dagordningen."
 		}
 		data.Proposed = append(data.Proposed, proposedItem{Title: a.Title, Kind: swedishAgendaKind(a.Kind), Status: st})
+	}
+	if len(data.Proposed) >= calendar.MaxProposalsPerPerson && len(errs) == 0 {
+		// After a refused POST the form stays, with what was typed, under
+		// the error summary: the member may want to copy it to the
+		// secretary.
+		data.Full = proposalLimitMessage(calendar.ErrPersonProposalsFull)
 	}
 	for _, k := range anmalanKinds {
 		data.Kinds = append(data.Kinds, kindOption{Value: string(k.kind), Label: k.label, Selected: string(k.kind) == form.Kind})

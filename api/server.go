@@ -44,6 +44,14 @@
 // An admin sees everything, and a person read by an admin carries email,
 // phone and feed_url, the secret address of the person's own feed.
 //
+// # Limits
+//
+// Anonymous requests to token addresses, anonymous writes and wrong bearer
+// tokens are rate-limited per client address and per token (429 with
+// Retry-After; see ratelimit.go); the admin token is never limited. Metric
+// labels come from closed sets only, and a method Samkal does not know is
+// answered 501 before routing (middleware.go).
+//
 // # Errors
 //
 // Every error is application/problem+json (RFC 9457) with a detail written
@@ -65,6 +73,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -105,6 +114,16 @@ type Options struct {
 	// should be approved by, when the secretary gives no deadline; 0 means
 	// 14.
 	JusteringDeadlineDays int
+	// RateLimits limit anonymous requests (see ratelimit.go); zero fields
+	// take DefaultRateLimits.
+	RateLimits RateLimits
+	// SlowRequest is how long a request may take before its access log
+	// line is a warning; 0 means 1s.
+	SlowRequest time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; from any other peer the header is ignored. None: the
+	// connection's peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // defaultJusteringDays is the approval deadline, in days after the
@@ -127,6 +146,8 @@ type Server struct {
 	registry   *prometheus.Registry
 	justering  int // default deadline in days after the meeting
 	metrics    *metrics
+	limits     *limits
+	slow       time.Duration // see Options.SlowRequest
 	feeds      *feedCache
 	pages      *pages
 	handler    http.Handler
@@ -192,6 +213,10 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = m
+	s.limits = newLimits(o.RateLimits, o.TrustedProxies)
+	if s.slow = o.SlowRequest; s.slow <= 0 {
+		s.slow = defaultSlowRequest
+	}
 	s.feeds = newFeedCache()
 	if s.pages, err = newPages(); err != nil {
 		return nil, err
@@ -300,21 +325,29 @@ func (s *Server) routes() *mux.Router {
 	return r
 }
 
-// handle registers h for path and methods, and records path (the route
-// template) for logs and metrics.
+// handle registers h for path and methods, records path (the route
+// template) for logs and metrics, and applies the rate limits (see
+// ratelimit.go), which depend on the template, before h.
 func (s *Server) handle(r *mux.Router, path string, h http.HandlerFunc, methods ...string) {
 	r.Handle(path, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if ri := infoOf(req); ri != nil {
+		ri := infoOf(req)
+		if ri != nil {
 			ri.route = path
 		}
+		if s.limited(w, req, path) {
+			return
+		}
 		h(w, req)
+		if ri != nil && ri.rec != nil {
+			s.accountMiss(req, path, ri.rec.status)
+		}
 	})).Methods(methods...)
 }
 
 // notFound answers a request that matched no route.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	if ri := infoOf(r); ri != nil {
-		ri.route = "unmatched"
+		ri.route = routeUnmatched
 	}
 	Problem(w, http.StatusNotFound, calendar.ENOTFOUND, "There is nothing at this address. The API lives under /api/v1 (for example GET /api/v1/meetings), feeds under /feeds.")
 }
@@ -324,7 +357,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 // the router which methods would match.
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	if ri := infoOf(r); ri != nil {
-		ri.route = "method_not_allowed"
+		ri.route = routeWrongMethod
 	}
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {

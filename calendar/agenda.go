@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -46,8 +47,29 @@ const (
 	maxBacklogNotes = 5000 // characters of a backlog item's notes
 )
 
-// MaxAgendaItems is the most items one meeting's agenda may hold.
-const MaxAgendaItems = 200
+// Limits of a meeting's agenda. The agenda proper, what the secretary
+// controls (accepted items), may hold MaxAgendaItems; members' proposals
+// are counted apart, so that proposals never take the secretary's room.
+// What one person may propose through the personal link (or be recorded as
+// proposing) is a handful, MaxProposalsPerPerson, so that one link, shared
+// or leaked, cannot fill a meeting's proposals either; and all proposals of
+// a meeting together are bounded by MaxProposals.
+const (
+	MaxAgendaItems        = 200 // accepted items of one meeting
+	MaxProposals          = 100 // proposed items of one meeting, from everyone
+	MaxProposalsPerPerson = 5   // items of one meeting submitted by one person
+)
+
+// Errors of a full agenda. Stores return these values (compare with
+// errors.Is), so that a form can tell the member which limit was reached.
+var (
+	ErrAgendaFull = &Error{Code: EINVALID,
+		Message: fmt.Sprintf("the agenda already holds %d items, the most one meeting's agenda may hold; remove one first", MaxAgendaItems)}
+	ErrProposalsFull = &Error{Code: EINVALID,
+		Message: fmt.Sprintf("the meeting already has %d proposed items, the most it may have; the secretary must accept or remove some first", MaxProposals)}
+	ErrPersonProposalsFull = &Error{Code: EINVALID,
+		Message: fmt.Sprintf("this person has already proposed %d items for this meeting, the most one person may propose; the secretary can add more", MaxProposalsPerPerson)}
+)
 
 // AgendaLink is a link to an attachment or background document of an item
 // (a presentation, a report).
@@ -356,14 +378,21 @@ type AgendaStore interface {
 	// closing standard items (AppendIndex), or inserts it at a.Position
 	// (1 … count+1), shifting the items from there on. It
 	// sets ID, Position, CreatedAt and UpdatedAt. ENOTFOUND for an unknown
-	// meeting; EINVALID for bad input, a position past the end, an unknown
-	// SubmittedBy person or a full agenda.
+	// meeting; EINVALID for bad input, a position past the end or an
+	// unknown SubmittedBy person; ErrAgendaFull for an accepted item when
+	// MaxAgendaItems are accepted, ErrProposalsFull or
+	// ErrPersonProposalsFull for a proposed one when MaxProposals are
+	// proposed or its SubmittedBy has submitted MaxProposalsPerPerson
+	// items of the meeting. The counts are taken in the write transaction
+	// that inserts, under a lock of the meeting, so that parallel creates
+	// cannot pass a limit together.
 	CreateAgendaItem(ctx context.Context, a *AgendaItem) error
 	// UpdateAgendaItem applies upd with the same checks; a new Position
 	// (1 … count) moves the item. Accepting a proposal without a Position
 	// moves it before the closing standard items when it sits after them
-	// (AcceptIndex). ENOTFOUND for an unknown item. An update that changes
-	// nothing records nothing.
+	// (AcceptIndex). A new status must find room under its limit
+	// (ErrAgendaFull, ErrProposalsFull). ENOTFOUND for an unknown item. An
+	// update that changes nothing records nothing.
 	UpdateAgendaItem(ctx context.Context, id int64, upd AgendaItemUpdate) (*AgendaItem, error)
 	// DeleteAgendaItem deletes the item and closes the gap in the numbering;
 	// ENOTFOUND for an unknown item.

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"maps"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -48,6 +49,11 @@ type Config struct {
 	RegionName     string `toml:"region_name" env:"REGION_NAME" help:"Name of the region, shown on the pages and in the region-wide feed."`
 	LogLevel       string `toml:"log_level" env:"LOG_LEVEL" help:"Least important log messages written: debug, info, warn or error."`
 	LogFormat      string `toml:"log_format" env:"LOG_FORMAT" help:"Log format on standard error: text or json."`
+	// TrustedProxies are the reverse proxies in front of Samkal. The rate
+	// limits count requests per client address; from these peers the
+	// client is read from X-Forwarded-For, from any other peer the header
+	// is ignored (a client could write anything in it).
+	TrustedProxies string `toml:"trusted_proxies" env:"TRUSTED_PROXIES" help:"Reverse proxies in front of Samkal, as IP addresses or CIDR ranges separated by commas (\"10.0.0.5, 192.168.10.0/24\"). From these peers the client's address (which the rate limits count by) is taken from X-Forwarded-For; from any other peer that header is ignored. Empty: the connection's peer is the client."`
 	// MailFrom is the sender of every email; top-level, so it must come
 	// before the tables for String to render valid TOML.
 	MailFrom string `toml:"mail_from" env:"MAIL_FROM" help:"Sender of Samkal's emails, e.g. \"Samkal <samkal@region.se>\". Required when smtp.host is set; its domain should be dkim.domain or below it, so that DMARC accepts the signature."`
@@ -333,6 +339,30 @@ func (c *Config) AdminSecret() (string, error) {
 		return "", fmt.Errorf("admin_token_file cannot be read: %w", err)
 	}
 	return strings.TrimSpace(string(b)), nil
+}
+
+// TrustedProxyPrefixes parses trusted_proxies: each address or CIDR range,
+// separated by commas or spaces, as a prefix (an address is a /32 or
+// /128). Validate reports the same errors.
+func (c *Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(c.TrustedProxies, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an IP address or CIDR range such as 10.0.0.0/8", f)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil || a.Zone() != "" {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR range such as 10.0.0.0/8", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // SMTPSecret returns the SMTP password, read from smtp.password_file when

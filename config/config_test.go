@@ -169,6 +169,9 @@ func TestValidate(t *testing.T) {
 		{"two-line region", func(c *Config) { c.RegionName = "Region\nÖrebro" }, `region_name: must be a name on one line, e.g. "Region Örebro län"`},
 		{"log level", func(c *Config) { c.LogLevel = "verbose" }, `log_level: "verbose" is unknown; use one of debug, info, warn, error`},
 		{"log format", func(c *Config) { c.LogFormat = "xml" }, `log_format: "xml" is unknown; use one of text, json`},
+		{"trusted proxies", func(c *Config) { c.TrustedProxies = "10.0.0.5, 192.168.10.0/24 ::1" }, ""},
+		{"trusted proxy", func(c *Config) { c.TrustedProxies = "10.0.0.5, proxy.local" }, `trusted_proxies: "proxy.local" is not an IP address or CIDR range such as 10.0.0.0/8`},
+		{"trusted range", func(c *Config) { c.TrustedProxies = "10.0.0.0/33" }, `trusted_proxies: "10.0.0.0/33" is not an IP address or CIDR range such as 10.0.0.0/8`},
 		{"zero lookback", func(c *Config) { c.Feeds.Lookback = 0 }, ""},
 		{"negative lookback", func(c *Config) { c.Feeds.Lookback = Duration(-24 * time.Hour) }, `feeds.lookback: must not be negative, got -1d`},
 		{"negative retention", func(c *Config) { c.Feeds.CancelledRetention = Duration(-time.Hour) }, `feeds.cancelled_retention: must not be negative, got -1h`},
@@ -229,9 +232,9 @@ host = "ldap.example"
 	_, err := Load(file, environ(env), map[string]string{"db": "mysql://x/y"})
 	got := problemsOf(t, err)
 	want := Problems{
-		`config file ` + file + `: unknown setting "lookbak"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, mail_from, [feeds], [smtp], [dkim], [notify]`,
+		`config file ` + file + `: unknown setting "lookbak"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, trusted_proxies, mail_from, [feeds], [smtp], [dkim], [notify]`,
 		`config file ` + file + `: unknown setting "feeds.look_back"; known settings: feeds.lookback, feeds.cancelled_retention, feeds.refresh_interval, feeds.version_check`,
-		`config file ` + file + `: unknown setting "ldap"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, mail_from, [feeds], [smtp], [dkim], [notify]`,
+		`config file ` + file + `: unknown setting "ldap"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, trusted_proxies, mail_from, [feeds], [smtp], [dkim], [notify]`,
 		`SAMKAL_FEEDS_REFRESH_INTERVAL: duration "often" is not valid: use e.g. "30d", "12h" or "90m"`,
 		`addr: "nohost" is not host:port, e.g. "localhost:8080" or ":8080" (set by file ` + file + `)`,
 		`db: "mysql://x/y": only SQLite file paths and postgres:// or postgresql:// URLs are supported (set by flag --db)`,
@@ -517,4 +520,18 @@ func TestREADMEConfigTable(t *testing.T) {
 		return
 	}
 	t.Errorf("README.md's configuration table differs from config.Settings; run go test ./config -run README -update\nwant:\n%s", MarkdownTable())
+}
+
+// TestTrustedProxyPrefixes: addresses become single-address ranges, ranges
+// are masked, and separators may be commas or spaces.
+func TestTrustedProxyPrefixes(t *testing.T) {
+	c := Default()
+	c.TrustedProxies = " 10.0.0.5,192.168.10.7/24  ::1, ::ffff:10.1.2.3"
+	got, err := c.TrustedProxyPrefixes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[10.0.0.5/32 192.168.10.0/24 ::1/128 10.1.2.3/32]" {
+		t.Errorf("TrustedProxyPrefixes = %v", got)
+	}
 }

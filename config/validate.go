@@ -96,6 +96,10 @@ func (c *Config) Validate() error {
 		add("log_format", "%q is unknown; use one of %s", c.LogFormat, strings.Join(LogFormats, ", "))
 	}
 
+	if _, err := c.TrustedProxyPrefixes(); err != nil {
+		add("trusted_proxies", "%v", err)
+	}
+
 	if c.Feeds.Lookback < 0 {
 		add("feeds.lookback", "must not be negative, got %s", c.Feeds.Lookback)
 	}

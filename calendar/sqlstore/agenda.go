@@ -185,6 +185,36 @@ func (t *tx) renumber(ctx context.Context, items []*calendar.AgendaItem) error {
 	return nil
 }
 
+// roomFor checks that a meeting whose agenda is items (read under the lock
+// of agenda, in the transaction that writes) has room for one more item of
+// status, submitted by person (may be empty): accepted items count against
+// calendar.MaxAgendaItems, proposed ones against calendar.MaxProposals and,
+// per person, calendar.MaxProposalsPerPerson (every item of the meeting
+// the person submitted, whatever became of it).
+func roomFor(items []*calendar.AgendaItem, status calendar.AgendaStatus, person string) error {
+	var accepted, proposed, mine int
+	for _, a := range items {
+		switch a.Status {
+		case calendar.AgendaAccepted:
+			accepted++
+		case calendar.AgendaProposed:
+			proposed++
+		}
+		if person != "" && a.SubmittedBy == person {
+			mine++
+		}
+	}
+	switch {
+	case status == calendar.AgendaAccepted && accepted >= calendar.MaxAgendaItems:
+		return calendar.ErrAgendaFull
+	case status == calendar.AgendaProposed && person != "" && mine >= calendar.MaxProposalsPerPerson:
+		return calendar.ErrPersonProposalsFull
+	case status == calendar.AgendaProposed && proposed >= calendar.MaxProposals:
+		return calendar.ErrProposalsFull
+	}
+	return nil
+}
+
 // personMustExist returns EINVALID unless key is empty or names a person.
 func (t *tx) personMustExist(ctx context.Context, key string) error {
 	if key == "" {
@@ -213,7 +243,10 @@ func (t *tx) insertAgendaItem(ctx context.Context, a *calendar.AgendaItem) error
 // (calendar.AppendIndex), or inserts it at a.Position (1 … count+1) and
 // shifts the items from there on by one. It sets ID, Position, CreatedAt and UpdatedAt.
 // ENOTFOUND for an unknown meeting; EINVALID for bad input, a position past
-// the end, an unknown SubmittedBy person or a full agenda.
+// the end or an unknown SubmittedBy person; calendar.ErrAgendaFull,
+// ErrProposalsFull or ErrPersonProposalsFull when the item's limit is
+// reached (see roomFor: counted under the meeting's lock, so parallel
+// creates cannot pass a limit together).
 func (s *Store) CreateAgendaItem(ctx context.Context, a *calendar.AgendaItem) error {
 	in := *a
 	in.Normalize()
@@ -227,9 +260,8 @@ func (s *Store) CreateAgendaItem(ctx context.Context, a *calendar.AgendaItem) er
 		if err != nil {
 			return err
 		}
-		if len(items) >= calendar.MaxAgendaItems {
-			return calendar.Errorf(calendar.EINVALID, "meeting %d already has %d agenda items, the most one agenda may hold",
-				n.MeetingID, len(items))
+		if err := roomFor(items, n.Status, n.SubmittedBy); err != nil {
+			return err
 		}
 		if n.Position == 0 {
 			n.Position = calendar.AppendIndex(items, &n) + 1
@@ -288,6 +320,14 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, id int64, upd calendar.Age
 		}
 		if n.SubmittedBy != old.SubmittedBy {
 			if err := t.personMustExist(ctx, n.SubmittedBy); err != nil {
+				return err
+			}
+		}
+		if n.Status != old.Status {
+			// Accepting a proposal needs room on the agenda; sending an item
+			// back to the proposals needs room there (the per-person count
+			// is the link's limit, not the secretary's).
+			if err := roomFor(slices.Delete(slices.Clone(items), i, i+1), n.Status, ""); err != nil {
 				return err
 			}
 		}
@@ -364,7 +404,13 @@ func (s *Store) FillStandardItems(ctx context.Context, meetingID int64) ([]*cale
 			bodies = append(bodies, b)
 		}
 		opening, closing := calendar.StandardItems(bodies)
-		if n := len(items) + len(opening) + len(closing); n > calendar.MaxAgendaItems {
+		accepted := 0
+		for _, a := range items {
+			if a.Status == calendar.AgendaAccepted {
+				accepted++
+			}
+		}
+		if n := accepted + len(opening) + len(closing); n > calendar.MaxAgendaItems {
 			return calendar.Errorf(calendar.EINVALID, "the standard items would give meeting %d %d agenda items, more than the %d one agenda may hold",
 				meetingID, n, calendar.MaxAgendaItems)
 		}

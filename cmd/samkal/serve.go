@@ -84,6 +84,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 	host, _, _ := net.SplitHostPort(cfg.Addr)
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	baseURL := cfg.EffectiveBaseURL(net.JoinHostPort(host, port))
+	// Validate has checked trusted_proxies: this does not fail.
+	trusted, _ := cfg.TrustedProxyPrefixes()
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := api.New(api.Options{
@@ -101,6 +103,7 @@ func serve(ctx context.Context, e *env, args []string) int {
 		FeedVersionCheck:      time.Duration(cfg.Feeds.VersionCheck),
 		Registry:              registry,
 		JusteringDeadlineDays: cfg.Notify.JusteringDeadlineDays,
+		TrustedProxies:        trusted,
 	})
 	if err != nil {
 		ln.Close()
