@@ -20,7 +20,7 @@ type ISOWeek struct {
 var isoWeekPattern = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
 
 // ParseISOWeek parses "2025-W37". It rejects weeks the year does not have
-// (2025-W53, 2025-W54); 2026-W53 exists.
+// (2025-W53, 2025-W54; 2026-W53 exists) and years outside MinYear–MaxYear.
 func ParseISOWeek(s string) (ISOWeek, error) {
 	m := isoWeekPattern.FindStringSubmatch(s)
 	if m == nil {
@@ -28,6 +28,9 @@ func ParseISOWeek(s string) (ISOWeek, error) {
 	}
 	y, _ := strconv.Atoi(m[1])
 	w, _ := strconv.Atoi(m[2])
+	if err := CheckYear(y); err != nil {
+		return ISOWeek{}, Errorf(EINVALID, "ISO week %s: %s", s, err.Message)
+	}
 	if w < 1 || w > WeeksInISOYear(y) {
 		return ISOWeek{}, Errorf(EINVALID, "ISO week %s does not exist: %d has weeks 1–%d", s, y, WeeksInISOYear(y))
 	}
@@ -225,7 +228,9 @@ func (w *BookingWindow) Validate() error {
 		p.add("a booking window needs at least one ISO week")
 	}
 	for _, wk := range w.Weeks {
-		if wk.Week < 1 || wk.Week > WeeksInISOYear(wk.Year) {
+		if CheckYear(wk.Year) != nil {
+			p.add("ISO week %s is in year %d; use a year from %d to %d", wk, wk.Year, MinYear, MaxYear)
+		} else if wk.Week < 1 || wk.Week > WeeksInISOYear(wk.Year) {
 			p.add("ISO week %s does not exist", wk)
 		}
 	}
@@ -270,13 +275,16 @@ func (w *BookingWindow) Validate() error {
 	if w.BufferMinutes < 0 || w.BufferMinutes > 24*60 {
 		p.add("buffer_minutes must be 0–1440")
 	}
-	if g := w.GranularityMinutes; g < 0 || (g > 0 && (60%g != 0 && g%60 != 0)) {
-		p.add("granularity_minutes must divide an hour (5, 10, 15, 30, 60), not %d", g)
+	if g := w.GranularityMinutes; g < 0 || g > 12*60 || (g > 0 && (60%g != 0 && g%60 != 0)) {
+		p.add("granularity_minutes must divide an hour (5, 10, 15, 30, 60) or be whole hours up to 720, not %d", g)
 	}
+	checkDate(&p, "deadline", w.Deadline)
 	for _, b := range w.Blackouts {
 		if b.From.IsZero() || b.To.IsZero() || b.To.Before(b.From) {
 			p.add("blackout %s–%s: both days required, end not before start", b.From, b.To)
 		}
+		checkDate(&p, "blackout from", b.From)
+		checkDate(&p, "blackout to", b.To)
 	}
 	return p.err()
 }
