@@ -414,17 +414,17 @@ func (q *query) instant(name string, endOfDay bool) *time.Time {
 	if v == nil {
 		return nil
 	}
-	if len(*v) == len("2025-01-31") {
-		d, err := calendar.ParseDate(*v)
-		if err != nil {
-			q.add("Query parameter %s: %s; give a date (2025-01-31) or an RFC 3339 time (2025-01-31T13:00:00+01:00).", name, calendar.ErrorMessage(err))
-			return nil
-		}
+	d, err := calendar.ParseDate(*v)
+	if err == nil {
 		if endOfDay {
 			d = d.AddDays(1)
 		}
 		t := d.Start()
 		return &t
+	}
+	if _, ferr := time.Parse("2006-01-02", *v); ferr == nil { // a real day, out of range
+		q.add("Query parameter %s: %s.", name, calendar.ErrorMessage(err))
+		return nil
 	}
 	t, err := time.Parse(time.RFC3339, *v)
 	if err != nil {
