@@ -242,15 +242,18 @@ func (w *BookingWindow) Validate() error {
 	}
 	for b, n := range w.Counts {
 		if !slices.Contains(w.Bodies, b) {
-			p.add("counts names body %q which is not in the window", b)
+			p.add("counts names body %s which is not in the window", quote(b))
 		}
 		if n < 1 || n > 20 {
 			p.add("count for %q must be 1–20, not %d", b, n)
 		}
 	}
-	for b := range w.Attendees {
+	for b, people := range w.Attendees {
 		if !slices.Contains(w.Bodies, b) {
-			p.add("attendees names body %q which is not in the window", b)
+			p.add("attendees names body %s which is not in the window", quote(b))
+		}
+		for _, k := range people {
+			checkSlug(&p, "attendee person key", k)
 		}
 	}
 	if w.DurationMinutes <= 0 || w.DurationMinutes > 12*60 {
