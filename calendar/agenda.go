@@ -110,10 +110,10 @@ func (a *AgendaItem) Validate() error {
 	p.text("title", NameText, a.Title, true)
 	p.text("presenter", NameText, a.Presenter, false)
 	if !slices.Contains(AgendaKinds, a.Kind) {
-		p.add("agenda kind %q is unknown; use one of %s", a.Kind, joinKinds(AgendaKinds))
+		p.add("agenda kind %s is unknown; use one of %s", quote(string(a.Kind)), joinKinds(AgendaKinds))
 	}
 	if a.Status != AgendaProposed && a.Status != AgendaAccepted {
-		p.add("agenda status %q is unknown; use proposed or accepted", a.Status)
+		p.add("agenda status %s is unknown; use proposed or accepted", quote(string(a.Status)))
 	}
 	if len(a.SubPoints) > MaxSubPoints {
 		p.add("an agenda item may have at most %d sub-points, not %d", MaxSubPoints, len(a.SubPoints))

@@ -24,7 +24,7 @@ var isoWeekPattern = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
 func ParseISOWeek(s string) (ISOWeek, error) {
 	m := isoWeekPattern.FindStringSubmatch(s)
 	if m == nil {
-		return ISOWeek{}, Errorf(EINVALID, "%q is not an ISO week of the form YYYY-Www (e.g. 2025-W37)", s)
+		return ISOWeek{}, Errorf(EINVALID, "%s is not an ISO week of the form YYYY-Www (e.g. 2025-W37)", quote(s))
 	}
 	y, _ := strconv.Atoi(m[1])
 	w, _ := strconv.Atoi(m[2])
@@ -92,7 +92,7 @@ func ParseClock(s string) (Clock, error) {
 		if t2, err2 := time.Parse("15:04", "0"+strings.Replace(s, ".", ":", 1)); err2 == nil {
 			return Clock(t2.Hour()*60 + t2.Minute()), nil
 		}
-		return 0, Errorf(EINVALID, "%q is not a time of day of the form HH:MM", s)
+		return 0, Errorf(EINVALID, "%s is not a time of day of the form HH:MM", quote(s))
 	}
 	return Clock(t.Hour()*60 + t.Minute()), nil
 }
@@ -146,7 +146,7 @@ func ParseWeekday(s string) (Weekday, error) {
 	if i := slices.Index([]string{"sön", "mån", "tis", "ons", "tor", "fre", "lör"}, s); i >= 0 {
 		return Weekday(i), nil
 	}
-	return 0, Errorf(EINVALID, "%q is not a weekday; use mon, tue, wed, thu, fri, sat or sun", s)
+	return 0, Errorf(EINVALID, "%s is not a weekday; use mon, tue, wed, thu, fri, sat or sun", quote(s))
 }
 
 // String returns "mon" … "sun".
@@ -245,7 +245,7 @@ func (w *BookingWindow) Validate() error {
 			p.add("counts names body %s which is not in the window", quote(b))
 		}
 		if n < 1 || n > 20 {
-			p.add("count for %q must be 1–20, not %d", b, n)
+			p.add("count for %s must be 1–20, not %d", quote(b), n)
 		}
 	}
 	for b, people := range w.Attendees {

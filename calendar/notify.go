@@ -161,7 +161,7 @@ func (j *Justering) Validate() error {
 	for _, k := range j.Justerare {
 		checkSlug(&p, "justerare person key", k)
 		if seen[k] {
-			p.add("justerare %q is named twice", k)
+			p.add("justerare %s is named twice", quote(k))
 		}
 		seen[k] = true
 	}

@@ -32,7 +32,7 @@ func (o *Organisation) Validate() error {
 	checkSlug(&p, "organisation", o.Slug)
 	checkName(&p, "organisation", o.Name)
 	if !slices.Contains([]OrganisationKind{OrgRegion, OrgMunicipality, OrgPartner}, o.Kind) {
-		p.add("organisation kind %q is unknown; use region, municipality or partner", o.Kind)
+		p.add("organisation kind %s is unknown; use region, municipality or partner", quote(string(o.Kind)))
 	}
 	return p.err()
 }
@@ -123,10 +123,10 @@ func (b *Body) Validate() error {
 	checkSlug(&p, "body", b.Slug)
 	checkName(&p, "body", b.Name)
 	if !slices.Contains(BodyKinds, b.Kind) {
-		p.add("body kind %q is unknown; use one of %s", b.Kind, joinKinds(BodyKinds))
+		p.add("body kind %s is unknown; use one of %s", quote(string(b.Kind)), joinKinds(BodyKinds))
 	}
 	if b.Visibility != Public && b.Visibility != Restricted {
-		p.add("visibility %q is unknown; use public or restricted", b.Visibility)
+		p.add("visibility %s is unknown; use public or restricted", quote(string(b.Visibility)))
 	}
 	if b.Organisation != "" {
 		checkSlug(&p, "organisation", b.Organisation)
@@ -194,7 +194,7 @@ func (m *Membership) Validate() error {
 	checkSlug(&p, "body", m.Body)
 	checkSlug(&p, "person key", m.Person)
 	if !slices.Contains(Roles, m.Role) {
-		p.add("role %q is unknown; use one of %s", m.Role, joinKinds(Roles))
+		p.add("role %s is unknown; use one of %s", quote(string(m.Role)), joinKinds(Roles))
 	}
 	checkDate(&p, "from", m.From)
 	checkDate(&p, "until", m.Until)
@@ -286,7 +286,7 @@ func (m *Meeting) Validate() error {
 		checkSlug(&p, "meeting key", m.Key)
 	}
 	if m.Kind != KindMeeting && m.Kind != KindEvent {
-		p.add("kind %q is unknown; use meeting or event", m.Kind)
+		p.add("kind %s is unknown; use meeting or event", quote(string(m.Kind)))
 	}
 	if m.Kind == KindMeeting && len(m.Bodies) == 0 {
 		p.add("a meeting needs at least one body")
@@ -314,7 +314,7 @@ func (m *Meeting) Validate() error {
 	switch m.Status {
 	case StatusProposed, StatusConfirmed, StatusCancelled:
 	default:
-		p.add("status %q is unknown; use proposed, confirmed or cancelled", m.Status)
+		p.add("status %s is unknown; use proposed, confirmed or cancelled", quote(string(m.Status)))
 	}
 	if m.Room != "" {
 		checkSlug(&p, "room", m.Room)
