@@ -80,6 +80,8 @@ func TestInputLimits(t *testing.T) {
 				map[string]any{"body": "skolchefsgruppen", "person": "anna-berg", "role": "ledamot", "from": "0001-01-01"}, []string{`"from"`, "year 1 "}},
 			{"query year before the range", "GET", "/api/v1/meetings?year=1899", nil, []string{"year", "1900"}},
 			{"query from before the range", "GET", "/api/v1/meetings?from=0001-01-01", nil, []string{"from", "year 1 "}},
+			{"NUL in a free query value", "GET", "/api/v1/outbox?kind=kallelse%00", nil, []string{"Query parameter kind contains a NUL byte (U+0000) at position 9"}},
+			{"bidi override in a repeated query value", "GET", "/api/v1/meetings?status=confirmed&body=%E2%80%AEa", nil, []string{"Query parameter body contains a bidirectional formatting character (U+202E)"}},
 
 			// Swedish wall-clock times that do not exist or exist twice.
 			{"time that does not exist", "POST", "/api/v1/meetings",
