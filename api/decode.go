@@ -231,9 +231,22 @@ func value[T any](f *fields, name string, raw json.RawMessage, nullable bool) *T
 	return &v
 }
 
-// str decodes a string field; null means "" (clears it).
+// str decodes a string field; null means "" (clears it). CRLF and lone CR
+// become LF (calendar.NormalizeNewlines), so that text from a Windows
+// client stores as text from any other; what the field may hold is checked
+// by calendar's Validate.
 func str(f *fields, name string, raw json.RawMessage) *string {
-	return value[string](f, name, raw, true)
+	return text(f, name, raw, true)
+}
+
+// text decodes a string field as str does; null is refused unless
+// nullable.
+func text(f *fields, name string, raw json.RawMessage, nullable bool) *string {
+	v := value[string](f, name, raw, nullable)
+	if v != nil {
+		*v = calendar.NormalizeNewlines(*v)
+	}
+	return v
 }
 
 // strTo decodes a string field into a string-based type such as a kind.
@@ -263,33 +276,21 @@ func date(f *fields, name string, raw json.RawMessage) *calendar.Date {
 	return &d
 }
 
-// timestamp decodes a meeting time. It accepts RFC 3339 with an offset
-// ("2025-01-21T13:00:00+01:00"), and Swedish wall-clock time without one
-// ("2025-01-21T13:00" or "2025-01-21T13:00:00"), and returns it in
-// Europe/Stockholm.
+// timestamp decodes a meeting time with calendar.ParseTime: RFC 3339 with
+// an offset, or Swedish wall-clock time without one, in Europe/Stockholm.
+// A local time that does not exist in Sweden is refused, naming it, and
+// one that happens twice asks for the offset that says which.
 func timestamp(f *fields, name string, raw json.RawMessage) *time.Time {
 	v := value[string](f, name, raw, false)
 	if v == nil {
 		return nil
 	}
-	t, ok := parseTime(*v)
-	if !ok {
-		f.add("Field %q: %q is not a time; use RFC 3339 such as \"2025-01-21T13:00:00+01:00\", or Swedish local time such as \"2025-01-21T13:00\" (a date alone, \"2025-03-14\", is its midnight).", name, *v)
+	t, err := calendar.ParseTime(*v)
+	if err != nil {
+		f.add("Field %q: %s.", name, calendar.ErrorMessage(err))
 		return nil
 	}
 	return &t
-}
-
-func parseTime(s string) (time.Time, bool) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return calendar.In(t), true
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, calendar.Location); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // query checks a request's query parameters: every name must be one of
@@ -335,14 +336,31 @@ func (q *query) one(name string) *string {
 	case vs[0] == "":
 		q.add("Query parameter %q is empty.", name)
 		return nil
+	case !q.clean(name, vs[0]):
+		return nil
 	}
 	return &vs[0]
+}
+
+// clean reports whether a query value is one line of text that calendar
+// would store (no NUL, control or bidi character, valid UTF-8), and
+// reports the problem when it is not: such a value can match nothing, and
+// must not reach the database.
+func (q *query) clean(name, v string) bool {
+	if p := calendar.LineText.Check(v, false); p != nil {
+		q.add("Query parameter %s.", p.Describe(name))
+		return false
+	}
+	return true
 }
 
 // many returns every value of a repeatable parameter; "a,b" counts as two.
 func (q *query) many(name string) []string {
 	var out []string
 	for _, v := range q.v[name] {
+		if !q.clean(name, v) {
+			continue
+		}
 		for _, p := range strings.Split(v, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				out = append(out, p)
@@ -369,7 +387,7 @@ func (q *query) integer(name string, min, max int) *int {
 	}
 	n, err := strconv.Atoi(*v)
 	if err != nil || n < min || n > max {
-		q.add("Query parameter %s=%q must be a whole number from %d to %d.", name, *v, min, max)
+		q.add("Query parameter %s=%s must be a whole number from %d to %d.", name, strconv.Quote(*v), min, max)
 		return nil
 	}
 	return &n
@@ -396,12 +414,17 @@ func (q *query) instant(name string, endOfDay bool) *time.Time {
 	if v == nil {
 		return nil
 	}
-	if d, err := calendar.ParseDate(*v); err == nil {
+	d, err := calendar.ParseDate(*v)
+	if err == nil {
 		if endOfDay {
 			d = d.AddDays(1)
 		}
 		t := d.Start()
 		return &t
+	}
+	if _, ferr := time.Parse("2006-01-02", *v); ferr == nil { // a real day, out of range
+		q.add("Query parameter %s: %s.", name, calendar.ErrorMessage(err))
+		return nil
 	}
 	t, err := time.Parse(time.RFC3339, *v)
 	if err != nil {
@@ -409,6 +432,10 @@ func (q *query) instant(name string, endOfDay bool) *time.Time {
 		return nil
 	}
 	t = calendar.In(t)
+	if !calendar.InYearRange(t) {
+		q.add("Query parameter %s: %s.", name, calendar.CheckYear(t.Year()).Message)
+		return nil
+	}
 	return &t
 }
 

@@ -33,7 +33,7 @@ func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r, "body", "year", "from", "to", "status", "kind", "person", "room")
 	f := calendar.MeetingFilter{
 		Bodies: q.many("body"),
-		Year:   q.integer("year", 1900, 9999),
+		Year:   q.integer("year", calendar.MinYear, calendar.MaxYear),
 		From:   q.instant("from", false),
 		To:     q.instant("to", true),
 		Kind:   queryEnum(q, "kind", []calendar.MeetingKind{calendar.KindMeeting, calendar.KindEvent}),

@@ -10,7 +10,6 @@ import (
 
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -350,17 +349,17 @@ type anmalanForm struct {
 }
 
 // item checks the form and builds the agenda item, or returns the problems
-// in Swedish, in the order of the fields.
+// in Swedish, in the order of the fields. The texts are checked with
+// calendar's rules for the item's fields, so that the form refuses what
+// the API and the import refuse (a NUL byte, a control or bidi character,
+// too long a text) and never passes the store something it refuses.
 func (f anmalanForm) item(meetingID int64, person string) (*calendar.AgendaItem, []formError) {
 	var errs []formError
 	title := strings.TrimSpace(f.Title)
-	switch {
-	case title == "":
+	if title == "" {
 		errs = append(errs, formError{"rubrik", "Skriv en rubrik för punkten."})
-	case strings.ContainsAny(title, "\r\n"):
-		errs = append(errs, formError{"rubrik", "Skriv rubriken på en rad."})
-	case utf8.RuneCountInString(title) > calendar.MaxAgendaText:
-		errs = append(errs, formError{"rubrik", fmt.Sprintf("Rubriken får vara högst %d tecken.", calendar.MaxAgendaText)})
+	} else if p := calendar.NameText.Check(title, true); p != nil {
+		errs = append(errs, formError{"rubrik", swedishText("Rubriken", "rubriken", p)})
 	}
 	kind := calendar.AgendaKind(f.Kind)
 	known := false
@@ -371,30 +370,37 @@ func (f anmalanForm) item(meetingID int64, person string) (*calendar.AgendaItem,
 		errs = append(errs, formError{"typ", "Välj om punkten är information, beslut eller dialog."})
 	}
 	presenter := strings.TrimSpace(f.Presenter)
-	if strings.ContainsAny(presenter, "\r\n") || utf8.RuneCountInString(presenter) > calendar.MaxAgendaText {
-		errs = append(errs, formError{"foredragande", fmt.Sprintf("Skriv föredragande på en rad med högst %d tecken.", calendar.MaxAgendaText)})
+	if p := calendar.NameText.Check(presenter, false); p != nil {
+		errs = append(errs, formError{"foredragande", swedishText("Föredragande", "föredragande", p)})
 	}
 	var sub []string
-	for _, line := range strings.Split(strings.ReplaceAll(strings.ReplaceAll(f.Description, "\r\n", "\n"), "\r", "\n"), "\n") {
+	for _, line := range strings.Split(calendar.NormalizeNewlines(f.Description), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			sub = append(sub, line)
 		}
 	}
-	switch {
-	case len(sub) > calendar.MaxSubPoints:
+	if len(sub) > calendar.MaxSubPoints {
 		errs = append(errs, formError{"beskrivning", fmt.Sprintf("Beskrivningen får ha högst %d rader. Skriv en delpunkt per rad.", calendar.MaxSubPoints)})
-	default:
+	} else {
 		for i, line := range sub {
-			if utf8.RuneCountInString(line) > calendar.MaxSubPoint {
-				errs = append(errs, formError{"beskrivning", fmt.Sprintf("Rad %d i beskrivningen är för lång: en rad får vara högst %d tecken.", i+1, calendar.MaxSubPoint)})
-				break
+			p := calendar.LineText.Check(line, true)
+			if p == nil {
+				continue
 			}
+			msg := fmt.Sprintf("Rad %d i beskrivningen är för lång: en rad får vara högst %d tecken.", i+1, p.Max)
+			if p.Reason != calendar.TextTooLong {
+				msg = swedishText(fmt.Sprintf("Rad %d i beskrivningen", i+1), "raden", p)
+			}
+			errs = append(errs, formError{"beskrivning", msg})
+			break
 		}
 	}
 	link := strings.TrimSpace(f.Link)
 	var links []calendar.AgendaLink
 	if link != "" {
-		if !calendar.HTTPLink(link) {
+		if p := calendar.LinkText.Check(link, true); p != nil {
+			errs = append(errs, formError{"lank", swedishText("Webbadressen", "webbadressen", p)})
+		} else if !calendar.HTTPLink(link) {
 			errs = append(errs, formError{"lank", "Skriv hela webbadressen, som börjar med https:// (eller http://)."})
 		} else {
 			links = []calendar.AgendaLink{{URL: link}}

@@ -337,11 +337,39 @@ func (s *Server) handle(r *mux.Router, path string, h http.HandlerFunc, methods 
 		if s.limited(w, req, path) {
 			return
 		}
+		if !plainVars(req) {
+			s.nothingNamed(w, req)
+			return
+		}
 		h(w, req)
 		if ri != nil && ri.rec != nil {
 			s.accountMiss(req, path, ri.rec.status)
 		}
 	})).Methods(methods...)
+}
+
+// plainVars reports whether every variable of the matched path (a slug,
+// key, token or id) is one line of text that calendar would store. A NUL
+// byte, a control character or invalid UTF-8 names nothing that can
+// exist, and must not reach the database: PostgreSQL refuses such text
+// with an error.
+func plainVars(r *http.Request) bool {
+	for _, v := range mux.Vars(r) {
+		if calendar.LineText.Check(v, false) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// nothingNamed answers 404 for a path whose slug, key or token cannot
+// exist: the Swedish page under a personal path, a problem elsewhere.
+func (s *Server) nothingNamed(w http.ResponseWriter, r *http.Request) {
+	if isPersonalPath(r.URL.Path) {
+		s.linkNotFound(w, r)
+		return
+	}
+	Problem(w, http.StatusNotFound, calendar.ENOTFOUND, "There is nothing at this address: its name holds a character that no name in Samkal can have.")
 }
 
 // notFound answers a request that matched no route.

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+	"unicode"
 )
 
 // AgendaKind tells what an agenda item asks of the meeting, as the seed
@@ -36,15 +36,18 @@ const (
 )
 
 // Limits of agenda input: generous for real agendas, small enough that a
-// mistaken paste cannot fill the database or an email. Exported so that a
-// form can tell in Swedish which field is too long.
+// mistaken paste cannot fill the database or an email. The lengths are
+// those of the text kinds (see TextKind); exported so that a form can tell
+// in Swedish which field is too long.
 const (
-	MaxAgendaText   = 200  // title, presenter, link title: one line
-	MaxSubPoint     = 500  // one sub-point: one line
-	MaxSubPoints    = 50   // sub-points per item
-	maxLinks        = 20   // links per item
-	MaxLinkURL      = 2000 // characters of a link
-	maxBacklogNotes = 5000 // characters of a backlog item's notes
+	MaxSubPoints = 50 // sub-points per item
+	maxLinks     = 20 // links per item
+)
+
+var (
+	MaxAgendaText = NameText.Max // title, presenter, link title: one line
+	MaxSubPoint   = LineText.Max // one sub-point: one line
+	MaxLinkURL    = LinkText.Max // characters of a link
 )
 
 // Limits of a meeting's agenda. The agenda proper, what the secretary
@@ -125,32 +128,30 @@ func (a *AgendaItem) Validate() error {
 	if a.MeetingID <= 0 {
 		p.add("an agenda item needs a meeting")
 	}
-	if a.Position < 0 {
-		p.add("position must be 1 or more (or left out to append)")
+	if a.Position < 0 || a.Position > MaxAgendaItems {
+		p.add("position must be from 1 to %d (or left out to append), not %d", MaxAgendaItems, a.Position)
 	}
-	checkLine(&p, "title", a.Title, MaxAgendaText, true)
-	checkLine(&p, "presenter", a.Presenter, MaxAgendaText, false)
+	p.text("title", NameText, a.Title, true)
+	p.text("presenter", NameText, a.Presenter, false)
 	if !slices.Contains(AgendaKinds, a.Kind) {
-		p.add("agenda kind %q is unknown; use one of %s", a.Kind, joinKinds(AgendaKinds))
+		p.add("agenda kind %s is unknown; use one of %s", quote(string(a.Kind)), joinKinds(AgendaKinds))
 	}
 	if a.Status != AgendaProposed && a.Status != AgendaAccepted {
-		p.add("agenda status %q is unknown; use proposed or accepted", a.Status)
+		p.add("agenda status %s is unknown; use proposed or accepted", quote(string(a.Status)))
 	}
 	if len(a.SubPoints) > MaxSubPoints {
 		p.add("an agenda item may have at most %d sub-points, not %d", MaxSubPoints, len(a.SubPoints))
 	}
 	for i, s := range a.SubPoints {
-		checkLine(&p, "sub-point "+strconv.Itoa(i+1), s, MaxSubPoint, true)
+		p.text("sub-point "+strconv.Itoa(i+1), LineText, s, true)
 	}
 	if len(a.Links) > maxLinks {
 		p.add("an agenda item may have at most %d links, not %d", maxLinks, len(a.Links))
 	}
 	for i, l := range a.Links {
 		what := "link " + strconv.Itoa(i+1)
-		checkLine(&p, what+" title", l.Title, MaxAgendaText, false)
-		if !HTTPLink(l.URL) {
-			p.add("%s %q is not an http(s) link", what, l.URL)
-		}
+		p.text(what+" title", NameText, l.Title, false)
+		p.link(what, l.URL, true)
 	}
 	if a.SubmittedBy != "" {
 		checkSlug(&p, "submitted_by person key", a.SubmittedBy)
@@ -158,25 +159,26 @@ func (a *AgendaItem) Validate() error {
 	return p.err()
 }
 
-// HTTPLink reports whether s is an absolute http or https address of
-// acceptable length: links end up in emails and pages, where a javascript:
-// or file: address must never appear.
+// HTTPLink reports whether s is an absolute http or https address that
+// LinkText accepts: links end up in emails and pages, where a javascript:
+// or file: address must never appear, and no white space, control or bidi
+// character may hide what the address really is.
 func HTTPLink(s string) bool {
-	if s == "" || len(s) > MaxLinkURL || strings.ContainsAny(s, " \t\r\n") {
+	if s == "" || LinkText.Check(s, true) != nil || strings.ContainsFunc(s, unicode.IsSpace) {
 		return false
 	}
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
-// checkLine reports a text that is required but blank, spans lines, or is
-// longer than max characters.
-func checkLine(p *problems, what, s string, max int, required bool) {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		p.add("%s is required", what)
-	case utf8.RuneCountInString(s) > max || strings.ContainsAny(s, "\r\n"):
-		p.add("%s must be one line of at most %d characters", what, max)
+// link adds the problem, if any, of s as an http(s) link in field: what
+// LinkText refuses, named, or that it is no http(s) address.
+func (p *problems) link(field, s string, required bool) {
+	switch tp := LinkText.Check(s, required); {
+	case tp != nil:
+		p.add("%s", tp.Describe(field))
+	case s != "" && !HTTPLink(s):
+		p.add("%s %s is not an http(s) link", field, quote(s))
 	}
 }
 
@@ -238,10 +240,8 @@ type BacklogItem struct {
 func (b *BacklogItem) Validate() error {
 	var p problems
 	checkSlug(&p, "body", b.Body)
-	checkLine(&p, "title", b.Title, MaxAgendaText, true)
-	if utf8.RuneCountInString(b.Notes) > maxBacklogNotes {
-		p.add("notes may be at most %d characters", maxBacklogNotes)
-	}
+	p.text("title", NameText, b.Title, true)
+	p.text("notes", NoteText, b.Notes, false)
 	return p.err()
 }
 

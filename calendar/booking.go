@@ -20,14 +20,17 @@ type ISOWeek struct {
 var isoWeekPattern = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
 
 // ParseISOWeek parses "2025-W37". It rejects weeks the year does not have
-// (2025-W53, 2025-W54); 2026-W53 exists.
+// (2025-W53, 2025-W54; 2026-W53 exists) and years outside MinYear–MaxYear.
 func ParseISOWeek(s string) (ISOWeek, error) {
 	m := isoWeekPattern.FindStringSubmatch(s)
 	if m == nil {
-		return ISOWeek{}, Errorf(EINVALID, "%q is not an ISO week of the form YYYY-Www (e.g. 2025-W37)", s)
+		return ISOWeek{}, Errorf(EINVALID, "%s is not an ISO week of the form YYYY-Www (e.g. 2025-W37)", quote(s))
 	}
 	y, _ := strconv.Atoi(m[1])
 	w, _ := strconv.Atoi(m[2])
+	if err := CheckYear(y); err != nil {
+		return ISOWeek{}, Errorf(EINVALID, "ISO week %s: %s", s, err.Message)
+	}
 	if w < 1 || w > WeeksInISOYear(y) {
 		return ISOWeek{}, Errorf(EINVALID, "ISO week %s does not exist: %d has weeks 1–%d", s, y, WeeksInISOYear(y))
 	}
@@ -89,7 +92,7 @@ func ParseClock(s string) (Clock, error) {
 		if t2, err2 := time.Parse("15:04", "0"+strings.Replace(s, ".", ":", 1)); err2 == nil {
 			return Clock(t2.Hour()*60 + t2.Minute()), nil
 		}
-		return 0, Errorf(EINVALID, "%q is not a time of day of the form HH:MM", s)
+		return 0, Errorf(EINVALID, "%s is not a time of day of the form HH:MM", quote(s))
 	}
 	return Clock(t.Hour()*60 + t.Minute()), nil
 }
@@ -143,7 +146,7 @@ func ParseWeekday(s string) (Weekday, error) {
 	if i := slices.Index([]string{"sön", "mån", "tis", "ons", "tor", "fre", "lör"}, s); i >= 0 {
 		return Weekday(i), nil
 	}
-	return 0, Errorf(EINVALID, "%q is not a weekday; use mon, tue, wed, thu, fri, sat or sun", s)
+	return 0, Errorf(EINVALID, "%s is not a weekday; use mon, tue, wed, thu, fri, sat or sun", quote(s))
 }
 
 // String returns "mon" … "sun".
@@ -225,7 +228,9 @@ func (w *BookingWindow) Validate() error {
 		p.add("a booking window needs at least one ISO week")
 	}
 	for _, wk := range w.Weeks {
-		if wk.Week < 1 || wk.Week > WeeksInISOYear(wk.Year) {
+		if CheckYear(wk.Year) != nil {
+			p.add("ISO week %s is in year %d; use a year from %d to %d", wk, wk.Year, MinYear, MaxYear)
+		} else if wk.Week < 1 || wk.Week > WeeksInISOYear(wk.Year) {
 			p.add("ISO week %s does not exist", wk)
 		}
 	}
@@ -237,15 +242,18 @@ func (w *BookingWindow) Validate() error {
 	}
 	for b, n := range w.Counts {
 		if !slices.Contains(w.Bodies, b) {
-			p.add("counts names body %q which is not in the window", b)
+			p.add("counts names body %s which is not in the window", quote(b))
 		}
 		if n < 1 || n > 20 {
-			p.add("count for %q must be 1–20, not %d", b, n)
+			p.add("count for %s must be 1–20, not %d", quote(b), n)
 		}
 	}
-	for b := range w.Attendees {
+	for b, people := range w.Attendees {
 		if !slices.Contains(w.Bodies, b) {
-			p.add("attendees names body %q which is not in the window", b)
+			p.add("attendees names body %s which is not in the window", quote(b))
+		}
+		for _, k := range people {
+			checkSlug(&p, "attendee person key", k)
 		}
 	}
 	if w.DurationMinutes <= 0 || w.DurationMinutes > 12*60 {
@@ -270,13 +278,16 @@ func (w *BookingWindow) Validate() error {
 	if w.BufferMinutes < 0 || w.BufferMinutes > 24*60 {
 		p.add("buffer_minutes must be 0–1440")
 	}
-	if g := w.GranularityMinutes; g < 0 || (g > 0 && (60%g != 0 && g%60 != 0)) {
-		p.add("granularity_minutes must divide an hour (5, 10, 15, 30, 60), not %d", g)
+	if g := w.GranularityMinutes; g < 0 || g > 12*60 || (g > 0 && (60%g != 0 && g%60 != 0)) {
+		p.add("granularity_minutes must divide an hour (5, 10, 15, 30, 60) or be whole hours up to 720, not %d", g)
 	}
+	checkDate(&p, "deadline", w.Deadline)
 	for _, b := range w.Blackouts {
 		if b.From.IsZero() || b.To.IsZero() || b.To.Before(b.From) {
 			p.add("blackout %s–%s: both days required, end not before start", b.From, b.To)
 		}
+		checkDate(&p, "blackout from", b.From)
+		checkDate(&p, "blackout to", b.To)
 	}
 	return p.err()
 }

@@ -156,6 +156,10 @@ func (j *Justering) StatusText() string {
 	return "Protokollet väntar på justering (" + strconv.Itoa(n) + " underskrifter saknas)"
 }
 
+// MaxJusterare is the most justerare one meeting may choose; one or two is
+// usual.
+const MaxJusterare = 10
+
 // Validate checks j and returns EINVALID listing every problem. It does not
 // look up the meeting or the people: the store does that.
 func (j *Justering) Validate() error {
@@ -163,17 +167,19 @@ func (j *Justering) Validate() error {
 	if j.MeetingID <= 0 {
 		p.add("minutes need a meeting")
 	}
-	if !HTTPLink(j.DocumentURL) {
-		p.add("document_url %q is not an http(s) link to the minutes", j.DocumentURL)
-	}
+	p.link("document_url", j.DocumentURL, true)
 	if len(j.Justerare) == 0 {
 		p.add("name at least one justerare (the person key chosen at the meeting)")
 	}
+	if len(j.Justerare) > MaxJusterare {
+		p.add("name at most %d justerare, not %d", MaxJusterare, len(j.Justerare))
+	}
+	checkDate(&p, "deadline", j.Deadline)
 	seen := map[string]bool{}
 	for _, k := range j.Justerare {
 		checkSlug(&p, "justerare person key", k)
 		if seen[k] {
-			p.add("justerare %q is named twice", k)
+			p.add("justerare %s is named twice", quote(k))
 		}
 		seen[k] = true
 	}
@@ -261,8 +267,8 @@ func (n BodyNotify) Validate() error {
 
 func (n BodyNotify) check(p *problems) {
 	check := func(name string, v *int) {
-		if v != nil && (*v < 0 || *v > MaxNotifyDays) {
-			p.add("%s must be between 0 and %d days, not %d", name, MaxNotifyDays, *v)
+		if v != nil && !NotifyDaysRange.Contains(*v) {
+			p.add("%s must be between %d and %d days, not %d", name, NotifyDaysRange.Min, NotifyDaysRange.Max, *v)
 		}
 	}
 	check("call_days", n.CallDays)

@@ -74,7 +74,7 @@ func (m *OutboxMessage) Validate() error {
 	if strings.ContainsAny(m.Recipient, "\r\n") {
 		p.add("outbox message: recipient must not contain a line break")
 	} else if a, err := mail.ParseAddress(m.Recipient); err != nil || a.Address != m.Recipient {
-		p.add("outbox message: recipient %q is not a plain email address such as namn@region.se", m.Recipient)
+		p.add("outbox message: recipient %s is not a plain email address such as namn@region.se", quote(m.Recipient))
 	}
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		p.add("outbox message: subject must not contain a line break")

@@ -2,11 +2,9 @@ package calendar
 
 import (
 	"net/mail"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // OrganisationKind tells a huvudman's kind.
@@ -34,7 +32,7 @@ func (o *Organisation) Validate() error {
 	checkSlug(&p, "organisation", o.Slug)
 	checkName(&p, "organisation", o.Name)
 	if !slices.Contains([]OrganisationKind{OrgRegion, OrgMunicipality, OrgPartner}, o.Kind) {
-		p.add("organisation kind %q is unknown; use region, municipality or partner", o.Kind)
+		p.add("organisation kind %s is unknown; use region, municipality or partner", quote(string(o.Kind)))
 	}
 	return p.err()
 }
@@ -61,14 +59,15 @@ func (x *Person) Validate() error {
 	var p problems
 	checkSlug(&p, "person key", x.Key)
 	checkName(&p, "person", x.Name)
-	if x.Email != "" {
+	if tp := EmailText.Check(x.Email, false); tp != nil {
+		p.add("%s", tp.Describe("email"))
+	} else if x.Email != "" {
 		if a, err := mail.ParseAddress(x.Email); err != nil || a.Address != x.Email || a.Name != "" {
-			p.add("email %q is not a plain email address", x.Email)
+			p.add("email %s is not a plain email address", quote(x.Email))
 		}
 	}
-	if strings.ContainsAny(x.Phone+x.Title, "\r\n") {
-		p.add("phone and title must be on one line")
-	}
+	p.text("phone", PhoneText, x.Phone, false)
+	p.text("title", NameText, x.Title, false)
 	if x.Organisation != "" {
 		checkSlug(&p, "organisation", x.Organisation)
 	}
@@ -124,14 +123,15 @@ func (b *Body) Validate() error {
 	checkSlug(&p, "body", b.Slug)
 	checkName(&p, "body", b.Name)
 	if !slices.Contains(BodyKinds, b.Kind) {
-		p.add("body kind %q is unknown; use one of %s", b.Kind, joinKinds(BodyKinds))
+		p.add("body kind %s is unknown; use one of %s", quote(string(b.Kind)), joinKinds(BodyKinds))
 	}
 	if b.Visibility != Public && b.Visibility != Restricted {
-		p.add("visibility %q is unknown; use public or restricted", b.Visibility)
+		p.add("visibility %s is unknown; use public or restricted", quote(string(b.Visibility)))
 	}
 	if b.Organisation != "" {
 		checkSlug(&p, "organisation", b.Organisation)
 	}
+	p.text("description", NoteText, b.Description, false)
 	b.Notify.check(&p)
 	return p.err()
 }
@@ -194,8 +194,10 @@ func (m *Membership) Validate() error {
 	checkSlug(&p, "body", m.Body)
 	checkSlug(&p, "person key", m.Person)
 	if !slices.Contains(Roles, m.Role) {
-		p.add("role %q is unknown; use one of %s", m.Role, joinKinds(Roles))
+		p.add("role %s is unknown; use one of %s", quote(string(m.Role)), joinKinds(Roles))
 	}
+	checkDate(&p, "from", m.From)
+	checkDate(&p, "until", m.Until)
 	if !m.From.IsZero() && !m.Until.IsZero() && m.Until.Before(m.From) {
 		p.add("membership ends (%s) before it starts (%s)", m.Until, m.From)
 	}
@@ -218,12 +220,8 @@ func (r *Room) Validate() error {
 	var p problems
 	checkSlug(&p, "room", r.Slug)
 	checkName(&p, "room", r.Name)
-	if strings.ContainsAny(r.Address, "\r\n") {
-		p.add("room address must be on one line")
-	}
-	if r.Capacity < 0 {
-		p.add("room capacity must not be negative")
-	}
+	p.text("room address", LineText, r.Address, false)
+	p.number("room capacity", r.Capacity, CapacityRange)
 	return p.err()
 }
 
@@ -276,6 +274,10 @@ type Meeting struct {
 	UpdatedAt   time.Time // the last change of any field
 }
 
+// MaxMeetingBodies is the most bodies one joint meeting may have: a region
+// has a few dozen bodies, and a meeting of more is a mistake.
+const MaxMeetingBodies = 50
+
 // Validate checks m and returns EINVALID listing every problem. It does not
 // look up bodies or rooms: the store does that.
 func (m *Meeting) Validate() error {
@@ -284,16 +286,21 @@ func (m *Meeting) Validate() error {
 		checkSlug(&p, "meeting key", m.Key)
 	}
 	if m.Kind != KindMeeting && m.Kind != KindEvent {
-		p.add("kind %q is unknown; use meeting or event", m.Kind)
+		p.add("kind %s is unknown; use meeting or event", quote(string(m.Kind)))
 	}
 	if m.Kind == KindMeeting && len(m.Bodies) == 0 {
 		p.add("a meeting needs at least one body")
+	}
+	if len(m.Bodies) > MaxMeetingBodies {
+		p.add("a meeting may have at most %d bodies, not %d", MaxMeetingBodies, len(m.Bodies))
 	}
 	for _, b := range m.Bodies {
 		checkSlug(&p, "body", b)
 	}
 	if m.Start.IsZero() || m.End.IsZero() {
 		p.add("start and end are required")
+	} else if startOK, endOK := checkTime(&p, "start", m.Start), checkTime(&p, "end", m.End); !startOK || !endOK {
+		// a year out of range: the order of the two says nothing more
 	} else if !m.End.After(m.Start) {
 		p.add("end (%s) must be after start (%s)", In(m.End).Format(time.RFC3339), In(m.Start).Format(time.RFC3339))
 	} else if m.End.Sub(m.Start) > 14*24*time.Hour {
@@ -307,22 +314,15 @@ func (m *Meeting) Validate() error {
 	switch m.Status {
 	case StatusProposed, StatusConfirmed, StatusCancelled:
 	default:
-		p.add("status %q is unknown; use proposed, confirmed or cancelled", m.Status)
+		p.add("status %s is unknown; use proposed, confirmed or cancelled", quote(string(m.Status)))
 	}
 	if m.Room != "" {
 		checkSlug(&p, "room", m.Room)
 	}
-	if utf8.RuneCountInString(m.Title) > 200 || strings.ContainsAny(m.Title, "\r\n") {
-		p.add("title must be one line of at most 200 characters")
-	}
-	if strings.ContainsAny(m.Location, "\r\n") {
-		p.add("location must be on one line")
-	}
-	if m.OnlineURL != "" {
-		if u, err := url.Parse(m.OnlineURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			p.add("online_url %q is not an http(s) link", m.OnlineURL)
-		}
-	}
+	p.text("title", NameText, m.Title, false)
+	p.text("location", LineText, m.Location, false)
+	p.link("online_url", m.OnlineURL, false)
+	p.text("notes", NoteText, m.Notes, false)
 	return p.err()
 }
 
@@ -384,17 +384,14 @@ func checkSlug(p *problems, what, s string) {
 	if s == "" {
 		p.add("%s slug is required", what)
 	} else if !ValidSlug(s) {
-		p.add("%s slug %q must be lower-case letters a–z, digits and single hyphens (e.g. %q)", what, s, Slugify(s))
+		p.add("%s slug %s must be lower-case letters a–z, digits and single hyphens (e.g. %s)", what, quote(s), quote(Slugify(s)))
 	}
 }
 
+// checkName checks the required name of an entity ("person" → "person
+// name").
 func checkName(p *problems, what, s string) {
-	switch {
-	case strings.TrimSpace(s) == "":
-		p.add("%s name is required", what)
-	case utf8.RuneCountInString(s) > 200 || strings.ContainsAny(s, "\r\n"):
-		p.add("%s name must be one line of at most 200 characters", what)
-	}
+	p.text(what+" name", NameText, s, true)
 }
 
 func joinKinds[T ~string](ks []T) string {

@@ -22,10 +22,11 @@ import (
 // about dates, and an export should not spread email addresses. Parse and
 // Apply of the output into the same store change nothing.
 //
-// An unknown body is ENOTFOUND, a year outside 1–9999 EINVALID.
+// An unknown body is ENOTFOUND, a year outside calendar.MinYear–MaxYear
+// EINVALID.
 func Export(ctx context.Context, store calendar.Store, body string, year int) ([]byte, error) {
-	if year < 1 || year > 9999 {
-		return nil, calendar.Errorf(calendar.EINVALID, "year %d is not a year between 1 and 9999", year)
+	if err := calendar.CheckYear(year); err != nil {
+		return nil, err
 	}
 	b, err := store.FindBodyBySlug(ctx, body)
 	if err != nil {

@@ -341,7 +341,8 @@ func (e *entry) scalar(key string) (string, bool) {
 	if n.Tag == "!!null" {
 		return "", true
 	}
-	return n.Value, true
+	// A quoted "\r\n" keeps its CR; text is stored with LF alone.
+	return calendar.NormalizeNewlines(n.Value), true
 }
 
 func (e *entry) str(key string) string { s, _ := e.scalar(key); return s }
@@ -388,7 +389,11 @@ func (e *entry) date(key string) (calendar.Date, bool) {
 	}
 	d, err := calendar.ParseDate(s)
 	if err != nil {
-		e.errorf(key, "%s %q is not a date; write it as YYYY-MM-DD, e.g. 2025-01-21", key, s)
+		if _, ferr := time.Parse("2006-01-02", s); ferr == nil {
+			e.errorf(key, "%s %s", key, calendar.ErrorMessage(err)) // a real day, but out of range
+		} else {
+			e.errorf(key, "%s %q is not a date; write it as YYYY-MM-DD, e.g. 2025-01-21", key, s)
+		}
 		return calendar.Date{}, false
 	}
 	return d, true
@@ -536,7 +541,7 @@ func (p *parser) organisation(n *yaml.Node) *Organisation {
 	return o
 }
 
-var personRules = []fieldRule{{"person key", "key"}, {"person name", "name"}, {"email", "email"}, {"phone", "phone"}, {"organisation", "organisation"}}
+var personRules = []fieldRule{{"person key", "key"}, {"person name", "name"}, {"email", "email"}, {"phone", "phone"}, {"title", "title"}, {"organisation", "organisation"}}
 
 func (p *parser) person(n *yaml.Node) *Person {
 	e := p.entry(n, "person", "key", personKeys)
@@ -580,7 +585,7 @@ func (p *parser) room(n *yaml.Node) *Room {
 	return r
 }
 
-var bodyRules = []fieldRule{{"body slug", "slug"}, {"body name", "name"}, {"body kind", "kind"}, {"visibility", "visibility"}, {"organisation", "organisation"}}
+var bodyRules = []fieldRule{{"body slug", "slug"}, {"body name", "name"}, {"body kind", "kind"}, {"visibility", "visibility"}, {"organisation", "organisation"}, {"description", "description"}}
 
 func (p *parser) body(n *yaml.Node) *Body {
 	e := p.entry(n, "body", "slug", bodyKeys)
@@ -651,7 +656,7 @@ func (e *entry) days(key string) *int {
 	return &v
 }
 
-var membershipRules = []fieldRule{{"person key", "person"}, {"role", "role"}, {"membership ends", "until"}}
+var membershipRules = []fieldRule{{"person key", "person"}, {"role", "role"}, {"membership ends", "until"}, {"from", "from"}, {"until", "until"}}
 
 func (p *parser) membership(n *yaml.Node, body string) *Membership {
 	e := p.entry(n, "member", "person", membershipKeys)
@@ -692,7 +697,8 @@ var meetingRules = []fieldRule{
 	{"meeting key", "key"}, {"kind", "kind"}, {"a meeting needs at least one body", "bodies"},
 	{"body slug", "bodies"}, {"end (", "end"}, {"a meeting may last", "end_date"},
 	{"an all-day event", "all_day"}, {"status", "status"}, {"room slug", "room"},
-	{"title", "title"}, {"location", "location"}, {"online_url", "online_url"},
+	{"title", "title"}, {"location", "location"}, {"online_url", "online_url"}, {"notes", "notes"},
+	{"a meeting may have at most", "bodies"},
 }
 
 func (p *parser) meeting(n *yaml.Node) *Meeting {
@@ -768,33 +774,18 @@ func (p *parser) meetingTimes(e *entry, m *Meeting) bool {
 	if !okStart || !okEnd {
 		return false
 	}
-	var problem string
-	if m.Start, problem = wallClock(date, sh, sm); problem != "" {
-		e.errorf("start", "start %s", problem)
+	// A file has no way to write an offset, so a time that happens twice
+	// is refused like one that does not exist (calendar.WallClock).
+	var err error
+	if m.Start, err = calendar.WallClock(date, sh, sm); err != nil {
+		e.errorf("start", "start %s; choose another time", calendar.ErrorMessage(err))
 		ok = false
 	}
-	if m.End, problem = wallClock(endDate, eh, em); problem != "" {
-		e.errorf("end", "end %s", problem)
+	if m.End, err = calendar.WallClock(endDate, eh, em); err != nil {
+		e.errorf("end", "end %s; choose another time", calendar.ErrorMessage(err))
 		ok = false
 	}
 	return ok
-}
-
-// wallClock returns hour:minute on d in Swedish time, and a problem when
-// that time does not exist (the hour skipped when summer time starts) or
-// happens twice (the hour repeated when it ends).
-func wallClock(d calendar.Date, hour, minute int) (time.Time, string) {
-	t := d.At(hour, minute)
-	hm := fmt.Sprintf("%02d:%02d", hour, minute)
-	if t.Hour() != hour || t.Minute() != minute {
-		return t, fmt.Sprintf("%s does not exist on %s in Swedish time: the clocks go forward an hour that night; choose another time", hm, d)
-	}
-	for _, o := range []time.Time{t.Add(-time.Hour), t.Add(time.Hour)} {
-		if o.Hour() == hour && o.Minute() == minute {
-			return t, fmt.Sprintf("%s happens twice on %s in Swedish time: the clocks go back an hour that night; choose another time", hm, d)
-		}
-	}
-	return t, ""
 }
 
 // endBeforeStart words "end must be after start" in the file's terms.

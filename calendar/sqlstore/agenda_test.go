@@ -440,7 +440,7 @@ func testBacklog(t *testing.T, e *env) {
 
 	wantErr(t, e.s.CreateBacklogItem(e.ctx, &calendar.BacklogItem{Body: "okand", Title: "x"}), calendar.ENOTFOUND, `body "okand"`)
 	wantErr(t, e.s.CreateBacklogItem(e.ctx, &calendar.BacklogItem{Body: "skolchefsgruppen"}), calendar.EINVALID, "title is required")
-	wantErr(t, e.s.CreateBacklogItem(e.ctx, &calendar.BacklogItem{Body: "skolchefsgruppen", Title: "x", Notes: strings.Repeat("n", 5001)}),
+	wantErr(t, e.s.CreateBacklogItem(e.ctx, &calendar.BacklogItem{Body: "skolchefsgruppen", Title: "x", Notes: strings.Repeat("n", 10001)}),
 		calendar.EINVALID, "notes")
 	_, err = e.s.FindBacklogItems(e.ctx, "okand")
 	wantErr(t, err, calendar.ENOTFOUND, `body "okand"`)

@@ -189,10 +189,11 @@ func (s *Store) finish(ctx context.Context, id int64, worker, what, set string, 
 }
 
 // cutError keeps at most calendar.MaxOutboxError bytes of an error text,
-// cut at a character boundary and with invalid UTF-8 replaced, so that any
-// server answer can be stored and shown.
+// cut at a character boundary and with invalid UTF-8, NUL and the other
+// characters calendar's text rules refuse replaced, so that any server
+// answer can be stored (PostgreSQL refuses NUL) and shown.
 func cutError(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = calendar.NoteText.Clean(s)
 	if len(s) <= calendar.MaxOutboxError {
 		return s
 	}

@@ -268,6 +268,14 @@ func testOutboxFailedRetry(t *testing.T, e *env) {
 	if got := e.message(m.ID).LastError; len(got) > calendar.MaxOutboxError || !strings.HasPrefix(got, "ååå") || strings.ContainsRune(got, '\uFFFD') {
 		t.Errorf("long error kept as %d bytes starting %q, want at most %d bytes of whole characters", len(got), got[:min(len(got), 9)], calendar.MaxOutboxError)
 	}
+	// A NUL or escape in a server's answer is kept as U+FFFD: PostgreSQL
+	// refuses NUL in text, and an escape must not reach a terminal.
+	must(t, e.s.RetryMessage(e.ctx, m.ID, later))
+	e.claim("w1", later, false)
+	must(t, e.s.MarkMessageFailed(e.ctx, m.ID, "w1", "550 nej\x00\x1b[31m\r\nrad två"))
+	if got := e.message(m.ID).LastError; got != "550 nej\uFFFD\uFFFD[31m\nrad två" {
+		t.Errorf("error with NUL and ESC kept as %q", got)
+	}
 }
 
 func testOutboxFind(t *testing.T, e *env) {

@@ -102,8 +102,8 @@ func export(ctx context.Context, e *env, args []string) int {
 	if *body == "" {
 		problems = append(problems, "--body is required")
 	}
-	if *year < 1900 || *year > 9999 {
-		problems = append(problems, "--year must be a year such as 2025")
+	if err := calendar.CheckYear(*year); err != nil {
+		problems = append(problems, fmt.Sprintf("--year: %s, such as 2025", err.Message))
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {

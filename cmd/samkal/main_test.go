@@ -582,7 +582,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "serve extra argument", args: []string{"serve", "now"}, code: exitUsage, stderr: `unexpected arguments ["now"]`},
 		{name: "import without files", args: []string{"import", "--db", db}, code: exitUsage, stderr: "name at least one årsplan file", noDatabase: true},
 		{name: "export without body", args: []string{"export", "--db", db, "--year", "25"}, code: exitUsage,
-			stderr: "samkal export: --body is required\nsamkal export: --year must be a year such as 2025", noDatabase: true},
+			stderr: "samkal export: --body is required\nsamkal export: --year: year 25 is out of range; use a year from 1900 to 2100, such as 2025", noDatabase: true},
 		{name: "config redacts", vars: map[string]string{"SAMKAL_ADMIN_TOKEN": testToken}, args: []string{"config", "--db", "postgres://samkal:hemligt@db.example/samkal"},
 			code: exitOK, stdout: "db = \"postgres://samkal:xxxxx@db.example/samkal\"\nbase_url = \"\"\n# not set: derived from addr, http://localhost:8080\nadmin_token = \"[redacted]\""},
 		{name: "config redacts a key=value DSN", args: []string{"config", "--db", "host=db.example dbname=samkal password=hemligt"},

@@ -342,9 +342,20 @@ type table struct {
 	notes [][]string
 }
 
-func (t *table) add(cells ...string) { t.rows = append(t.rows, cells); t.notes = append(t.notes, nil) }
+// add and note keep the text as the terminal may show it: the store
+// refuses control and bidi characters, but rows written before it did
+// (or by hand in the database) must not move the cursor or reverse a line.
+func (t *table) add(cells ...string) {
+	for i, c := range cells {
+		cells[i] = calendar.LineText.Clean(c)
+	}
+	t.rows = append(t.rows, cells)
+	t.notes = append(t.notes, nil)
+}
 
-func (t *table) note(s string) { t.notes[len(t.notes)-1] = append(t.notes[len(t.notes)-1], s) }
+func (t *table) note(s string) {
+	t.notes[len(t.notes)-1] = append(t.notes[len(t.notes)-1], calendar.LineText.Clean(s))
+}
 
 func (t *table) write(out io.Writer) {
 	var widths []int

@@ -349,3 +349,17 @@ func TestPlanNextYearSaysWhatItLeavesOut(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestTableKeepsTheTerminalSafe: text stored before the text rules (or
+// written into the database by hand) cannot move the cursor, recolour the
+// terminal or reverse a line when plan and conflicts print it.
+func TestTableKeepsTheTerminalSafe(t *testing.T) {
+	var tb table
+	tb.add("v 12", "möte \x1b[2J\x1b[31mröd", "\u202eetöm")
+	tb.note("rad ett\nrad två\x00")
+	var out strings.Builder
+	tb.write(&out)
+	if s := out.String(); strings.ContainsAny(s, "\x1b\x00\u202e") || strings.Count(s, "\n") != 2 {
+		t.Errorf("printed %q", s)
+	}
+}

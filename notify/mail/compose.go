@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"mime"
 	netmail "net/mail"
 	"slices"
 	"strings"
@@ -25,8 +26,26 @@ type Address struct {
 }
 
 // String renders the address as in a header, with the name encoded.
+// net/mail leaves a backslash raw inside a Q-encoded name, which no parser
+// reads back (golang/go#80592: "Maria \ Öberg" would make the To header
+// unreadable), so a name that needs encoding and has a backslash is
+// B-encoded instead, as net/mail already does for the other specials.
 func (a Address) String() string {
+	if strings.ContainsRune(a.Name, '\\') && needsEncoding(a.Name) {
+		return mime.BEncoding.Encode("utf-8", a.Name) + " " + (&netmail.Address{Address: a.Address}).String()
+	}
 	return (&netmail.Address{Name: a.Name, Address: a.Address}).String()
+}
+
+// needsEncoding reports whether net/mail encodes name (RFC 2047) rather
+// than quoting it: when it holds anything but printable ASCII and blanks.
+func needsEncoding(name string) bool {
+	for _, r := range name {
+		if (r < 0x20 || r > 0x7e) && r != ' ' && r != '\t' {
+			return true
+		}
+	}
+	return false
 }
 
 // Message is one email to compose. From, To, Subject and at least one of
@@ -86,14 +105,16 @@ func Compose(m *Message) ([]byte, error) {
 		date = time.Now()
 	}
 	h.SetDate(date)
-	h.SetAddressList("From", []*gomail.Address{{Name: m.From.Name, Address: m.From.Address}})
-	to := make([]*gomail.Address, len(m.To))
+	// The address headers are formatted by Address.String, which works
+	// around a net/mail bug that go-message's SetAddressList inherits.
+	h.Set("From", m.From.String())
+	to := make([]string, len(m.To))
 	for i, a := range m.To {
-		to[i] = &gomail.Address{Name: a.Name, Address: a.Address}
+		to[i] = a.String()
 	}
-	h.SetAddressList("To", to)
+	h.Set("To", strings.Join(to, ", "))
 	if m.ReplyTo != nil {
-		h.SetAddressList("Reply-To", []*gomail.Address{{Name: m.ReplyTo.Name, Address: m.ReplyTo.Address}})
+		h.Set("Reply-To", m.ReplyTo.String())
 	}
 	h.SetSubject(m.Subject)
 	if m.MessageID != "" {

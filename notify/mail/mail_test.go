@@ -165,6 +165,36 @@ func TestComposeParsesBack(t *testing.T) {
 	}
 }
 
+// TestComposeNamesParseBack: every display name reads back from the
+// address headers as it was given. net/mail Q-encodes a non-ASCII name
+// with a raw backslash, which no parser reads (golang/go#80592); the
+// property test in cmd/samkal found it with a random person name.
+func TestComposeNamesParseBack(t *testing.T) {
+	for _, name := range []string{"Åsa Öberg", `Maria \ Öberg`, `\☕\`, `Anna "Annie" Berg`, `Berg, Anna`, `Jarl \ Ek`,
+		"Åsa (sekreterare) Öberg", "=?utf-8?q?x?=", "مريم 👩‍👩‍👧", strings.Repeat("Å\\ ", 60)} {
+		m := kallelse()
+		m.To = []Address{{Name: name, Address: "asa@example.se"}, {Name: name + " 2", Address: "b@example.se"}}
+		m.From.Name, m.ReplyTo.Name = name, name
+		raw, err := Compose(m)
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		r, err := gomail.CreateReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range []string{"From", "To", "Reply-To"} {
+			got, err := r.Header.AddressList(h)
+			if err != nil || len(got) == 0 || got[0].Name != name {
+				t.Errorf("%s for %q: got %v, %v; header %q", h, name, got, err, r.Header.Get(h))
+			}
+		}
+		if to, _ := r.Header.AddressList("To"); len(to) != 2 || to[1].Name != name+" 2" || to[1].Address != "b@example.se" {
+			t.Errorf("second recipient for %q: %v", name, to)
+		}
+	}
+}
+
 func TestComposeWithoutCalendar(t *testing.T) {
 	m := kallelse()
 	m.Calendar, m.HTML, m.MessageID, m.Date = nil, "", "", time.Time{}
