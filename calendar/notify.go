@@ -84,6 +84,12 @@ type LinkStore interface {
 	// RevokeWindowLinks revokes the window's unrevoked links at now and
 	// returns how many it revoked.
 	RevokeWindowLinks(ctx context.Context, windowID int64, now time.Time) (int, error)
+	// MoveLinks sets ExpiresAt of the meeting's unrevoked links of purpose
+	// to expiresAt and returns how many it changed: a meeting that moved
+	// moves the deadline of every link already sent, also of people whose
+	// corrected email is not sent. EINVALID for an unknown purpose or a
+	// zero expiresAt.
+	MoveLinks(ctx context.Context, meetingID int64, purpose LinkPurpose, expiresAt time.Time) (int, error)
 }
 
 // ApproverRole tells why a person approves minutes.
@@ -216,10 +222,11 @@ type JusteringStore interface {
 }
 
 // SkippedMail records an email that was due but not sent because it had
-// become pointless (the meeting is over, the deadline has passed) or could
-// not be sent at all (the person has no address). It is kept so that an
-// administrator sees what did not go out and why, and so that the scan
-// logs it once, not on every run.
+// become pointless (the meeting is over, the deadline has passed, the
+// meeting changed while the email waited in the outbox) or could not be
+// sent at all (the person has no address, a name holds what an email
+// header cannot carry). It is kept so that an administrator sees what did
+// not go out and why, and so that it is logged once, not on every run.
 type SkippedMail struct {
 	ID        int64
 	Key       string // the outbox key the email would have had
@@ -239,10 +246,19 @@ type SkippedMailStore interface {
 	// FindSkipped returns records newest first, at most limit (0: 100);
 	// only the meeting's when meetingID > 0.
 	FindSkipped(ctx context.Context, meetingID int64, limit int) ([]*SkippedMail, error)
-	// FindMailKeys returns the keys starting with prefix of outbox messages
-	// and skipped records together, sorted: what the scan has already
-	// handled for one meeting ("m42/") or booking window ("w3/").
-	FindMailKeys(ctx context.Context, prefix string) ([]string, error)
+	// FindHandledMail returns the outbox messages and skipped records whose
+	// keys start with prefix, sorted by key, one per key (the outbox
+	// message when both exist): what the scan has already handled for one
+	// meeting ("m42/") or booking window ("w3/"), and where each stands.
+	FindHandledMail(ctx context.Context, prefix string) ([]*HandledMail, error)
+}
+
+// HandledMail is an email the scan has dealt with: queued or sent (an
+// outbox message) or skipped (a SkippedMail, Status OutboxSkipped).
+type HandledMail struct {
+	Key        string
+	Status     OutboxStatus
+	SendBefore time.Time // the outbox message's; zero for a skipped record
 }
 
 // BodyNotify is a body's timing of the automatic emails, in days before the

@@ -13,21 +13,34 @@ type OutboxStatus string
 // The statuses of an outgoing email. A message is queued when enqueued,
 // sending while a worker holds its claim, and then sent, queued again (a
 // temporary failure, retried after a backoff) or failed (a permanent one,
-// retried only when an administrator asks).
+// retried only when an administrator asks). A message that no longer makes
+// sense when it could be sent (its SendBefore passed, its meeting changed)
+// is skipped instead, for good, and a SkippedMail records why.
 const (
 	OutboxQueued  OutboxStatus = "queued"
 	OutboxSending OutboxStatus = "sending"
 	OutboxSent    OutboxStatus = "sent"
 	OutboxFailed  OutboxStatus = "failed"
+	OutboxSkipped OutboxStatus = "skipped"
 )
 
-// Valid reports whether s is one of the four statuses.
+// OutboxStatuses are the five statuses, in the order of a message's life.
+var OutboxStatuses = []OutboxStatus{OutboxQueued, OutboxSending, OutboxSent, OutboxFailed, OutboxSkipped}
+
+// Valid reports whether s is one of OutboxStatuses.
 func (s OutboxStatus) Valid() bool {
 	switch s {
-	case OutboxQueued, OutboxSending, OutboxSent, OutboxFailed:
+	case OutboxQueued, OutboxSending, OutboxSent, OutboxFailed, OutboxSkipped:
 		return true
 	}
 	return false
+}
+
+// Told reports whether a message of status s has reached its recipient or
+// is on its way there: sent, being sent, or queued (a queued message that
+// stops making sense is skipped before it goes out, not sent).
+func (s OutboxStatus) Told() bool {
+	return s == OutboxQueued || s == OutboxSending || s == OutboxSent
 }
 
 // OutboxMessage is one email on its way out. Every email Samkal sends is
@@ -52,6 +65,19 @@ type OutboxMessage struct {
 	LastError     string    // the SMTP server's answer to the latest failed try
 	CreatedAt     time.Time
 	SentAt        time.Time // zero until sent
+	// Person is the recipient's person key, "" when unknown; a skip
+	// record of the message names it.
+	Person string
+	// MeetingSequence is the meeting's Sequence the email was written for,
+	// nil when its text does not depend on the meeting's time, place or
+	// status. Once the meeting has another Sequence (moved, cancelled) the
+	// email is out of date and is skipped, not sent; what the recipient
+	// needs now is derived and written anew.
+	MeetingSequence *int
+	// SendBefore is when the email stops making sense: the deadline of a
+	// call for agenda items, the start of the meeting of a kallelse. It is
+	// not sent at or after it; zero means it never expires.
+	SendBefore time.Time
 }
 
 // MaxOutboxError is how many bytes of an error text the outbox keeps; an
@@ -84,6 +110,12 @@ func (m *OutboxMessage) Validate() error {
 	}
 	if m.MeetingID < 0 {
 		p.add("outbox message: meeting id must not be negative")
+	}
+	if m.MeetingSequence != nil && (m.MeetingID <= 0 || *m.MeetingSequence < 0) {
+		p.add("outbox message: a meeting sequence needs a meeting and must not be negative")
+	}
+	if strings.ContainsAny(m.Person, "\r\n") {
+		p.add("outbox message: person must not contain a line break")
 	}
 	return p.err()
 }
@@ -136,10 +168,21 @@ type OutboxStore interface {
 	// MarkMessageFailed marks the message failed after a permanent failure,
 	// keeping errText (the server's answer) as LastError.
 	MarkMessageFailed(ctx context.Context, id int64, worker string, errText string) error
+	// MarkMessageSkipped marks a message claimed by worker skipped because
+	// it no longer makes sense, and records a SkippedMail with its key,
+	// kind, meeting, Person and reason (in Swedish), in one transaction.
+	// The conditions and errors are MarkMessageSent's.
+	MarkMessageSkipped(ctx context.Context, id int64, worker string, reason string) error
+	// SkipQueuedMessage does what MarkMessageSkipped does to a message that
+	// is queued (not claimed), and reports whether it did: false when the
+	// message is no longer queued (a worker claimed it meanwhile, and
+	// checks it itself). ENOTFOUND for an unknown id.
+	SkipQueuedMessage(ctx context.Context, id int64, reason string) (bool, error)
 	// RetryMessage queues a failed message again, due at now, with Attempts
 	// back at 0 so that its backoff starts over; LastError is kept until
 	// the next try. It is the administrator's "try again". ENOTFOUND for an
-	// unknown id, ECONFLICT when the message is not failed.
+	// unknown id, ECONFLICT when the message is not failed (a skipped
+	// message made no sense any more and is not sent again).
 	RetryMessage(ctx context.Context, id int64, now time.Time) error
 	// FindMessageByID returns one message, Body included; ENOTFOUND when
 	// there is none.

@@ -1,6 +1,11 @@
 package sqlstore
 
-import "context"
+import (
+	"context"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+)
 
 // ExecChecked runs one statement the way the store's own writes run (a
 // transaction, or a savepoint inside InTx) and maps its error through the
@@ -30,4 +35,37 @@ func WriteFailing(ctx context.Context, s *Store, err error) (runs int, got error
 		return err
 	})
 	return runs, got
+}
+
+// MigrateTo brings the database named by dsn to exactly version, up or
+// down, with the embedded migrations: a test fills it as an older Samkal
+// would have, then opens it with Open to migrate it to the latest.
+func MigrateTo(ctx context.Context, dsn string, version int64) error {
+	d, open := sqliteDialect, openSQLite
+	if isPostgresDSN(dsn) {
+		d, open = postgresDialect, openPostgres
+	}
+	db, err := open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	files, err := fs.Sub(migrationFiles, d.migrations)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(d.goose, db, files, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return err
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if current > version {
+		_, err = p.DownTo(ctx, version)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
+	return err
 }

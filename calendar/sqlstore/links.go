@@ -237,3 +237,29 @@ func (s *Store) RevokeLinks(ctx context.Context, meetingID int64, purpose calend
 	})
 	return int(n), err
 }
+
+// MoveLinks sets the expiry of the meeting's unrevoked links of purpose to
+// expiresAt and returns how many it changed; links that already expire then
+// are not written. EINVALID for an unknown purpose or a zero expiresAt.
+func (s *Store) MoveLinks(ctx context.Context, meetingID int64, purpose calendar.LinkPurpose, expiresAt time.Time) (int, error) {
+	if !purpose.Valid() {
+		return 0, unknownPurpose(purpose)
+	}
+	if expiresAt.IsZero() {
+		return 0, calendar.Errorf(calendar.EINVALID, "moving links needs the time they expire")
+	}
+	var n int64
+	err := s.write(ctx, func(t *tx) error {
+		res, err := t.ExecContext(ctx, `UPDATE personal_links SET expires_at = $1
+			WHERE meeting_id = $2 AND purpose = $3 AND revoked_at = 0 AND expires_at <> $1`,
+			expiresAt.Unix(), meetingID, string(purpose))
+		if err != nil {
+			return fmt.Errorf("sqlstore: move personal links: %w", err)
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlstore: move personal links: %w", err)
+		}
+		return nil
+	})
+	return int(n), err
+}

@@ -4,35 +4,54 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/samkal/samkal/calendar"
 )
 
-// FindMailKeys returns the keys starting with prefix of outbox messages and
-// skipped records, sorted. The prefix is compared with substr, not LIKE, so
-// that "_" and "%" in a key are plain characters, and not with a range,
-// because PostgreSQL's collations may order "/" apart from the letters.
-func (s *Store) FindMailKeys(ctx context.Context, prefix string) ([]string, error) {
+// FindHandledMail returns the outbox messages and skipped records whose
+// keys start with prefix, one per key (the outbox message when both exist,
+// as for a message skipped after it was queued), sorted by key. The prefix
+// is compared with substr, not LIKE, so that "_" and "%" in a key are plain
+// characters, and not with a range, because PostgreSQL's collations may
+// order "/" apart from the letters.
+func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar.HandledMail, error) {
 	if prefix == "" {
-		return nil, fmt.Errorf("sqlstore: find mail keys: an empty prefix would list every email")
+		return nil, fmt.Errorf("sqlstore: find handled mail: an empty prefix would list every email")
 	}
-	const q = `SELECT key FROM outbox WHERE substr(key, 1, $1) = $2
-		UNION SELECT key FROM skipped_mail WHERE substr(key, 1, $1) = $2`
-	var keys []string
+	const q = `SELECT key, status, send_before, 0 FROM outbox WHERE substr(key, 1, $1) = $2
+		UNION ALL SELECT key, $3, 0, 1 FROM skipped_mail WHERE substr(key, 1, $1) = $2`
+	byKey := map[string]*calendar.HandledMail{}
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, q, utf8.RuneCountInString(prefix), prefix)
+		rows, err := t.QueryContext(ctx, q, utf8.RuneCountInString(prefix), prefix, string(calendar.OutboxSkipped))
 		if err != nil {
-			return fmt.Errorf("sqlstore: find mail keys: %w", err)
+			return fmt.Errorf("sqlstore: find handled mail: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				return fmt.Errorf("sqlstore: find mail keys: %w", err)
+			var h calendar.HandledMail
+			var status string
+			var before int64
+			var record int
+			if err := rows.Scan(&h.Key, &status, &before, &record); err != nil {
+				return fmt.Errorf("sqlstore: find handled mail: %w", err)
 			}
-			keys = append(keys, k)
+			if _, seen := byKey[h.Key]; seen && record == 1 {
+				continue // the outbox message says more than its skip record
+			}
+			h.Status, h.SendBefore = calendar.OutboxStatus(status), fromUnixOrZero(before)
+			byKey[h.Key] = &h
 		}
 		return rows.Err()
 	})
-	slices.Sort(keys)
-	return keys, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*calendar.HandledMail, 0, len(byKey))
+	for _, h := range byKey {
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b *calendar.HandledMail) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
 }

@@ -19,15 +19,16 @@ var _ calendar.OutboxStore = (*Store)(nil)
 // outboxColumns are the columns of a message, Body last so that listings
 // can leave it out.
 const outboxColumns = `id, key, kind, meeting_id, recipient, subject, status, attempts, next_attempt_at,
-	claimed_by, claimed_until, last_error, created_at, sent_at`
+	claimed_by, claimed_until, last_error, created_at, sent_at, person, meeting_sequence, send_before`
 
 // scanMessage reads outboxColumns, and the body when withBody.
 func scanMessage(r scanner, withBody bool) (*calendar.OutboxMessage, error) {
 	var m calendar.OutboxMessage
 	var status string
-	var next, until, created, sent int64
+	var next, until, created, sent, before int64
+	var seq sql.NullInt64
 	dest := []any{&m.ID, &m.Key, &m.Kind, &m.MeetingID, &m.Recipient, &m.Subject, &status, &m.Attempts, &next,
-		&m.ClaimedBy, &until, &m.LastError, &created, &sent}
+		&m.ClaimedBy, &until, &m.LastError, &created, &sent, &m.Person, &seq, &before}
 	if withBody {
 		dest = append(dest, &m.Body)
 	}
@@ -37,6 +38,11 @@ func scanMessage(r scanner, withBody bool) (*calendar.OutboxMessage, error) {
 	m.Status = calendar.OutboxStatus(status)
 	m.NextAttemptAt, m.ClaimedUntil = fromUnixOrZero(next), fromUnixOrZero(until)
 	m.CreatedAt, m.SentAt = fromUnix(created), fromUnixOrZero(sent)
+	m.SendBefore = fromUnixOrZero(before)
+	if seq.Valid {
+		n := int(seq.Int64)
+		m.MeetingSequence = &n
+	}
 	return &m, nil
 }
 
@@ -64,12 +70,20 @@ func (s *Store) EnqueueMessage(ctx context.Context, m *calendar.OutboxMessage) (
 			next = t.now
 		}
 		var id int64
+		var seq sql.NullInt64
+		if m.MeetingSequence != nil {
+			seq = sql.NullInt64{Int64: int64(*m.MeetingSequence), Valid: true}
+		}
+		var before int64
+		if !m.SendBefore.IsZero() {
+			before = m.SendBefore.Unix()
+		}
 		err := t.QueryRowContext(ctx, `INSERT INTO outbox (key, kind, meeting_id, recipient, subject, body, status,
-			attempts, next_attempt_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9)
+			attempts, next_attempt_at, created_at, person, meeting_sequence, send_before)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12)
 			ON CONFLICT (key) DO NOTHING RETURNING id`,
 			m.Key, m.Kind, m.MeetingID, m.Recipient, m.Subject, m.Body, string(calendar.OutboxQueued),
-			next.Unix(), t.now.Unix()).Scan(&id)
+			next.Unix(), t.now.Unix(), m.Person, seq, before).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -160,32 +174,87 @@ func (s *Store) MarkMessageFailed(ctx context.Context, id int64, worker string, 
 		`status = $3, last_error = $4`, string(calendar.OutboxFailed), cutError(errText))
 }
 
+// MarkMessageSkipped marks a message claimed by worker as skipped with
+// reason as its last error, and records the skip, in one transaction.
+func (s *Store) MarkMessageSkipped(ctx context.Context, id int64, worker string, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return calendar.Errorf(calendar.EINVALID, "skipping an outbox message needs a reason")
+	}
+	return s.write(ctx, func(t *tx) error {
+		if err := t.finish(ctx, id, worker, "mark message skipped",
+			`status = $3, last_error = $4`, string(calendar.OutboxSkipped), cutError(reason)); err != nil {
+			return err
+		}
+		return t.recordSkippedMessage(ctx, id, reason)
+	})
+}
+
+// SkipQueuedMessage marks a queued message as skipped and records the
+// skip, unless it is no longer queued.
+func (s *Store) SkipQueuedMessage(ctx context.Context, id int64, reason string) (bool, error) {
+	if strings.TrimSpace(reason) == "" {
+		return false, calendar.Errorf(calendar.EINVALID, "skipping an outbox message needs a reason")
+	}
+	var skipped bool
+	err := s.write(ctx, func(t *tx) error {
+		res, err := t.ExecContext(ctx, `UPDATE outbox SET status = $1, last_error = $2 WHERE id = $3 AND status = $4`,
+			string(calendar.OutboxSkipped), cutError(reason), id, string(calendar.OutboxQueued))
+		if err != nil {
+			return fmt.Errorf("sqlstore: skip queued message: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("sqlstore: skip queued message: %w", err)
+		}
+		if n == 0 {
+			_, err := t.findMessage(ctx, id, false) // ENOTFOUND, or simply no longer queued
+			return err
+		}
+		skipped = true
+		return t.recordSkippedMessage(ctx, id, reason)
+	})
+	return skipped && err == nil, err
+}
+
+// recordSkippedMessage records the skip of outbox message id, under the
+// message's own key, unless a record with that key exists.
+func (t *tx) recordSkippedMessage(ctx context.Context, id int64, reason string) error {
+	_, err := t.ExecContext(ctx, `INSERT INTO skipped_mail (key, kind, meeting_id, recipient, reason, created_at)
+		SELECT key, kind, meeting_id, person, $1, $2 FROM outbox WHERE id = $3
+		ON CONFLICT (key) DO NOTHING`, reason, t.now.Unix(), id)
+	return t.check(err, "record skipped message", nil, nil)
+}
+
+// finish ends worker's claim on message id in a transaction of its own;
+// see tx.finish.
+func (s *Store) finish(ctx context.Context, id int64, worker, what, set string, args ...any) error {
+	return s.write(ctx, func(t *tx) error { return t.finish(ctx, id, worker, what, set, args...) })
+}
+
 // finish ends worker's claim on message id with the assignments set (whose
 // placeholders start at $3), provided the message is still sending and
 // claimed by worker. The condition is in the UPDATE itself, so a worker that
 // was reclaimed from cannot slip in between a check and the write.
-func (s *Store) finish(ctx context.Context, id int64, worker, what, set string, args ...any) error {
-	return s.write(ctx, func(t *tx) error {
-		q := `UPDATE outbox SET ` + set + `, claimed_by = '', claimed_until = 0
-			WHERE id = $1 AND claimed_by = $2 AND status = '` + string(calendar.OutboxSending) + `'`
-		res, err := t.ExecContext(ctx, q, append([]any{id, worker}, args...)...)
-		if err != nil {
-			return fmt.Errorf("sqlstore: %s: %w", what, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("sqlstore: %s: %w", what, err)
-		} else if n == 1 {
-			return nil
-		}
-		m, err := t.findMessage(ctx, id, false)
-		if err != nil {
-			return err
-		}
-		if m.Status != calendar.OutboxSending {
-			return calendar.Errorf(calendar.ECONFLICT, "outbox message %d is %s, not being sent by worker %q", id, m.Status, worker)
-		}
-		return calendar.Errorf(calendar.ECONFLICT, "outbox message %d is now claimed by worker %q, not %q", id, m.ClaimedBy, worker)
-	})
+func (t *tx) finish(ctx context.Context, id int64, worker, what, set string, args ...any) error {
+	q := `UPDATE outbox SET ` + set + `, claimed_by = '', claimed_until = 0
+		WHERE id = $1 AND claimed_by = $2 AND status = '` + string(calendar.OutboxSending) + `'`
+	res, err := t.ExecContext(ctx, q, append([]any{id, worker}, args...)...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", what, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", what, err)
+	} else if n == 1 {
+		return nil
+	}
+	m, err := t.findMessage(ctx, id, false)
+	if err != nil {
+		return err
+	}
+	if m.Status != calendar.OutboxSending {
+		return calendar.Errorf(calendar.ECONFLICT, "outbox message %d is %s, not being sent by worker %q", id, m.Status, worker)
+	}
+	return calendar.Errorf(calendar.ECONFLICT, "outbox message %d is now claimed by worker %q, not %q", id, m.ClaimedBy, worker)
 }
 
 // cutError keeps at most calendar.MaxOutboxError bytes of an error text,
@@ -258,7 +327,7 @@ func (s *Store) FindMessages(ctx context.Context, f calendar.OutboxFilter) ([]*c
 	var w where
 	if f.Status != nil {
 		if !f.Status.Valid() {
-			return nil, calendar.Errorf(calendar.EINVALID, "unknown outbox status %q: use queued, sending, sent or failed", *f.Status)
+			return nil, calendar.Errorf(calendar.EINVALID, "unknown outbox status %q: use queued, sending, sent, failed or skipped", *f.Status)
 		}
 		w.add("status = $?", string(*f.Status))
 	}
