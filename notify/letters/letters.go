@@ -87,6 +87,13 @@ type Call struct {
 	// LinkURL is the member's personal link to the registration page; the
 	// email says it works until the deadline.
 	LinkURL string
+	// Moved makes it the corrected call, sent to a member who had the call
+	// before the meeting moved: the subject starts "Ändrad tid:" and the
+	// text gives the new time and the new deadline.
+	Moved bool
+	// PreviousDeadline is, with Moved, the deadline the member was given
+	// before; zero when not known.
+	PreviousDeadline calendar.Date
 }
 
 // Digest tells the secretary, after the deadline, what members proposed.
@@ -148,6 +155,11 @@ type JusteringRequest struct {
 	Deadline             calendar.Date
 	// Reminder is 0 for the first email and 1, 2 … for reminders.
 	Reminder int
+	// Overdue says the email is written after the deadline day: it then
+	// says the minutes should have been approved by the deadline
+	// ("skulle ha justerats senast …"), never "Sista dag" of a day that has
+	// passed.
+	Overdue bool
 }
 
 // JusteringOverdue tells the secretary that approvals are missing after the

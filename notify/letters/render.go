@@ -83,6 +83,10 @@ type view struct {
 
 	Chair    bool
 	Reminder int
+	Overdue  bool
+
+	Moved            bool
+	PreviousDeadline string // Day(previous deadline), "" when not known
 
 	Pending []Person
 	Window  string
@@ -406,10 +410,18 @@ func (c Call) Letter() (Letter, error) {
 		M:         meetingOf(c.Meeting),
 		Deadline:  Day(c.Deadline),
 		LinkURL:   strings.TrimSpace(c.LinkURL),
+		Moved:     c.Moved,
+	}
+	if c.Moved && !c.PreviousDeadline.IsZero() && c.PreviousDeadline != c.Deadline {
+		v.PreviousDeadline = Day(c.PreviousDeadline)
 	}
 	v.Footer = footer(v.Region, v.Secretary, false)
 	v.Subject = "Anmäl punkter till " + v.M.Title + " " + dayMonth(calendar.DateOf(c.Meeting.Start))
 	v.Heading = "Anmäl punkter till " + v.M.Title
+	if c.Moved {
+		v.Subject = "Ändrad tid: " + v.Subject
+		v.Heading = "Ändrad tid: " + v.Heading
+	}
 	return render("call", v)
 }
 
@@ -565,6 +577,7 @@ func (j JusteringRequest) Letter() (Letter, error) {
 		LinkURL:     strings.TrimSpace(j.LinkURL),
 		Chair:       j.Role == calendar.ApproverChair,
 		Reminder:    j.Reminder,
+		Overdue:     j.Overdue,
 	}
 	v.Footer = footer(v.Region, v.Secretary, false)
 	v.Subject = "Justera protokollet från " + v.M.Title + " " + dayMonth(calendar.DateOf(j.Meeting.Start))
