@@ -251,6 +251,12 @@ type SkippedMailStore interface {
 	// message when both exist): what the scan has already handled for one
 	// meeting ("m42/") or booking window ("w3/"), and where each stands.
 	FindHandledMail(ctx context.Context, prefix string) ([]*HandledMail, error)
+	// FindMailedMeetings returns the ids, ascending, of the meetings
+	// starting at or after from that have an outbox message sent or on its
+	// way (OutboxStatus.Told): meetings whose people were told something.
+	// The scan looks at them wherever they lie, so that a meeting moved far
+	// ahead still has its calls and kallelser corrected.
+	FindMailedMeetings(ctx context.Context, from time.Time) ([]int64, error)
 }
 
 // HandledMail is an email the scan has dealt with: queued or sent (an

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/samkal/samkal/calendar"
@@ -54,4 +55,31 @@ func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar
 	}
 	slices.SortFunc(out, func(a, b *calendar.HandledMail) int { return strings.Compare(a.Key, b.Key) })
 	return out, nil
+}
+
+// FindMailedMeetings returns the ids of meetings starting at or after from
+// with an outbox message that was sent or is on its way. The outbox's
+// meeting index and the meetings' start index keep it cheap: few meetings
+// lie far ahead, and of those few have mail yet.
+func (s *Store) FindMailedMeetings(ctx context.Context, from time.Time) ([]int64, error) {
+	const q = `SELECT DISTINCT m.id FROM meetings m JOIN outbox o ON o.meeting_id = m.id
+		WHERE m.start_at >= $1 AND o.status IN ($2, $3, $4) ORDER BY m.id`
+	var ids []int64
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.QueryContext(ctx, q, from.Unix(), string(calendar.OutboxQueued), string(calendar.OutboxSending),
+			string(calendar.OutboxSent))
+		if err != nil {
+			return fmt.Errorf("sqlstore: find mailed meetings: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("sqlstore: find mailed meetings: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	return ids, err
 }
