@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,14 +36,27 @@ const (
 	DefaultBatch = 50
 )
 
+// DeliveryStore is what a Deliverer reads and writes: the outbox, and the
+// meetings and justeringar it checks a message against before sending it.
+type DeliveryStore interface {
+	calendar.OutboxStore
+	stateStore
+}
+
 // Deliverer sends what the outbox holds. Several Deliverers, in one process
 // or on several replicas sharing a database, may run at once: the store's
 // claim gives each message to one of them. A message is marked sent right
 // after the server accepted it, so a Deliverer that dies leaves at most the
 // one message it was sending unmarked; that message is claimed again when
 // its lease expires and may then arrive twice. Nothing is lost.
+//
+// Each message is checked just before it is sent, not only when it was
+// queued: one that no longer makes sense (its SendBefore passed while the
+// SMTP server was down; its meeting moved, was cancelled or deleted; its
+// minutes were approved) is marked skipped with the reason in Swedish,
+// recorded in the skipped mail, logged once and counted, and not sent.
 type Deliverer struct {
-	Store  calendar.OutboxStore
+	Store  DeliveryStore
 	Sender Sender
 	// From is the envelope sender (MAIL FROM), e.g. the bounce address.
 	From string
@@ -72,21 +86,28 @@ type Stats struct {
 	Sent    int // accepted by the server and marked sent
 	Retried int // temporary failure: queued again after a backoff
 	Failed  int // permanent failure: marked failed with the server's answer
+	Skipped int // out of date when its turn came: marked skipped, not sent
 	// Lost counts messages whose outcome could not be recorded because
 	// another worker had reclaimed them after this one's lease expired.
 	Lost int
 }
 
-// Metrics are the Prometheus counters of delivery outcomes.
+// Metrics are the Prometheus counters of what happens to email: delivery
+// outcomes, and emails not sent, by reason.
 type Metrics struct {
 	Sent    prometheus.Counter
 	Retried prometheus.Counter
 	Failed  prometheus.Counter
+	// Skipped counts emails not sent by reason, one of SkipReasons (a
+	// closed set: no data reaches a label).
+	Skipped *prometheus.CounterVec
 }
 
 // NewMetrics creates the counters samkal_mail_sent_total,
-// samkal_mail_retried_total and samkal_mail_failed_total and registers them
-// with reg. It fails when they are registered already.
+// samkal_mail_retried_total, samkal_mail_failed_total and
+// samkal_mail_skipped_total{reason} (every reason present from the start,
+// at 0) and registers them with reg. It fails when they are registered
+// already.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		Sent: prometheus.NewCounter(prometheus.CounterOpts{Name: "samkal_mail_sent_total",
@@ -95,13 +116,30 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Temporary SMTP failures; the email is queued again after a backoff."}),
 		Failed: prometheus.NewCounter(prometheus.CounterOpts{Name: "samkal_mail_failed_total",
 			Help: "Permanent SMTP failures; the email is marked failed until an administrator retries it."}),
+		Skipped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "samkal_mail_skipped_total",
+			Help: "Emails not sent, by reason: no_address, pointless (due while Samkal was down and pointless by then), " +
+				"invalid_data (cannot be written from the data; tried again when corrected), expired (waited in the outbox " +
+				"past its deadline) or changed (its meeting changed while it waited). GET /api/v1/outbox/skipped lists them."},
+			[]string{"reason"}),
 	}
-	for _, c := range []prometheus.Collector{m.Sent, m.Retried, m.Failed} {
+	for _, r := range SkipReasons {
+		m.Skipped.WithLabelValues(r)
+	}
+	for _, c := range []prometheus.Collector{m.Sent, m.Retried, m.Failed, m.Skipped} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("notify: register mail metrics: %w", err)
 		}
 	}
 	return m, nil
+}
+
+// countSkipped counts one email not sent for reason (one of SkipReasons);
+// a nil Metrics counts nothing.
+func (m *Metrics) countSkipped(reason string) {
+	if m == nil || !slices.Contains(SkipReasons, reason) {
+		return
+	}
+	m.Skipped.WithLabelValues(reason).Inc()
 }
 
 // NewWorkerName returns a worker name unique to this process and call:
@@ -129,6 +167,9 @@ const interruptedText = "delivery was interrupted before this message was tried"
 // holds nothing new ends the run, so a server that is down ends the run
 // instead of spinning. Putting a message back costs it one claim in
 // Attempts (the store counts claims), so its next backoff is one step longer.
+// Before a message is sent it is checked against the state of its meeting
+// (read once per batch) and its SendBefore; one out of date is marked
+// skipped, not sent.
 //
 // Cancelling ctx stops the run after the message being sent; claimed
 // messages not yet tried are put back. Outcomes are recorded even when ctx
@@ -147,6 +188,8 @@ func (d *Deliverer) RunOnce(ctx context.Context, ignoreBackoff bool) (Stats, err
 		if err != nil {
 			return st, fmt.Errorf("notify: claim outbox messages: %w", err)
 		}
+		check := newChecker(d.Store) // what it reads holds for one batch
+
 		st.Claimed += len(msgs)
 		fresh := 0
 		for _, m := range msgs {
@@ -166,6 +209,16 @@ func (d *Deliverer) RunOnce(ctx context.Context, ignoreBackoff bool) (Stats, err
 			}
 			tried[m.ID] = true
 			fresh++
+			reason, code, err := check.check(ctx, m, d.now())
+			if err != nil {
+				return st, err // the claim expires and the message is tried again
+			}
+			if reason != "" {
+				if err := d.skip(ctx, &st, m, reason, code); err != nil {
+					return st, err
+				}
+				continue
+			}
 			if err := d.deliver(ctx, &st, m); err != nil {
 				return st, err
 			}
@@ -176,7 +229,7 @@ func (d *Deliverer) RunOnce(ctx context.Context, ignoreBackoff bool) (Stats, err
 	}
 	if st.Claimed > 0 {
 		d.logger().InfoContext(ctx, "outbox delivery run", "worker", d.Worker, "claimed", st.Claimed, "sent", st.Sent,
-			"retried", st.Retried, "failed", st.Failed, "lost", st.Lost, "took", d.now().Sub(start))
+			"retried", st.Retried, "failed", st.Failed, "skipped", st.Skipped, "lost", st.Lost, "took", d.now().Sub(start))
 	}
 	return st, ctx.Err()
 }
@@ -217,6 +270,21 @@ func (d *Deliverer) deliver(ctx context.Context, st *Stats, m *calendar.OutboxMe
 		}
 		return err
 	}
+}
+
+// skip marks a claimed message that no longer makes sense as skipped, and
+// logs and counts it once.
+func (d *Deliverer) skip(ctx context.Context, st *Stats, m *calendar.OutboxMessage, reason, code string) error {
+	lost, err := d.markLost(ctx, st, m, func(c context.Context) error {
+		return d.Store.MarkMessageSkipped(c, m.ID, d.Worker, reason)
+	})
+	if err == nil && !lost {
+		st.Skipped++
+		d.logger().WarnContext(ctx, "email not sent", "id", m.ID, "key", m.Key, "kind", m.Kind, "meeting", m.MeetingID,
+			"recipient", m.Person, "reason_code", code, "reason", reason)
+		d.Metrics.countSkipped(code)
+	}
+	return err
 }
 
 // mark records an outcome; see markLost.

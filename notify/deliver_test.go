@@ -19,7 +19,7 @@ import (
 
 var start = time.Date(2025, 1, 14, 9, 0, 0, 0, calendar.Location)
 
-func newDeliverer(st calendar.OutboxStore, snd notify.Sender, c *clock) *notify.Deliverer {
+func newDeliverer(st notify.DeliveryStore, snd notify.Sender, c *clock) *notify.Deliverer {
 	return &notify.Deliverer{Store: st, Sender: snd, From: "bounce@region.test.example",
 		Worker: notify.NewWorkerName(), Lease: time.Minute, Batch: 7, Now: c.Now}
 }

@@ -2,8 +2,10 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,6 +66,9 @@ type Scanner struct {
 	BaseURL string       // public address, for links in the emails
 	Region  string       // e.g. "Region Örebro län"
 	Logger  *slog.Logger // nil discards
+	// Metrics counts skipped emails (samkal_mail_skipped_total); nil
+	// counts nothing.
+	Metrics *Metrics
 }
 
 // Due is one email the scan found due, or found pointless (Skip set).
@@ -76,6 +81,15 @@ type Due struct {
 	Subject   string    // as the email will have it (personal links shown as a placeholder)
 	// Skip is why the email will not be sent (in Swedish); "" when it will.
 	Skip string
+	// SkipCode is Skip's reason code, one of SkipReasons.
+	SkipCode string
+
+	// sendBefore is when the email stops making sense (the outbox row's
+	// SendBefore); zero: never.
+	sendBefore time.Time
+	// sequence is the meeting's Sequence the email is written for, nil
+	// when its text does not depend on it.
+	sequence *int
 
 	link   *linkSpec
 	letter func(linkURL string) (letters.Letter, error)
@@ -97,7 +111,10 @@ type linkSpec struct {
 type ScanStats struct {
 	Due      int // emails found due
 	Enqueued int // put in the outbox by this run
-	Skipped  int // recorded as skipped by this run
+	// Skipped counts the emails recorded as skipped by this run: pointless
+	// or without an address, impossible to write from the data, or queued
+	// earlier and out of date now.
+	Skipped int
 }
 
 // previewToken stands for the token of a personal link in a preview,
@@ -107,12 +124,17 @@ const previewToken = "PERSONLIG-LANK"
 // Find returns what is due at now and not yet handled (not in the outbox,
 // not recorded as skipped), ordered by due time, then key. It writes
 // nothing: `samkal notify preview` uses it.
+//
+// An email whose letter cannot be written from the data is listed as
+// skipped (SkipInvalidData) under its key with failSuffix, as Run would
+// record it. Queued emails that Run would skip as out of date are not
+// listed, but the rest is derived as if they were skipped.
 func (s *Scanner) Find(ctx context.Context, now time.Time) ([]*Due, error) {
-	due, err := s.find(ctx, now)
+	c, err := s.find(ctx, now)
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range due {
+	for _, d := range c.out {
 		if d.Skip == "" {
 			preview := ""
 			if d.link != nil {
@@ -120,18 +142,24 @@ func (s *Scanner) Find(ctx context.Context, now time.Time) ([]*Due, error) {
 			}
 			l, err := d.letter(preview)
 			if err != nil {
-				return nil, fmt.Errorf("notify: %s: %w", d.Key, err)
+				re := &recordError{what: "mejlets text kunde inte skrivas", err: err}
+				d.Key, d.Skip, d.SkipCode = d.Key+failSuffix, re.reason(), SkipInvalidData
+				continue
 			}
 			d.Subject = l.Subject
 		}
 	}
-	return due, nil
+	return c.out, nil
 }
 
-// find is Find without the subjects, which Run gets from the real letters.
-func (s *Scanner) find(ctx context.Context, now time.Time) ([]*Due, error) {
+// find derives what is due at now, after deciding which queued emails are
+// out of date; it writes nothing.
+func (s *Scanner) find(ctx context.Context, now time.Time) (*scan, error) {
 	c := &scan{Scanner: s, ctx: ctx, now: calendar.In(now), people: map[string]*calendar.Person{}, bodies: map[string]*calendar.Body{},
-		active: map[string][]*calendar.Membership{}}
+		active: map[string][]*calendar.Membership{}, known: map[string]bool{}, outdated: map[string]bool{}}
+	if err := c.sweep(); err != nil {
+		return nil, err
+	}
 	if err := c.meetings(); err != nil {
 		return nil, err
 	}
@@ -147,46 +175,96 @@ func (s *Scanner) find(ctx context.Context, now time.Time) ([]*Due, error) {
 		}
 		return strings.Compare(a.Key, b.Key)
 	})
-	return c.out, nil
+	return c, nil
+}
+
+// maxQueued bounds how many queued emails one scan checks; more than this
+// are checked by the deliverer just before sending.
+const maxQueued = 100000
+
+// sweep finds the queued emails that no longer make sense (checker.check):
+// Run skips them first, and the derivation that follows treats them as
+// skipped, so that what the recipient needs now is written anew.
+func (c *scan) sweep() error {
+	queued := calendar.OutboxQueued
+	msgs, err := c.Store.FindMessages(c.ctx, calendar.OutboxFilter{Status: &queued, Limit: maxQueued})
+	if err != nil {
+		return fmt.Errorf("notify: queued emails: %w", err)
+	}
+	k := newChecker(c.Store)
+	for _, m := range msgs {
+		reason, code, err := k.check(c.ctx, m, c.now)
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			c.stale = append(c.stale, staleMail{msg: m, reason: reason, code: code})
+			c.outdated[m.Key] = true
+		}
+	}
+	return nil
 }
 
 // Run finds what is due at now and enqueues it: each email composed,
 // signed and stored in the outbox under its key, each pointless one
 // recorded as skipped and logged once. A key another replica enqueued in
 // the meantime is left alone.
+//
+// Failures are isolated per email: an email that cannot be written,
+// composed or linked from the data as they stand (a name with a line
+// separator, a person deleted meanwhile) is recorded as skipped
+// (SkipInvalidData), logged and counted once, and the scan goes on with the
+// rest; it is tried again at the next scan and goes out once the data are
+// corrected. The same holds for one meeting, justering or booking window
+// whose mail cannot be derived. A failure of the database ends the run with
+// an error and records nothing, so the next scan tries again.
+//
+// Before that, queued emails that no longer make sense (their SendBefore
+// passed, their meeting moved or was cancelled) are skipped, and the
+// personal links of a meeting that moved get its new deadline.
 func (s *Scanner) Run(ctx context.Context, now time.Time) (ScanStats, error) {
 	var st ScanStats
-	due, err := s.find(ctx, now)
+	c, err := s.find(ctx, now)
 	if err != nil {
 		return st, err
 	}
-	st.Due = len(due)
-	for _, d := range due {
+	for _, x := range c.stale {
+		ok, err := s.Store.SkipQueuedMessage(ctx, x.msg.ID, x.reason)
+		if err != nil {
+			return st, fmt.Errorf("notify: skip queued %s: %w", x.msg.Key, err)
+		}
+		if ok {
+			st.Skipped++
+			s.skipped(ctx, x.code, x.reason, "key", x.msg.Key, "kind", x.msg.Kind, "meeting", x.msg.MeetingID, "recipient", x.msg.Person)
+		}
+	}
+	for _, lm := range c.linkMoves {
+		if _, err := s.Store.MoveLinks(ctx, lm.meetingID, calendar.LinkAgenda, lm.expires); err != nil {
+			return st, fmt.Errorf("notify: move the links of meeting %d: %w", lm.meetingID, err)
+		}
+	}
+	st.Due = len(c.out)
+	for _, d := range c.out {
 		if d.Skip != "" {
-			rec := &calendar.SkippedMail{Key: d.Key, Kind: d.Kind, MeetingID: d.MeetingID, Reason: d.Skip}
-			if d.To != nil {
-				rec.Recipient = d.To.Key
-			}
-			inserted, err := s.Store.RecordSkipped(ctx, rec)
-			if err != nil {
-				return st, fmt.Errorf("notify: record skipped %s: %w", d.Key, err)
-			}
-			if inserted {
-				st.Skipped++
-				s.logger().WarnContext(ctx, "email not sent: it became pointless or cannot be sent",
-					"key", d.Key, "kind", d.Kind, "meeting", d.MeetingID, "recipient", rec.Recipient, "reason", d.Skip)
+			if err := s.recordSkip(ctx, &st, d, d.Key, d.Skip, d.SkipCode); err != nil {
+				return st, err
 			}
 			continue
 		}
-		msg, err := s.compose(ctx, d, now)
-		if err != nil {
+		inserted, err := s.enqueue(ctx, d, now)
+		var re *recordError
+		switch {
+		case errors.As(err, &re):
+			// This email's data are wrong: record it once, go on.
+			if c.known[d.Key+failSuffix] {
+				continue // recorded and logged at an earlier scan
+			}
+			if err := s.recordSkip(ctx, &st, d, d.Key+failSuffix, s.redact(re.reason()), SkipInvalidData); err != nil {
+				return st, err
+			}
+		case err != nil:
 			return st, err
-		}
-		inserted, err := s.Store.EnqueueMessage(ctx, msg)
-		if err != nil {
-			return st, fmt.Errorf("notify: enqueue %s: %w", d.Key, err)
-		}
-		if inserted {
+		case inserted:
 			st.Enqueued++
 		}
 	}
@@ -196,6 +274,66 @@ func (s *Scanner) Run(ctx context.Context, now time.Time) (ScanStats, error) {
 	return st, nil
 }
 
+// enqueue composes d and puts it in the outbox; false when another
+// replica had put it there first. A *recordError is about d's data only.
+func (s *Scanner) enqueue(ctx context.Context, d *Due, now time.Time) (bool, error) {
+	msg, err := s.compose(ctx, d, now)
+	if err != nil {
+		return false, err
+	}
+	inserted, err := s.Store.EnqueueMessage(ctx, msg)
+	if err != nil {
+		return false, asRecordErrorOr("mejlet kunde inte läggas i kön", fmt.Errorf("notify: enqueue %s: %w", d.Key, err))
+	}
+	return inserted, nil
+}
+
+// asRecordErrorOr is asRecordError that passes through nil and errors that
+// are not about the record.
+func asRecordErrorOr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if re := asRecordError(what, err); re != nil {
+		return re
+	}
+	return err
+}
+
+// recordSkip records d as skipped under key with reason and code, and
+// logs and counts it when the record is new.
+func (s *Scanner) recordSkip(ctx context.Context, st *ScanStats, d *Due, key, reason, code string) error {
+	rec := &calendar.SkippedMail{Key: key, Kind: d.Kind, MeetingID: d.MeetingID, Reason: reason}
+	if d.To != nil {
+		rec.Recipient = d.To.Key
+	}
+	inserted, err := s.Store.RecordSkipped(ctx, rec)
+	if err != nil {
+		return fmt.Errorf("notify: record skipped %s: %w", key, err)
+	}
+	if inserted {
+		st.Skipped++
+		s.skipped(ctx, code, reason, "key", key, "kind", d.Kind, "meeting", d.MeetingID, "recipient", rec.Recipient)
+	}
+	return nil
+}
+
+// skipped logs one skipped email, once (the callers log only what they
+// newly recorded), and counts it under code.
+func (s *Scanner) skipped(ctx context.Context, code, reason string, attrs ...any) {
+	s.logger().WarnContext(ctx, "email not sent", append(attrs, "reason_code", code, "reason", reason)...)
+	s.Metrics.countSkipped(code)
+}
+
+// redact replaces every personal link in text (an error that quotes a
+// letter's link) with the preview placeholder: a link is a credential and
+// is neither stored in a skip record nor logged.
+func (s *Scanner) redact(text string) string {
+	base := regexp.QuoteMeta(strings.TrimSuffix(s.BaseURL, "/"))
+	re := regexp.MustCompile(base + `/(` + string(calendar.LinkAgenda) + `|` + string(calendar.LinkJustering) + `)/[A-Za-z0-9_-]+`)
+	return re.ReplaceAllString(text, base+"/$1/"+previewToken)
+}
+
 // compose turns a due email into an outbox message: its personal link
 // created (or found again), the letter written, composed and signed.
 func (s *Scanner) compose(ctx context.Context, d *Due, now time.Time) (*calendar.OutboxMessage, error) {
@@ -203,13 +341,15 @@ func (s *Scanner) compose(ctx context.Context, d *Due, now time.Time) (*calendar
 	if d.link != nil {
 		l, err := s.ensureLink(ctx, d)
 		if err != nil {
-			return nil, fmt.Errorf("notify: personal link for %s: %w", d.Key, err)
+			return nil, asRecordErrorOr("den personliga länken kunde inte skapas", fmt.Errorf("notify: personal link for %s: %w", d.Key, err))
 		}
 		linkURL = s.url("/" + string(l.Purpose) + "/" + l.Token)
 	}
+	// Writing and composing are pure functions of the data: whatever fails
+	// there fails for this email only.
 	letter, err := d.letter(linkURL)
 	if err != nil {
-		return nil, fmt.Errorf("notify: write %s: %w", d.Key, err)
+		return nil, &recordError{what: "mejlets text kunde inte skrivas", err: err}
 	}
 	m := &mail.Message{
 		From:      s.From,
@@ -229,7 +369,7 @@ func (s *Scanner) compose(ctx context.Context, d *Due, now time.Time) (*calendar
 	}
 	raw, err := mail.Compose(m)
 	if err != nil {
-		return nil, fmt.Errorf("notify: compose %s: %w", d.Key, err)
+		return nil, &recordError{what: "mejlet kunde inte sättas ihop: ett namn, en adress eller ämnesraden innehåller något som inte får stå i ett e-posthuvud", err: err}
 	}
 	if s.Signer != nil {
 		if raw, err = s.Signer.Sign(raw); err != nil {
@@ -237,7 +377,8 @@ func (s *Scanner) compose(ctx context.Context, d *Due, now time.Time) (*calendar
 		}
 	}
 	return &calendar.OutboxMessage{Key: d.Key, Kind: d.Kind, MeetingID: d.MeetingID, Recipient: d.To.Email,
-		Subject: letter.Subject, Body: raw, NextAttemptAt: now}, nil
+		Person: d.To.Key, Subject: letter.Subject, Body: raw, NextAttemptAt: now,
+		MeetingSequence: d.sequence, SendBefore: d.sendBefore}, nil
 }
 
 // messageID makes a stable Message-ID from the outbox key, so that a
@@ -274,19 +415,80 @@ type scan struct {
 	bodies map[string]*calendar.Body
 	active map[string][]*calendar.Membership // by "body|day"
 	out    []*Due
+
+	// known holds every key handled() returned in this scan.
+	known map[string]bool
+	// outdated are the keys of the queued emails in stale.
+	outdated map[string]bool
+	// stale are the queued emails that no longer make sense.
+	stale []staleMail
+	// linkMoves are the meetings whose agenda links get a new deadline.
+	linkMoves []linkMove
 }
 
-// handled returns the keys already in the outbox or skipped, under prefix.
-func (c *scan) handled(prefix string) (map[string]bool, error) {
-	keys, err := c.Store.FindMailKeys(c.ctx, prefix)
+// staleMail is a queued email the scan skips, and why.
+type staleMail struct {
+	msg          *calendar.OutboxMessage
+	reason, code string
+}
+
+// linkMove gives a meeting's agenda links a new expiry.
+type linkMove struct {
+	meetingID int64
+	expires   time.Time
+}
+
+// mailSet is what has been done under one prefix, by key.
+type mailSet map[string]*calendar.HandledMail
+
+// has reports whether key was handled in any way.
+func (s mailSet) has(key string) bool { _, ok := s[key]; return ok }
+
+// told reports whether the email under key reached its recipient or is on
+// its way (calendar.OutboxStatus.Told).
+func (s mailSet) told(key string) bool { h, ok := s[key]; return ok && h.Status.Told() }
+
+// handled returns the emails already in the outbox or skipped under
+// prefix; queued emails the sweep found out of date count as skipped.
+func (c *scan) handled(prefix string) (mailSet, error) {
+	hs, err := c.Store.FindHandledMail(c.ctx, prefix)
 	if err != nil {
-		return nil, fmt.Errorf("notify: keys under %s: %w", prefix, err)
+		return nil, fmt.Errorf("notify: emails under %s: %w", prefix, err)
 	}
-	set := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		set[k] = true
+	set := make(mailSet, len(hs))
+	for _, h := range hs {
+		if c.outdated[h.Key] {
+			h.Status = calendar.OutboxSkipped
+		}
+		set[h.Key] = h
+		c.known[h.Key] = true
 	}
 	return set, nil
+}
+
+// failed lists the mail of one meeting, justering or booking window that
+// cannot be derived, as a skip under key (ending in failSuffix); Run
+// records it once. It is derived again at every scan.
+func (c *scan) failed(key, kind string, meetingID int64, re *recordError) {
+	if c.known[key] {
+		return
+	}
+	c.out = append(c.out, &Due{Key: key, Kind: kind, MeetingID: meetingID, At: c.now,
+		Skip: c.redact(re.reason()), SkipCode: SkipInvalidData})
+}
+
+// isolate returns nil after listing err as the failure of one record
+// (key, kind, meeting) when it is one, and err otherwise.
+func (c *scan) isolate(err error, what, key, kind string, meetingID int64) error {
+	if err == nil {
+		return nil
+	}
+	re := asRecordError(what, err)
+	if re == nil {
+		return err
+	}
+	c.failed(key, kind, meetingID, re)
+	return nil
 }
 
 func (c *scan) person(key string) (*calendar.Person, error) {
@@ -370,11 +572,17 @@ func (c *scan) secretaries(bodies []string, day calendar.Date) ([]*calendar.Pers
 // reached.
 func (c *scan) add(d *Due) {
 	if d.Skip == "" && (d.To == nil || strings.TrimSpace(d.To.Email) == "") {
-		d.Skip = "personen saknar e-postadress"
-		d.Key += "/ingen-adress"
+		d.Skip, d.SkipCode = "personen saknar e-postadress", SkipNoAddress
+		d.Key += noAddressSuffix
+	}
+	if d.Skip != "" && d.SkipCode == "" {
+		d.SkipCode = SkipPointless
 	}
 	c.out = append(c.out, d)
 }
+
+// skip makes d a pointless email: it is recorded, not sent.
+func (d *Due) skip(reason string) { d.Skip, d.SkipCode = reason, SkipPointless }
 
 // key joins the parts of an outbox key: "m42/kallelse/anna-berg/r3".
 func key(parts ...string) string { return strings.Join(parts, "/") }
