@@ -19,7 +19,7 @@ type outboxJSON struct {
 	Status        string  `json:"status"`
 	Attempts      int     `json:"attempts"`
 	NextAttemptAt *string `json:"next_attempt_at"` // null unless queued
-	LastError     *string `json:"last_error"`      // the SMTP server's latest answer to a failed try
+	LastError     *string `json:"last_error"`      // the SMTP server's latest answer to a failed try; why a skipped email was not sent
 	CreatedAt     string  `json:"created_at"`
 	SentAt        *string `json:"sent_at"`
 }
@@ -41,8 +41,6 @@ func toOutbox(m *calendar.OutboxMessage) outboxJSON {
 	return o
 }
 
-var outboxStatuses = []calendar.OutboxStatus{calendar.OutboxQueued, calendar.OutboxSending, calendar.OutboxSent, calendar.OutboxFailed}
-
 // outboxAdmin writes a 401 and returns false unless the caller sent the
 // admin token.
 func (s *Server) outboxAdmin(w http.ResponseWriter, r *http.Request, q *query) bool {
@@ -50,11 +48,11 @@ func (s *Server) outboxAdmin(w http.ResponseWriter, r *http.Request, q *query) b
 }
 
 // listOutbox answers GET /api/v1/outbox, newest first, filtered by
-// ?status=queued|sending|sent|failed, ?kind=, ?meeting=ID and ?limit=
+// ?status=queued|sending|sent|failed|skipped, ?kind=, ?meeting=ID and ?limit=
 // (1–1000, default 100).
 func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r, "status", "kind", "meeting", "limit")
-	f := calendar.OutboxFilter{Status: queryEnum(q, "status", outboxStatuses), Kind: q.one("kind")}
+	f := calendar.OutboxFilter{Status: queryEnum(q, "status", calendar.OutboxStatuses), Kind: q.one("kind")}
 	if id := q.integer("meeting", 1, 1<<53); id != nil {
 		n := int64(*id)
 		f.MeetingID = &n
@@ -142,9 +140,10 @@ func toSkipped(m *calendar.SkippedMail) skippedJSON {
 }
 
 // listSkipped answers GET /api/v1/outbox/skipped: the emails that were not
-// sent because they had become pointless or had no address, newest first,
-// filtered by ?meeting=ID, at most ?limit= (1–1000, default 100). It needs
-// the admin token: the records name the people who did not get mail.
+// sent (pointless, out of date, no address, or impossible to write from the
+// data, each with its reason in Swedish), newest first, filtered by
+// ?meeting=ID, at most ?limit= (1–1000, default 100). It needs the admin
+// token: the records name the people who did not get mail.
 func (s *Server) listSkipped(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r, "meeting", "limit")
 	var meeting int64

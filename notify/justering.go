@@ -27,7 +27,10 @@ func (c *scan) justeringar() error {
 		return fmt.Errorf("notify: justeringar: %w", err)
 	}
 	for _, j := range js {
-		if err := c.justering(j); err != nil {
+		// One justering whose mail cannot be derived must not stop the
+		// others'.
+		if err := c.isolate(c.justering(j), "mejlen om justeringen kunde inte tas fram",
+			key(meetingPrefix(j.MeetingID), KindJustering+failSuffix), KindJustering, j.MeetingID); err != nil {
 			return err
 		}
 	}
@@ -76,9 +79,27 @@ func (c *scan) justering(j *calendar.Justering) error {
 		roles[a.Person] = a.Role
 	}
 	expires := j.ReadyAt.Add(justeringLinkLife)
+	// A request written after the deadline day says the minutes should
+	// have been approved by then; one written before it says "Sista dag"
+	// and must not go out after that day. Either is replaced by the next
+	// reminder once that is due. The overdue wording has a key of its own,
+	// so that a request that could not go out before the deadline is
+	// written again with the right words.
+	overdue := !c.now.Before(j.Deadline.AddDays(1).Start())
+	sendBefore := c.Timing.at(readyDay.AddDays((n + 1) * every))
+	if end := j.Deadline.AddDays(1).Start(); !overdue && end.Before(sendBefore) {
+		sendBefore = end
+	}
 	for _, pk := range j.Pending() {
-		k := key(prefix, KindJustering, pk, strconv.Itoa(n))
-		if done[k] || done[k+"/ingen-adress"] {
+		base := key(prefix, KindJustering, pk, strconv.Itoa(n))
+		k := base
+		if overdue {
+			k = base + "-sen"
+			if done.told(base) || done.has(base+noAddressSuffix) {
+				continue // this reminder went out before the deadline passed
+			}
+		}
+		if done.has(k) || done.has(k+noAddressSuffix) {
 			continue
 		}
 		p, err := c.person(pk)
@@ -87,10 +108,11 @@ func (c *scan) justering(j *calendar.Justering) error {
 		}
 		role, reminder := roles[pk], n
 		d := &Due{Key: k, Kind: KindJustering, MeetingID: m.ID, To: p, At: at, replyTo: secretary,
-			link: &linkSpec{purpose: calendar.LinkJustering, expires: expires}}
+			link: &linkSpec{purpose: calendar.LinkJustering, expires: expires}, sendBefore: sendBefore}
 		d.letter = func(link string) (letters.Letter, error) {
 			return letters.JusteringRequest{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
-				Role: role, DocumentURL: j.DocumentURL, LinkURL: link, Deadline: j.Deadline, Reminder: reminder}.Letter()
+				Role: role, DocumentURL: j.DocumentURL, LinkURL: link, Deadline: j.Deadline, Reminder: reminder,
+				Overdue: overdue}.Letter()
 		}
 		c.add(d)
 	}
@@ -116,7 +138,7 @@ func (c *scan) justering(j *calendar.Justering) error {
 	}
 	for _, s := range secs {
 		k := key(prefix, KindJusteringLate, s.Key)
-		if done[k] || done[k+"/ingen-adress"] {
+		if done.has(k) || done.has(k+noAddressSuffix) {
 			continue
 		}
 		s := s

@@ -34,7 +34,7 @@ func (c *scan) meetingTiming(bodies []*calendar.Body) Timing {
 
 // meetings finds the calls, digests, notices, updates and cancellations
 // due for meetings from CatchUp ago up to as far ahead as any call or
-// notice reaches.
+// notice reaches, and for meetings beyond that which already have mail.
 func (c *scan) meetings() error {
 	ahead := max(c.Timing.CallDays, c.Timing.NoticeDays)
 	bodies, err := c.Store.FindBodies(c.ctx, calendar.BodyFilter{})
@@ -53,16 +53,56 @@ func (c *scan) meetings() error {
 	if err != nil {
 		return fmt.Errorf("notify: meetings: %w", err)
 	}
+	// Meetings further ahead whose people were told something: moved
+	// there after their call or kallelse, they need a correction now.
+	seen := map[int64]bool{}
 	for _, m := range ms {
-		if err := c.meeting(m); err != nil {
+		seen[m.ID] = true
+	}
+	far, err := c.Store.FindMailedMeetings(c.ctx, to)
+	if err != nil {
+		return fmt.Errorf("notify: meetings with mail: %w", err)
+	}
+	for _, id := range far {
+		if seen[id] {
+			continue
+		}
+		m, err := c.Store.FindMeetingByID(c.ctx, id)
+		if calendar.ErrorCode(err) == calendar.ENOTFOUND {
+			continue // deleted since
+		}
+		if err != nil {
+			return fmt.Errorf("notify: meeting %d: %w", id, err)
+		}
+		if m.Kind == calendar.KindMeeting && (m.Status == calendar.StatusConfirmed || m.Status == calendar.StatusCancelled) {
+			ms = append(ms, m)
+		}
+	}
+	for _, m := range ms {
+		// A meeting whose mail cannot be derived from its data (a person
+		// or room deleted meanwhile) must not stop the other meetings' mail.
+		if err := c.isolate(c.meeting(m), "mejlen om mötet kunde inte tas fram",
+			key(meetingPrefix(m.ID), KindMeetingMail+failSuffix), KindMeetingMail, m.ID); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// KindMeetingMail is the kind of the skip record of a meeting whose mail
+// could not be derived at all.
+const KindMeetingMail = "mote"
+
 // meeting finds what is due for one meeting. Proposed meetings get
 // nothing: a date that is not fixed is not worth a call or a notice.
+//
+// Every email about a meeting is written for its current revision (its
+// Sequence, in the key of calls, kallelser and cancellations, and on the
+// outbox row): one that was queued for an earlier revision is skipped by
+// the sweep, and what each person needs now is derived here. Those who
+// were told an earlier time get it corrected at once: a corrected call
+// ("Ändrad tid") when the deadline for agenda items moved, an "ändrad
+// kallelse" after any change of time, place or status.
 func (c *scan) meeting(m *calendar.Meeting) error {
 	prefix := meetingPrefix(m.ID)
 	done, err := c.handled(prefix + "/")
@@ -85,44 +125,99 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 		secretary = secs[0]
 	}
 	started := !c.now.Before(m.Start)
+	seq := m.Sequence
+	rev := revision(seq)
+	// Mail about a change is due when the change was made.
+	changedAt := m.UpdatedAt
+	if changedAt.IsZero() || changedAt.After(c.now) {
+		changedAt = c.now
+	}
 
 	if m.Status == calendar.StatusCancelled {
 		return c.cancellation(mc, done, secretary, started)
 	}
 
-	// The call for agenda items, and the digest after its deadline.
+	// The call for agenda items, its correction after a move, and the
+	// digest after its deadline.
 	if t.CallDays > 0 {
 		callAt := t.at(day.AddDays(-t.CallDays))
 		deadlineDay := day.AddDays(-t.CallDeadlineDays)
 		closes := deadlineDay.AddDays(1).Start() // the links work until the end of the deadline day
-		if !c.now.Before(callAt) {
+		// The call makes sense until its deadline, and never after the
+		// meeting began; the deadline it gives is recorded with it as
+		// this time, to see whether a move changed it.
+		sendBefore := closes
+		if m.Start.Before(sendBefore) {
+			sendBefore = m.Start
+		}
+		told := toldCalls(done, prefix)
+		for _, h := range told {
+			if !h.SendBefore.IsZero() && !h.SendBefore.Equal(sendBefore) {
+				// Links already sent work until the new deadline, also
+				// for members whose corrected call is not sent.
+				c.linkMoves = append(c.linkMoves, linkMove{meetingID: m.ID, expires: closes})
+				break
+			}
+		}
+		if !c.now.Before(callAt) || len(told) > 0 {
 			people, err := c.members(m.Bodies, day, calendar.CallRoles)
 			if err != nil {
 				return err
 			}
 			for _, p := range people {
-				k := key(prefix, KindCall, p.Key)
-				if done[k] || done[k+"/ingen-adress"] {
+				k := key(prefix, KindCall, p.Key, rev)
+				if done.has(k) || done.has(k+noAddressSuffix) {
+					continue
+				}
+				// A call handled before call keys had a revision is
+				// taken as handled for good; its deadline is not known.
+				if legacy := key(prefix, KindCall, p.Key); done.has(legacy) || done.has(legacy+noAddressSuffix) {
 					continue
 				}
 				d := &Due{Key: k, Kind: KindCall, MeetingID: m.ID, To: p, At: callAt, replyTo: secretary,
-					link: &linkSpec{purpose: calendar.LinkAgenda, expires: closes}}
-				switch {
-				case started:
-					d.Skip = "mötet har redan börjat"
-				case !c.now.Before(closes):
-					d.Skip = "sista dag för att anmäla punkter (" + deadlineDay.String() + ") har passerat"
+					link:       &linkSpec{purpose: calendar.LinkAgenda, expires: closes},
+					sendBefore: sendBefore, sequence: &seq}
+				call := letters.Call{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
+					Deadline: deadlineDay}
+				if prev := told[p.Key]; prev != nil {
+					// Told a call already: a correction when the deadline
+					// it gave is not the deadline now.
+					if prev.SendBefore.IsZero() || prev.SendBefore.Equal(sendBefore) {
+						continue
+					}
+					call.Moved = true
+					call.PreviousDeadline = calendar.DateOf(prev.SendBefore.Add(-time.Second))
+					d.At = changedAt
+					switch {
+					case started:
+						d.skip("mötet har redan börjat")
+					case !c.now.Before(closes):
+						d.skip("mötet har flyttats, och den nya sista dagen för att anmäla punkter (" + deadlineDay.String() + ") har redan passerat")
+					}
+				} else {
+					if c.now.Before(callAt) {
+						continue
+					}
+					switch {
+					case started:
+						d.skip("mötet har redan börjat")
+					case !c.now.Before(closes):
+						d.skip("sista dag för att anmäla punkter (" + deadlineDay.String() + ") har passerat")
+					}
 				}
-				p := p
 				d.letter = func(link string) (letters.Letter, error) {
-					return letters.Call{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
-						Deadline: deadlineDay, LinkURL: link}.Letter()
+					call := call
+					call.LinkURL = link
+					return call.Letter()
 				}
 				c.add(d)
 			}
 		}
-		if !c.now.Before(closes) && !started && hasPrefix(done, prefix+"/"+KindCall+"/") {
-			if err := c.digest(m, view, done, secs, deadlineDay, closes); err != nil {
+		// The digest is due at the send time of the day after the
+		// deadline, like the other mail of a day.
+		digestAt := t.at(deadlineDay.AddDays(1))
+		if !c.now.Before(digestAt) && !started && hasPrefix(done, prefix+"/"+KindCall+"/") {
+			if err := c.digest(m, view, done, secs, deadlineDay, digestAt); err != nil {
 				return err
 			}
 		}
@@ -131,7 +226,8 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 	// The kallelse, and an update after a change of time, place or status.
 	if t.NoticeDays > 0 {
 		noticeAt := t.at(day.AddDays(-t.NoticeDays))
-		if c.now.Before(noticeAt) {
+		told := toldNotices(done, m.ID)
+		if c.now.Before(noticeAt) && len(told) == 0 {
 			return nil
 		}
 		people, err := c.members(m.Bodies, day, calendar.NoticeRoles)
@@ -142,22 +238,29 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 		if err != nil {
 			return err
 		}
-		told := noticed(done, m.ID)
-		rev := "r" + strconv.Itoa(m.Sequence)
 		for _, p := range people {
 			k := key(prefix, KindNotice, p.Key, rev)
-			if done[k] || done[k+"/ingen-adress"] {
+			if done.has(k) || done.has(k+noAddressSuffix) {
 				continue
 			}
 			// Someone told an earlier time or place gets an "ändrad
-			// kallelse"; a member who joined since gets the first one.
-			ch := letters.NoticeFirst
-			if told[p.Key] {
+			// kallelse" at once, even when the meeting moved so far ahead
+			// that its kallelse is not due yet; a member who joined since
+			// gets the first one when it is due.
+			ch, at := letters.NoticeFirst, noticeAt
+			switch {
+			case told[p.Key]:
 				ch = letters.NoticeUpdate
+				if c.now.Before(noticeAt) {
+					at = changedAt
+				}
+			case c.now.Before(noticeAt):
+				continue
 			}
-			d := &Due{Key: k, Kind: KindNotice, MeetingID: m.ID, To: p, At: noticeAt, replyTo: secretary}
+			d := &Due{Key: k, Kind: KindNotice, MeetingID: m.ID, To: p, At: at, replyTo: secretary,
+				sendBefore: m.Start, sequence: &seq}
 			if started {
-				d.Skip = "mötet har redan börjat"
+				d.skip("mötet har redan börjat")
 			}
 			p := p
 			d.letter = func(string) (letters.Letter, error) {
@@ -171,14 +274,21 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 	return nil
 }
 
+// revision is the key part of a meeting's Sequence: "r3".
+func revision(seq int) string { return "r" + strconv.Itoa(seq) }
+
 // cancellation tells everyone who got a kallelse that the meeting is
 // cancelled, with a CANCEL for their calendars. Without a kallelse there
-// is nothing in their calendars to take away, and no email is sent.
-func (c *scan) cancellation(mc *meetingContext, done map[string]bool, secretary *calendar.Person, started bool) error {
+// is nothing in their calendars to take away, and no email is sent. The
+// key holds the revision, so that a meeting cancelled, confirmed again and
+// cancelled again is cancelled again; a key from before revisions were in
+// it counts for every revision.
+func (c *scan) cancellation(mc *meetingContext, done mailSet, secretary *calendar.Person, started bool) error {
 	m, view := mc.meeting, mc.view
-	for _, pk := range slices.Sorted(maps.Keys(noticed(done, m.ID))) {
-		k := key(meetingPrefix(m.ID), KindCancel, pk)
-		if done[k] {
+	seq := m.Sequence
+	for _, pk := range slices.Sorted(maps.Keys(toldNotices(done, m.ID))) {
+		k := key(meetingPrefix(m.ID), KindCancel, pk, revision(seq))
+		if done.has(k) || done.has(key(meetingPrefix(m.ID), KindCancel, pk)) {
 			continue
 		}
 		p, err := c.person(pk)
@@ -188,9 +298,10 @@ func (c *scan) cancellation(mc *meetingContext, done map[string]bool, secretary 
 			}
 			return err
 		}
-		d := &Due{Key: k, Kind: KindCancel, MeetingID: m.ID, To: p, At: m.CancelledAt, replyTo: secretary}
+		d := &Due{Key: k, Kind: KindCancel, MeetingID: m.ID, To: p, At: m.CancelledAt, replyTo: secretary,
+			sendBefore: m.Start, sequence: &seq}
 		if started {
-			d.Skip = "mötet skulle redan ha börjat när det ställdes in"
+			d.skip("mötet skulle redan ha börjat när det ställdes in")
 		}
 		d.letter = func(string) (letters.Letter, error) {
 			return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
@@ -204,18 +315,18 @@ func (c *scan) cancellation(mc *meetingContext, done map[string]bool, secretary 
 
 // digest sends each secretary the items members proposed, once, after the
 // deadline. Without proposals there is nothing to tell and no digest.
-func (c *scan) digest(m *calendar.Meeting, view letters.Meeting, done map[string]bool, secs []*calendar.Person, deadline calendar.Date, closes time.Time) error {
+func (c *scan) digest(m *calendar.Meeting, view letters.Meeting, done mailSet, secs []*calendar.Person, deadline calendar.Date, at time.Time) error {
 	items, err := c.agenda(m.ID, calendar.AgendaProposed)
 	if err != nil || len(items) == 0 {
 		return err
 	}
 	for _, s := range secs {
 		k := key(meetingPrefix(m.ID), KindDigest, s.Key)
-		if done[k] || done[k+"/ingen-adress"] {
+		if done.has(k) || done.has(k+noAddressSuffix) {
 			continue
 		}
 		s := s
-		d := &Due{Key: k, Kind: KindDigest, MeetingID: m.ID, To: s, At: closes}
+		d := &Due{Key: k, Kind: KindDigest, MeetingID: m.ID, To: s, At: at, sendBefore: m.Start}
 		d.letter = func(string) (letters.Letter, error) {
 			return letters.Digest{Region: c.Region, Meeting: view, To: person(s), Deadline: deadline,
 				Items: items, AgendaURL: view.PageURL}.Letter()
@@ -323,13 +434,14 @@ func (c *scan) invitation(mc *meetingContext, p *calendar.Person, method string)
 	}
 }
 
-// noticed returns the keys of the people who were sent (or will be sent) a
-// kallelse for the meeting, of any revision.
-func noticed(done map[string]bool, meetingID int64) map[string]bool {
+// toldNotices returns the keys of the people who were sent (or will be
+// sent) a kallelse for the meeting, of any revision. A kallelse that was
+// skipped (no address, out of date before it went out) told nobody.
+func toldNotices(done mailSet, meetingID int64) map[string]bool {
 	out := map[string]bool{}
-	for k := range done {
+	for k, h := range done {
 		rest, ok := strings.CutPrefix(k, meetingPrefix(meetingID)+"/"+KindNotice+"/")
-		if !ok || strings.HasSuffix(k, "/ingen-adress") {
+		if !ok || !h.Status.Told() {
 			continue
 		}
 		person, _, _ := strings.Cut(rest, "/")
@@ -338,8 +450,34 @@ func noticed(done map[string]bool, meetingID int64) map[string]bool {
 	return out
 }
 
+// toldCalls returns, by person key, the latest call for agenda items each
+// person was sent (or will be sent) for the meeting: the one of the
+// highest revision. A key without a revision (from before revisions were
+// in call keys) counts as the earliest.
+func toldCalls(done mailSet, prefix string) map[string]*calendar.HandledMail {
+	out := map[string]*calendar.HandledMail{}
+	rev := map[string]int{}
+	for k, h := range done {
+		rest, ok := strings.CutPrefix(k, prefix+"/"+KindCall+"/")
+		if !ok || !h.Status.Told() {
+			continue
+		}
+		person, r, _ := strings.Cut(rest, "/")
+		n := -1
+		if s, ok := strings.CutPrefix(r, "r"); ok {
+			if v, err := strconv.Atoi(s); err == nil {
+				n = v
+			}
+		}
+		if prev, seen := rev[person]; !seen || n > prev {
+			out[person], rev[person] = h, n
+		}
+	}
+	return out
+}
+
 // hasPrefix reports whether any key in set starts with prefix.
-func hasPrefix(set map[string]bool, prefix string) bool {
+func hasPrefix(set mailSet, prefix string) bool {
 	for k := range set {
 		if strings.HasPrefix(k, prefix) {
 			return true

@@ -342,10 +342,14 @@ func TestMeetingMailEndToEnd(t *testing.T) {
 		Status: calendar.AgendaProposed, SubmittedBy: "bertil-al"}); err != nil {
 		t.Fatal(err)
 	}
-	if p := pass(t, j, local("2026-03-23 23:59")); p.Scan.Enqueued != 0 {
-		t.Fatalf("digest before the deadline ended: %+v", p)
+	// It is due at the send time (08:00) of the day after the deadline,
+	// not at midnight.
+	for _, at := range []string{"2026-03-23 23:59", "2026-03-24 00:00", "2026-03-24 07:59"} {
+		if p := pass(t, j, local(at)); p.Scan.Enqueued != 0 {
+			t.Fatalf("digest at %s, before its send time: %+v", at, p)
+		}
 	}
-	if p := pass(t, j, local("2026-03-24 00:00")); p.Scan.Enqueued != 1 || p.Deliver.Sent != 1 {
+	if p := pass(t, j, local("2026-03-24 08:00")); p.Scan.Enqueued != 1 || p.Deliver.Sent != 1 {
 		t.Fatalf("digest pass = %+v, want 1 sent", p)
 	}
 	got = receivedBy(t, s, signer)

@@ -26,7 +26,8 @@ func notifyCmd(ctx context.Context, e *env, args []string) int {
 		fmt.Fprint(w, `Usage:
   samkal notify preview [--at TIME]
       list the emails that would be queued at TIME (default now) and those
-      that would be skipped as pointless; nothing is written or sent
+      that would be skipped (pointless, no address, or impossible to write
+      from the data); nothing is written or sent
   samkal notify run
       queue what is due now and send the outbox once, trying queued mail
       at once whatever its backoff says
@@ -157,11 +158,12 @@ func notifyRun(ctx context.Context, e *env, args []string) int {
 		return exitFailure
 	}
 	p, err := jobs.RunPass(ctx, time.Now(), true)
-	fmt.Fprintf(e.stdout, "queued %d new email(s), skipped %d as pointless; ", p.Scan.Enqueued, p.Scan.Skipped)
+	fmt.Fprintf(e.stdout, "queued %d new email(s), skipped %d; ", p.Scan.Enqueued, p.Scan.Skipped)
 	if p.Quiet {
 		fmt.Fprintln(e.stdout, "quiet time now, so nothing was sent.")
 	} else {
-		fmt.Fprintf(e.stdout, "sent %d, to retry later %d, failed %d.\n", p.Deliver.Sent, p.Deliver.Retried, p.Deliver.Failed)
+		fmt.Fprintf(e.stdout, "sent %d, to retry later %d, failed %d, out of date %d.\n", p.Deliver.Sent, p.Deliver.Retried,
+			p.Deliver.Failed, p.Deliver.Skipped)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "samkal notify run: %v\n", err)
@@ -207,6 +209,7 @@ func newJobs(cfg *config.Config, store calendar.Store, m *mailer, baseURL string
 	if err != nil {
 		return nil, err
 	}
+	scanner.Metrics = metrics
 	return &notify.Jobs{
 		Scanner: scanner,
 		Deliverer: &notify.Deliverer{

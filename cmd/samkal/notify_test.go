@@ -44,11 +44,11 @@ func TestNotifyPreviewAndRun(t *testing.T) {
 	}
 
 	r = mustRun(t, vars, "notify", "run")
-	if want := "queued 3 new email(s), skipped 3 as pointless; sent 3, to retry later 0, failed 0."; strings.TrimSpace(r.stdout) != want {
+	if want := "queued 3 new email(s), skipped 3; sent 3, to retry later 0, failed 0, out of date 0."; strings.TrimSpace(r.stdout) != want {
 		t.Errorf("notify run printed %q, want %q", r.stdout, want)
 	}
 	r = mustRun(t, vars, "notify", "run")
-	if want := "queued 0 new email(s), skipped 0 as pointless; sent 0, to retry later 0, failed 0."; strings.TrimSpace(r.stdout) != want {
+	if want := "queued 0 new email(s), skipped 0; sent 0, to retry later 0, failed 0, out of date 0."; strings.TrimSpace(r.stdout) != want {
 		t.Errorf("second notify run printed %q, want %q", r.stdout, want)
 	}
 	if u, total, _ := sink.snapshot(); u != 3 || total != 3 {
