@@ -21,7 +21,11 @@ func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar
 	if prefix == "" {
 		return nil, fmt.Errorf("sqlstore: find handled mail: an empty prefix would list every email")
 	}
-	const q = `SELECT key, status, send_before, 0 FROM outbox WHERE substr(key, 1, $1) = $2
+	// The outbox's keys are matched in its key index, which holds the row
+	// id too; only the rows that match are read (on SQLite a row scan would
+	// read every message's body).
+	const q = `SELECT key, status, send_before, 0 FROM outbox
+			WHERE id IN (SELECT id FROM outbox WHERE substr(key, 1, $1) = $2)
 		UNION ALL SELECT key, $3, 0, 1 FROM skipped_mail WHERE substr(key, 1, $1) = $2`
 	byKey := map[string]*calendar.HandledMail{}
 	err := s.read(ctx, func(t *tx) error {

@@ -16,6 +16,9 @@
 -- SQLite cannot change a CHECK constraint in place, so the table is built
 -- anew and the rows copied with their ids; nothing refers to the outbox.
 -- The AUTOINCREMENT counter is carried over, so that no id is used twice.
+-- The body, often larger than a page, is now the last column: SQLite then
+-- reads a message's status and times without walking the body's overflow
+-- pages, which the scan and the claims do for every queued message.
 
 -- +goose Up
 CREATE TABLE outbox_new (
@@ -25,7 +28,6 @@ CREATE TABLE outbox_new (
     meeting_id       INTEGER NOT NULL DEFAULT 0,
     recipient        TEXT    NOT NULL,
     subject          TEXT    NOT NULL DEFAULT '',
-    body             BLOB    NOT NULL,
     status           TEXT    NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'skipped')),
     attempts         INTEGER NOT NULL DEFAULT 0,
     next_attempt_at  INTEGER NOT NULL,
@@ -36,7 +38,8 @@ CREATE TABLE outbox_new (
     sent_at          INTEGER NOT NULL DEFAULT 0,
     person           TEXT    NOT NULL DEFAULT '',
     meeting_sequence INTEGER,
-    send_before      INTEGER NOT NULL DEFAULT 0
+    send_before      INTEGER NOT NULL DEFAULT 0,
+    body             BLOB    NOT NULL
 ) STRICT;
 INSERT INTO outbox_new (id, key, kind, meeting_id, recipient, subject, body, status, attempts, next_attempt_at,
     claimed_by, claimed_until, last_error, created_at, sent_at)
