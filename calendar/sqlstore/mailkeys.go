@@ -62,12 +62,12 @@ func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar
 }
 
 // FindMailedMeetings returns the ids of meetings starting at or after from
-// with an outbox message that was sent or is on its way. The outbox's
-// meeting index and the meetings' start index keep it cheap: few meetings
-// lie far ahead, and of those few have mail yet.
+// with an outbox message that was sent or is on its way. It starts from the
+// meetings (their start index: few lie far ahead) and looks each up in the
+// outbox's meeting index, never through the outbox's whole history.
 func (s *Store) FindMailedMeetings(ctx context.Context, from time.Time) ([]int64, error) {
-	const q = `SELECT DISTINCT m.id FROM meetings m JOIN outbox o ON o.meeting_id = m.id
-		WHERE m.start_at >= $1 AND o.status IN ($2, $3, $4) ORDER BY m.id`
+	const q = `SELECT m.id FROM meetings m WHERE m.start_at >= $1
+		AND EXISTS (SELECT 1 FROM outbox o WHERE o.meeting_id = m.id AND o.status IN ($2, $3, $4))`
 	var ids []int64
 	err := s.read(ctx, func(t *tx) error {
 		rows, err := t.QueryContext(ctx, q, from.Unix(), string(calendar.OutboxQueued), string(calendar.OutboxSending),
@@ -85,5 +85,6 @@ func (s *Store) FindMailedMeetings(ctx context.Context, from time.Time) ([]int64
 		}
 		return rows.Err()
 	})
+	slices.Sort(ids) // sorted here, so that the query may walk the start index
 	return ids, err
 }

@@ -24,6 +24,7 @@ func TestOutboxSkip(t *testing.T) {
 		{"SkipClaimed", testOutboxSkipClaimed},
 		{"HandledMail", testOutboxHandledMail},
 		{"MoveLinks", testMoveLinks},
+		{"MailedMeetings", testMailedMeetings},
 	})
 }
 
@@ -226,5 +227,33 @@ func TestOutboxMigration6(t *testing.T) {
 				t.Errorf("after going down and up: %v", err)
 			}
 		})
+	}
+}
+
+func testMailedMeetings(t *testing.T, e *env) {
+	e.body("b", calendar.Public)
+	before := e.meeting("before", day(2026, 3, 10), 9, 10, "b")
+	told := e.meeting("told", day(2026, 4, 20), 9, 10, "b")
+	skippedOnly := e.meeting("skipped only", day(2026, 4, 21), 9, 10, "b")
+	e.meeting("no mail", day(2026, 4, 22), 9, 10, "b")
+	for _, tc := range []struct {
+		m   *calendar.Meeting
+		key string
+	}{{before, "m-before"}, {told, "m-told"}, {skippedOnly, "m-skipped"}} {
+		m := msg(tc.key)
+		m.MeetingID = tc.m.ID
+		e.enqueue(m)
+		if tc.m == skippedOnly {
+			ok, err := e.s.SkipQueuedMessage(e.ctx, m.ID, "ändrat")
+			must(t, err)
+			if !ok {
+				t.Fatal("skip failed")
+			}
+		}
+	}
+	ids, err := e.s.FindMailedMeetings(e.ctx, day(2026, 4, 1).Start())
+	must(t, err)
+	if len(ids) != 1 || ids[0] != told.ID {
+		t.Errorf("FindMailedMeetings = %v, want only the told meeting %d", ids, told.ID)
 	}
 }
