@@ -284,3 +284,94 @@ func TestScanStopsWhenDatabaseFails(t *testing.T) {
 		})
 	}
 }
+
+// TestScanSurvivesBadMeetingData: a meeting whose online link is not an
+// http(s) address (stored before the rule) cannot have its letters
+// written: its emails are skipped with the reason, and another body's
+// meeting still gets its call.
+func TestScanSurvivesBadMeetingData(t *testing.T) {
+	for _, eng := range sqltest.Engines() {
+		t.Run(eng.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := openRaw(t, eng.Name, sqlstore.Options{})
+			r := newRegion(t, st, local("2026-03-30 10:00"))
+			other := addBody(t, st, local("2026-03-30 13:00"))
+			st.exec(t, `UPDATE meetings SET online_url = $1 WHERE id = $2`, "javascript:alert(1)", r.meeting.ID)
+			stats, err := newScanner(st, nil, nil).Run(ctx, local("2026-03-16 08:05"))
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if stats.Enqueued != 1 {
+				t.Errorf("Run = %+v, want Gustav's call queued", stats)
+			}
+			if ms, err := st.FindMessages(ctx, calendar.OutboxFilter{MeetingID: &other.ID}); err != nil || len(ms) != 1 {
+				t.Errorf("the other meeting: %d messages, %v; want 1", len(ms), err)
+			}
+			recs, err := st.FindSkipped(ctx, r.meeting.ID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, rec := range recs {
+				if strings.HasSuffix(rec.Key, "/fel") && strings.Contains(rec.Reason, "mejlets text kunde inte skrivas") &&
+					strings.Contains(rec.Reason, "OnlineURL") {
+					n++
+				}
+			}
+			if n != 3 {
+				t.Errorf("skip records = %+v; want the 3 calls skipped, naming the online link", recs)
+			}
+		})
+	}
+}
+
+// TestSkipRecordsHoldNoLinks: when the letters cannot be written because
+// of the addresses made from base_url (here one that is not a valid URL),
+// the reason names the bad address, but no link token, a credential, is
+// stored in the skip record or logged.
+func TestSkipRecordsHoldNoLinks(t *testing.T) {
+	ctx := context.Background()
+	st := openRaw(t, "sqlite", sqlstore.Options{})
+	r := newRegion(t, st, local("2026-03-30 10:00"))
+	var logs syncBuffer
+	s := newScanner(st, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	s.BaseURL = "https://samkal.region.test.example/%zz"
+	if _, err := s.Run(ctx, local("2026-03-16 08:05")); err != nil {
+		t.Fatal(err)
+	}
+	var tokens []string
+	rows, err := st.raw.QueryContext(ctx, `SELECT token FROM personal_links`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var tok string
+		if err := rows.Scan(&tok); err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, tok)
+	}
+	rows.Close()
+	recs, err := st.FindSkipped(ctx, r.meeting.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tokens) != 3 || len(recs) != 4 {
+		t.Fatalf("%d links and %d skip records; want 3 links made and 4 records (3 calls, Frida)", len(tokens), len(recs))
+	}
+	for _, rec := range recs {
+		if strings.HasSuffix(rec.Key, "/fel") && !strings.Contains(rec.Reason, "%zz") {
+			t.Errorf("reason %q does not name the bad address", rec.Reason)
+		}
+		for _, tok := range tokens {
+			if strings.Contains(rec.Reason, tok) {
+				t.Errorf("skip record %s holds a link token: %s", rec.Key, rec.Reason)
+			}
+		}
+	}
+	for _, tok := range tokens {
+		if strings.Contains(logs.String(), tok) {
+			t.Errorf("the log holds a link token:\n%s", logs.String())
+		}
+	}
+}
