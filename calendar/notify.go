@@ -87,8 +87,8 @@ type LinkStore interface {
 	// MoveLinks sets ExpiresAt of the meeting's unrevoked links of purpose
 	// to expiresAt and returns how many it changed: a meeting that moved
 	// moves the deadline of every link already sent, also of people whose
-	// corrected email is not sent. EINVALID for an unknown purpose or a
-	// zero expiresAt.
+	// corrected email is not sent. EINVALID for a purpose that is not a
+	// meeting's (LinkPurpose.ForMeeting) or a zero expiresAt.
 	MoveLinks(ctx context.Context, meetingID int64, purpose LinkPurpose, expiresAt time.Time) (int, error)
 }
 

@@ -330,7 +330,8 @@ func (s *Scanner) skipped(ctx context.Context, code, reason string, attrs ...any
 // is neither stored in a skip record nor logged.
 func (s *Scanner) redact(text string) string {
 	base := regexp.QuoteMeta(strings.TrimSuffix(s.BaseURL, "/"))
-	re := regexp.MustCompile(`(` + base + `/(?:` + string(calendar.LinkAgenda) + `|` + string(calendar.LinkJustering) + `)/)[A-Za-z0-9_-]+`)
+	re := regexp.MustCompile(`(` + base + `/(?:` + string(calendar.LinkAgenda) + `|` + string(calendar.LinkJustering) + `|` +
+		string(calendar.LinkBooking) + `)/)[A-Za-z0-9_-]+`)
 	return re.ReplaceAllString(text, "${1}"+previewToken)
 }
 

@@ -240,10 +240,11 @@ func (s *Store) RevokeLinks(ctx context.Context, meetingID int64, purpose calend
 
 // MoveLinks sets the expiry of the meeting's unrevoked links of purpose to
 // expiresAt and returns how many it changed; links that already expire then
-// are not written. EINVALID for an unknown purpose or a zero expiresAt.
+// are not written. EINVALID for a purpose that is not a meeting's or a zero
+// expiresAt.
 func (s *Store) MoveLinks(ctx context.Context, meetingID int64, purpose calendar.LinkPurpose, expiresAt time.Time) (int, error) {
-	if !purpose.Valid() {
-		return 0, unknownPurpose(purpose)
+	if !purpose.ForMeeting() {
+		return 0, calendar.Errorf(calendar.EINVALID, "link purpose %q is not one of a meeting's; use %s or %s", purpose, calendar.LinkAgenda, calendar.LinkJustering)
 	}
 	if expiresAt.IsZero() {
 		return 0, calendar.Errorf(calendar.EINVALID, "moving links needs the time they expire")

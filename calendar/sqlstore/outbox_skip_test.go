@@ -162,8 +162,10 @@ func testMoveLinks(t *testing.T, e *env) {
 	if n, err := e.s.MoveLinks(e.ctx, m.ID, calendar.LinkAgenda, later); err != nil || n != 0 {
 		t.Errorf("MoveLinks again = %d, %v; want nothing to change", n, err)
 	}
-	_, err = e.s.MoveLinks(e.ctx, m.ID, "x", later)
-	wantErr(t, err, calendar.EINVALID, "purpose")
+	for _, p := range []calendar.LinkPurpose{"x", calendar.LinkBooking} {
+		_, err = e.s.MoveLinks(e.ctx, m.ID, p, later)
+		wantErr(t, err, calendar.EINVALID, "purpose")
+	}
 	_, err = e.s.MoveLinks(e.ctx, m.ID, calendar.LinkAgenda, time.Time{})
 	wantErr(t, err, calendar.EINVALID, "expire")
 }
