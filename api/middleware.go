@@ -18,6 +18,10 @@ import (
 // template, never the path: a person feed's path holds its secret token.
 type requestInfo struct {
 	route string
+	// ended is set when the request's context ended before it was
+	// answered (see Server.requestEnded): logged at INFO, and as 499 when
+	// nothing was written.
+	ended bool
 }
 
 type infoKey struct{}
@@ -133,7 +137,9 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 				}
 			}
 			status := rw.status
-			if status == 0 {
+			if status == 0 && ri.ended {
+				status = statusClientClosed
+			} else if status == 0 {
 				status = http.StatusOK
 			}
 			route := routeOf(r)
@@ -141,7 +147,7 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
 			s.metrics.duration.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
 			level := slog.LevelInfo
-			if status >= 500 {
+			if status >= 500 && !ri.ended {
 				level = slog.LevelError
 			}
 			if s.log.Enabled(r.Context(), level) {
