@@ -49,7 +49,7 @@ func TestBookingWindowBeyondLimits(t *testing.T) {
 		importRegion(t, e)
 		p := wantProblem(t, e.do(req{method: http.MethodPost, path: "/api/v1/booking-windows", body: bigWindow(), admin: true}),
 			http.StatusBadRequest, "the window has 502320 candidate start times", "at most 30000 can be planned", "granularity_minutes larger")
-		if !strings.Contains(strings.Join(p.Errors, "\n"), "granularity_minutes must be at least 5") {
+		if !strings.Contains(strings.Join(p.Errors, "\n"), "granularity_minutes must divide an hour and be at least 5") {
 			t.Errorf("problems %q do not name the granularity's limit", p.Errors)
 		}
 		// Half a year around the clock at 5 minutes (the 41-second
@@ -70,9 +70,9 @@ func TestBookingWindowBeyondLimits(t *testing.T) {
 		// Window 1 as if stored before the limits: one-minute steps.
 		legacy.granularity.Store(1)
 		wantProblem(t, e.do(req{method: http.MethodPost, path: "/api/v1/booking-windows/1/plan", admin: true}),
-			http.StatusBadRequest, "granularity_minutes must be at least 5", "not 1")
+			http.StatusBadRequest, "granularity_minutes must divide an hour and be at least 5", "not 1")
 		wantProblem(t, e.do(req{method: http.MethodGet, path: "/api/v1/booking-windows/1/suggestions?body=lansdel-norr", admin: true}),
-			http.StatusBadRequest, "granularity_minutes must be at least 5", "not 1")
+			http.StatusBadRequest, "granularity_minutes must divide an hour and be at least 5", "not 1")
 		if strings.Contains(e.logs.String(), "level=ERROR") {
 			t.Errorf("a window beyond the limits was logged as an error:\n%s", e.logs)
 		}

@@ -340,7 +340,7 @@ func (w *BookingWindow) Validate() error {
 	}
 	g := w.GranularityMinutes
 	if g < 0 || g > 0 && (g < MinGranularityMinutes || g > 24*60 || (60%g != 0 && g%60 != 0)) {
-		p.add("granularity_minutes must be at least %d and divide an hour (5, 10, 15, 20, 30, 60) or be whole hours, not %d", MinGranularityMinutes, g)
+		p.add("granularity_minutes must divide an hour and be at least %d (5, 10, 15, 20, 30 or 60), or be whole hours, not %d", MinGranularityMinutes, g)
 	}
 	return p.err()
 }

@@ -139,7 +139,7 @@ func TestBookingWindowLimits(t *testing.T) {
 	for _, want := range []string{
 		// days × start times a day, the limit, what to do
 		"the window has 502320 candidate start times (364 days on its weekdays × 1380 start times a day); at most 30000 can be planned",
-		"granularity_minutes must be at least 5",
+		"granularity_minutes must divide an hour and be at least 5",
 		"not 1",
 	} {
 		if !strings.Contains(strings.Join(problemsOf(err), "\n"), want) {
@@ -211,7 +211,7 @@ func TestBookingWindowLimits(t *testing.T) {
 				w.Blackouts = append(w.Blackouts, DateRange{Date{2025, 7, 1}, Date{2025, 7, 31}})
 			}
 		}, "at most 100 blackout periods, not 101"},
-		{"granularity 2", func(w *BookingWindow) { w.GranularityMinutes = 2 }, "granularity_minutes must be at least 5"},
+		{"granularity 2", func(w *BookingWindow) { w.GranularityMinutes = 2 }, "granularity_minutes must divide an hour and be at least 5"},
 		{"granularity 7", func(w *BookingWindow) { w.GranularityMinutes = 7 }, "not 7"},
 		{"30,000+ start times", func(w *BookingWindow) {
 			w.Weeks, w.Weekdays, w.Hours, w.GranularityMinutes = weeksOf(2026, 1, 53), []Weekday{0, 1, 2, 3, 4, 5, 6}, []TimeSpan{{420, 1260}}, 5

@@ -135,7 +135,7 @@ func TestParseBookingWindowErrors(t *testing.T) {
 			"weekdays": "    weekdays: [mon, tue, wed, thu, fri, sat, sun]", "hours": `    hours: ["00:00-23:59"]`},
 			"    granularity_minutes: 1"),
 			[]string{`w.yaml:2: booking window "Länsdelsmöten hösten 2025": the window has 480480 candidate start times (364 days on its weekdays × 1320 start times a day); at most 30000 can be planned: narrow the hours or weeks, or make granularity_minutes larger`,
-				`w.yaml:8: booking window "Länsdelsmöten hösten 2025": granularity_minutes must be at least 5 and divide an hour (5, 10, 15, 20, 30, 60) or be whole hours, not 1`}},
+				`w.yaml:8: booking window "Länsdelsmöten hösten 2025": granularity_minutes must divide an hour and be at least 5 (5, 10, 15, 20, 30 or 60), or be whole hours, not 1`}},
 		{"54 weeks", with(map[string]string{"weeks": "    weeks: [" + yearOfWeeks(2025, 52) + ", 2026-W01, 2026-W02]"}),
 			[]string{`w.yaml:4: booking window "Länsdelsmöten hösten 2025": weeks: a booking window may have at most 53 ISO weeks (a year), not 54: split it into several windows`}},
 		{"twice", append(with(nil), []byte("  - name: Länsdelsmöten hösten 2025\n    bodies: [lansdel-norr]\n    weeks: [2025-W48]\n    duration_minutes: 60\n    weekdays: [mon]\n    hours: [\"09:00-12:00\"]\n")...),
