@@ -94,6 +94,9 @@ type engine struct {
 	// groups solved side by side seldom pick the same rooms.
 	roomStart int
 
+	// gapBuf is pairBound's list, kept from call to call.
+	gapBuf []pairGapOf
+
 	nodes     int
 	aborted   bool
 	found     bool
@@ -169,19 +172,27 @@ func newEngine(t *tally, m *model, vars []meeting, roomMode, soft bool, budget i
 	// Meetings lie within a day; a clash needs the two to be less than a
 	// meeting plus the buffer apart, so it reaches at most this many days.
 	g.reach = 1 + (m.durMin+m.buf)/(24*60)
-	shared := map[[2]int]int{}
+	// shared[b] caches the people vars[i]'s body shares with body b; the
+	// meetings of a body come one after another, so it is reset per body
+	// (a table per pair of bodies would grow with their square).
+	shared, sharedOf := make([]int32, len(m.bodies)), -1
 	for i := 0; i < n; i++ {
 		if t.spend(n - i) {
 			g.aborted = true
 			return g
 		}
+		if bi := vars[i].body; bi != sharedOf {
+			for b := range shared {
+				shared[b] = -1
+			}
+			sharedOf = bi
+		}
 		for j := i + 1; j < n; j++ {
 			bi, bj := vars[i].body, vars[j].body
-			key := [2]int{min(bi, bj), max(bi, bj)}
-			s, ok := shared[key]
-			if !ok {
+			s := int(shared[bj])
+			if s < 0 {
 				s = m.sharedPeople(bi, bj)
-				shared[key] = s
+				shared[bj] = int32(s)
 			}
 			same := bi == bj
 			// Rooms link every pair only when the candidates carry rooms
@@ -870,11 +881,8 @@ const pairGapCap = 1 << 20
 // of unplaced neighbours by their pair gaps (disjoint pairs, so the gaps
 // add up and the bound stays admissible).
 func (g *engine) pairBound() int64 {
-	type pg struct {
-		u, v int
-		gap  int64
-	}
-	var gaps []pg
+	gaps := g.gapBuf[:0]
+	defer func() { g.gapBuf = gaps[:0] }()
 	for u := range g.vars {
 		if g.assigned[u] >= 0 {
 			continue
@@ -886,21 +894,21 @@ func (g *engine) pairBound() int64 {
 				continue
 			}
 			if gp := g.pairGap(u, e); gp > 0 {
-				gaps = append(gaps, pg{u, v, gp})
+				gaps = append(gaps, pairGapOf{int32(u), int32(v), gp})
 			}
 			if g.tally.done() {
 				return 0
 			}
 		}
 	}
-	slices.SortFunc(gaps, func(a, b pg) int {
+	slices.SortFunc(gaps, func(a, b pairGapOf) int {
 		if a.gap != b.gap {
 			if a.gap > b.gap {
 				return -1
 			}
 			return 1
 		}
-		return a.u*len(g.vars) + a.v - b.u*len(g.vars) - b.v
+		return int(a.u)*len(g.vars) + int(a.v) - int(b.u)*len(g.vars) - int(b.v)
 	})
 	used := make([]bool, len(g.vars))
 	var total int64
@@ -911,6 +919,12 @@ func (g *engine) pairBound() int64 {
 		}
 	}
 	return total
+}
+
+// pairGapOf is the pair gap of two unplaced meetings u < v.
+type pairGapOf struct {
+	u, v int32
+	gap  int64
 }
 
 // pairBoundAtRoot is the pair-gap lowering of the bound with nothing
