@@ -528,7 +528,9 @@ func toPlan(id int64, wp *plan.WindowPlan) planJSON {
 // planWindow plans the window: POST /booking-windows/{id}/plan. With
 // ?apply=true it also writes the plan as proposed meetings, all in one
 // transaction with the planning, and refuses (409) a plan that breaks hard
-// rules.
+// rules. A window beyond the planning limits (calendar.MaxWindowStarts …)
+// is refused with 400 naming the limit; a client that goes away stops the
+// search at once (see Server.requestEnded).
 func (s *Server) planWindow(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r, "apply")
 	apply := false
@@ -553,14 +555,20 @@ func (s *Server) planWindow(w http.ResponseWriter, r *http.Request) {
 	}
 	var wp *plan.WindowPlan
 	var created []*calendar.Meeting
-	err = s.store.InTx(ctx, func(tx calendar.Store) error {
-		var err error
-		if wp, err = plan.PlanWindow(ctx, tx, x, s.now(), plan.Options{}); err != nil || !apply {
+	if !apply {
+		// Only reading: no transaction, which on SQLite would hold the
+		// write lock for as long as the search runs.
+		wp, err = plan.PlanWindow(ctx, s.store, x, s.now(), plan.Options{})
+	} else {
+		err = s.store.InTx(ctx, func(tx calendar.Store) error {
+			var err error
+			if wp, err = plan.PlanWindow(ctx, tx, x, s.now(), plan.Options{}); err != nil {
+				return err
+			}
+			created, err = plan.ApplyWindowPlan(ctx, tx, x, wp.Result)
 			return err
-		}
-		created, err = plan.ApplyWindowPlan(ctx, tx, x, wp.Result)
-		return err
-	})
+		})
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -19,6 +19,10 @@ import (
 type requestInfo struct {
 	route string
 	rec   *recorder // the response so far, for the rate limits' accounting
+	// ended is set when the request's context ended before it was
+	// answered (see Server.requestEnded): logged at INFO, and as 499 when
+	// nothing was written.
+	ended bool
 }
 
 type infoKey struct{}
@@ -203,7 +207,9 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 				}
 			}
 			status := rw.status
-			if status == 0 {
+			if status == 0 && ri.ended {
+				status = statusClientClosed
+			} else if status == 0 {
 				status = http.StatusOK
 			}
 			route := routeOf(r)
@@ -211,6 +217,9 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 			s.metrics.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 			s.metrics.duration.WithLabelValues(route, method).Observe(elapsed.Seconds())
 			level := accessLevel(method, route, status, elapsed, s.slow)
+			if ri.ended && level > slog.LevelInfo {
+				level = slog.LevelInfo // the client went away or the server is stopping: not our error
+			}
 			if s.log.Enabled(r.Context(), level) {
 				s.log.LogAttrs(r.Context(), level, "request",
 					slog.String("method", method),

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -90,10 +91,24 @@ func Problem(w http.ResponseWriter, status int, code, detail string, errs ...str
 	_, _ = w.Write(b)
 }
 
+// ErrShuttingDown is the cause with which the server ends the contexts of
+// the requests still running when its shutdown timeout passes (see
+// http.Server.BaseContext in cmd/samkal): they stop at once, answer 503
+// and are logged as stopped, not as errors.
+var ErrShuttingDown = errors.New("the server is shutting down")
+
+// statusClientClosed is the status logged, never sent, for a request whose
+// client went away before it was answered (nginx's 499).
+const statusClientClosed = 499
+
 // Error answers err as a problem: a *calendar.Error with its code's status
 // and its safe message; anything else is logged with the request's route
-// and answered with a generic 500 whose text reveals nothing.
+// and answered with a generic 500 whose text reveals nothing – unless the
+// request's own context has ended (see requestEnded).
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	if s.requestEnded(w, r, err) {
+		return
+	}
 	var ce *calendar.Error
 	if !errors.As(err, &ce) || ce.Code == calendar.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "internal error", "route", routeOf(r), "method", r.Method, "err", err)
@@ -110,6 +125,45 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="samkal"`)
 	}
 	Problem(w, status, ce.Code, ce.Message, ce.Details...)
+}
+
+// requestEnded handles an error that comes from the request's own context
+// having ended, and reports whether err was one. Such an error is never an
+// internal error, on any route: the work stopped because nobody waits for
+// it any longer. When the client went away (context.Canceled) nothing is
+// written and the request is logged at INFO with status 499; when the
+// server is shutting down (ErrShuttingDown) or the request ran out of time,
+// the client still waits and gets a 503 with Retry-After. A caller mistake
+// found before the end (a *calendar.Error with a code other than internal)
+// is answered as usual; any other error after the end is taken as caused by
+// it (a driver interrupted mid-query does not always say so) and logged
+// with it.
+func (s *Server) requestEnded(w http.ResponseWriter, r *http.Request, err error) bool {
+	ctx := r.Context()
+	if ctx.Err() == nil {
+		return false
+	}
+	if ce := (*calendar.Error)(nil); errors.As(err, &ce) && ce.Code != calendar.EINTERNAL {
+		return false
+	}
+	if ri := infoOf(r); ri != nil {
+		ri.ended = true
+	}
+	cause := context.Cause(ctx)
+	if errors.Is(cause, context.Canceled) {
+		s.log.InfoContext(ctx, "request cancelled by the client", "route", routeOf(r), "method", r.Method,
+			"status", statusClientClosed, "err", err)
+		return true
+	}
+	s.log.InfoContext(ctx, "request stopped before it was answered", "route", routeOf(r), "method", r.Method,
+		"cause", cause, "err", err)
+	detail := "The request took longer than the server allows and was stopped; try again, or ask for less at a time."
+	if errors.Is(cause, ErrShuttingDown) {
+		detail = "The server stopped this request before it finished because it is restarting; try again in a minute."
+	}
+	w.Header().Set("Retry-After", "30")
+	Problem(w, http.StatusServiceUnavailable, "unavailable", detail)
+	return true
 }
 
 // Errorf answers a caller mistake with code's status and a formatted detail.

@@ -220,10 +220,57 @@ func (w *BookingWindow) Granularity() time.Duration {
 	return time.Duration(w.GranularityMinutes) * time.Minute
 }
 
-// Validate checks w and returns EINVALID listing every problem.
+// Limits of a booking window. Planning costs time and memory in proportion
+// to the meetings asked for times the candidate start times (every start on
+// the granularity inside the hours, on every day of the weeks that falls on
+// one of the weekdays), so a window may not ask for more than these. They
+// allow every realistic use with room to spare (measured in
+// docs/benchmarks.md, "Planning: limits and cancellation"):
+//
+//   - a region's partner and länsdel meetings "v 37–38, v 48–49": 6 bodies,
+//     12 meetings of 3 hours, 20 days × 4 start times (960 placements);
+//   - next year's årsplan of a body: 53 weeks of weekdays 08.00–17.00 at
+//     5 minutes, 20 meetings of 3 hours (19,345 start times, 386,900
+//     placements);
+//   - the country benchmark, 1,260 bodies and 1,386 meetings in two weeks
+//     (166,320 placements).
+//
+// At the limits the planner holds at most about 130 MB (measured: a million
+// placements over 50 bodies, 97 MB; 2,000 meetings that all share one
+// person, 121 MB, as its meetings constrain each other pairwise). A window
+// stored before these limits existed is refused when it is planned, with
+// the same message, and can be narrowed with an update.
+const (
+	// MaxWindowWeeks is the most ISO weeks in a window: a year.
+	MaxWindowWeeks = 53
+	// MaxWindowMeetings bounds the meetings a window asks for, over all
+	// its bodies (each body at least one, at most MaxWindowCount).
+	MaxWindowMeetings = 2_000
+	// MaxWindowCount bounds the meetings of one body in a window.
+	MaxWindowCount = 20
+	// MaxWindowRooms bounds the candidate rooms.
+	MaxWindowRooms = 200
+	// MaxWindowSpans bounds the time spans in hours, MaxWindowBlackouts the
+	// blackout periods.
+	MaxWindowSpans     = 24
+	MaxWindowBlackouts = 100
+	// MinGranularityMinutes is the finest step between start times: no
+	// meeting is booked to start at 09.07.
+	MinGranularityMinutes = 5
+	// MaxWindowStarts bounds the candidate start times of a window: days on
+	// its weekdays × start times a day.
+	MaxWindowStarts = 30_000
+	// MaxWindowPlacements bounds meetings × candidate start times, what the
+	// planner's memory grows with.
+	MaxWindowPlacements = 1_000_000
+)
+
+// Validate checks w and returns EINVALID listing every problem, the limits
+// above included.
 func (w *BookingWindow) Validate() error {
 	var p problems
 	checkName(&p, "booking window", w.Name)
+	before := len(p)
 	if len(w.Weeks) == 0 {
 		p.add("a booking window needs at least one ISO week")
 	}
@@ -233,6 +280,9 @@ func (w *BookingWindow) Validate() error {
 		} else if wk.Week < 1 || wk.Week > WeeksInISOYear(wk.Year) {
 			p.add("ISO week %s does not exist", wk)
 		}
+	}
+	if n := len(w.distinctWeeks()); n > MaxWindowWeeks {
+		p.add("weeks: a booking window may have at most %d ISO weeks (a year), not %d: split it into several windows", MaxWindowWeeks, n)
 	}
 	if len(w.Bodies) == 0 {
 		p.add("a booking window needs at least one body")
@@ -244,8 +294,8 @@ func (w *BookingWindow) Validate() error {
 		if !slices.Contains(w.Bodies, b) {
 			p.add("counts names body %s which is not in the window", quote(b))
 		}
-		if n < 1 || n > 20 {
-			p.add("count for %s must be 1–20, not %d", quote(b), n)
+		if n < 1 || n > MaxWindowCount {
+			p.add("count for %s must be 1–%d, not %d", quote(b), MaxWindowCount, n)
 		}
 	}
 	for b, people := range w.Attendees {
@@ -265,6 +315,9 @@ func (w *BookingWindow) Validate() error {
 	if len(w.Hours) == 0 {
 		p.add("a booking window needs at least one time span in hours")
 	}
+	if len(w.Hours) > MaxWindowSpans {
+		p.add("hours: a booking window may have at most %d time spans, not %d", MaxWindowSpans, len(w.Hours))
+	}
 	for _, h := range w.Hours {
 		if h.From < 0 || h.To > 24*60 || h.To <= h.From {
 			p.add("time span %s–%s: end must be after start", h.From, h.To)
@@ -272,14 +325,17 @@ func (w *BookingWindow) Validate() error {
 			p.add("time span %s–%s is shorter than the meeting (%d minutes)", h.From, h.To, w.DurationMinutes)
 		}
 	}
+	if len(w.Rooms) > MaxWindowRooms {
+		p.add("rooms: a booking window may have at most %d rooms, not %d", MaxWindowRooms, len(w.Rooms))
+	}
 	for _, r := range w.Rooms {
 		checkSlug(&p, "room", r)
 	}
 	if w.BufferMinutes < 0 || w.BufferMinutes > 24*60 {
 		p.add("buffer_minutes must be 0–1440")
 	}
-	if g := w.GranularityMinutes; g < 0 || g > 12*60 || (g > 0 && (60%g != 0 && g%60 != 0)) {
-		p.add("granularity_minutes must divide an hour (5, 10, 15, 30, 60) or be whole hours up to 720, not %d", g)
+	if len(w.Blackouts) > MaxWindowBlackouts {
+		p.add("blackouts: a booking window may have at most %d blackout periods, not %d", MaxWindowBlackouts, len(w.Blackouts))
 	}
 	checkDate(&p, "deadline", w.Deadline)
 	for _, b := range w.Blackouts {
@@ -289,16 +345,81 @@ func (w *BookingWindow) Validate() error {
 		checkDate(&p, "blackout from", b.From)
 		checkDate(&p, "blackout to", b.To)
 	}
+	// The size is measured once the weeks, the hours and the length it is
+	// measured from are sound (a granularity too fine still counts: the
+	// size then tells how far off it is).
+	if len(p) == before {
+		w.checkSize(&p)
+	}
+	g := w.GranularityMinutes
+	if g < 0 || g > 0 && (g < MinGranularityMinutes || g > 12*60 || (60%g != 0 && g%60 != 0)) {
+		p.add("granularity_minutes must divide an hour and be at least %d (5, 10, 15, 20, 30 or 60), or be whole hours up to 720, not %d", MinGranularityMinutes, g)
+	}
 	return p.err()
+}
+
+// checkSize adds a problem for each size limit a valid window exceeds.
+func (w *BookingWindow) checkSize(p *problems) {
+	meetings := 0
+	for _, b := range w.Bodies {
+		meetings += w.Count(b)
+	}
+	if meetings > MaxWindowMeetings {
+		p.add("the window asks for %d meetings (its bodies and their counts); at most %d can be planned in one window: split the bodies into several windows",
+			meetings, MaxWindowMeetings)
+	}
+	days, starts := w.PlanningDays(), len(w.Starts())
+	slots := days * starts
+	if slots > MaxWindowStarts {
+		p.add("the window has %d candidate start times (%d days on its weekdays × %d start times a day); at most %d can be planned: narrow the hours or weeks, or make granularity_minutes larger",
+			slots, days, starts, MaxWindowStarts)
+	} else if placements := meetings * slots; placements > MaxWindowPlacements {
+		p.add("the window has %d placements to weigh (%d meetings × %d candidate start times); at most %d can be planned: narrow the hours or weeks, make granularity_minutes larger, or split the bodies into several windows",
+			placements, meetings, slots, MaxWindowPlacements)
+	}
+}
+
+// PlanningDays counts the days of the window's weeks that fall on its
+// weekdays, holidays and blackouts included: what its size is measured in.
+func (w *BookingWindow) PlanningDays() int {
+	var days []Weekday
+	for _, d := range w.Weekdays {
+		if d >= 0 && d <= 6 && !slices.Contains(days, d) {
+			days = append(days, d)
+		}
+	}
+	return len(w.distinctWeeks()) * len(days)
+}
+
+// Starts returns the start times a day that a meeting of the window may
+// have, ascending and without repeats: from each span's start on the
+// granularity, the whole meeting inside the span.
+func (w *BookingWindow) Starts() []Clock {
+	dur, gran := w.DurationMinutes, int(w.Granularity()/time.Minute)
+	if dur <= 0 || gran <= 0 {
+		return nil
+	}
+	var out []Clock
+	for _, h := range w.Hours {
+		for s := max(int(h.From), 0); s+dur <= min(int(h.To), 24*60); s += gran {
+			out = append(out, Clock(s))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// distinctWeeks returns the window's weeks in order, without repeats.
+func (w *BookingWindow) distinctWeeks() []ISOWeek {
+	weeks := slices.Clone(w.Weeks)
+	slices.SortFunc(weeks, func(a, b ISOWeek) int { return strings.Compare(a.String(), b.String()) })
+	return slices.Compact(weeks)
 }
 
 // Days returns the days of the window's weeks, in order, without duplicates.
 func (w *BookingWindow) Days() []Date {
 	var days []Date
-	weeks := slices.Clone(w.Weeks)
-	slices.SortFunc(weeks, func(a, b ISOWeek) int { return strings.Compare(a.String(), b.String()) })
-	weeks = slices.Compact(weeks)
-	for _, wk := range weeks {
+	for _, wk := range w.distinctWeeks() {
 		days = append(days, wk.Days()...)
 	}
 	return days

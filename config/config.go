@@ -54,6 +54,9 @@ type Config struct {
 	// client is read from X-Forwarded-For, from any other peer the header
 	// is ignored (a client could write anything in it).
 	TrustedProxies string `toml:"trusted_proxies" env:"TRUSTED_PROXIES" help:"Reverse proxies in front of Samkal, as IP addresses or CIDR ranges separated by commas (\"10.0.0.5, 192.168.10.0/24\"). From these peers the client's address (which the rate limits count by) is taken from X-Forwarded-For; from any other peer that header is ignored. Empty: the connection's peer is the client."`
+	// ShutdownTimeout is how long serve waits for requests in flight after
+	// SIGTERM; match it to the service manager's stop timeout.
+	ShutdownTimeout Duration `toml:"shutdown_timeout" env:"SHUTDOWN_TIMEOUT" help:"How long serve lets requests in flight finish after SIGINT or SIGTERM (1s–10m). Requests still running near its end, such as a long planning, are stopped and answered 503, so the server exits within it; set it below the stop timeout of systemd or Kubernetes."`
 	// MailFrom is the sender of every email; top-level, so it must come
 	// before the tables for String to render valid TOML.
 	MailFrom string `toml:"mail_from" env:"MAIL_FROM" help:"Sender of Samkal's emails, e.g. \"Samkal <samkal@region.se>\". Required when smtp.host is set; its domain should be dkim.domain or below it, so that DMARC accepts the signature."`
@@ -126,6 +129,9 @@ func Default() *Config {
 		RegionName: "Region Örebro län",
 		LogLevel:   "info",
 		LogFormat:  "text",
+		// ShutdownTimeout stays under systemd's and Kubernetes' default
+		// stop timeouts (90 s, 30 s).
+		ShutdownTimeout: Duration(10 * time.Second),
 		Feeds: Feeds{
 			Lookback:           Duration(5 * 365 * 24 * time.Hour),
 			CancelledRetention: Duration(30 * 24 * time.Hour),

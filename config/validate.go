@@ -106,6 +106,9 @@ func (c *Config) Validate() error {
 	if c.Feeds.CancelledRetention < 0 {
 		add("feeds.cancelled_retention", "must not be negative, got %s", c.Feeds.CancelledRetention)
 	}
+	if c.ShutdownTimeout < Duration(time.Second) || c.ShutdownTimeout > Duration(10*time.Minute) {
+		add("shutdown_timeout", "must be 1s–10m, got %s", c.ShutdownTimeout)
+	}
 	if c.Feeds.RefreshInterval < Duration(time.Minute) {
 		add("feeds.refresh_interval", "must be at least 1m, got %s", c.Feeds.RefreshInterval)
 	}

@@ -74,7 +74,8 @@ var bookingWindowRules = []fieldRule{
 	{"count for", "counts"}, {"attendees names", "attendees"}, {"duration_minutes", "duration_minutes"},
 	{"a booking window needs at least one weekday", "weekdays"}, {"a booking window needs at least one time span", "hours"},
 	{"time span", "hours"}, {"room slug", "rooms"}, {"buffer_minutes", "buffer_minutes"},
-	{"granularity_minutes", "granularity_minutes"}, {"blackout", "blackouts"}, {"deadline", "deadline"},
+	{"granularity_minutes", "granularity_minutes"}, {"blackout", "blackouts"}, {"deadline", "deadline"}, {"weeks:", "weeks"}, {"hours:", "hours"},
+	{"rooms:", "rooms"},
 }
 
 func (p *parser) bookingWindow(n *yaml.Node) *BookingWindow {

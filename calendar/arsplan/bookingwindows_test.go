@@ -130,6 +130,14 @@ func TestParseBookingWindowErrors(t *testing.T) {
 			[]string{`w.yaml:8: booking window "Länsdelsmöten hösten 2025": unknown key "room"; did you mean "rooms"?`}},
 		{"bad deadline", with(nil, "    deadline: 13 juni"),
 			[]string{`w.yaml:8: booking window "Länsdelsmöten hösten 2025": deadline "13 juni" is not a date; write it as YYYY-MM-DD, e.g. 2025-01-21`}},
+		// Issue 8's window (a year at one minute) names the limits it exceeds.
+		{"beyond the limits", with(map[string]string{"weeks": "    weeks: [" + yearOfWeeks(2025, 52) + "]",
+			"weekdays": "    weekdays: [mon, tue, wed, thu, fri, sat, sun]", "hours": `    hours: ["00:00-23:59"]`},
+			"    granularity_minutes: 1"),
+			[]string{`w.yaml:2: booking window "Länsdelsmöten hösten 2025": the window has 480480 candidate start times (364 days on its weekdays × 1320 start times a day); at most 30000 can be planned: narrow the hours or weeks, or make granularity_minutes larger`,
+				`w.yaml:8: booking window "Länsdelsmöten hösten 2025": granularity_minutes must divide an hour and be at least 5 (5, 10, 15, 20, 30 or 60), or be whole hours up to 720, not 1`}},
+		{"54 weeks", with(map[string]string{"weeks": "    weeks: [" + yearOfWeeks(2025, 52) + ", 2026-W01, 2026-W02]"}),
+			[]string{`w.yaml:4: booking window "Länsdelsmöten hösten 2025": weeks: a booking window may have at most 53 ISO weeks (a year), not 54: split it into several windows`}},
 		{"twice", append(with(nil), []byte("  - name: Länsdelsmöten hösten 2025\n    bodies: [lansdel-norr]\n    weeks: [2025-W48]\n    duration_minutes: 60\n    weekdays: [mon]\n    hours: [\"09:00-12:00\"]\n")...),
 			[]string{`w.yaml:8: booking window "Länsdelsmöten hösten 2025" is defined twice (first at line 2)`}},
 	}
@@ -149,6 +157,15 @@ func TestParseBookingWindowErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// yearOfWeeks lists weeks 1 to n of year, "2025-W01, 2025-W02, …".
+func yearOfWeeks(year, n int) string {
+	var ws []string
+	for w := 1; w <= n; w++ {
+		ws = append(ws, calendar.ISOWeek{Year: year, Week: w}.String())
+	}
+	return strings.Join(ws, ", ")
 }
 
 func TestParseBookingWindows(t *testing.T) {

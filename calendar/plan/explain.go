@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,11 +19,11 @@ const maxConflicts = 8
 // proved that no plan exists; when it only ran out of budget, that is said.
 // It also returns the bodies of all the sets found, and whether the other
 // bodies were shown to fit without them.
-func (m *model) explain(ctx context.Context, bodies []int, proven bool, budget int) (out []Conflict, dropped []int, restFits bool) {
+func (m *model) explain(t *tally, bodies []int, proven bool, budget int) (out []Conflict, dropped []int, restFits bool) {
 	roomMode := len(m.rooms) > 0
 	// feasible reports whether set can be planned, and whether that is known.
 	feasible := func(set []int, roomMode bool) (ok, known bool) {
-		e := newEngine(ctx, m, m.vars(set), roomMode, false, budget, nil)
+		e := newEngine(t, m, m.vars(set), roomMode, false, budget, nil)
 		e.firstOnly = true
 		e.run()
 		return e.found, e.found || e.complete
@@ -62,7 +61,7 @@ func (m *model) explain(ctx context.Context, bodies []int, proven bool, budget i
 			ok, known := feasible(core, false)
 			roomsToBlame = ok && known
 		}
-		out = append(out, m.conflict(core, roomsToBlame))
+		out = append(out, m.conflict(t, core, roomsToBlame))
 		dropped = append(dropped, core...)
 		rest = slices.DeleteFunc(rest, func(b int) bool { return slices.Contains(core, b) })
 		restFits = len(rest) == 0
@@ -76,7 +75,8 @@ func (m *model) explain(ctx context.Context, bodies []int, proven bool, budget i
 }
 
 // conflict describes an irreducible set of bodies that cannot all fit.
-func (m *model) conflict(core []int, roomsToBlame bool) Conflict {
+func (m *model) conflict(t *tally, core []int, roomsToBlame bool) Conflict {
+	t.spend(len(m.times) * (len(core) + len(m.rooms)))
 	c := Conflict{Bodies: m.slugs(core), Days: m.candidateDays(core)}
 	if len(core) == 1 {
 		b := core[0]
@@ -84,7 +84,7 @@ func (m *model) conflict(core []int, roomsToBlame bool) Conflict {
 		free, blockedByRoom := 0, false
 		var blocked []int // times blocked by people
 		for t := range m.times {
-			if len(body.clash[t]) > 0 {
+			if len(body.clashAt(t)) > 0 {
 				blocked = append(blocked, t)
 				continue
 			}
@@ -94,7 +94,7 @@ func (m *model) conflict(core []int, roomsToBlame bool) Conflict {
 			}
 			free++
 		}
-		blockers := m.blockers(b, blocked)
+		blockers := m.blockers(t, b, blocked)
 		for _, p := range blockers {
 			c.People = append(c.People, m.people[p])
 		}
@@ -205,7 +205,7 @@ func (m *model) candidateDays(bodies []int) []calendar.Date {
 			continue
 		}
 		for _, b := range bodies {
-			if len(m.bodies[b].clash[t]) > 0 {
+			if len(m.bodies[b].clashAt(t)) > 0 {
 				continue
 			}
 			if _, ok := m.freeRoom(t); !ok {
@@ -233,7 +233,7 @@ func (m *model) names(people []int, n int) []string {
 func (m *model) fit(b int) int {
 	n, last := 0, -1<<30
 	for t, st := range m.times { // times are ordered by start and all last as long
-		if len(m.bodies[b].clash[t]) > 0 {
+		if len(m.bodies[b].clashAt(t)) > 0 {
 			continue
 		}
 		if _, ok := m.freeRoom(t); !ok {
@@ -250,10 +250,13 @@ func (m *model) fit(b int) int {
 // blockers names few people who together block the times of body b:
 // greedily the one blocking most of what is left, then any made redundant
 // by the later ones is dropped again.
-func (m *model) blockers(b int, times []int) []int {
+//
+// Its work (people × times, per person chosen) is metered by t; when t says
+// stop it returns those chosen so far.
+func (m *model) blockers(t *tally, b int, times []int) []int {
 	body := &m.bodies[b]
 	blocks := func(p, t int) bool {
-		for _, i := range body.clash[t] {
+		for _, i := range body.clashAt(t) {
 			if slices.Contains(m.p.Busy[i].People, m.people[p]) {
 				return true
 			}
@@ -262,7 +265,7 @@ func (m *model) blockers(b int, times []int) []int {
 	}
 	left := slices.Clone(times)
 	var chosen []int
-	for len(left) > 0 {
+	for len(left) > 0 && !t.spend(len(left)*len(body.attendees)) {
 		best, bestN := -1, 0
 		for _, p := range body.attendees {
 			n := 0
@@ -281,7 +284,7 @@ func (m *model) blockers(b int, times []int) []int {
 		chosen = append(chosen, best)
 		left = slices.DeleteFunc(left, func(t int) bool { return blocks(best, t) })
 	}
-	for i := 0; i < len(chosen); {
+	for i := 0; i < len(chosen) && !t.spend(len(times)*len(chosen)); {
 		others := slices.Delete(slices.Clone(chosen), i, i+1)
 		if !slices.ContainsFunc(times, func(t int) bool {
 			return !slices.ContainsFunc(others, func(p int) bool { return blocks(p, t) })

@@ -42,13 +42,18 @@ type bodyModel struct {
 	slug      string
 	attendees []int // person indices, sorted, unique
 	gap       int   // ideal days between two of its meetings (spread)
-	// clash[t] lists the Busy meetings that block time t through a person
-	// who must attend (with the buffer); empty means the people are free.
-	clash [][]int32
-	unary []int64 // score of a meeting at time t, before pairwise terms
+	// clashAt(t) lists the Busy meetings that block time t through a
+	// person who must attend (with the buffer); empty means the people are
+	// free. They are kept as one list with offsets per time (clashOff has
+	// one more entry than there are times), 4 bytes a time.
+	clashOff, clashIdx []int32
+	unary              []int64 // score of a meeting at time t, before pairwise terms
 	// existing are the day numbers of the body's other meetings.
 	existing []int
 }
+
+// clashAt lists the Busy meetings that block time t, in ascending order.
+func (b *bodyModel) clashAt(t int) []int32 { return b.clashIdx[b.clashOff[t]:b.clashOff[t+1]] }
 
 // model is a Problem compiled for search: allowed days, candidate times,
 // people as small integers, and the Busy meetings that block each.
@@ -67,10 +72,14 @@ type model struct {
 	personIdx map[string]int
 	bodies    []bodyModel
 	bodyIdx   map[string]int
-	// roomBusy[r] are the Busy bookings of room r, by start.
-	roomBusy [][]span
-	// roomClash[t][r] lists the Busy meetings that hold room r at time t.
-	roomClash [][][]int32
+	// roomBusy[r] are the Busy bookings of room r, by start; roomBusyIdx
+	// the Busy meeting of each, and roomMaxEnd[r][k] the latest end among
+	// the first k+1, so that the bookings holding a room at a time are
+	// found by a binary search (a table per time and room would grow with
+	// their product).
+	roomBusy    [][]span
+	roomBusyIdx [][]int32
+	roomMaxEnd  [][]int32
 	// dayBusy[person][day] is the first Busy meeting of the person that day,
 	// or -1: "har ett annat möte samma dag".
 	dayBusy map[int][]int32
@@ -101,34 +110,25 @@ func allowedDays(w *calendar.BookingWindow) (days []calendar.Date, holidays []st
 	return days, holidays, blackedOut
 }
 
-// candidateTimes returns every start allowed on days: on the granularity
-// from each span's start, the whole meeting inside the span. A start whose
+// candidateTimes returns every start allowed on days: the window's starts
+// a day (on the granularity from each span's start, the whole meeting
+// inside the span; see calendar.BookingWindow.Starts). A start whose
 // wall-clock time does not exist or is ambiguous (the night of a DST
 // change), or a meeting that spans the change, is left out: calendars
 // disagree about such times.
 func candidateTimes(w *calendar.BookingWindow, days []calendar.Date) []slotTime {
 	dur := w.DurationMinutes
-	gran := int(w.Granularity() / time.Minute)
-	var out []slotTime
+	starts := w.Starts()
+	out := make([]slotTime, 0, len(days)*len(starts))
 	for i, d := range days {
-		seen := map[int]bool{}
-		var starts []int
-		for _, h := range w.Hours {
-			for s := int(h.From); s+dur <= int(h.To); s += gran {
-				if !seen[s] {
-					seen[s] = true
-					starts = append(starts, s)
-				}
-			}
-		}
-		sort.Ints(starts)
-		for _, s := range starts {
-			st := calendar.Clock(s).On(d)
+		for _, c := range starts {
+			s := int(c)
+			st := c.On(d)
 			en := calendar.Clock(s + dur).On(d)
 			if wallMinutes(st) != s || wallMinutes(en) != (s+dur)%(24*60) || en.Sub(st) != time.Duration(dur)*time.Minute || ambiguous(st) || ambiguous(en) {
 				continue
 			}
-			out = append(out, slotTime{day: i, date: d, clock: calendar.Clock(s), start: st, end: en})
+			out = append(out, slotTime{day: i, date: d, clock: c, start: st, end: en})
 		}
 	}
 	return out
@@ -146,6 +146,16 @@ func ambiguous(t time.Time) bool {
 
 // compile builds the model of a valid problem.
 func compile(p *Problem) *model {
+	m, _ := compileMetered(p, nil)
+	return m
+}
+
+// compileMetered builds the model of a valid problem, spending its work
+// from t (nil: unmetered); it stops with false, the model unfinished, when
+// t says so. Its memory
+// is about (bodies + rooms) × candidate times, which the window's limits
+// bound (calendar.MaxWindowPlacements).
+func compileMetered(p *Problem, t *tally) (*model, bool) {
 	w := p.Window
 	m := &model{p: p, win: w, buf: w.BufferMinutes, durMin: w.DurationMinutes, rooms: w.Rooms,
 		personIdx: map[string]int{}, bodyIdx: map[string]int{}, dayBusy: map[int][]int32{}}
@@ -182,15 +192,20 @@ func compile(p *Problem) *model {
 		m.bodyIdx[d.Body] = bi
 		m.bodies = append(m.bodies, b)
 	}
-	m.indexBusy()
+	if !m.indexBusy(t) {
+		return m, false
+	}
 	for bi := range m.bodies {
 		b := &m.bodies[bi]
 		b.unary = make([]int64, len(m.times))
 		for t := range m.times {
 			b.unary[t], _ = m.unary(bi, t, false)
 		}
+		if t.spend(len(m.times) * (1 + len(b.attendees) + len(b.existing))) {
+			return m, false
+		}
 	}
-	return m
+	return m, true
 }
 
 func (m *model) person(key string) int {
@@ -212,11 +227,17 @@ func (m *model) name(person int) string {
 }
 
 // indexBusy finds, for every body and time, the Busy meetings that block
-// it through a person, and for every time and room those that hold the
-// room; and which people have some other meeting on each day.
-func (m *model) indexBusy() {
+// it through a person, and for every room the Busy meetings that hold it;
+// and which people have some other meeting on each day. Each Busy meeting
+// is looked up by binary search among the times and days it reaches, so
+// the work grows with what it blocks, not with all times × all meetings.
+// It returns false when t says stop.
+func (m *model) indexBusy(t *tally) bool {
 	byPerson := map[int][]int32{}
 	for i, bz := range m.p.Busy {
+		// The days it touches: from the first day that ends after its
+		// start, while the day starts before its end.
+		d0 := sort.Search(len(m.days), func(k int) bool { return m.days[k].AddDays(1).Start().After(bz.Start) })
 		for _, key := range bz.People {
 			pi, ok := m.personIdx[key]
 			if !ok {
@@ -226,62 +247,128 @@ func (m *model) indexBusy() {
 				continue
 			}
 			byPerson[pi] = append(byPerson[pi], int32(i))
-			for di, d := range m.days {
-				if touchesDay(bz, d) {
-					db := m.dayBusy[pi]
-					if db == nil {
-						db = make([]int32, len(m.days))
-						for j := range db {
-							db[j] = -1
-						}
-						m.dayBusy[pi] = db
+			for di := d0; di < len(m.days) && m.days[di].Start().Before(bz.End); di++ {
+				db := m.dayBusy[pi]
+				if db == nil {
+					db = make([]int32, len(m.days))
+					for j := range db {
+						db[j] = -1
 					}
-					if db[di] < 0 {
-						db[di] = int32(i)
-					}
+					m.dayBusy[pi] = db
+				}
+				if db[di] < 0 {
+					db[di] = int32(i)
 				}
 			}
+		}
+		if t.spend(1 + len(bz.People)) {
+			return false
 		}
 	}
 	buf := time.Duration(m.buf) * time.Minute
 	for bi := range m.bodies {
 		b := &m.bodies[bi]
-		b.clash = make([][]int32, len(m.times))
 		var mine []int32
 		for _, a := range b.attendees {
 			mine = append(mine, byPerson[a]...)
 		}
 		slices.Sort(mine)
 		mine = slices.Compact(mine)
-		for t, st := range m.times {
-			for _, i := range mine {
-				bz := &m.p.Busy[i]
-				if bz.Start.Before(st.end.Add(buf)) && st.start.Before(bz.End.Add(buf)) {
-					b.clash[t] = append(b.clash[t], i)
-				}
+		// Times are in order of start and all equally long, so those that
+		// come within the buffer of a Busy meeting are one run [lo, hi).
+		runs := make([][2]int32, len(mine))
+		b.clashOff = make([]int32, len(m.times)+1)
+		for j, i := range mine {
+			bz := &m.p.Busy[i]
+			lo := sort.Search(len(m.times), func(k int) bool { return bz.Start.Before(m.times[k].end.Add(buf)) })
+			hi := lo
+			for hi < len(m.times) && m.times[hi].start.Before(bz.End.Add(buf)) {
+				b.clashOff[hi+1]++
+				hi++
 			}
+			runs[j] = [2]int32{int32(lo), int32(hi)}
+			if t.spend(1 + hi - lo) {
+				return false
+			}
+		}
+		for k := range m.times {
+			b.clashOff[k+1] += b.clashOff[k]
+		}
+		b.clashIdx = make([]int32, b.clashOff[len(m.times)])
+		next := slices.Clone(b.clashOff[:len(m.times)])
+		for j, i := range mine {
+			for k := runs[j][0]; k < runs[j][1]; k++ {
+				b.clashIdx[next[k]] = i
+				next[k]++
+			}
+		}
+		if t.spend(len(m.times)) {
+			return false
 		}
 	}
 	m.roomBusy = make([][]span, len(m.rooms))
-	for _, bz := range m.p.Busy {
+	m.roomBusyIdx = make([][]int32, len(m.rooms))
+	m.roomMaxEnd = make([][]int32, len(m.rooms))
+	for i, bz := range m.p.Busy {
 		if r := slices.Index(m.rooms, bz.Room); r >= 0 && bz.Room != "" {
-			m.roomBusy[r] = append(m.roomBusy[r], span{int32(bz.Start.Sub(m.base) / time.Minute), int32(bz.End.Sub(m.base) / time.Minute)})
+			m.roomBusy[r] = append(m.roomBusy[r], span{m.minute(bz.Start, false), m.minute(bz.End, true)})
+			m.roomBusyIdx[r] = append(m.roomBusyIdx[r], int32(i))
 		}
 	}
 	for r := range m.roomBusy {
-		slices.SortFunc(m.roomBusy[r], func(a, b span) int { return int(a.s - b.s) })
+		idx := make([]int, len(m.roomBusy[r]))
+		for k := range idx {
+			idx[k] = k
+		}
+		sp, bi := m.roomBusy[r], m.roomBusyIdx[r]
+		slices.SortStableFunc(idx, func(a, b int) int { return int(sp[a].s - sp[b].s) })
+		m.roomBusy[r], m.roomBusyIdx[r] = make([]span, len(idx)), make([]int32, len(idx))
+		m.roomMaxEnd[r] = make([]int32, len(idx))
+		for k, j := range idx {
+			m.roomBusy[r][k], m.roomBusyIdx[r][k] = sp[j], bi[j]
+			m.roomMaxEnd[r][k] = sp[j].e
+			if k > 0 {
+				m.roomMaxEnd[r][k] = max(m.roomMaxEnd[r][k], m.roomMaxEnd[r][k-1])
+			}
+		}
 	}
-	m.roomClash = make([][][]int32, len(m.times))
-	for t, st := range m.times {
-		m.roomClash[t] = make([][]int32, len(m.rooms))
-		for i, bz := range m.p.Busy {
-			if bz.Room == "" {
-				continue
-			}
-			r := slices.Index(m.rooms, bz.Room)
-			if r >= 0 && bz.Start.Before(st.end) && st.start.Before(bz.End) {
-				m.roomClash[t][r] = append(m.roomClash[t][r], int32(i))
-			}
+	return !t.spend(len(m.p.Busy))
+}
+
+// minute is t in minutes since the model's base, rounded down, or up for
+// an end, so that a booking with seconds still covers every minute it
+// touches.
+func (m *model) minute(t time.Time, up bool) int32 {
+	d := t.Sub(m.base)
+	n := d / time.Minute
+	if up && d%time.Minute > 0 {
+		n++
+	} else if !up && d%time.Minute < 0 {
+		n--
+	}
+	return int32(n)
+}
+
+// roomHeld reports whether a Busy meeting holds room r at some moment of
+// time t.
+func (m *model) roomHeld(t, r int) bool {
+	held := false
+	m.roomHolders(t, r, func(int32) bool { held = true; return false })
+	return held
+}
+
+// roomHolders calls yield with each Busy meeting that holds room r at some
+// moment of time t, latest start first, until yield returns false.
+func (m *model) roomHolders(t, r int, yield func(int32) bool) {
+	st := &m.times[t]
+	s, e := int32(st.s), int32(st.e)
+	sp, me := m.roomBusy[r], m.roomMaxEnd[r]
+	// Bookings that start before e, scanned back while one of them may
+	// still end after s.
+	k := sort.Search(len(sp), func(i int) bool { return sp[i].s >= e })
+	for k--; k >= 0 && me[k] > s; k-- {
+		if sp[k].e > s && !yield(m.roomBusyIdx[r][k]) {
+			return
 		}
 	}
 }
@@ -295,16 +382,17 @@ func touchesDay(bz Busy, d calendar.Date) bool {
 // room r (-1 = digital or not chosen) clashes with: through a person who
 // must attend, or through the room. Each Busy meeting counts once.
 func (m *model) busyViolations(b, t, r int) int {
-	c := m.bodies[b].clash[t]
+	c := m.bodies[b].clashAt(t)
 	if r < 0 || len(m.rooms) == 0 {
 		return len(c)
 	}
 	n := len(c)
-	for _, i := range m.roomClash[t][r] {
+	m.roomHolders(t, r, func(i int32) bool {
 		if !slices.Contains(c, i) {
 			n++
 		}
-	}
+		return true
+	})
 	return n
 }
 
@@ -315,7 +403,7 @@ func (m *model) freeRoom(t int) (r int, ok bool) {
 		return -1, true
 	}
 	for r := range m.rooms {
-		if len(m.roomClash[t][r]) == 0 {
+		if !m.roomHeld(t, r) {
 			return r, true
 		}
 	}

@@ -148,6 +148,12 @@ type Options struct {
 	// first plan (see firstPlanNodes), so a small budget never turns a
 	// window that can be planned into a failure.
 	MaxNodes int
+	// MaxWork bounds the work of the whole Solve, in steps of about one
+	// candidate time looked at (0 = DefaultMaxWork), whatever the nodes.
+	// When it runs out the best plan found is returned with Exact false
+	// and a warning; when none was found yet, Solve fails with EINVALID:
+	// the window is too large to plan.
+	MaxWork int64
 }
 
 // Validate reports, as one calendar EINVALID error listing them all in
@@ -182,7 +188,16 @@ func (p *Problem) Suggest(body string, limit int) ([]Suggestion, error) {
 // plan may be from the best. When no plan exists, Result.Conflicts names
 // the smallest sets of bodies that cannot all fit and Result.Assignments
 // is the plan that breaks the fewest rules, each break listed in the
-// assignment's Violations. Errors: EINVALID from Validate, or ctx's error.
+// assignment's Violations.
+//
+// Solve looks at ctx every few thousand candidates and returns ctx's error
+// as soon as it has ended, so a request whose client went away stops at
+// once. Its work is bounded by opts.MaxWork (DefaultMaxWork): when that
+// runs out the best plan found is returned, inexact, with a warning. Its
+// memory is bounded by the window's limits (calendar.MaxWindowPlacements).
+// Errors: EINVALID from Validate, EINVALID when the work budget ran out
+// before any plan was found (the window is too large to plan), or ctx's
+// error.
 func Solve(ctx context.Context, p *Problem, opts Options) (*Result, error) {
 	return solve(ctx, p, opts)
 }

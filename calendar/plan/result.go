@@ -88,15 +88,21 @@ func (m *model) assignment(plan []placed, i int) Assignment {
 			}
 		}
 	}
-	for _, bi := range body.clash[a.t] {
+	for _, bi := range body.clashAt(a.t) {
 		bz := &m.p.Busy[bi]
 		violations = append(violations, fmt.Sprintf("krockar med %s (%s)", bz.Label, joinSv(m.busyNames(a.mt.body, bz, 3))))
 	}
 	if a.r >= 0 && len(m.rooms) > 0 {
-		for _, bi := range m.roomClash[a.t][a.r] {
-			if !slices.Contains(body.clash[a.t], bi) {
-				violations = append(violations, fmt.Sprintf("lokalen %s är bokad för %s", m.rooms[a.r], m.p.Busy[bi].Label))
+		var holders []int32
+		m.roomHolders(a.t, a.r, func(bi int32) bool {
+			if !slices.Contains(body.clashAt(a.t), bi) {
+				holders = append(holders, bi)
 			}
+			return true
+		})
+		slices.Sort(holders)
+		for _, bi := range holders {
+			violations = append(violations, fmt.Sprintf("lokalen %s är bokad för %s", m.rooms[a.r], m.p.Busy[bi].Label))
 		}
 	}
 	room := ""

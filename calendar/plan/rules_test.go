@@ -204,7 +204,7 @@ func TestBusyBlocks(t *testing.T) {
 	m := compile(p)
 	var free []string
 	for ti, st := range m.times {
-		if len(m.bodies[0].clash[ti]) == 0 {
+		if len(m.bodies[0].clashAt(ti)) == 0 {
 			if r, ok := m.freeRoom(ti); ok && r == 0 {
 				free = append(free, st.start.Format("15:04"))
 			}

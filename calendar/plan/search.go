@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"math"
 	"slices"
 )
@@ -60,7 +59,9 @@ type engine struct {
 	soft      bool
 	firstOnly bool
 	budget    int
-	ctx       context.Context
+	// tally meters the work and says when to stop: the request ended or
+	// the Solve's work budget is spent (see budget.go).
+	tally *tally
 
 	cands    [][]cand
 	edges    [][]edge
@@ -93,6 +94,9 @@ type engine struct {
 	// groups solved side by side seldom pick the same rooms.
 	roomStart int
 
+	// gapBuf is pairBound's list, kept from call to call.
+	gapBuf []pairGapOf
+
 	nodes     int
 	aborted   bool
 	found     bool
@@ -109,16 +113,41 @@ const noBest = math.MinInt64
 // costs more than it saves (measured on planted windows of 5–40 bodies).
 const pairDepth = 6
 
-// newEngine builds the candidates and constraints of vars.
-func newEngine(ctx context.Context, m *model, vars []meeting, roomMode, soft bool, budget int, extra [][]span) *engine {
+// newEngine builds the candidates and constraints of vars. The meetings of
+// one body share one candidate list (it depends on the body only), so the
+// engine's memory is about 13 bytes per meeting and candidate, and 40 per
+// body and candidate. When t says stop while it is built, the engine is
+// returned aborted, with nothing found.
+func newEngine(t *tally, m *model, vars []meeting, roomMode, soft bool, budget int, extra [][]span) *engine {
 	n := len(vars)
-	g := &engine{m: m, vars: vars, roomMode: roomMode && len(m.rooms) > 0, soft: soft, budget: budget, ctx: ctx,
+	g := &engine{m: m, vars: vars, roomMode: roomMode && len(m.rooms) > 0, soft: soft, budget: budget, tally: t,
 		dayLo: make([][]int32, n), byDay: make([][]int32, len(m.days)), roomOf: make([]int16, n), extra: extra,
 		cands: make([][]cand, n), edges: make([][]edge, n), alive: make([][]bool, n), adj: make([][]int64, n),
 		nAlive: make([]int, n), assigned: make([]int32, n), ver: make([]uint32, n), cacheVer: make([]uint32, n),
 		cache: make([]int64, n), order: make([][]int32, n+1), gap: make([]int, n), bestVal: noBest}
+	type bodyCands struct {
+		cands []cand
+		lo    []int32
+	}
+	byBody := map[int]bodyCands{}
 	for i, mt := range vars {
-		g.cands[i] = g.candidates(mt.body)
+		if g.aborted {
+			break
+		}
+		sh, ok := byBody[mt.body]
+		if !ok {
+			sh.cands = g.candidates(mt.body)
+			sh.lo = make([]int32, len(m.days)+1)
+			k := 0
+			for d := range sh.lo {
+				for k < len(sh.cands) && int(sh.cands[k].day) < d {
+					k++
+				}
+				sh.lo[d] = int32(k)
+			}
+			byBody[mt.body] = sh
+		}
+		g.cands[i], g.dayLo[i] = sh.cands, sh.lo
 		g.alive[i] = make([]bool, len(g.cands[i]))
 		g.adj[i] = make([]int64, len(g.cands[i]))
 		for k := range g.cands[i] {
@@ -129,15 +158,12 @@ func newEngine(ctx context.Context, m *model, vars []meeting, roomMode, soft boo
 		g.assigned[i] = -1
 		g.cacheVer[i] = math.MaxUint32
 		g.gap[i] = m.bodies[mt.body].gap
-		lo := make([]int32, len(m.days)+1)
-		k := 0
-		for d := range lo {
-			for k < len(g.cands[i]) && int(g.cands[i][k].day) < d {
-				k++
-			}
-			lo[d] = int32(k)
+		if t.spend(len(g.cands[i])) {
+			g.aborted = true
 		}
-		g.dayLo[i] = lo
+	}
+	if g.aborted {
+		return g
 	}
 	g.roomCheck = g.roomMode && !soft
 	if len(m.rooms) > 0 && len(vars) > 0 {
@@ -146,15 +172,27 @@ func newEngine(ctx context.Context, m *model, vars []meeting, roomMode, soft boo
 	// Meetings lie within a day; a clash needs the two to be less than a
 	// meeting plus the buffer apart, so it reaches at most this many days.
 	g.reach = 1 + (m.durMin+m.buf)/(24*60)
-	shared := map[[2]int]int{}
+	// shared[b] caches the people vars[i]'s body shares with body b; the
+	// meetings of a body come one after another, so it is reset per body
+	// (a table per pair of bodies would grow with their square).
+	shared, sharedOf := make([]int32, len(m.bodies)), -1
 	for i := 0; i < n; i++ {
+		if t.spend(n - i) {
+			g.aborted = true
+			return g
+		}
+		if bi := vars[i].body; bi != sharedOf {
+			for b := range shared {
+				shared[b] = -1
+			}
+			sharedOf = bi
+		}
 		for j := i + 1; j < n; j++ {
 			bi, bj := vars[i].body, vars[j].body
-			key := [2]int{min(bi, bj), max(bi, bj)}
-			s, ok := shared[key]
-			if !ok {
+			s := int(shared[bj])
+			if s < 0 {
 				s = m.sharedPeople(bi, bj)
-				shared[key] = s
+				shared[bj] = int32(s)
 			}
 			same := bi == bj
 			// Rooms link every pair only when the candidates carry rooms
@@ -202,9 +240,9 @@ func (g *engine) candidates(b int) []cand {
 				out = append(out, mk(t, r, v))
 			}
 		case g.soft: // digital: rooms never clash
-			out = append(out, mk(t, -1, len(body.clash[t])))
+			out = append(out, mk(t, -1, len(body.clashAt(t))))
 		default:
-			if len(body.clash[t]) > 0 {
+			if len(body.clashAt(t)) > 0 {
 				continue
 			}
 			if _, ok := m.freeRoom(t); ok {
@@ -212,11 +250,15 @@ func (g *engine) candidates(b int) []cand {
 			}
 		}
 	}
+	g.tally.spend(len(m.times) * max(1, len(m.rooms)))
 	return out
 }
 
 // run searches; afterwards found, best, bestVal and complete tell the result.
 func (g *engine) run() {
+	if g.aborted { // stopped while it was built
+		return
+	}
 	for i := range g.vars {
 		if g.nAlive[i] == 0 {
 			g.complete = true // a meeting with no candidate at all: proven infeasible
@@ -243,11 +285,24 @@ func (g *engine) bestOf(v int) int64 {
 		}
 	}
 	g.cache[v], g.cacheVer[v] = b, g.ver[v]
+	g.spendSteps(len(al))
 	return b
+}
+
+// spendSteps meters n steps of work; when the tally says stop (the
+// request ended, the work budget is spent) the search is aborted and
+// unwinds, keeping the best plan found.
+func (g *engine) spendSteps(n int) bool {
+	if g.tally.spend(n) {
+		g.aborted = true
+		return true
+	}
+	return false
 }
 
 func (g *engine) dfs(depth int, cur int64) {
 	// Pick the most constrained unplaced meeting and sum the bound.
+	g.spendSteps(len(g.vars))
 	v, rest := -1, int64(0)
 	for i := range g.vars {
 		if g.assigned[i] >= 0 {
@@ -269,7 +324,7 @@ func (g *engine) dfs(depth int, cur int64) {
 		}
 		return
 	}
-	if g.found && (g.firstOnly || cur+rest <= g.bestVal) {
+	if g.aborted || g.found && (g.firstOnly || cur+rest <= g.bestVal) {
 		return
 	}
 	// The simple bound ignores what unplaced meetings cost each other; the
@@ -289,8 +344,10 @@ func (g *engine) dfs(depth int, cur int64) {
 		}
 	}
 	g.order[depth] = ord
+	g.spendSteps(len(g.alive[v]))
 	ad := g.adj[v]
 	for i := range ord {
+		g.spendSteps(len(ord) - i)
 		bi := i
 		for j := i + 1; j < len(ord); j++ {
 			if ad[ord[j]] > ad[ord[bi]] || (ad[ord[j]] == ad[ord[bi]] && ord[j] < ord[bi]) {
@@ -303,9 +360,7 @@ func (g *engine) dfs(depth int, cur int64) {
 			break
 		}
 		g.nodes++
-		if (g.found && g.nodes > g.budget) || g.nodes > max(g.budget, firstPlanNodes) {
-			g.aborted = true
-		} else if g.nodes&1023 == 0 && g.ctx.Err() != nil {
+		if (g.found && g.nodes > g.budget) || g.nodes > max(g.budget, firstPlanNodes) || len(g.trail) > maxTrail {
 			g.aborted = true
 		}
 		if g.aborted {
@@ -354,6 +409,7 @@ func (g *engine) place(v, c int) bool {
 			hi = g.dayLo[u][min(nd, int(x.day)+g.reach+1)]
 		}
 		changed := false
+		stop := g.spendSteps(int(hi - lo))
 		for k := lo; k < hi; k++ {
 			if !al[k] {
 				continue
@@ -392,7 +448,7 @@ func (g *engine) place(v, c int) bool {
 		if changed {
 			g.ver[u]++
 		}
-		if g.nAlive[u] == 0 {
+		if g.nAlive[u] == 0 || stop {
 			return false
 		}
 	}
@@ -482,7 +538,7 @@ func (g *engine) roomable(v int, x *cand) bool {
 			}
 		}
 	}
-	rooms, ok, capped := m.roomsFor(slots, g.extra, g.roomStart)
+	rooms, ok, capped := m.roomsFor(g.tally, slots, g.extra, g.roomStart)
 	if capped {
 		g.aborted = true // exactness can no longer be claimed
 	}
@@ -561,7 +617,7 @@ type span struct{ s, e int32 }
 // clusters, each solved by backtracking in order of start. Rooms that look
 // the same from now on – the same bookings inside the cluster's span and
 // free now – are interchangeable, so only one of them is tried.
-func (m *model) roomsFor(slots []roomSlot, extra [][]span, start int) (rooms []int, ok, capped bool) {
+func (m *model) roomsFor(t *tally, slots []roomSlot, extra [][]span, start int) (rooms []int, ok, capped bool) {
 	idx := make([]int, len(slots))
 	for i := range idx {
 		idx[i] = i
@@ -575,7 +631,7 @@ func (m *model) roomsFor(slots []roomSlot, extra [][]span, start int) (rooms []i
 			end = max(end, slots[idx[j]].e)
 			j++
 		}
-		ok, capped := m.roomCluster(slots, idx[i:j], extra, start, got)
+		ok, capped := m.roomCluster(t, slots, idx[i:j], extra, start, got)
 		if !ok {
 			return nil, false, capped
 		}
@@ -586,7 +642,7 @@ func (m *model) roomsFor(slots []roomSlot, extra [][]span, start int) (rooms []i
 
 // roomFree reports whether room r is free of Busy meetings and extra blocks at a.
 func (m *model) roomFree(a *roomSlot, r int, extra [][]span) bool {
-	if len(m.roomClash[a.t][r]) > 0 {
+	if m.roomHeld(int(a.t), r) {
 		return false
 	}
 	if extra != nil {
@@ -600,7 +656,7 @@ func (m *model) roomFree(a *roomSlot, r int, extra [][]span) bool {
 }
 
 // roomCluster rooms one cluster (idx sorted by start) into got.
-func (m *model) roomCluster(slots []roomSlot, idx []int, extra [][]span, start int, got []int) (ok, capped bool) {
+func (m *model) roomCluster(t *tally, slots []roomSlot, idx []int, extra [][]span, start int, got []int) (ok, capped bool) {
 	h0, h1 := slots[idx[0]].s, int32(0)
 	for _, i := range idx {
 		h1 = max(h1, slots[i].e)
@@ -609,6 +665,7 @@ func (m *model) roomCluster(slots []roomSlot, idx []int, extra [][]span, start i
 	class := make([]int, len(m.rooms))
 	var sigs [][]span
 	for r := range m.rooms {
+		t.spend(1 + len(m.roomBusy[r]))
 		var sig []span
 		for _, b := range m.roomBusy[r] {
 			if b.s < h1 && h0 < b.e {
@@ -663,7 +720,7 @@ func (m *model) roomCluster(slots []roomSlot, idx []int, extra [][]span, start i
 				continue
 			}
 			tried = append(tried, k)
-			if steps++; steps > roomStepCap {
+			if steps++; steps > roomStepCap || t.spend(len(m.rooms)) {
 				capped = true
 				return false
 			}
@@ -728,17 +785,23 @@ func (g *engine) undo(mark int) {
 // pairGap is how much less than best(u)+best(v) the unplaced meetings u
 // and v (linked by e) can score together: they may clash (forbidden, or
 // in soft mode charged violationBig), meet the same day with shared
-// people, or, for one body, lie too close.
+// people, or, for one body, lie too close. A pair of one body whose
+// candidates are too many to compare each with each (pairGapCap) gets 0,
+// which keeps the bound admissible, only weaker.
 func (g *engine) pairGap(u int, e *edge) int64 {
 	v := int(e.to)
 	bu, bv := g.bestOf(u), g.bestOf(v)
 	nd := len(g.m.days)
 	buf := int32(g.m.buf)
+	if e.sameBody && g.nAlive[u]*g.nAlive[v] > pairGapCap {
+		return 0
+	}
 	// Beyond reach days and for different bodies, v costs nothing extra:
-	// its best candidate per day serves.
-	var dayBest []int64
+	// its best candidate per day serves. before[d] is the best of days
+	// before d, after[d] of days from d on.
+	var before, after []int64
 	if !e.sameBody {
-		dayBest = make([]int64, nd)
+		dayBest := make([]int64, nd)
 		for d := range dayBest {
 			dayBest[d] = noBest
 		}
@@ -747,6 +810,13 @@ func (g *engine) pairGap(u int, e *edge) int64 {
 				dayBest[c.day] = g.adj[v][k]
 			}
 		}
+		before, after = make([]int64, nd+1), make([]int64, nd+1)
+		before[0], after[nd] = noBest, noBest
+		for d := range nd {
+			before[d+1] = max(before[d], dayBest[d])
+			after[nd-1-d] = max(after[nd-d], dayBest[nd-1-d])
+		}
+		g.spendSteps(len(g.alive[v]) + 3*nd)
 	}
 	joint := int64(noBest)
 	for k, ok := range g.alive[u] {
@@ -760,13 +830,15 @@ func (g *engine) pairGap(u int, e *edge) int64 {
 		}
 		lo, hi := int32(0), int32(len(g.cands[v]))
 		if !e.sameBody {
-			for d, b := range dayBest {
-				if abs(d-int(x.day)) > g.reach && au+b > joint {
-					joint = au + b
-				}
+			far := max(before[max(0, int(x.day)-g.reach)], after[min(nd, int(x.day)+g.reach+1)])
+			if far != noBest && au+far > joint {
+				joint = au + far
 			}
 			lo = g.dayLo[v][max(0, int(x.day)-g.reach)]
 			hi = g.dayLo[v][min(nd, int(x.day)+g.reach+1)]
+		}
+		if g.spendSteps(int(hi-lo) + 1) {
+			return 0
 		}
 		for j := lo; j < hi; j++ {
 			if !g.alive[v][j] {
@@ -800,15 +872,17 @@ func (g *engine) pairGap(u int, e *edge) int64 {
 	return bu + bv - joint
 }
 
+// pairGapCap bounds the candidate pairs pairGap compares for two meetings
+// of one body (about a millisecond of work): beyond it their gap is taken
+// as 0. Windows of a few weeks stay far below it.
+const pairGapCap = 1 << 20
+
 // pairBound is how much the simple bound can be lowered: a greedy matching
 // of unplaced neighbours by their pair gaps (disjoint pairs, so the gaps
 // add up and the bound stays admissible).
 func (g *engine) pairBound() int64 {
-	type pg struct {
-		u, v int
-		gap  int64
-	}
-	var gaps []pg
+	gaps := g.gapBuf[:0]
+	defer func() { g.gapBuf = gaps[:0] }()
 	for u := range g.vars {
 		if g.assigned[u] >= 0 {
 			continue
@@ -820,18 +894,21 @@ func (g *engine) pairBound() int64 {
 				continue
 			}
 			if gp := g.pairGap(u, e); gp > 0 {
-				gaps = append(gaps, pg{u, v, gp})
+				gaps = append(gaps, pairGapOf{int32(u), int32(v), gp})
+			}
+			if g.tally.done() {
+				return 0
 			}
 		}
 	}
-	slices.SortFunc(gaps, func(a, b pg) int {
+	slices.SortFunc(gaps, func(a, b pairGapOf) int {
 		if a.gap != b.gap {
 			if a.gap > b.gap {
 				return -1
 			}
 			return 1
 		}
-		return a.u*len(g.vars) + a.v - b.u*len(g.vars) - b.v
+		return int(a.u)*len(g.vars) + int(a.v) - int(b.u)*len(g.vars) - int(b.v)
 	})
 	used := make([]bool, len(g.vars))
 	var total int64
@@ -842,6 +919,12 @@ func (g *engine) pairBound() int64 {
 		}
 	}
 	return total
+}
+
+// pairGapOf is the pair gap of two unplaced meetings u < v.
+type pairGapOf struct {
+	u, v int32
+	gap  int64
 }
 
 // pairBoundAtRoot is the pair-gap lowering of the bound with nothing

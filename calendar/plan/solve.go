@@ -2,9 +2,12 @@ package plan
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/samkal/samkal/calendar"
 )
 
 // group is a set of bodies planned together: bodies linked by people who
@@ -13,6 +16,9 @@ import (
 type group struct {
 	bodies []int
 	solved bool
+	// stopped: the work was stopped (context or budget) before the group
+	// had a plan for every meeting; its plan is not to be used.
+	stopped bool
 
 	plan      []placed
 	value     int64 // the search's objective of plan
@@ -95,22 +101,35 @@ type solveStats struct {
 }
 
 func solveWithStats(ctx context.Context, p *Problem, opts Options) (*Result, solveStats, error) {
+	return solveMetered(newMeter(ctx, opts.MaxWork), p, opts)
+}
+
+// solveMetered is solveWithStats with the meter given: its context and
+// work budget, and afterwards the work done.
+func solveMetered(mt *meter, p *Problem, opts Options) (*Result, solveStats, error) {
 	var st solveStats
+	ctx := mt.ctx
+	if err := ctx.Err(); err != nil {
+		return nil, st, err
+	}
 	if err := p.Validate(); err != nil {
 		return nil, st, err
 	}
-	m := compile(p)
+	m, ok := compileMetered(p, mt.tally())
+	if !ok {
+		return nil, st, m.stopped(mt, []*group{{stopped: true}})
+	}
 	budget := opts.MaxNodes
 	if budget <= 0 {
 		budget = DefaultMaxNodes
 	}
 	groups := m.components()
-	m.solveGroups(ctx, groups, budget)
-	if err := ctx.Err(); err != nil {
+	m.solveGroups(mt, groups, budget)
+	if err := m.stopped(mt, groups); err != nil {
 		return nil, st, err
 	}
-	placedAll, lost := m.reconcileRooms(ctx, groups, budget)
-	if err := ctx.Err(); err != nil {
+	placedAll, lost := m.reconcileRooms(mt.tally(), groups, budget)
+	if err := m.stopped(mt, groups); err != nil {
 		return nil, st, err
 	}
 	// When rooms tie groups together after all, they are one component:
@@ -121,7 +140,7 @@ func solveWithStats(ctx context.Context, p *Problem, opts Options) (*Result, sol
 		for b := range m.bodies {
 			all.bodies = append(all.bodies, b)
 		}
-		m.solveGroups(ctx, []*group{all}, budget)
+		m.solveGroups(mt, []*group{all}, budget)
 		if err := ctx.Err(); err != nil {
 			return nil, st, err
 		}
@@ -131,8 +150,11 @@ func solveWithStats(ctx context.Context, p *Problem, opts Options) (*Result, sol
 			kept += g.value
 			feasibleKept = feasibleKept && g.feasible
 		}
-		if !placedAll || all.exact || (all.feasible && all.value > kept) || (!feasibleKept && all.value > kept) {
+		if !all.stopped && (!placedAll || all.exact || (all.feasible && all.value > kept) || (!feasibleKept && all.value > kept)) {
 			groups = []*group{all}
+		}
+		if err := m.stopped(mt, groups); err != nil {
+			return nil, st, err
 		}
 	}
 	var plan []placed
@@ -160,20 +182,54 @@ func solveWithStats(ctx context.Context, p *Problem, opts Options) (*Result, sol
 	if feasible && !exact {
 		res.Bound = float64(bound) / 1000
 	}
+	if mt.over.Load() {
+		w := "the planner used up its work budget before it could finish: this is the best plan it found"
+		if feasible {
+			w += fmt.Sprintf(", at most %.1f points below the best possible", res.Bound-res.Score)
+		}
+		res.Warnings = append(res.Warnings, w+"; narrowing the hours or weeks lets it search further")
+	}
 	return res, st, nil
 }
 
+// stopped returns the error of a Solve whose work was stopped before
+// every group had a plan: the context's error when the request ended (at
+// once, without finishing the search), or EINVALID when the work budget
+// ran out before any plan was found – the window is too large to plan. It
+// returns nil when every group has a plan to use.
+func (m *model) stopped(mt *meter, groups []*group) error {
+	if err := mt.ctx.Err(); err != nil {
+		return err
+	}
+	stopped := false
+	for _, g := range groups {
+		stopped = stopped || g.stopped
+	}
+	if !stopped {
+		return nil
+	}
+	w := m.p.Window
+	meetings := 0
+	for _, d := range m.p.Demands {
+		meetings += d.Count
+	}
+	return calendar.Errorf(calendar.EINVALID,
+		"the window is too large to plan: the planner used up its work budget (%d steps) on %d meetings × %d candidate start times before it found a plan; narrow the hours or weeks, make granularity_minutes larger (now %d), or split the bodies into several windows",
+		mt.limit, meetings, len(m.times), int(w.Granularity().Minutes()))
+}
+
 // solveGroups solves every group not yet solved, on all cores: groups are
-// independent.
-func (m *model) solveGroups(ctx context.Context, groups []*group, budget int) {
+// independent. Each worker meters its work with its own tally of mt.
+func (m *model) solveGroups(mt *meter, groups []*group, budget int) {
 	work := make(chan *group)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			t := mt.tally()
 			for g := range work {
-				m.solveGroup(ctx, g, budget)
+				m.solveGroup(t, g, budget)
 			}
 		}()
 	}
@@ -191,10 +247,18 @@ func (m *model) solveGroups(ctx context.Context, groups []*group, budget int) {
 
 // solveGroup finds the best plan of one group; when there is none, it
 // explains why and finds the plan that breaks the fewest rules.
-func (m *model) solveGroup(ctx context.Context, g *group, budget int) {
+//
+// When t says stop (the context ended, the budget is spent) the group
+// keeps the best plan found so far, marked inexact; without one it is
+// marked stopped.
+func (m *model) solveGroup(t *tally, g *group, budget int) {
 	g.solved = true
+	if t.done() {
+		g.stopped = true
+		return
+	}
 	vars := m.vars(g.bodies)
-	hard := newEngine(ctx, m, vars, true, false, budget, nil)
+	hard := newEngine(t, m, vars, true, false, budget, nil)
 	hard.run()
 	if hard.found {
 		g.plan, g.feasible, g.exact, g.conflicts = hard.plan(), true, hard.complete, nil
@@ -205,19 +269,27 @@ func (m *model) solveGroup(ctx context.Context, g *group, budget int) {
 		return
 	}
 	g.feasible = false
-	conflicts, dropped, restFits := m.explain(ctx, g.bodies, hard.complete, budget)
+	proven := hard.complete
+	hard = nil // its memory is free for what follows
+	if t.done() {
+		g.stopped = true
+		return
+	}
+	conflicts, dropped, restFits := m.explain(t, g.bodies, proven, budget)
 	g.conflicts = conflicts
 	// The best-effort plan chooses rooms itself (its candidates carry
 	// rooms), so that it breaks no more room rules than it must.
 	if len(vars)*len(m.times)*max(1, len(m.rooms)) <= softExactCands {
-		soft := newEngine(ctx, m, vars, true, true, softBudget*budget, nil)
+		soft := newEngine(t, m, vars, true, true, softBudget*budget, nil)
 		soft.run()
 		g.plan, g.value = soft.plan(), soft.bestVal
-		g.exact = hard.complete && soft.complete
+		g.exact = proven && soft.complete
+		g.stopped = g.plan == nil
 		return
 	}
-	g.plan, g.value = m.repair(ctx, g.bodies, dropped, restFits, budget)
+	g.plan, g.value = m.repair(t, g.bodies, dropped, restFits, budget)
 	g.exact = false
+	g.stopped = g.plan == nil
 }
 
 // softExactCands bounds the groups whose best-effort plan is searched
@@ -237,11 +309,13 @@ const softBudget = 10
 // added one by one where they break the fewest rules, best score first.
 // It returns the plan and its objective (score less violationBig per rule
 // broken).
-func (m *model) repair(ctx context.Context, bodies, dropped []int, restFits bool, budget int) ([]placed, int64) {
+//
+// It returns nil when t says stop before every meeting is placed.
+func (m *model) repair(t *tally, bodies, dropped []int, restFits bool, budget int) ([]placed, int64) {
 	var plan []placed
 	rest := slices.DeleteFunc(slices.Clone(bodies), func(b int) bool { return slices.Contains(dropped, b) })
 	if restFits && len(rest) > 0 {
-		e := newEngine(ctx, m, m.vars(rest), true, false, budget, nil)
+		e := newEngine(t, m, m.vars(rest), true, false, budget, nil)
 		e.run()
 		plan = e.plan()
 	}
@@ -251,6 +325,9 @@ func (m *model) repair(ctx context.Context, bodies, dropped []int, restFits bool
 	for _, mt := range m.vars(bodies) {
 		if slices.Contains(rest, mt.body) {
 			continue
+		}
+		if t.spend(len(m.times) * max(1, len(m.rooms)) * (1 + len(plan))) {
+			return nil, 0
 		}
 		plan = append(plan, m.leastBad(plan, mt))
 	}
@@ -301,7 +378,10 @@ const mergeLimit = 100
 // cannot keep its plan is solved again around them. placedAll is false
 // when a group cannot be planned at all beside the others; lost tells
 // that a group had to take a worse plan (the result is then not proven).
-func (m *model) reconcileRooms(ctx context.Context, groups []*group, budget int) (placedAll, lost bool) {
+//
+// A group whose search is stopped by t (context, budget) without a plan
+// is marked stopped.
+func (m *model) reconcileRooms(t *tally, groups []*group, budget int) (placedAll, lost bool) {
 	if len(m.rooms) == 0 {
 		return true, false
 	}
@@ -328,7 +408,7 @@ func (m *model) reconcileRooms(ctx context.Context, groups []*group, budget int)
 			st := &m.times[a.t]
 			slots[i] = roomSlot{int32(st.s), int32(st.e), int32(a.t), a.r}
 		}
-		if rooms, ok, _ := m.roomsFor(slots, taken, g.bodies[0]*len(m.rooms)/len(m.bodies)); ok {
+		if rooms, ok, _ := m.roomsFor(t, slots, taken, g.bodies[0]*len(m.rooms)/len(m.bodies)); ok {
 			for i := range g.plan {
 				g.plan[i].r = rooms[i]
 			}
@@ -341,7 +421,7 @@ func (m *model) reconcileRooms(ctx context.Context, groups []*group, budget int)
 			// a large one keeps its rooms and lists the clashes.
 			if m.clashesTaken(g, taken) {
 				if len(g.plan)*len(m.times)*len(m.rooms) <= softExactCands {
-					e := newEngine(ctx, m, m.vars(g.bodies), true, true, softBudget*budget, taken)
+					e := newEngine(t, m, m.vars(g.bodies), true, true, softBudget*budget, taken)
 					e.run()
 					if e.bestVal < g.value || !e.complete {
 						g.exact, lost = false, true
@@ -356,9 +436,12 @@ func (m *model) reconcileRooms(ctx context.Context, groups []*group, budget int)
 			take(g)
 			continue
 		}
-		e := newEngine(ctx, m, m.vars(g.bodies), true, false, budget, taken)
+		e := newEngine(t, m, m.vars(g.bodies), true, false, budget, taken)
 		e.run()
 		if !e.found {
+			if t.done() {
+				g.stopped = true
+			}
 			return false, true
 		}
 		if e.bestVal < g.value || !e.complete {

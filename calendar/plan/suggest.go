@@ -22,7 +22,7 @@ func (p *Problem) suggest(body string, limit int) ([]Suggestion, error) {
 	}
 	var out []Suggestion
 	for t, st := range m.times {
-		if len(m.bodies[b].clash[t]) > 0 {
+		if len(m.bodies[b].clashAt(t)) > 0 {
 			continue
 		}
 		r, ok := m.freeRoom(t)

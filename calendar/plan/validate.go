@@ -40,8 +40,8 @@ func (p *Problem) validate() error {
 		if i < len(w.Bodies) && w.Bodies[i] != d.Body {
 			add("demand %d is for body %q but the window's body %d is %q", i+1, d.Body, i+1, w.Bodies[i])
 		}
-		if d.Count < 1 || d.Count > 20 {
-			add("body %q: the number of meetings must be 1–20, not %d", d.Body, d.Count)
+		if d.Count < 1 || d.Count > calendar.MaxWindowCount {
+			add("body %q: the number of meetings must be 1–%d, not %d", d.Body, calendar.MaxWindowCount, d.Count)
 		}
 		if len(d.Attendees) == 0 {
 			add("body %q has nobody who must attend: give it members with a role that blocks (%s) or list its attendees in the window", d.Body, roleList())

@@ -27,6 +27,9 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the command failed: a bad file, an unreachable database
 	exitUsage   = 2 // wrong flags or arguments, or an invalid configuration
+	// exitInterrupted: a command stopped by Ctrl+C or SIGTERM before it
+	// finished (128 + SIGINT, as shells report it).
+	exitInterrupted = 130
 )
 
 func main() {

@@ -80,8 +80,15 @@ func openForCommand(ctx context.Context, e *env, fs *flag.FlagSet, path string) 
 }
 
 // failure prints a command's error: a domain error's message and every
-// problem it lists, or the whole error for anything else.
-func failure(e *env, name string, err error) int {
+// problem it lists, or the whole error for anything else. An error after
+// ctx ended (Ctrl+C, SIGTERM) is an interruption, whatever the driver made
+// of it: every command here writes in one transaction, so nothing was
+// written.
+func failure(ctx context.Context, e *env, name string, err error) int {
+	if ctx.Err() != nil {
+		fmt.Fprintf(e.stderr, "%s: interrupted before it finished; nothing was written\n", name)
+		return exitInterrupted
+	}
 	var es arsplan.Errors
 	if errors.As(err, &es) {
 		fmt.Fprintln(e.stderr, es)
@@ -124,7 +131,7 @@ func planWindow(ctx context.Context, e *env, args []string) int {
 	}
 	windows, err := arsplan.ParseBookingWindows(files[0], data)
 	if err != nil {
-		return failure(e, "samkal plan window", err)
+		return failure(ctx, e, "samkal plan window", err)
 	}
 	w, err := pickWindow(windows, *name, files[0])
 	if err != nil {
@@ -170,11 +177,11 @@ func planWindow(ctx context.Context, e *env, args []string) int {
 		return err
 	})
 	if err != nil && !errors.Is(err, errInfeasible) {
-		return failure(e, "samkal plan window", err)
+		return failure(ctx, e, "samkal plan window", err)
 	}
 	names, err := loadNames(ctx, store)
 	if err != nil {
-		return failure(e, "samkal plan window", err)
+		return failure(ctx, e, "samkal plan window", err)
 	}
 	printPlan(e.stdout, w, wp, names, *verbose, time.Now())
 	switch {
@@ -526,15 +533,15 @@ func planSuggest(ctx context.Context, e *env, args []string) int {
 	defer store.Close()
 	w, err := store.FindBookingWindowByID(ctx, *id)
 	if err != nil {
-		return failure(e, "samkal plan suggest", err)
+		return failure(ctx, e, "samkal plan suggest", err)
 	}
 	sg, err := plan.SuggestWindow(ctx, store, w, *body, time.Now(), *limit)
 	if err != nil {
-		return failure(e, "samkal plan suggest", err)
+		return failure(ctx, e, "samkal plan suggest", err)
 	}
 	n, err := loadNames(ctx, store)
 	if err != nil {
-		return failure(e, "samkal plan suggest", err)
+		return failure(ctx, e, "samkal plan suggest", err)
 	}
 	fmt.Fprintf(e.stdout, "Lediga tider för %s i %s (id %d), bästa först:\n", n.body(*body), w.Name, w.ID)
 	if len(sg) == 0 {
@@ -623,11 +630,11 @@ func planNextYear(ctx context.Context, e *env, args []string) int {
 		return err
 	})
 	if err != nil {
-		return failure(e, "samkal plan next-year", err)
+		return failure(ctx, e, "samkal plan next-year", err)
 	}
 	n, err := loadNames(ctx, store)
 	if err != nil {
-		return failure(e, "samkal plan next-year", err)
+		return failure(ctx, e, "samkal plan next-year", err)
 	}
 	fmt.Fprintf(e.stdout, "Förslag till årsplan %d för %s:\n", *year, n.body(*body))
 	var t table
@@ -723,7 +730,7 @@ func conflictsCmd(ctx context.Context, e *env, args []string) int {
 	defer store.Close()
 	cs, err := plan.FindClashes(ctx, store, first.Start(), last.AddDays(1).Start())
 	if err != nil {
-		return failure(e, "samkal conflicts", err)
+		return failure(ctx, e, "samkal conflicts", err)
 	}
 	if len(cs) == 0 {
 		fmt.Fprintf(e.stdout, "Inga krockar %s – %s.\n", svDay(first), svDay(last))

@@ -23,9 +23,10 @@ import (
 	"github.com/samkal/samkal/notify"
 )
 
-// shutdownTimeout bounds how long requests in flight may take to finish
-// after SIGINT or SIGTERM.
-const shutdownTimeout = 10 * time.Second
+// stopGrace is the part of the shutdown timeout (at most half of it) left
+// to requests after their contexts are cancelled: to answer 503 and unwind,
+// so that the server exits within the timeout even on a busy machine.
+const stopGrace = 2 * time.Second
 
 // demoBody is the body whose feed and meetings the start message points at.
 const demoBody = "chefsgrupp-folkhalsa"
@@ -110,8 +111,16 @@ func serve(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
 		return exitFailure
 	}
+	// Every request's context descends from base. Requests still running
+	// near the end of the shutdown timeout are stopped through it (cause
+	// api.ErrShuttingDown): planning and queries end at once and answer
+	// 503, so that Shutdown returns in time and the database closes with
+	// no transaction open.
+	base, stopRequests := context.WithCancelCause(context.Background())
+	defer stopRequests(nil)
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
+		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -154,11 +163,19 @@ func serve(ctx context.Context, e *env, args []string) int {
 
 	// The order matters: requests in flight finish while the database is
 	// still open; the mail jobs stop after the HTTP server, the database
-	// last (deferred above).
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	// last (deferred above). Requests that would outlast the timeout are
+	// stopped stopGrace (at most half of it) before its end.
+	timeout := time.Duration(cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	stopTimer := time.AfterFunc(timeout-min(stopGrace, timeout/2), func() {
+		log.Info("stopping the requests still running", "timeout", timeout)
+		stopRequests(api.ErrShuttingDown)
+	})
+	defer stopTimer.Stop()
 	if err := httpSrv.Shutdown(sctx); err != nil {
-		log.Error("the HTTP server did not stop in time; open connections were closed", "err", err, "timeout", shutdownTimeout)
+		log.Error("the HTTP server did not stop in time; open connections were closed", "err", err, "timeout", timeout)
+		stopRequests(api.ErrShuttingDown)
 		httpSrv.Close()
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
