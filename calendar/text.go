@@ -28,7 +28,7 @@ type TextKind struct {
 }
 
 // The kinds of text field. Every text field of every entity is one of them
-// (see docs/limits.md for which is which).
+// (see docs/security.md for which is which).
 var (
 	// NameText is a name or title: one line, shown in lists, subjects and
 	// feed summaries.
