@@ -290,20 +290,7 @@ func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	if s.tx != nil {
 		return s.tx.savepoint(ctx, func() error { return fn(s.newTx(s.tx.tx)) })
 	}
-	return s.retry(ctx, func() error {
-		sqlTx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("sqlstore: begin transaction: %w", err)
-		}
-		defer sqlTx.Rollback()
-		if err := fn(s.newTx(sqlTx)); err != nil {
-			return err
-		}
-		if err := sqlTx.Commit(); err != nil {
-			return fmt.Errorf("sqlstore: commit: %w", err)
-		}
-		return nil
-	})
+	return s.retry(ctx, func() error { return s.inNewTx(ctx, nil, fn) })
 }
 
 // read runs fn in a read-only transaction (on SQLite a deferred one, which
@@ -312,7 +299,13 @@ func (s *Store) read(ctx context.Context, fn func(t *tx) error) error {
 	if s.tx != nil {
 		return fn(s.newTx(s.tx.tx))
 	}
-	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	return s.inNewTx(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+// inNewTx runs fn in a new transaction with opts and commits when fn
+// succeeds; it rolls back otherwise.
+func (s *Store) inNewTx(ctx context.Context, opts *sql.TxOptions, fn func(t *tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin transaction: %w", err)
 	}
