@@ -74,6 +74,9 @@ type TextProblem struct {
 	Length int
 	// Max is the kind's limit.
 	Max int
+	// MultiLine tells whether the field takes line breaks, so that the
+	// advice fits it.
+	MultiLine bool
 }
 
 // Check returns nil when s may be stored in a field of kind k, and
@@ -88,6 +91,14 @@ type TextProblem struct {
 // marks (U+200E, U+200F, U+061C) and joiners are allowed: they override
 // nothing and right-to-left names and emoji need them.
 func (k TextKind) Check(s string, required bool) *TextProblem {
+	p := k.check(s, required)
+	if p != nil {
+		p.MultiLine = k.MultiLine
+	}
+	return p
+}
+
+func (k TextKind) check(s string, required bool) *TextProblem {
 	if required && strings.TrimSpace(s) == "" {
 		return &TextProblem{Reason: TextRequired, Max: k.Max}
 	}
@@ -190,8 +201,10 @@ func (p *TextProblem) Describe(field string) string {
 	switch {
 	case p.Reason == TextLineBreak && p.Rune != '\u2028' && p.Rune != '\u2029':
 		return msg + "; it must be one line"
-	case p.Reason == TextLineBreak:
+	case p.Reason == TextLineBreak && p.MultiLine:
 		return msg + "; use an ordinary line break, or a space"
+	case p.Reason == TextLineBreak:
+		return msg + "; it must be one line: use a space"
 	case p.Rune == '\r':
 		return msg + "; end lines with LF alone"
 	}
