@@ -112,10 +112,17 @@ func newWorld(tb testing.TB, engine, dir string) (w *world, close func()) {
 	}
 }
 
+// fuzzing reports whether this is a go test -fuzz run rather than a run
+// of the seed corpus.
+func fuzzing() bool {
+	fl := flag.Lookup("test.fuzz")
+	return fl != nil && fl.Value.String() != ""
+}
+
 // fuzzWorlds returns a world per engine, or SQLite's alone while fuzzing.
 func fuzzWorlds(f *testing.F) []*world {
 	engines := sqltest.Engines()
-	if fl := flag.Lookup("test.fuzz"); fl != nil && fl.Value.String() != "" {
+	if fuzzing() {
 		engines = engines[:1]
 	}
 	dir := f.TempDir()
