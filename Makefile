@@ -5,7 +5,7 @@
 # package-lock.json (ical.js for the feed checks).
 NPM_DIRS := $(patsubst %/package.json,%,$(wildcard testdata/*/package.json))
 
-.PHONY: test build deps
+.PHONY: test fuzz build deps
 
 ## test: install what the tests need and is missing (Debian packages when
 ## run as root, otherwise the one command to run is printed; then the npm
@@ -13,6 +13,11 @@ NPM_DIRS := $(patsubst %/package.json,%,$(wildcard testdata/*/package.json))
 ## tests start their own server).
 test: deps $(addsuffix /node_modules/.package-lock.json,$(NPM_DIRS))
 	go test ./...
+
+## fuzz: fuzz every fuzz target for FUZZTIME (default 10s) each; see
+## .ci/fuzz.
+fuzz:
+	.ci/fuzz
 
 ## deps: Node.js, npm, Chromium and the PostgreSQL server binaries.
 deps:

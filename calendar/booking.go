@@ -85,16 +85,20 @@ func (w *ISOWeek) UnmarshalText(b []byte) error {
 // is "09:00".
 type Clock int
 
-// ParseClock parses "09:00" (or "9.00", as Swedish text writes it).
+// clockPattern is a time of day: an hour of one or two digits, a colon or
+// a full stop, two digits of minutes.
+var clockPattern = regexp.MustCompile(`^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$`)
+
+// ParseClock parses "09:00" (or "9.00", as Swedish text writes it). The
+// hour must be written: ".30" is no time of day.
 func ParseClock(s string) (Clock, error) {
-	t, err := time.Parse("15:04", strings.Replace(s, ".", ":", 1))
-	if err != nil {
-		if t2, err2 := time.Parse("15:04", "0"+strings.Replace(s, ".", ":", 1)); err2 == nil {
-			return Clock(t2.Hour()*60 + t2.Minute()), nil
-		}
+	m := clockPattern.FindStringSubmatch(s)
+	if m == nil {
 		return 0, Errorf(EINVALID, "%s is not a time of day of the form HH:MM", quote(s))
 	}
-	return Clock(t.Hour()*60 + t.Minute()), nil
+	h, _ := strconv.Atoi(m[1])
+	min, _ := strconv.Atoi(m[2])
+	return Clock(h*60 + min), nil
 }
 
 // String returns "09:00".

@@ -67,8 +67,12 @@ func TestClockAndWeekday(t *testing.T) {
 			t.Errorf("ParseClock(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	if _, err := ParseClock("25:00"); err == nil {
-		t.Error("ParseClock(25:00) succeeded")
+	// ".00" was read as midnight (found by FuzzParseClock): a time of day
+	// without its hour is refused, as is anything but HH:MM or H.MM.
+	for _, in := range []string{"25:00", "24:00", ".00", ":30", "9", "9:5", "09:00:00", " 9:00", "9:00 ", "0900", "+9:00", "٩:٠٠"} {
+		if c, err := ParseClock(in); ErrorCode(err) != EINVALID {
+			t.Errorf("ParseClock(%q) = %v, %v; want EINVALID", in, c, err)
+		}
 	}
 	if w, err := ParseWeekday("tor"); err != nil || time.Weekday(w) != time.Thursday {
 		t.Errorf("ParseWeekday(tor) = %v, %v", w, err)

@@ -210,6 +210,12 @@ func TestWallClock(t *testing.T) {
 		{"9999-12-31", time.Time{}, "year 9999"},
 		{"tisdag kl 13", time.Time{}, `"tisdag kl 13" is not a time; use RFC 3339`},
 		{"2025-02-30T10:00", time.Time{}, "is not a time"},
+		// Found by FuzzParseTime: a fraction of a second was taken and
+		// then cut off by the store, which keeps whole seconds.
+		{"2025-06-03T11:00:00.000Z", utc("2025-06-03T11:00:00Z"), ""},
+		{"2025-06-03T13:00:00.5+02:00", time.Time{}, `"2025-06-03T13:00:00.5+02:00" has a fraction of a second; times are kept to the second`},
+		{"2025-06-03T13:00:00.000000001", time.Time{}, "has a fraction of a second"},
+		{"2025-06-03T13:00:00.0", utc("2025-06-03T11:00:00Z"), ""},
 	} {
 		got, err := ParseTime(c.s)
 		switch {

@@ -224,9 +224,15 @@ func WallClock(d Date, hour, minute int) (time.Time, error) {
 // for a year outside MinYear–MaxYear, for a wall-clock time that does not
 // exist in Sweden (naming it), and for one that happens twice: then only
 // an offset tells which of the two is meant, and the message shows both.
+// Times are kept to the second: a fraction of a second is taken only when
+// it is zero (".000", as JavaScript's toISOString writes), and refused
+// otherwise rather than silently cut off.
 func ParseTime(s string) (time.Time, error) {
 	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00"} {
 		if t, err := time.Parse(layout, s); err == nil {
+			if t.Nanosecond() != 0 {
+				return time.Time{}, fractionError(s)
+			}
 			t = In(t)
 			if !InYearRange(t) {
 				return time.Time{}, Errorf(EINVALID, "%s: %s", quote(s), CheckYear(t.Year()).Message)
@@ -242,6 +248,9 @@ func ParseTime(s string) (time.Time, error) {
 		if err := CheckYear(f.Year()); err != nil {
 			return time.Time{}, Errorf(EINVALID, "%s: %s", quote(s), err.Message)
 		}
+		if f.Nanosecond() != 0 {
+			return time.Time{}, fractionError(s)
+		}
 		t, shift := wallClock(Date{f.Year(), f.Month(), f.Day()}, f.Hour(), f.Minute(), f.Second())
 		switch shift {
 		case clockSkipped:
@@ -252,4 +261,10 @@ func ParseTime(s string) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, Errorf(EINVALID, "%s is not a time; use RFC 3339 such as \"2025-01-21T13:00:00+01:00\", or Swedish local time such as \"2025-01-21T13:00\" (a date alone, \"2025-03-14\", is its midnight)", quote(s))
+}
+
+// fractionError refuses a time with a fraction of a second: the store keeps
+// whole seconds, and a time it cannot keep is not taken silently cut.
+func fractionError(s string) *Error {
+	return Errorf(EINVALID, "%s has a fraction of a second; times are kept to the second: leave the fraction out", quote(s))
 }

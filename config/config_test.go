@@ -416,6 +416,11 @@ func TestParseDuration(t *testing.T) {
 		{"1d-2h", 0, `duration "1d-2h" is not valid: after the days only hours, minutes and seconds may follow, e.g. "1d12h"`},
 		{"1dx", 0, `duration "1dx" is not valid: after the days only hours, minutes and seconds may follow, e.g. "1d12h"`},
 		{"99999999999d", 0, `duration "99999999999d" is too long`},
+		// Found by FuzzParseDuration: days and hours that add up past the
+		// largest duration wrapped around to a negative one.
+		{"106751d23h47m17s", 0, `duration "106751d23h47m17s" is too long`},
+		{"-106751d24h", 0, `duration "-106751d24h" is too long`},
+		{"106751d23h47m16s", 106751*24*time.Hour + 23*time.Hour + 47*time.Minute + 16*time.Second, ""},
 	}
 	for _, tt := range tests {
 		got, err := ParseDuration(tt.in)

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -28,6 +29,9 @@ func ParseDuration(s string) (Duration, error) {
 			rest, err := time.ParseDuration(m[3])
 			if err != nil || rest < 0 || m[3][0] == '+' {
 				return 0, fmt.Errorf("duration %q is not valid: after the days only hours, minutes and seconds may follow, e.g. \"1d12h\"", s)
+			}
+			if rest > math.MaxInt64-d {
+				return 0, fmt.Errorf("duration %q is too long", s)
 			}
 			d += rest
 		}

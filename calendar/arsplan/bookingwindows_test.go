@@ -328,6 +328,11 @@ func FuzzParseBookingWindows(f *testing.F) {
 		"weekdays: [mån, fre]", `hours: ["8.30–11.00", {from: "13:00", to: "16:00"}]`, "blackouts: [{from: 2026-12-24}]",
 		"attendees: {lansdel-norr: maria-lindborg}", "granularity_minutes: 5"))
 	f.Add(doc("name: x", "weeks: [2025-W54]", "hours: [{from: 9}]", "attendees: {a: [*b]}"))
+	// The defects of issue 8: year 0, 2^31, a clock without its hour,
+	// NUL and a bidi override in the name.
+	f.Add(windowDoc("    weeks: [0000-W01]", "    duration_minutes: 2147483648", "    weekdays: [mon]", `    hours: [{from: ".00", to: "24:00"}]`))
+	f.Add(doc(`name: "Höst\0\u202E"`, "weeks: 2025-W37", "bodies: lansdel-norr", "counts: {lansdel-norr: 2147483648}", "duration_minutes: 45",
+		"weekdays: [mon]", `hours: ["9.00–11.00"]`, "granularity_minutes: 1"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ws, err := ParseBookingWindows("f.yaml", data)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/sqlstore"
 )
 
@@ -70,5 +71,50 @@ func TestMissingServer(t *testing.T) {
 	_, err := findServerBinaries("/nonexistent/*/bin/initdb")
 	if err == nil || !strings.Contains(err.Error(), "apt-get install -y postgresql") || !strings.Contains(err.Error(), EnvPostgresURL) {
 		t.Errorf("got %v, want a message naming apt-get install -y postgresql and %s", err, EnvPostgresURL)
+	}
+}
+
+// TestPostgresCopy: a copy holds what the database held when it was
+// copied, and the two go separate ways after.
+func TestPostgresCopy(t *testing.T) {
+	ctx := context.Background()
+	open := func(u string) *sqlstore.Store {
+		s, err := sqlstore.Open(ctx, u, sqlstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	orgs := func(s *sqlstore.Store) string {
+		os, err := s.FindOrganisations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var slugs []string
+		for _, o := range os {
+			slugs = append(slugs, o.Slug)
+		}
+		return strings.Join(slugs, " ")
+	}
+	a := PostgresURL(t)
+	s := open(a)
+	if err := s.CreateOrganisation(ctx, &calendar.Organisation{Slug: "kumla", Name: "Kumla kommun", Kind: calendar.OrgMunicipality}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	b := PostgresCopy(t, a)
+	if b == a {
+		t.Fatalf("the copy is the database itself: %s", b)
+	}
+	c := open(b)
+	if got := orgs(c); got != "kumla" {
+		t.Errorf("the copy holds organisations %q, want kumla", got)
+	}
+	if err := c.CreateOrganisation(ctx, &calendar.Organisation{Slug: "laxa", Name: "Laxå kommun", Kind: calendar.OrgMunicipality}); err != nil {
+		t.Fatal(err)
+	}
+	if got := orgs(open(a)); got != "kumla" {
+		t.Errorf("after a write to the copy the original holds %q, want kumla", got)
 	}
 }

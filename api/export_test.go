@@ -1,0 +1,27 @@
+package api
+
+import "github.com/gorilla/mux"
+
+// Route is one method and path template of the router.
+type Route struct{ Method, Path string }
+
+// Routes lists every route of the router, so that tests which must cover
+// every route (the fuzz targets of the writes) notice a new one.
+func (s *Server) Routes() ([]Route, error) {
+	var out []Route
+	err := s.router.Walk(func(r *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		path, err := r.GetPathTemplate()
+		if err != nil {
+			return err
+		}
+		methods, err := r.GetMethods()
+		if err != nil {
+			return err
+		}
+		for _, m := range methods {
+			out = append(out, Route{m, path})
+		}
+		return nil
+	})
+	return out, err
+}
