@@ -229,7 +229,7 @@ func TestParseErrors(t *testing.T) {
 				"    location: "+strings.Repeat("Eklundavägen ", 40),
 				`    notes: "rad ett\r\nrad två\0"`),
 			want: []string{
-				`region.yaml:2: person "maria-lindborg": person name contains a line separator (U+2028) at position 6; use an ordinary line break, or a space`,
+				`region.yaml:2: person "maria-lindborg": person name contains a line separator (U+2028) at position 6; it must be one line: use a space`,
 				`region.yaml:3: person "anna-berg": title contains a control character (U+001B) at position 5; remove it`,
 				`region.yaml:5: room "lokal-stor": room capacity must be from 0 to 100000, not 2147483648`,
 				`region.yaml:6: room "lokal-nul": room name contains a NUL byte (U+0000) at position 6; remove it`,
