@@ -32,6 +32,7 @@ type Store interface {
 	LinkStore
 	JusteringStore
 	SkippedMailStore
+	AccessStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports

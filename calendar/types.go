@@ -372,6 +372,9 @@ type Change struct {
 	EntityID int64
 	Action   ChangeAction
 	Fields   map[string]FieldChange
+	// Actor is who made the change and how; zero for changes made before
+	// Samkal recorded it.
+	Actor Actor
 }
 
 // FieldChange is the old and new value of one field.

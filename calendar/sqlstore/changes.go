@@ -63,14 +63,18 @@ func boolText(b bool) string { return strconv.FormatBool(b) }
 
 func intText(n int) string { return strconv.Itoa(n) }
 
-// record writes one Change at t.now.
+// record writes one Change at t.now, made by the actor ctx carries
+// (calendar.WithActor).
 func (t *tx) record(ctx context.Context, entity string, id int64, action calendar.ChangeAction, f fields) error {
 	text, err := json.Marshal(f)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode change: %w", err)
 	}
-	_, err = t.ExecContext(ctx, `INSERT INTO changes (at, entity, entity_id, action, fields) VALUES ($1, $2, $3, $4, $5)`,
-		t.now.Unix(), entity, id, string(action), string(text))
+	a := calendar.ActorFrom(ctx)
+	actor := sql.NullInt64{Int64: a.PersonID, Valid: a.PersonID != 0}
+	_, err = t.ExecContext(ctx, `INSERT INTO changes (at, entity, entity_id, action, fields, actor_person_id, actor_via, actor_token, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		t.now.Unix(), entity, id, string(action), string(text), actor, a.Via, a.Token, a.RequestID)
 	return t.check(err, "record change", nil, nil)
 }
 
@@ -85,16 +89,18 @@ func (s *Store) FindChanges(ctx context.Context, f calendar.ChangeFilter) ([]*ca
 	}
 	var w where
 	if f.Entity != nil {
-		w.add("entity = $?", *f.Entity)
+		w.add("c.entity = $?", *f.Entity)
 	}
 	if f.EntityID != nil {
-		w.add("entity_id = $?", *f.EntityID)
+		w.add("c.entity_id = $?", *f.EntityID)
 	}
 	var out []*calendar.Change
 	err := s.read(ctx, func(t *tx) error {
 		args := append(w.args, limit)
-		rows, err := t.QueryContext(ctx, `SELECT id, at, entity, entity_id, action, fields FROM changes`+w.sql()+
-			fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args)), args...)
+		rows, err := t.QueryContext(ctx, `SELECT c.id, c.at, c.entity, c.entity_id, c.action, c.fields,
+			COALESCE(p.key, ''), COALESCE(p.name, ''), c.actor_via, c.actor_token, c.request_id
+			FROM changes c LEFT JOIN people p ON p.id = c.actor_person_id`+w.sql()+
+			fmt.Sprintf(` ORDER BY c.id DESC LIMIT $%d`, len(args)), args...)
 		if err != nil {
 			return fmt.Errorf("sqlstore: find changes: %w", err)
 		}
@@ -103,7 +109,8 @@ func (s *Store) FindChanges(ctx context.Context, f calendar.ChangeFilter) ([]*ca
 			var c calendar.Change
 			var at int64
 			var action, text string
-			if err := rows.Scan(&c.ID, &at, &c.Entity, &c.EntityID, &action, &text); err != nil {
+			if err := rows.Scan(&c.ID, &at, &c.Entity, &c.EntityID, &action, &text,
+				&c.Actor.Person, &c.Actor.Name, &c.Actor.Via, &c.Actor.Token, &c.Actor.RequestID); err != nil {
 				return fmt.Errorf("sqlstore: scan change: %w", err)
 			}
 			c.At, c.Action = fromUnix(at), calendar.ChangeAction(action)
