@@ -72,7 +72,7 @@ func toAgendaItem(a *calendar.AgendaItem, v *view) agendaItemJSON {
 }
 
 func toBacklogItem(b *calendar.BacklogItem, v *view) backlogItemJSON {
-	return backlogItemJSON{ID: b.ID, Body: b.Body, Title: b.Title, Notes: v.internal(b.Notes), CreatedAt: stamp(b.CreatedAt), UpdatedAt: stamp(b.UpdatedAt)}
+	return backlogItemJSON{ID: b.ID, Body: b.Body, Title: b.Title, Notes: v.internal(b.Notes, b.Body), CreatedAt: stamp(b.CreatedAt), UpdatedAt: stamp(b.UpdatedAt)}
 }
 
 // seesAgendaItem: the public sees accepted items only; proposals are the
@@ -237,7 +237,7 @@ func (s *Server) createAgendaItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	JSONCreated(w, agendaItemURL(a.ID), toAgendaItem(a, &view{admin: true}))
+	JSONCreated(w, agendaItemURL(a.ID), toAgendaItem(a, s.keeperView(r)))
 }
 
 // updateAgendaItem changes an item; a new "position" moves it, and a
@@ -265,7 +265,7 @@ func (s *Server) updateAgendaItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	JSONOK(w, toAgendaItem(a, &view{admin: true}))
+	JSONOK(w, toAgendaItem(a, s.keeperView(r)))
 }
 
 func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) {
@@ -302,7 +302,7 @@ func (s *Server) fillStandardItems(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	JSONOK(w, newList(agendaJSON(items, &view{admin: true})))
+	JSONOK(w, newList(agendaJSON(items, s.keeperView(r))))
 }
 
 type backlogItemInput struct {
@@ -374,7 +374,7 @@ func (s *Server) createBacklogItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	JSONCreated(w, "/api/v1/backlog-items/"+strconv.FormatInt(b.ID, 10), toBacklogItem(b, &view{admin: true}))
+	JSONCreated(w, "/api/v1/backlog-items/"+strconv.FormatInt(b.ID, 10), toBacklogItem(b, s.keeperView(r)))
 }
 
 func (s *Server) deleteBacklogItem(w http.ResponseWriter, r *http.Request) {

@@ -227,12 +227,12 @@ func TestAgendaErrors(t *testing.T) {
 		{"backlog without title", req{method: "POST", path: "/api/v1/bodies/chefsgrupp-folkhalsa/backlog", body: `{"notes":"x"}`, admin: true},
 			400, []string{"title is required"}},
 		{"unknown backlog item", req{method: "DELETE", path: "/api/v1/backlog-items/9999", admin: true}, 404, []string{"backlog item 9999"}},
-		{"no token: create", req{method: "POST", path: agenda, body: `{"title":"x"}`}, 401, []string{"admin token"}},
-		{"no token: patch", req{method: "PATCH", path: itemPath, body: `{"title":"x"}`}, 401, []string{"admin token"}},
-		{"no token: delete", req{method: "DELETE", path: itemPath}, 401, []string{"admin token"}},
-		{"no token: standard", req{method: "POST", path: agenda + "/standard"}, 401, []string{"admin token"}},
-		{"no token: backlog", req{method: "POST", path: "/api/v1/bodies/chefsgrupp-folkhalsa/backlog", body: `{"title":"x"}`}, 401, []string{"admin token"}},
-		{"no token: backlog delete", req{method: "DELETE", path: backlogPath}, 401, []string{"admin token"}},
+		{"no token: create", req{method: "POST", path: agenda, body: `{"title":"x"}`}, 401, []string{"Bearer TOKEN"}},
+		{"no token: patch", req{method: "PATCH", path: itemPath, body: `{"title":"x"}`}, 401, []string{"Bearer TOKEN"}},
+		{"no token: delete", req{method: "DELETE", path: itemPath}, 401, []string{"Bearer TOKEN"}},
+		{"no token: standard", req{method: "POST", path: agenda + "/standard"}, 401, []string{"Bearer TOKEN"}},
+		{"no token: backlog", req{method: "POST", path: "/api/v1/bodies/chefsgrupp-folkhalsa/backlog", body: `{"title":"x"}`}, 401, []string{"Bearer TOKEN"}},
+		{"no token: backlog delete", req{method: "DELETE", path: backlogPath}, 401, []string{"Bearer TOKEN"}},
 		{"wrong token", req{method: "POST", path: agenda, body: `{"title":"x"}`, headers: []string{"Authorization: Bearer gissat"}}, 401, []string{"not valid"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -100,7 +100,7 @@ func TestArsplanProposal(t *testing.T) {
 		} {
 			wantProblem(t, e.do(req{method: http.MethodPost, path: tt.path, body: tt.body, admin: true}), tt.status, tt.detail)
 		}
-		wantProblem(t, e.do(req{method: http.MethodPost, path: path + "?year=2026", body: `{"copy_year": 2025}`}), http.StatusUnauthorized, "admin token")
+		wantProblem(t, e.do(req{method: http.MethodPost, path: path + "?year=2026", body: `{"copy_year": 2025}`}), http.StatusUnauthorized, "Bearer TOKEN")
 	})
 }
 

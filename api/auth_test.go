@@ -35,7 +35,7 @@ func TestWritesNeedTheAdminToken(t *testing.T) {
 				} {
 					rq.headers = []string{"Authorization: " + tt.auth}
 					r := e.do(rq)
-					wantProblem(t, r, http.StatusUnauthorized, "admin token")
+					wantProblem(t, r, http.StatusUnauthorized, "token")
 					if got := r.Header.Get("WWW-Authenticate"); got != tt.challenge {
 						t.Errorf("%s %s: WWW-Authenticate %q, want %q", rq.method, rq.path, got, tt.challenge)
 					}
@@ -52,13 +52,14 @@ func TestWritesNeedTheAdminToken(t *testing.T) {
 	})
 }
 
-// TestNoAdminTokenRefusesWrites: a server without an admin token refuses
-// every write with 403 and says why.
+// TestNoAdminTokenRefusesWrites: a server without an admin token (the
+// break-glass) refuses every anonymous write with 401, and an empty bearer
+// token is no way round it.
 func TestNoAdminTokenRefusesWrites(t *testing.T) {
 	e := newEnv(t, nil, func(o *api.Options) { o.AdminToken = "" })
 	for _, auth := range []string{"", "Bearer ", "Bearer anything"} {
 		r := e.do(req{method: "POST", path: "/api/v1/rooms", body: `{"slug":"a","name":"A"}`, headers: []string{"Authorization: " + auth}})
-		wantProblem(t, r, http.StatusForbidden, "no admin token configured")
+		wantProblem(t, r, http.StatusUnauthorized, "token")
 	}
 	if r := e.get("/api/v1/rooms"); r.StatusCode != 200 {
 		t.Errorf("public read without admin token configured: %d", r.StatusCode)

@@ -377,7 +377,7 @@ func (s *Server) answerWindow(w http.ResponseWriter, r *http.Request, x *calenda
 		s.Error(w, r, err)
 		return
 	}
-	j, err := s.renderWindow(r.Context(), x, bodies, &view{admin: true})
+	j, err := s.renderWindow(r.Context(), x, bodies, s.keeperView(r))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -441,7 +441,7 @@ func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	x, err := s.findWindow(ctx, &view{admin: true}, r)
+	x, err := s.findWindow(ctx, s.keeperView(r), r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -548,7 +548,7 @@ func (s *Server) planWindow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	x, err := s.findWindow(ctx, &view{admin: true}, r)
+	x, err := s.findWindow(ctx, s.keeperView(r), r)
 	if err != nil {
 		s.Error(w, r, err)
 		return

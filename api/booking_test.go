@@ -151,8 +151,8 @@ func TestBookingWindowCRUD(t *testing.T) {
 		}
 
 		// Writes need the token; reads of a window that is gone are 404.
-		wantProblem(t, e.do(req{method: http.MethodPost, path: "/api/v1/booking-windows", body: issueWindow}), http.StatusUnauthorized, "admin token")
-		wantProblem(t, e.do(req{method: http.MethodDelete, path: "/api/v1/booking-windows/3"}), http.StatusUnauthorized, "admin token")
+		wantProblem(t, e.do(req{method: http.MethodPost, path: "/api/v1/booking-windows", body: issueWindow}), http.StatusUnauthorized, "Bearer TOKEN")
+		wantProblem(t, e.do(req{method: http.MethodDelete, path: "/api/v1/booking-windows/3"}), http.StatusUnauthorized, "Bearer TOKEN")
 		e.write(http.MethodDelete, "/api/v1/booking-windows/3", nil, http.StatusNoContent)
 		wantProblem(t, e.get("/api/v1/booking-windows/3"), http.StatusNotFound, "booking window 3 does not exist")
 		wantProblem(t, e.do(req{method: http.MethodDelete, path: "/api/v1/booking-windows/3", admin: true}), http.StatusNotFound, "does not exist")
@@ -250,7 +250,7 @@ func TestPlanWindow(t *testing.T) {
 		e.clock.Set(time.Date(2025, 6, 2, 9, 0, 0, 0, calendar.Location))
 
 		// Planning needs the token; so do suggestions.
-		wantProblem(t, e.do(req{method: http.MethodPost, path: "/api/v1/booking-windows/2/plan"}), http.StatusUnauthorized, "admin token")
+		wantProblem(t, e.do(req{method: http.MethodPost, path: "/api/v1/booking-windows/2/plan"}), http.StatusUnauthorized, "Bearer TOKEN")
 		wantProblem(t, e.get("/api/v1/booking-windows/2/suggestions?body=lansdel-norr"), http.StatusUnauthorized, "Suggestions show when people are busy")
 
 		r := e.write(http.MethodPost, "/api/v1/booking-windows/2/plan", nil, http.StatusOK)

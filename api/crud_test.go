@@ -303,7 +303,7 @@ func TestChanges(t *testing.T) {
 	if n := len(items(t, e.adminGet("/api/v1/changes?entity=person&limit=1"))); n != 1 {
 		t.Errorf("limit=1 gave %d changes", n)
 	}
-	wantProblem(t, e.get("/api/v1/changes"), http.StatusUnauthorized, "admin token")
+	wantProblem(t, e.get("/api/v1/changes"), http.StatusUnauthorized, "Bearer TOKEN")
 }
 
 // TestBodyNotify: a body's timing of the automatic emails is read as

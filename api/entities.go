@@ -12,19 +12,21 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/access"
 )
 
 // view is what one caller may see: an admin everything, anyone else public
 // bodies, their meetings and members (see the package doc).
 type view struct {
-	admin  bool
-	public map[string]bool // slugs of public bodies; filled for non-admins
+	p      *access.Principal
+	admin  bool            // the caller sees everything (access.Principal.SeeAll)
+	public map[string]bool // slugs of public bodies; filled for callers who do not see all
 }
 
 // view loads what a caller may see.
-func (s *Server) view(ctx context.Context, isAdmin bool) (*view, error) {
-	v := &view{admin: isAdmin}
-	if isAdmin {
+func (s *Server) view(ctx context.Context, p *access.Principal) (*view, error) {
+	v := &view{p: p, admin: p.SeeAll()}
+	if v.admin {
 		return v, nil
 	}
 	pub := calendar.Public
@@ -39,38 +41,49 @@ func (s *Server) view(ctx context.Context, isAdmin bool) (*view, error) {
 	return v, nil
 }
 
-func (v *view) seesBody(slug string) bool { return v.admin || v.public[slug] }
+// seesBody: a public body, or one the caller takes part in or keeps.
+func (v *view) seesBody(slug string) bool { return v.p.SeeBody(slug, v.admin || v.public[slug]) }
+
+// seesAllBodies reports whether the caller sees every public body and no
+// restricted one: a public reader, whose queries may filter on public
+// bodies in the database.
+func (v *view) seesOnlyPublic() bool {
+	return !v.admin && (v.p.Rights == nil || len(v.p.Rights.Member) == 0 && len(v.p.Rights.Secretary) == 0)
+}
 
 // internal is the one rule for notes: the notes of meetings and backlog
 // items are the secretary's own remarks ("ring Anna före mötet"), which may
-// name people or hold phone numbers, so only those who may change the thing
-// see them – today the admin. Everything else about a thing that a caller
-// may see is shown to them; notes never are, in the API, the pages, the
-// feeds or the members' emails. It returns nil (the JSON field is left out)
-// for everyone else.
-func (v *view) internal(notes string) *string {
-	if !v.admin {
+// name people or hold phone numbers, so only those who keep the thing see
+// them: the admins and the secretaries of its bodies (access.SeeInternal).
+// Everything else about a thing that a caller may see is shown to them;
+// notes never are, in the API, the pages, the feeds or the members'
+// emails. It returns nil (the JSON field is left out) for everyone else.
+func (v *view) internal(notes string, bodies ...string) *string {
+	if !v.p.SeeInternal(bodies...) {
 		return nil
 	}
 	return &notes
 }
 
-// seesMeeting: a meeting with a public body, or an event without bodies.
+// seesMeeting: an event without bodies, or a meeting with a body the
+// caller sees.
 func (v *view) seesMeeting(m *calendar.Meeting) bool {
 	if v.admin || len(m.Bodies) == 0 {
 		return true
 	}
 	for _, b := range m.Bodies {
-		if v.public[b] {
+		if v.seesBody(b) {
 			return true
 		}
 	}
 	return false
 }
 
-// seesPerson: a person with a membership in a public body.
+// seesPerson: the caller themself, or a person with a membership in a body
+// the caller sees (the members of public councils and groups are public
+// knowledge).
 func (s *Server) seesPerson(ctx context.Context, v *view, key string) (bool, error) {
-	if v.admin {
+	if v.admin || v.p.Person() == key {
 		return true, nil
 	}
 	ms, err := s.store.FindMemberships(ctx, calendar.MembershipFilter{Person: &key})
@@ -78,26 +91,22 @@ func (s *Server) seesPerson(ctx context.Context, v *view, key string) (bool, err
 		return false, err
 	}
 	for _, m := range ms {
-		if v.public[m.Body] {
+		if v.seesBody(m.Body) {
 			return true, nil
 		}
 	}
 	return false, nil
 }
 
-// readView starts a read: it checks the token, rejects unknown query
-// parameters, and loads the caller's view. It answers the problem itself
-// and returns nil when the request cannot go on.
+// readView starts a read: it rejects unknown query parameters and loads
+// the caller's view. It answers the problem itself and returns nil when
+// the request cannot go on.
 func (s *Server) readView(w http.ResponseWriter, r *http.Request, q *query) *view {
-	isAdmin, ok := s.reader(w, r)
-	if !ok {
-		return nil
-	}
 	if err := q.err(); err != nil {
 		s.Error(w, r, err)
 		return nil
 	}
-	v, err := s.view(r.Context(), isAdmin)
+	v, err := s.view(r.Context(), principalOf(r))
 	if err != nil {
 		s.Error(w, r, err)
 		return nil
@@ -262,7 +271,7 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) {
 		}
 		visible = map[string]bool{}
 		for _, m := range ms {
-			if v.public[m.Body] {
+			if v.seesBody(m.Body) {
 				visible[m.Person] = true
 			}
 		}
@@ -270,7 +279,7 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) {
 	out := make([]personJSON, 0, len(people))
 	for _, p := range people {
 		if v.admin || visible[p.Key] {
-			out = append(out, s.toPerson(p, v.admin))
+			out = append(out, s.toPerson(p, v.admin || v.p.Person() == p.Key))
 		}
 	}
 	JSONOK(w, newList(out))
@@ -302,7 +311,7 @@ func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	JSONOK(w, s.toPerson(p, v.admin))
+	JSONOK(w, s.toPerson(p, v.admin || v.p.Person() == p.Key))
 }
 
 func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) {
@@ -377,7 +386,12 @@ func (s *Server) rotateFeedToken(w http.ResponseWriter, r *http.Request) {
 	if !s.noQuery(w, r) {
 		return
 	}
-	p, err := s.store.RotateFeedToken(r.Context(), mux.Vars(r)["key"])
+	key := mux.Vars(r)["key"]
+	if c := principalOf(r); !c.Administer() && (c.Person() != key || c.ReadOnly) {
+		s.forbidden(w, r, c, "You may give a new feed address only to yourself; an admin may give one to anyone.")
+		return
+	}
+	p, err := s.store.RotateFeedToken(r.Context(), key)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -863,7 +877,7 @@ func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !v.admin {
-		s.unauthorized(w, r, "The record of changes holds personal data and needs the admin token: send \"Authorization: Bearer TOKEN\".")
+		s.forbidden(w, r, v.p, "The record of changes holds personal data: only an admin may read all of it.")
 		return
 	}
 	cs, err := s.store.FindChanges(r.Context(), f)
@@ -876,4 +890,11 @@ func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 		out = append(out, toChange(c))
 	}
 	JSONOK(w, newList(out))
+}
+
+// keeperView is the view of a caller who has just been allowed to change a
+// thing (mayChange): they see all of it, and its notes as
+// access.Principal.SeeInternal says.
+func (s *Server) keeperView(r *http.Request) *view {
+	return &view{p: principalOf(r), admin: true}
 }

@@ -212,7 +212,7 @@ func (s *Server) toMeeting(m *calendar.Meeting, v *view, just *calendar.Justerin
 		Start: stamp(m.Start), End: stamp(m.End), AllDay: m.AllDay, Status: string(m.Status), Room: optSlug(m.Room),
 		Location: m.Location, OnlineURL: m.OnlineURL, Sequence: m.Sequence,
 		CancelledAt: optStamp(m.CancelledAt), CreatedAt: stamp(m.CreatedAt), UpdatedAt: stamp(m.UpdatedAt),
-		URL: s.meetingURL(m.ID), Notes: v.internal(m.Notes)}
+		URL: s.meetingURL(m.ID), Notes: v.internal(m.Notes, m.Bodies...)}
 	if just != nil {
 		j.Justering = &justeringStatusJSON{Status: just.StatusText(), ApprovedOn: just.ApprovedOn}
 	}

@@ -253,7 +253,7 @@ func TestJusteringErrors(t *testing.T) {
 		status int
 		detail []string
 	}{
-		{"no token: mark", req{method: "POST", path: path, body: `{"justerare":["siw-lunander"],` + good + `}`}, 401, []string{"admin token"}},
+		{"no token: mark", req{method: "POST", path: path, body: `{"justerare":["siw-lunander"],` + good + `}`}, 401, []string{"Bearer TOKEN"}},
 		{"no token: read", req{method: "GET", path: path}, 401, []string{"admin token"}},
 		{"wrong token: read", req{method: "GET", path: path, headers: []string{"Authorization: Bearer gissat"}}, 401, []string{"not valid"}},
 		{"unknown meeting: mark", req{method: "POST", path: "/api/v1/meetings/9999/justering", admin: true, body: `{"justerare":["siw-lunander"],` + good + `}`},

@@ -72,7 +72,7 @@ func TestRevokeLinks(t *testing.T) {
 			status int
 			detail string
 		}{
-			{"no token", req{method: http.MethodDelete, path: path}, 401, "admin token"},
+			{"no token", req{method: http.MethodDelete, path: path}, 401, "Bearer TOKEN"},
 			{"unknown purpose", req{method: http.MethodDelete, path: path + "?purpose=kallelse", admin: true}, 400, "anmalan, justering"},
 			{"unknown parameter", req{method: http.MethodDelete, path: path + "?person=anna-berg", admin: true}, 400, `"person"`},
 			{"unknown meeting", req{method: http.MethodDelete, path: "/api/v1/meetings/9999/links", admin: true}, 404, "9999"},

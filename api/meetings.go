@@ -78,7 +78,7 @@ func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f.PublicOnly = !v.admin
+	f.PublicOnly = v.seesOnlyPublic()
 	ms, err := s.store.FindMeetings(ctx, f)
 	if err != nil {
 		s.Error(w, r, err)
@@ -214,7 +214,7 @@ func (s *Server) createMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	JSONCreated(w, "/api/v1/meetings/"+strconv.FormatInt(m.ID, 10), s.toMeeting(m, &view{admin: true}, nil))
+	JSONCreated(w, "/api/v1/meetings/"+strconv.FormatInt(m.ID, 10), s.toMeeting(m, s.keeperView(r), nil))
 }
 
 func (s *Server) updateMeeting(w http.ResponseWriter, r *http.Request) {
@@ -244,7 +244,7 @@ func (s *Server) updateMeeting(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	JSONOK(w, s.toMeeting(m, &view{admin: true}, j))
+	JSONOK(w, s.toMeeting(m, s.keeperView(r), j))
 }
 
 func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) {

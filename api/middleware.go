@@ -18,6 +18,7 @@ import (
 // template, never the path: a person feed's path holds its secret token.
 type requestInfo struct {
 	route string
+	id    string    // the request's ID (newRequestID), logged and recorded with its changes
 	rec   *recorder // the response so far, for the rate limits' accounting
 	// ended is set when the request's context ended before it was
 	// answered (see Server.requestEnded): logged at INFO, and as 499 when
@@ -190,7 +191,8 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rw := &recorder{ResponseWriter: w}
-		ri := &requestInfo{rec: rw}
+		ri := &requestInfo{rec: rw, id: newRequestID()}
+		rw.Header().Set("X-Request-ID", ri.id)
 		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
 		method := methodLabel(r.Method)
 
@@ -226,7 +228,8 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 					slog.String("route", route),
 					slog.Int("status", status),
 					slog.Int64("bytes", rw.bytes),
-					slog.Duration("duration", elapsed))
+					slog.Duration("duration", elapsed),
+					slog.String("request_id", ri.id))
 			}
 		}()
 		if method == "other" {

@@ -95,7 +95,7 @@ func TestOutbox(t *testing.T) {
 		}{
 			{http.MethodGet, "/api/v1/outbox", false, http.StatusUnauthorized, "email addresses"},
 			{http.MethodGet, "/api/v1/outbox/2", false, http.StatusUnauthorized, "admin token"},
-			{http.MethodPost, "/api/v1/outbox/2/retry", false, http.StatusUnauthorized, "admin token"},
+			{http.MethodPost, "/api/v1/outbox/2/retry", false, http.StatusUnauthorized, "Bearer TOKEN"},
 			{http.MethodGet, "/api/v1/outbox?status=lost", true, http.StatusBadRequest, "status"},
 			{http.MethodGet, "/api/v1/outbox?limit=0", true, http.StatusBadRequest, "limit"},
 			{http.MethodGet, "/api/v1/outbox?meeting=x", true, http.StatusBadRequest, "meeting"},

@@ -198,36 +198,45 @@ func tokenRoute(route string) bool { return strings.Contains(route, "{token}") }
 // accountMiss.
 func (s *Server) limited(w http.ResponseWriter, r *http.Request, route string) bool {
 	tokens := tokenRoute(route)
-	write := unsafeMethod(r.Method)
 	bearer := r.Header.Get("Authorization") != ""
-	if !tokens && !write && !bearer {
-		return false // a public read: cheap, not limited
+	if !tokens && !bearer {
+		return false // a public read or a write, which limitedWrite decides
 	}
-	auth := s.auth(r)
-	if auth == admin {
+	if s.isAdminToken(r) {
 		return false
 	}
 	now := s.now()
 	addr := clientAddr(r, s.limits.trusted).String()
-	check := func(l *limiter, wait time.Duration) bool {
-		if wait <= 0 {
-			return false
-		}
-		s.tooMany(w, r, l.name, wait)
-		return true
-	}
-	if (tokens || auth == badToken) && check(s.limits.misses, s.limits.misses.wait(addr, now)) {
+	if l := s.limits.misses; l.wait(addr, now) > 0 {
+		s.tooMany(w, r, l.name, l.wait(addr, now))
 		return true
 	}
 	if tokens {
-		if check(s.limits.address, s.limits.address.take(addr, now)) {
+		if wait := s.limits.address.take(addr, now); wait > 0 {
+			s.tooMany(w, r, s.limits.address.name, wait)
 			return true
 		}
-		if check(s.limits.token, s.limits.token.take(mux.Vars(r)["token"], now)) {
+		if wait := s.limits.token.take(mux.Vars(r)["token"], now); wait > 0 {
+			s.tooMany(w, r, s.limits.token.name, wait)
 			return true
 		}
 	}
-	return write && auth == anonymous && check(s.limits.writes, s.limits.writes.take(addr, now))
+	return false
+}
+
+// limitedWrite applies the limit of anonymous writes (the anmälan and
+// sign-in forms) once the caller is known: a signed-in person and a
+// personal token are not limited by it, a made-up cookie or token is.
+func (s *Server) limitedWrite(w http.ResponseWriter, r *http.Request) bool {
+	if !unsafeMethod(r.Method) || principalOf(r).SignedIn() {
+		return false
+	}
+	addr := clientAddr(r, s.limits.trusted).String()
+	if wait := s.limits.writes.take(addr, s.now()); wait > 0 {
+		s.tooMany(w, r, s.limits.writes.name, wait)
+		return true
+	}
+	return false
 }
 
 // accountMiss charges a request that failed as a guess would to the

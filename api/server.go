@@ -68,7 +68,6 @@ package api
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -95,8 +94,14 @@ type Options struct {
 	// BaseURL is the public base URL, e.g. "http://localhost:8080", used for
 	// absolute links in feeds, feed_url and pages.
 	BaseURL string
-	// AdminToken is the bearer token for writes; "" refuses all writes.
+	// AdminToken is the break-glass bearer token: an admin, recorded as the
+	// admin token. "" means none; people then sign in or use their own
+	// tokens.
 	AdminToken string
+	// SessionIdle is how long a signed-in browser may be idle; 0 means 2h.
+	SessionIdle time.Duration
+	// SessionLifetime is how long a session lasts at most; 0 means 12h.
+	SessionLifetime time.Duration
 	// RegionName, e.g. "Region Örebro län", is used in feed names and pages.
 	RegionName string
 	FeedPolicy calendar.FeedPolicy
@@ -138,20 +143,24 @@ type Server struct {
 	log        *slog.Logger
 	baseURL    string
 	adminToken []byte
-	region     string
-	policy     calendar.FeedPolicy
-	refresh    time.Duration
-	check      time.Duration
-	now        func() time.Time
-	registry   *prometheus.Registry
-	justering  int // default deadline in days after the meeting
-	metrics    *metrics
-	limits     *limits
-	slow       time.Duration // see Options.SlowRequest
-	feeds      *feedCache
-	pages      *pages
-	handler    http.Handler
-	router     *mux.Router
+	// sessionIdle and sessionLifetime bound a signed-in browser's session.
+	sessionIdle     time.Duration
+	sessionLifetime time.Duration
+	rules           []routeRule // every route's rule, as registered by handle
+	region          string
+	policy          calendar.FeedPolicy
+	refresh         time.Duration
+	check           time.Duration
+	now             func() time.Time
+	registry        *prometheus.Registry
+	justering       int // default deadline in days after the meeting
+	metrics         *metrics
+	limits          *limits
+	slow            time.Duration // see Options.SlowRequest
+	feeds           *feedCache
+	pages           *pages
+	handler         http.Handler
+	router          *mux.Router
 }
 
 // New checks o and builds a Server. It fails when Store is nil or does not
@@ -170,18 +179,20 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("api: Options.BaseURL %q must be an absolute http(s) URL such as http://localhost:8080", o.BaseURL)
 	}
 	s := &Server{
-		store:      o.Store,
-		ping:       o.Ping,
-		log:        o.Logger,
-		baseURL:    base,
-		adminToken: []byte(o.AdminToken),
-		region:     o.RegionName,
-		policy:     o.FeedPolicy,
-		refresh:    o.FeedRefresh,
-		check:      o.FeedVersionCheck,
-		now:        o.Now,
-		registry:   o.Registry,
-		justering:  o.JusteringDeadlineDays,
+		store:           o.Store,
+		ping:            o.Ping,
+		log:             o.Logger,
+		baseURL:         base,
+		adminToken:      []byte(o.AdminToken),
+		sessionIdle:     o.SessionIdle,
+		sessionLifetime: o.SessionLifetime,
+		region:          o.RegionName,
+		policy:          o.FeedPolicy,
+		refresh:         o.FeedRefresh,
+		check:           o.FeedVersionCheck,
+		now:             o.Now,
+		registry:        o.Registry,
+		justering:       o.JusteringDeadlineDays,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -200,6 +211,12 @@ func New(o Options) (*Server, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.sessionIdle <= 0 {
+		s.sessionIdle = 2 * time.Hour
+	}
+	if s.sessionLifetime <= 0 {
+		s.sessionLifetime = 12 * time.Hour
 	}
 	if s.justering == 0 {
 		s.justering = defaultJusteringDays
@@ -238,97 +255,100 @@ func (s *Server) routes() *mux.Router {
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
 	get := []string{http.MethodGet, http.MethodHead}
 
-	s.handle(r, "/feeds/all.ics", s.serveAllFeed, get...)
-	s.handle(r, "/feeds/bodies/{slug}.ics", s.serveBodyFeed, get...)
-	s.handle(r, "/feeds/people/{token}.ics", s.servePersonFeed, get...)
+	s.handle(r, "/feeds/all.ics", anyone, s.serveAllFeed, get...)
+	s.handle(r, "/feeds/bodies/{slug}.ics", anyone, s.serveBodyFeed, get...)
+	s.handle(r, "/feeds/people/{token}.ics", anyone, s.servePersonFeed, get...)
 
 	const v1 = "/api/v1"
-	s.handle(r, v1+"/organisations", s.listOrganisations, get...)
-	s.handle(r, v1+"/organisations", s.admin(s.createOrganisation), http.MethodPost)
-	s.handle(r, v1+"/organisations/{slug}", s.getOrganisation, get...)
-	s.handle(r, v1+"/organisations/{slug}", s.admin(s.updateOrganisation), http.MethodPatch)
-	s.handle(r, v1+"/organisations/{slug}", s.admin(s.deleteOrganisation), http.MethodDelete)
+	s.handle(r, v1+"/organisations", anyone, s.listOrganisations, get...)
+	s.handle(r, v1+"/organisations", adminOnly, s.createOrganisation, http.MethodPost)
+	s.handle(r, v1+"/organisations/{slug}", anyone, s.getOrganisation, get...)
+	s.handle(r, v1+"/organisations/{slug}", adminOnly, s.updateOrganisation, http.MethodPatch)
+	s.handle(r, v1+"/organisations/{slug}", adminOnly, s.deleteOrganisation, http.MethodDelete)
 
-	s.handle(r, v1+"/people", s.listPeople, get...)
-	s.handle(r, v1+"/people", s.admin(s.createPerson), http.MethodPost)
-	s.handle(r, v1+"/people/{key}", s.getPerson, get...)
-	s.handle(r, v1+"/people/{key}", s.admin(s.updatePerson), http.MethodPatch)
-	s.handle(r, v1+"/people/{key}", s.admin(s.deletePerson), http.MethodDelete)
-	s.handle(r, v1+"/people/{key}/feed-token", s.admin(s.rotateFeedToken), http.MethodPost)
+	s.handle(r, v1+"/people", anyone, s.listPeople, get...)
+	s.handle(r, v1+"/people", keeper, s.createPerson, http.MethodPost)
+	s.handle(r, v1+"/people/{key}", anyone, s.getPerson, get...)
+	s.handle(r, v1+"/people/{key}", adminOnly, s.updatePerson, http.MethodPatch)
+	s.handle(r, v1+"/people/{key}", adminOnly, s.deletePerson, http.MethodDelete)
+	s.handle(r, v1+"/people/{key}/feed-token", signedIn, s.rotateFeedToken, http.MethodPost)
 
-	s.handle(r, v1+"/bodies", s.listBodies, get...)
-	s.handle(r, v1+"/bodies", s.admin(s.createBody), http.MethodPost)
-	s.handle(r, v1+"/bodies/{slug}", s.getBody, get...)
-	s.handle(r, v1+"/bodies/{slug}", s.admin(s.updateBody), http.MethodPatch)
-	s.handle(r, v1+"/bodies/{slug}", s.admin(s.deleteBody), http.MethodDelete)
+	s.handle(r, v1+"/bodies", anyone, s.listBodies, get...)
+	s.handle(r, v1+"/bodies", adminOnly, s.createBody, http.MethodPost)
+	s.handle(r, v1+"/bodies/{slug}", anyone, s.getBody, get...)
+	s.handle(r, v1+"/bodies/{slug}", keeper, s.updateBody, http.MethodPatch)
+	s.handle(r, v1+"/bodies/{slug}", adminOnly, s.deleteBody, http.MethodDelete)
 
-	s.handle(r, v1+"/memberships", s.listMemberships, get...)
-	s.handle(r, v1+"/memberships", s.admin(s.createMembership), http.MethodPost)
-	s.handle(r, v1+"/memberships/{id}", s.getMembership, get...)
-	s.handle(r, v1+"/memberships/{id}", s.admin(s.updateMembership), http.MethodPatch)
-	s.handle(r, v1+"/memberships/{id}", s.admin(s.deleteMembership), http.MethodDelete)
+	s.handle(r, v1+"/memberships", anyone, s.listMemberships, get...)
+	s.handle(r, v1+"/memberships", keeper, s.createMembership, http.MethodPost)
+	s.handle(r, v1+"/memberships/{id}", anyone, s.getMembership, get...)
+	s.handle(r, v1+"/memberships/{id}", keeper, s.updateMembership, http.MethodPatch)
+	s.handle(r, v1+"/memberships/{id}", keeper, s.deleteMembership, http.MethodDelete)
 
-	s.handle(r, v1+"/rooms", s.listRooms, get...)
-	s.handle(r, v1+"/rooms", s.admin(s.createRoom), http.MethodPost)
-	s.handle(r, v1+"/rooms/{slug}", s.getRoom, get...)
-	s.handle(r, v1+"/rooms/{slug}", s.admin(s.updateRoom), http.MethodPatch)
-	s.handle(r, v1+"/rooms/{slug}", s.admin(s.deleteRoom), http.MethodDelete)
+	s.handle(r, v1+"/rooms", anyone, s.listRooms, get...)
+	s.handle(r, v1+"/rooms", adminOnly, s.createRoom, http.MethodPost)
+	s.handle(r, v1+"/rooms/{slug}", anyone, s.getRoom, get...)
+	s.handle(r, v1+"/rooms/{slug}", adminOnly, s.updateRoom, http.MethodPatch)
+	s.handle(r, v1+"/rooms/{slug}", adminOnly, s.deleteRoom, http.MethodDelete)
 
-	s.handle(r, v1+"/meetings", s.listMeetings, get...)
-	s.handle(r, v1+"/meetings", s.admin(s.createMeeting), http.MethodPost)
-	s.handle(r, v1+"/meetings/{id}", s.getMeeting, get...)
-	s.handle(r, v1+"/meetings/{id}", s.admin(s.updateMeeting), http.MethodPatch)
-	s.handle(r, v1+"/meetings/{id}", s.admin(s.deleteMeeting), http.MethodDelete)
-	s.handle(r, v1+"/meetings/{id}/agenda", s.listAgenda, get...)
-	s.handle(r, v1+"/meetings/{id}/agenda", s.admin(s.createAgendaItem), http.MethodPost)
-	s.handle(r, v1+"/meetings/{id}/agenda/standard", s.admin(s.fillStandardItems), http.MethodPost)
-	s.handle(r, v1+"/meetings/{id}/justering", s.getJustering, get...)
-	s.handle(r, v1+"/meetings/{id}/justering", s.admin(s.markJustering), http.MethodPost)
-	s.handle(r, v1+"/meetings/{id}/links", s.admin(s.revokeLinks), http.MethodDelete)
-	s.handle(r, v1+"/agenda-items/{id}", s.getAgendaItem, get...)
-	s.handle(r, v1+"/agenda-items/{id}", s.admin(s.updateAgendaItem), http.MethodPatch)
-	s.handle(r, v1+"/agenda-items/{id}", s.admin(s.deleteAgendaItem), http.MethodDelete)
-	s.handle(r, v1+"/bodies/{slug}/backlog", s.listBacklog, get...)
-	s.handle(r, v1+"/bodies/{slug}/backlog", s.admin(s.createBacklogItem), http.MethodPost)
-	s.handle(r, v1+"/backlog-items/{id}", s.getBacklogItem, get...)
-	s.handle(r, v1+"/backlog-items/{id}", s.admin(s.deleteBacklogItem), http.MethodDelete)
+	s.handle(r, v1+"/meetings", anyone, s.listMeetings, get...)
+	s.handle(r, v1+"/meetings", keeper, s.createMeeting, http.MethodPost)
+	s.handle(r, v1+"/meetings/{id}", anyone, s.getMeeting, get...)
+	s.handle(r, v1+"/meetings/{id}", keeper, s.updateMeeting, http.MethodPatch)
+	s.handle(r, v1+"/meetings/{id}", keeper, s.deleteMeeting, http.MethodDelete)
+	s.handle(r, v1+"/meetings/{id}/agenda", anyone, s.listAgenda, get...)
+	s.handle(r, v1+"/meetings/{id}/agenda", keeper, s.createAgendaItem, http.MethodPost)
+	s.handle(r, v1+"/meetings/{id}/agenda/standard", keeper, s.fillStandardItems, http.MethodPost)
+	s.handle(r, v1+"/meetings/{id}/justering", anyone, s.getJustering, get...)
+	s.handle(r, v1+"/meetings/{id}/justering", keeper, s.markJustering, http.MethodPost)
+	s.handle(r, v1+"/meetings/{id}/links", keeper, s.revokeLinks, http.MethodDelete)
+	s.handle(r, v1+"/agenda-items/{id}", anyone, s.getAgendaItem, get...)
+	s.handle(r, v1+"/agenda-items/{id}", keeper, s.updateAgendaItem, http.MethodPatch)
+	s.handle(r, v1+"/agenda-items/{id}", keeper, s.deleteAgendaItem, http.MethodDelete)
+	s.handle(r, v1+"/bodies/{slug}/backlog", anyone, s.listBacklog, get...)
+	s.handle(r, v1+"/bodies/{slug}/backlog", keeper, s.createBacklogItem, http.MethodPost)
+	s.handle(r, v1+"/backlog-items/{id}", anyone, s.getBacklogItem, get...)
+	s.handle(r, v1+"/backlog-items/{id}", keeper, s.deleteBacklogItem, http.MethodDelete)
 
-	s.handle(r, v1+"/changes", s.listChanges, get...)
+	s.handle(r, v1+"/changes", signedIn, s.listChanges, get...)
 
-	s.handle(r, v1+"/booking-windows", s.listBookingWindows, get...)
-	s.handle(r, v1+"/booking-windows", s.admin(s.createBookingWindow), http.MethodPost)
-	s.handle(r, v1+"/booking-windows/{id}", s.getBookingWindow, get...)
-	s.handle(r, v1+"/booking-windows/{id}", s.admin(s.updateBookingWindow), http.MethodPatch)
-	s.handle(r, v1+"/booking-windows/{id}", s.admin(s.deleteBookingWindow), http.MethodDelete)
-	s.handle(r, v1+"/booking-windows/{id}/suggestions", s.suggestions, get...)
-	s.handle(r, v1+"/booking-windows/{id}/plan", s.admin(s.planWindow), http.MethodPost)
-	s.handle(r, v1+"/booking-windows/{id}/links", s.admin(s.revokeWindowLinks), http.MethodDelete)
-	s.handle(r, v1+"/conflicts", s.conflicts, get...)
-	s.handle(r, v1+"/bodies/{slug}/arsplan-proposal", s.admin(s.arsplanProposal), http.MethodPost)
+	s.handle(r, v1+"/booking-windows", anyone, s.listBookingWindows, get...)
+	s.handle(r, v1+"/booking-windows", keeper, s.createBookingWindow, http.MethodPost)
+	s.handle(r, v1+"/booking-windows/{id}", anyone, s.getBookingWindow, get...)
+	s.handle(r, v1+"/booking-windows/{id}", keeper, s.updateBookingWindow, http.MethodPatch)
+	s.handle(r, v1+"/booking-windows/{id}", keeper, s.deleteBookingWindow, http.MethodDelete)
+	s.handle(r, v1+"/booking-windows/{id}/suggestions", anyone, s.suggestions, get...)
+	s.handle(r, v1+"/booking-windows/{id}/plan", keeper, s.planWindow, http.MethodPost)
+	s.handle(r, v1+"/booking-windows/{id}/links", keeper, s.revokeWindowLinks, http.MethodDelete)
+	s.handle(r, v1+"/conflicts", anyone, s.conflicts, get...)
+	s.handle(r, v1+"/bodies/{slug}/arsplan-proposal", keeper, s.arsplanProposal, http.MethodPost)
 
-	s.handle(r, v1+"/outbox", s.listOutbox, get...)
+	s.handle(r, v1+"/outbox", anyone, s.listOutbox, get...)
 	// Before /outbox/{id}, which would take "skipped" for an id.
-	s.handle(r, v1+"/outbox/skipped", s.listSkipped, get...)
-	s.handle(r, v1+"/outbox/{id}", s.getOutbox, get...)
-	s.handle(r, v1+"/outbox/{id}/retry", s.admin(s.retryOutbox), http.MethodPost)
+	s.handle(r, v1+"/outbox/skipped", anyone, s.listSkipped, get...)
+	s.handle(r, v1+"/outbox/{id}", anyone, s.getOutbox, get...)
+	s.handle(r, v1+"/outbox/{id}/retry", adminOnly, s.retryOutbox, http.MethodPost)
 
-	s.handle(r, "/", s.startPage, get...)
-	s.handle(r, "/moten/{id}", s.meetingPage, get...)
-	s.handle(r, "/anmalan/{token}", s.anmalanPage, get...)
-	s.handle(r, "/anmalan/{token}", s.submitAgendaItem, http.MethodPost)
-	s.handle(r, "/justering/{token}", s.justeringPage, get...)
-	s.handle(r, "/justering/{token}", s.approveMinutes, http.MethodPost)
-	s.handle(r, "/bokning/{token}", s.bookingPage, get...)
-	s.handle(r, "/static/{file}", s.static, get...)
-	s.handle(r, "/healthz", s.healthz, get...)
-	s.handle(r, "/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP, get...)
+	s.handle(r, "/", anyone, s.startPage, get...)
+	s.handle(r, "/moten/{id}", anyone, s.meetingPage, get...)
+	s.handle(r, "/anmalan/{token}", anyone, s.anmalanPage, get...)
+	s.handle(r, "/anmalan/{token}", anyone, s.submitAgendaItem, http.MethodPost)
+	s.handle(r, "/justering/{token}", anyone, s.justeringPage, get...)
+	s.handle(r, "/justering/{token}", anyone, s.approveMinutes, http.MethodPost)
+	s.handle(r, "/bokning/{token}", anyone, s.bookingPage, get...)
+	s.handle(r, "/static/{file}", anyone, s.static, get...)
+	s.handle(r, "/healthz", anyone, s.healthz, get...)
+	s.handle(r, "/metrics", anyone, promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP, get...)
 	return r
 }
 
 // handle registers h for path and methods, records path (the route
 // template) for logs and metrics, and applies the rate limits (see
 // ratelimit.go), which depend on the template, before h.
-func (s *Server) handle(r *mux.Router, path string, h http.HandlerFunc, methods ...string) {
+func (s *Server) handle(r *mux.Router, path string, ru rule, h http.HandlerFunc, methods ...string) {
+	for _, m := range methods {
+		s.rules = append(s.rules, routeRule{Path: path, Method: m, Rule: ru})
+	}
 	r.Handle(path, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ri := infoOf(req)
 		if ri != nil {
@@ -341,11 +361,29 @@ func (s *Server) handle(r *mux.Router, path string, h http.HandlerFunc, methods 
 			s.nothingNamed(w, req)
 			return
 		}
-		h(w, req)
+		s.serveRoute(w, req, path, ru, h)
 		if ri != nil && ri.rec != nil {
 			s.accountMiss(req, path, ri.rec.status)
 		}
 	})).Methods(methods...)
+}
+
+// serveRoute identifies the caller, applies the limit of anonymous writes
+// and the route's rule, and runs h.
+func (s *Server) serveRoute(w http.ResponseWriter, req *http.Request, path string, ru rule, h http.HandlerFunc) {
+	req, cred, err := s.identify(req)
+	switch {
+	case err != nil:
+		s.Error(w, req, err)
+		return
+	case cred == badBearer && strings.HasPrefix(path, "/api/"):
+		s.unauthorized(w, req, "The bearer token is not valid: it is unknown, revoked or expired. Leave out the Authorization header to read public data, or send the admin token or a personal API token.")
+		return
+	}
+	if s.limitedWrite(w, req) || !s.allows(w, req, ru) {
+		return
+	}
+	h(w, req)
 }
 
 // plainVars reports whether every variable of the matched path (a slug,
@@ -399,64 +437,6 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", strings.Join(allow, ", "))
 	Problem(w, http.StatusMethodNotAllowed, "method_not_allowed",
 		fmt.Sprintf("Method %s is not allowed here; use %s.", r.Method, strings.Join(allow, ", ")))
-}
-
-// authState is what the Authorization header says about a caller.
-type authState int
-
-const (
-	anonymous authState = iota
-	admin
-	badToken
-)
-
-// auth reads the bearer token and compares it in constant time.
-func (s *Server) auth(r *http.Request) authState {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return anonymous
-	}
-	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || len(s.adminToken) == 0 {
-		return badToken
-	}
-	if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), s.adminToken) == 1 {
-		return admin
-	}
-	return badToken
-}
-
-// reader returns whether the caller of a read is an admin, or writes a 401
-// and returns ok=false for a wrong token.
-func (s *Server) reader(w http.ResponseWriter, r *http.Request) (isAdmin, ok bool) {
-	switch s.auth(r) {
-	case admin:
-		return true, true
-	case badToken:
-		s.unauthorized(w, r, "The bearer token is not valid. Leave out the Authorization header to read public data, or send the admin token.")
-		return false, false
-	}
-	return false, true
-}
-
-// admin wraps a write handler: it runs only for the admin token.
-func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if len(s.adminToken) == 0 {
-			Problem(w, http.StatusForbidden, calendar.EFORBIDDEN,
-				"Writes are disabled: this server has no admin token configured (set one to allow changes through the API).")
-			return
-		}
-		switch s.auth(r) {
-		case anonymous:
-			s.unauthorized(w, r, "This request changes data and needs the admin token: send \"Authorization: Bearer TOKEN\".")
-			return
-		case badToken:
-			s.unauthorized(w, r, "The bearer token is not valid; changes need the admin token.")
-			return
-		}
-		h(w, r)
-	}
 }
 
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, detail string) {

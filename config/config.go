@@ -64,6 +64,8 @@ type Config struct {
 	SMTP     SMTP   `toml:"smtp" envPrefix:"SMTP_"`
 	DKIM     DKIM   `toml:"dkim" envPrefix:"DKIM_"`
 	Notify   Notify `toml:"notify" envPrefix:"NOTIFY_"`
+	Auth     Auth   `toml:"auth" envPrefix:"AUTH_"`
+	OIDC     OIDC   `toml:"oidc" envPrefix:"OIDC_"`
 
 	// sources tells for each setting key where its value came from, so that
 	// a problem names the place to fix. Settings at their default are absent.
@@ -78,6 +80,30 @@ type Feeds struct {
 	// VersionCheck matters when several servers share one PostgreSQL
 	// database: a server sees its own writes at once, another's after this.
 	VersionCheck Duration `toml:"version_check" env:"VERSION_CHECK" help:"How long a server answers from its cached feeds before asking the database whether anything changed. Writes through the same server show at once; this bounds how late several servers on one PostgreSQL database see each other's."`
+}
+
+// Auth are the settings of signing in ([auth]).
+type Auth struct {
+	SessionIdle     Duration `toml:"session_idle" env:"SESSION_IDLE" help:"How long a signed-in browser may be idle before its session ends (5m–24h)."`
+	SessionLifetime Duration `toml:"session_lifetime" env:"SESSION_LIFETIME" help:"How long a session lasts at most, however active (1h–30d); then the person signs in again."`
+	// Contact is shown to a person whose email Samkal does not know, so
+	// that they know whom to ask.
+	Contact         string   `toml:"contact" env:"CONTACT" help:"Whom people ask for access, shown when someone signs in with an address Samkal does not know, e.g. \"samkal@regionorebrolan.se\" or \"Regionens kansli, 019-602 00 00\"."`
+	ChangeRetention Duration `toml:"change_retention" env:"CHANGE_RETENTION" help:"How long the record of changes (who changed what) is kept; older entries are removed by the daily clean-up. 0 keeps them for ever."`
+}
+
+// OIDC are the settings of signing in through the organisations' identity
+// provider ([oidc]): Entra ID, Google Workspace, Keycloak or an OIDC broker
+// in front of Freja eID+ or BankID. Without an issuer the sign-in page
+// offers only the emailed link.
+type OIDC struct {
+	Issuer           string `toml:"issuer" env:"ISSUER" help:"OpenID Connect issuer URL, e.g. https://login.microsoftonline.com/TENANT/v2.0 or https://keycloak.example.se/realms/region. Empty: no single sign-on, only emailed sign-in links."`
+	ClientID         string `toml:"client_id" env:"CLIENT_ID" help:"Client (application) ID registered at the provider; the redirect URI to register is BASE_URL/logga-in/oidc/callback."`
+	ClientSecret     Secret `toml:"client_secret" env:"CLIENT_SECRET" help:"Client secret registered at the provider."`
+	ClientSecretFile string `toml:"client_secret_file" env:"CLIENT_SECRET_FILE" help:"File holding the client secret (surrounding whitespace ignored); use it instead of client_secret."`
+	EmailClaim       string `toml:"email_claim" env:"EMAIL_CLAIM" help:"ID token claim that holds the person's email address: email (standard), or e.g. preferred_username or upn for Entra ID."`
+	// ButtonText names the provider on the sign-in page.
+	ButtonText string `toml:"button_text" env:"BUTTON_TEXT" help:"Text of the sign-in button, e.g. \"Logga in med Region Örebro län-konto\"."`
 }
 
 // SMTP are the settings of the mail server Samkal sends through ([smtp]).
@@ -139,6 +165,13 @@ func Default() *Config {
 			VersionCheck:       Duration(time.Second),
 		},
 		SMTP: SMTP{Port: 587, TLS: "starttls", Timeout: Duration(30 * time.Second)},
+		// Sessions: a working day, idle up to two hours (a long meeting).
+		Auth: Auth{
+			SessionIdle:     Duration(2 * time.Hour),
+			SessionLifetime: Duration(12 * time.Hour),
+			ChangeRetention: Duration(5 * 365 * 24 * time.Hour),
+		},
+		OIDC: OIDC{EmailClaim: "email", ButtonText: "Logga in med organisationens konto"},
 		Notify: Notify{
 			Schedule:              "*/5 * * * *",
 			SendTime:              "08:00",
@@ -369,6 +402,19 @@ func (c *Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}
 	return out, nil
+}
+
+// OIDCSecret returns the OIDC client secret, read from
+// oidc.client_secret_file when that is set, "" when none is configured.
+func (c *Config) OIDCSecret() (string, error) {
+	if c.OIDC.ClientSecretFile == "" {
+		return string(c.OIDC.ClientSecret), nil
+	}
+	b, err := os.ReadFile(c.OIDC.ClientSecretFile)
+	if err != nil {
+		return "", fmt.Errorf("oidc.client_secret_file cannot be read: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // SMTPSecret returns the SMTP password, read from smtp.password_file when

@@ -232,9 +232,9 @@ host = "ldap.example"
 	_, err := Load(file, environ(env), map[string]string{"db": "mysql://x/y"})
 	got := problemsOf(t, err)
 	want := Problems{
-		`config file ` + file + `: unknown setting "lookbak"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, trusted_proxies, shutdown_timeout, mail_from, [feeds], [smtp], [dkim], [notify]`,
+		`config file ` + file + `: unknown setting "lookbak"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, trusted_proxies, shutdown_timeout, mail_from, [feeds], [smtp], [dkim], [notify], [auth], [oidc]`,
 		`config file ` + file + `: unknown setting "feeds.look_back"; known settings: feeds.lookback, feeds.cancelled_retention, feeds.refresh_interval, feeds.version_check`,
-		`config file ` + file + `: unknown setting "ldap"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, trusted_proxies, shutdown_timeout, mail_from, [feeds], [smtp], [dkim], [notify]`,
+		`config file ` + file + `: unknown setting "ldap"; known settings: addr, db, base_url, admin_token, admin_token_file, region_name, log_level, log_format, trusted_proxies, shutdown_timeout, mail_from, [feeds], [smtp], [dkim], [notify], [auth], [oidc]`,
 		`SAMKAL_FEEDS_REFRESH_INTERVAL: duration "often" is not valid: use e.g. "30d", "12h" or "90m"`,
 		`addr: "nohost" is not host:port, e.g. "localhost:8080" or ":8080" (set by file ` + file + `)`,
 		`db: "mysql://x/y": only SQLite file paths and postgres:// or postgresql:// URLs are supported (set by flag --db)`,

@@ -113,6 +113,39 @@ func (c *Config) Validate() error {
 		add("feeds.refresh_interval", "must be at least 1m, got %s", c.Feeds.RefreshInterval)
 	}
 
+	if c.Auth.SessionIdle < Duration(5*time.Minute) || c.Auth.SessionIdle > Duration(24*time.Hour) {
+		add("auth.session_idle", "must be 5m–24h, got %s", c.Auth.SessionIdle)
+	}
+	if c.Auth.SessionLifetime < Duration(time.Hour) || c.Auth.SessionLifetime > Duration(30*24*time.Hour) {
+		add("auth.session_lifetime", "must be 1h–30d, got %s", c.Auth.SessionLifetime)
+	}
+	if c.Auth.ChangeRetention < 0 {
+		add("auth.change_retention", "must not be negative, got %s", c.Auth.ChangeRetention)
+	}
+	if strings.ContainsAny(c.Auth.Contact, "\r\n") || len(c.Auth.Contact) > 200 {
+		add("auth.contact", "must be one line of at most 200 characters")
+	}
+	if c.OIDC.Issuer != "" {
+		if u, err := url.Parse(c.OIDC.Issuer); err != nil || u.Scheme != "https" && !(u.Scheme == "http" && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1")) || u.Host == "" {
+			add("oidc.issuer", "%q is not an https:// URL (http is allowed only for localhost)", c.OIDC.Issuer)
+		}
+		if c.OIDC.ClientID == "" {
+			add("oidc.client_id", "is required with oidc.issuer")
+		}
+		switch {
+		case c.OIDC.ClientSecret != "" && c.OIDC.ClientSecretFile != "":
+			add("oidc.client_secret", "set client_secret or client_secret_file, not both")
+		case c.OIDC.ClientSecretFile != "":
+			if _, err := c.OIDCSecret(); err != nil {
+				add("oidc.client_secret_file", "%s cannot be read: %v", c.OIDC.ClientSecretFile, unwrapPath(err))
+			}
+		case c.OIDC.ClientSecret == "":
+			add("oidc.client_secret", "is required with oidc.issuer (or oidc.client_secret_file)")
+		}
+		if c.OIDC.EmailClaim == "" {
+			add("oidc.email_claim", "is required with oidc.issuer; the standard claim is email")
+		}
+	}
 	if c.Feeds.VersionCheck <= 0 || c.Feeds.VersionCheck > Duration(time.Hour) {
 		add("feeds.version_check", "must be more than 0 and at most 1h, got %s", c.Feeds.VersionCheck)
 	}
