@@ -149,7 +149,7 @@ func (s *Server) meetingAgenda(ctx context.Context, v *view, r *http.Request) ([
 	if err != nil {
 		return nil, err
 	}
-	return agendaJSON(items, v), nil
+	return agendaJSON(items, v.of(m.Bodies)), nil
 }
 
 // agendaJSON is the agenda as v sees it: an admin every item at its stored
@@ -200,8 +200,12 @@ func (s *Server) getAgendaItem(w http.ResponseWriter, r *http.Request) {
 	if err == nil && !v.admin {
 		var m *calendar.Meeting
 		m, err = s.store.FindMeetingByID(ctx, a.MeetingID)
-		if err == nil && (!v.seesMeeting(m) || !v.seesAgendaItem(a)) {
-			err = calendar.Errorf(calendar.ENOTFOUND, "agenda item %d not found", id)
+		if err == nil {
+			seen := v.seesMeeting(m)
+			v = v.of(m.Bodies)
+			if !seen || !v.seesAgendaItem(a) {
+				err = calendar.Errorf(calendar.ENOTFOUND, "agenda item %d not found", id)
+			}
 		}
 	}
 	if err != nil {
@@ -228,6 +232,9 @@ func (s *Server) createAgendaItem(w http.ResponseWriter, r *http.Request) {
 	u := agendaFields(&f, &in)
 	if err := f.err(); err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if !s.keepsMeeting(w, r, meetingID) {
 		return
 	}
 	item := u.Apply(calendar.AgendaItem{MeetingID: meetingID})
@@ -259,6 +266,9 @@ func (s *Server) updateAgendaItem(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if !s.keepsAgendaItem(w, r, id) {
+		return
+	}
 	a, err := s.store.UpdateAgendaItem(r.Context(), id, u)
 	if err != nil {
 		s.Error(w, r, err)
@@ -273,6 +283,9 @@ func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, err := pathID(r, "agenda item")
+	if err == nil && !s.keepsAgendaItem(w, r, id) {
+		return
+	}
 	if err == nil {
 		err = s.store.DeleteAgendaItem(r.Context(), id)
 	}
@@ -294,6 +307,9 @@ func (s *Server) fillStandardItems(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "meeting")
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if !s.keepsMeeting(w, r, id) {
 		return
 	}
 	items, err := s.store.FillStandardItems(r.Context(), id)
@@ -369,6 +385,9 @@ func (s *Server) createBacklogItem(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if !s.keepsBody(w, r, b.Body) {
+		return
+	}
 	if err := s.store.CreateBacklogItem(r.Context(), b); err != nil {
 		s.Error(w, r, err)
 		return
@@ -382,6 +401,9 @@ func (s *Server) deleteBacklogItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, err := pathID(r, "backlog item")
+	if err == nil && !s.keepsBacklogItem(w, r, id) {
+		return
+	}
 	if err == nil {
 		err = s.store.DeleteBacklogItem(r.Context(), id)
 	}

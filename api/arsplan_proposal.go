@@ -139,6 +139,9 @@ func (s *Server) arsplanProposal(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if !s.keepsBody(w, r, b.Slug) {
+		return
+	}
 	var yp *plan.YearProposal
 	var created, existing []*calendar.Meeting
 	err = s.store.InTx(ctx, func(tx calendar.Store) error {

@@ -98,6 +98,7 @@ func (s *Server) toBookingWindow(w *calendar.BookingWindow, bookings []plan.Wind
 		Deadline: w.Deadline, BufferMinutes: w.BufferMinutes, Blackouts: nonNil(w.Blackouts),
 		GranularityMinutes: int(w.Granularity().Minutes()), Booked: []windowBookingJSON{},
 		CreatedAt: stamp(w.CreatedAt), UpdatedAt: stamp(w.UpdatedAt)}
+	v = v.of(w.Bodies)
 	if j.Counts == nil {
 		j.Counts = map[string]int{}
 	}
@@ -245,13 +246,13 @@ func (s *Server) bodySet(ctx context.Context) (map[string]bool, error) {
 }
 
 // seesWindow: an admin sees every window, anyone else those whose bodies
-// all exist and are public.
+// they all see (public, or theirs).
 func (v *view) seesWindow(w *calendar.BookingWindow) bool {
 	if v.admin {
 		return true
 	}
 	for _, b := range w.Bodies {
-		if !v.public[b] {
+		if !v.seesBody(b) {
 			return false
 		}
 	}
@@ -337,6 +338,9 @@ func (s *Server) createBookingWindow(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if !s.mayChange(w, r, x.Bodies...) {
+		return
+	}
 	if err := s.store.CreateBookingWindow(r.Context(), x); err != nil {
 		s.Error(w, r, err)
 		return
@@ -355,12 +359,23 @@ func (s *Server) updateBookingWindow(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if !s.keepsWindow(w, r, id) {
+		return
+	}
 	// The fields are merged into the window as the store holds it locked,
-	// so that two PATCHes at once each keep theirs.
+	// so that two PATCHes at once each keep theirs. The bodies it ends
+	// with must be the caller's too.
+	p := principalOf(r)
 	u, err := s.store.EditBookingWindow(r.Context(), id, func(x *calendar.BookingWindow) error {
 		var f fields
 		windowFields(&f, &in, x)
-		return f.err()
+		if err := f.err(); err != nil {
+			return err
+		}
+		if !p.Change(x.Bodies...) {
+			return calendar.Errorf(calendar.EFORBIDDEN, "you may plan only for bodies you are secretary of; %s are not all yours", strings.Join(x.Bodies, ", "))
+		}
+		return nil
 	})
 	if err != nil {
 		s.Error(w, r, err)
@@ -394,6 +409,9 @@ func (s *Server) deleteBookingWindow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, err := pathID(r, "booking window")
+	if err == nil && !s.keepsWindow(w, r, id) {
+		return
+	}
 	if err == nil {
 		err = s.store.DeleteBookingWindow(r.Context(), id)
 	}
@@ -405,19 +423,10 @@ func (s *Server) deleteBookingWindow(w http.ResponseWriter, r *http.Request) {
 	NoContent(w)
 }
 
-// adminRead starts a read that needs the admin token because it shows when
-// people are busy: it answers 401 (with why) for anyone else and returns
-// false.
-func (s *Server) adminRead(w http.ResponseWriter, r *http.Request, q *query, what string) bool {
-	v := s.readView(w, r, q)
-	if v == nil {
-		return false
-	}
-	if !v.admin {
-		s.unauthorized(w, r, what+" show when people are busy and need the admin token: send \"Authorization: Bearer TOKEN\".")
-		return false
-	}
-	return true
+// busyRead starts a read that shows when people are busy: for admins, and
+// for the secretaries of bodies (nil: admins only); see internalRead.
+func (s *Server) busyRead(w http.ResponseWriter, r *http.Request, q *query, what string, bodies func() ([]string, error)) bool {
+	return s.internalRead(w, r, q, what+" show when people are busy and need the admin token or a secretary's sign-in: send \"Authorization: Bearer TOKEN\".", bodies)
 }
 
 type suggestionJSON struct {
@@ -437,7 +446,12 @@ func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
 	if _, given := q.v["body"]; !given {
 		q.add("Query parameter body is required: the slug of one of the window's bodies, e.g. ?body=lansdel-norr.")
 	}
-	if !s.adminRead(w, r, q, "Suggestions") {
+	if !s.busyRead(w, r, q, "Suggestions", func() ([]string, error) {
+		if body == nil {
+			return nil, nil
+		}
+		return []string{*body}, nil
+	}) {
 		return
 	}
 	ctx := r.Context()
@@ -551,6 +565,9 @@ func (s *Server) planWindow(w http.ResponseWriter, r *http.Request) {
 	x, err := s.findWindow(ctx, s.keeperView(r), r)
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if !s.keepsWindow(w, r, x.ID) {
 		return
 	}
 	var wp *plan.WindowPlan

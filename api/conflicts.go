@@ -34,7 +34,7 @@ func (s *Server) conflicts(w http.ResponseWriter, r *http.Request) {
 	if from != nil && to != nil && !to.After(*from) {
 		q.add("Query parameter to (%s) must be after from (%s).", stamp(*to), stamp(*from))
 	}
-	if !s.adminRead(w, r, q, "Clash reports") {
+	if !s.busyRead(w, r, q, "Clash reports", nil) {
 		return
 	}
 	cs, err := plan.FindClashes(r.Context(), s.store, *from, *to)

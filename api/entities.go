@@ -525,6 +525,9 @@ func (s *Server) updateBody(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slug := mux.Vars(r)["slug"]
+	if !s.keepsBody(w, r, slug) {
+		return
+	}
 	var f fields
 	immutable(&f, "slug", in.Slug, slug)
 	upd := calendar.BodyUpdate{
@@ -692,6 +695,9 @@ func (s *Server) createMembership(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if !s.keepsBody(w, r, m.Body) {
+		return
+	}
 	if err := s.store.CreateMembership(r.Context(), m); err != nil {
 		s.Error(w, r, err)
 		return
@@ -713,6 +719,9 @@ func (s *Server) updateMembership(w http.ResponseWriter, r *http.Request) {
 	cur, err := s.store.FindMembershipByID(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if !s.keepsBody(w, r, cur.Body) {
 		return
 	}
 	var f fields
@@ -741,6 +750,9 @@ func (s *Server) deleteMembership(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, err := pathID(r, "membership")
+	if err == nil && !s.keepsMembership(w, r, id) {
+		return
+	}
 	if err == nil {
 		err = s.store.DeleteMembership(r.Context(), id)
 	}
@@ -890,6 +902,17 @@ func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 		out = append(out, toChange(c))
 	}
 	JSONOK(w, newList(out))
+}
+
+// of returns v for one thing of these bodies: a caller who keeps it
+// (access.Principal.SeeInternal: an admin, or a secretary of one of the
+// bodies) sees all of it, as an admin would – proposals, who proposed,
+// notes; anyone else sees it as v does.
+func (v *view) of(bodies []string) *view {
+	if v.admin || !v.p.SeeInternal(bodies...) {
+		return v
+	}
+	return &view{p: v.p, admin: true}
 }
 
 // keeperView is the view of a caller who has just been allowed to change a

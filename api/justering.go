@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -94,6 +95,9 @@ func (s *Server) markJustering(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if !s.keepsBodies(w, r, fmt.Sprintf("meeting %d", id), m.Bodies) {
+		return
+	}
 	if chair != nil {
 		j.Chair = *chair
 	} else if j.Chair, err = s.meetingChair(ctx, m); err != nil {
@@ -144,12 +148,18 @@ func (s *Server) meetingChair(ctx context.Context, m *calendar.Meeting) (string,
 // approvers and who has approved; 404 when the meeting does not exist or
 // its minutes were never marked ready. It needs the admin token.
 func (s *Server) getJustering(w http.ResponseWriter, r *http.Request) {
-	if !s.adminOnly(w, r, newQuery(r), "A justering names its approvers and links to minutes that may not be public yet; it needs the admin token: send \"Authorization: Bearer TOKEN\".") {
-		return
-	}
 	id, err := pathID(r, "meeting")
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if !s.internalRead(w, r, newQuery(r), "A justering names its approvers and links to minutes that may not be public yet; it needs the admin token or a secretary's sign-in: send \"Authorization: Bearer TOKEN\".", func() ([]string, error) {
+		m, err := s.store.FindMeetingByID(r.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		return m.Bodies, nil
+	}) {
 		return
 	}
 	if _, err := s.store.FindMeetingByID(r.Context(), id); err != nil {
@@ -164,15 +174,38 @@ func (s *Server) getJustering(w http.ResponseWriter, r *http.Request) {
 	JSONOK(w, toJustering(j))
 }
 
-// adminOnly starts a read that only an admin may make: it checks the token
-// and the query, and writes a 401 saying why (detail) to anyone else.
+// adminOnly starts a read that only an admin may make (see internalRead).
 func (s *Server) adminOnly(w http.ResponseWriter, r *http.Request, q *query, detail string) bool {
+	return s.internalRead(w, r, q, detail, nil)
+}
+
+// internalRead starts a read of what only those who keep a thing see
+// (access.Principal.SeeInternal): an admin, or a secretary of one of the
+// bodies that bodies returns (nil: admins only). It checks the query,
+// answers 401 with detail to an anonymous caller and 403 to one who may
+// not, and returns false then.
+func (s *Server) internalRead(w http.ResponseWriter, r *http.Request, q *query, detail string, bodies func() ([]string, error)) bool {
 	v := s.readView(w, r, q)
 	if v == nil {
 		return false
 	}
-	if !v.admin {
+	if v.admin {
+		return true
+	}
+	if !v.p.SignedIn() {
 		s.unauthorized(w, r, detail)
+		return false
+	}
+	var bs []string
+	if bodies != nil {
+		var err error
+		if bs, err = bodies(); err != nil {
+			s.Error(w, r, err)
+			return false
+		}
+	}
+	if len(bs) == 0 || !v.p.SeeInternal(bs...) {
+		s.forbidden(w, r, v.p, "Only an admin or a secretary of the body may read this.")
 		return false
 	}
 	return true

@@ -35,6 +35,9 @@ func (s *Server) revokeLinks(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if !s.keepsMeeting(w, r, id) {
+		return
+	}
 	var p calendar.LinkPurpose
 	if purpose != nil {
 		p = *purpose
@@ -65,6 +68,9 @@ func (s *Server) revokeWindowLinks(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if _, err := s.store.FindBookingWindowByID(ctx, id); err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if !s.keepsWindow(w, r, id) {
 		return
 	}
 	n, err := s.store.RevokeWindowLinks(ctx, id, s.now())

@@ -209,6 +209,9 @@ func (s *Server) createMeeting(w http.ResponseWriter, r *http.Request) {
 	setStr(&m.Location, u.Location)
 	setStr(&m.OnlineURL, u.OnlineURL)
 	setStr(&m.Notes, u.Notes)
+	if !s.mayChange(w, r, m.Bodies...) {
+		return
+	}
 	if err := s.store.CreateMeeting(r.Context(), m); err != nil {
 		s.Error(w, r, err)
 		return
@@ -233,6 +236,11 @@ func (s *Server) updateMeeting(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// The caller must keep the meeting as it is, and as it would be: a
+	// secretary cannot hand a meeting to, or take it from, another body.
+	if !s.keepsMeeting(w, r, id) || u.Bodies != nil && !s.mayChange(w, r, *u.Bodies...) {
+		return
+	}
 	m, err := s.store.UpdateMeeting(r.Context(), id, u)
 	if err != nil {
 		s.Error(w, r, err)
@@ -252,6 +260,9 @@ func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, err := pathID(r, "meeting")
+	if err == nil && !s.keepsMeeting(w, r, id) {
+		return
+	}
 	if err == nil {
 		err = s.store.DeleteMeeting(r.Context(), id)
 	}

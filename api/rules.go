@@ -127,3 +127,111 @@ func (s *Server) mayChange(w http.ResponseWriter, r *http.Request, bodies ...str
 	}
 	return false
 }
+
+// The keeper handlers check the bodies of the thing they change with one
+// of these before changing it. Each answers the problem itself and returns
+// false when the request cannot go on: 404 when the thing does not exist
+// or the caller may not even see it (a restricted body's meeting is not
+// there for a stranger), 403 when they see it but do not keep it. An admin
+// is let through without reading anything: the store answers 404 for a
+// thing that does not exist.
+
+// keepsBodies is the check for the bodies of one thing.
+func (s *Server) keepsBodies(w http.ResponseWriter, r *http.Request, what string, bodies []string) bool {
+	p := principalOf(r)
+	if p.Administer() {
+		return true
+	}
+	v, err := s.view(r.Context(), p)
+	if err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	seen := len(bodies) == 0
+	for _, b := range bodies {
+		seen = seen || v.seesBody(b)
+	}
+	if !seen {
+		s.Error(w, r, calendar.Errorf(calendar.ENOTFOUND, "%s not found", what))
+		return false
+	}
+	return s.mayChange(w, r, bodies...)
+}
+
+// keepsMeeting checks the meeting id.
+func (s *Server) keepsMeeting(w http.ResponseWriter, r *http.Request, id int64) bool {
+	if principalOf(r).Administer() {
+		return true
+	}
+	m, err := s.store.FindMeetingByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	return s.keepsBodies(w, r, fmt.Sprintf("meeting %d", id), m.Bodies)
+}
+
+// keepsBody checks the body slug.
+func (s *Server) keepsBody(w http.ResponseWriter, r *http.Request, slug string) bool {
+	if principalOf(r).Administer() {
+		return true
+	}
+	if _, err := s.store.FindBodyBySlug(r.Context(), slug); err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	return s.keepsBodies(w, r, fmt.Sprintf("body %q", slug), []string{slug})
+}
+
+// keepsWindow checks the booking window id: its bodies must all be the
+// caller's.
+func (s *Server) keepsWindow(w http.ResponseWriter, r *http.Request, id int64) bool {
+	if principalOf(r).Administer() {
+		return true
+	}
+	x, err := s.store.FindBookingWindowByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	return s.keepsBodies(w, r, fmt.Sprintf("booking window %d", id), x.Bodies)
+}
+
+// keepsAgendaItem checks the agenda item id by its meeting.
+func (s *Server) keepsAgendaItem(w http.ResponseWriter, r *http.Request, id int64) bool {
+	if principalOf(r).Administer() {
+		return true
+	}
+	a, err := s.store.FindAgendaItemByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	return s.keepsMeeting(w, r, a.MeetingID)
+}
+
+// keepsBacklogItem checks the backlog item id by its body.
+func (s *Server) keepsBacklogItem(w http.ResponseWriter, r *http.Request, id int64) bool {
+	if principalOf(r).Administer() {
+		return true
+	}
+	b, err := s.store.FindBacklogItemByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	return s.keepsBody(w, r, b.Body)
+}
+
+// keepsMembership checks the membership id by its body.
+func (s *Server) keepsMembership(w http.ResponseWriter, r *http.Request, id int64) bool {
+	if principalOf(r).Administer() {
+		return true
+	}
+	m, err := s.store.FindMembershipByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	return s.keepsBody(w, r, m.Body)
+}
