@@ -48,7 +48,7 @@ func TestConflicts(t *testing.T) {
 			t.Errorf("%d clashes on 2025-12-02, want 2", n)
 		}
 
-		wantProblem(t, e.get(year), http.StatusUnauthorized, "Clash reports show when people are busy")
+		wantProblem(t, e.get(year), http.StatusUnauthorized, "only an admin may read")
 		for _, tt := range []struct{ query, detail string }{
 			{"?from=2025-01-01", "Query parameter to is required"},
 			{"", "Query parameter from is required"},

@@ -93,7 +93,7 @@ func TestOutbox(t *testing.T) {
 			status       int
 			detail       string
 		}{
-			{http.MethodGet, "/api/v1/outbox", false, http.StatusUnauthorized, "email addresses"},
+			{http.MethodGet, "/api/v1/outbox", false, http.StatusUnauthorized, "personal data"},
 			{http.MethodGet, "/api/v1/outbox/2", false, http.StatusUnauthorized, "admin token"},
 			{http.MethodPost, "/api/v1/outbox/2/retry", false, http.StatusUnauthorized, "Bearer TOKEN"},
 			{http.MethodGet, "/api/v1/outbox?status=lost", true, http.StatusBadRequest, "status"},

@@ -23,13 +23,20 @@ const (
 	// signedIn routes need a person or the admin token: the caller's own
 	// tokens, sessions and data.
 	signedIn
+	// internal routes read what only those who keep a thing see (who
+	// approves the minutes, suggestions that show when people are busy):
+	// a signed-in caller, whom the handler then checks with
+	// access.Principal.SeeInternal for the thing's bodies.
+	internal
 	// keeper routes change a body's things (meetings, agenda, justering,
 	// memberships, booking windows): an admin, or a secretary of at least
 	// one body; the handler then checks the bodies of the thing with
 	// Server.mayChange.
 	keeper
-	// adminOnly routes change what belongs to no one body: organisations,
-	// people, rooms, bodies themselves, roles, other people's data.
+	// adminOnly routes change what belongs to no one body (organisations,
+	// people, rooms, bodies themselves, roles, other people's data), or
+	// read what spans all bodies (the outbox, the clash report). Reads are
+	// open to an admin's read token too.
 	adminOnly
 )
 
@@ -39,6 +46,8 @@ func (r rule) String() string {
 		return "anyone"
 	case signedIn:
 		return "signed in"
+	case internal:
+		return "keeps the thing (read)"
 	case keeper:
 		return "secretary of the body"
 	case adminOnly:
@@ -67,6 +76,12 @@ func (s *Server) allows(w http.ResponseWriter, r *http.Request, ru rule) bool {
 			return false
 		}
 		return true
+	case internal:
+		if !p.SignedIn() {
+			s.unauthorized(w, r, "This shows what only the body's secretaries and the admins may read: sign in, or send the admin token or a personal API token (\"Authorization: Bearer TOKEN\").")
+			return false
+		}
+		return true
 	case keeper:
 		if !p.SignedIn() {
 			s.unauthorized(w, r, "This request changes data: sign in, or send a personal API token with write scope (\"Authorization: Bearer TOKEN\").")
@@ -78,11 +93,16 @@ func (s *Server) allows(w http.ResponseWriter, r *http.Request, ru rule) bool {
 		}
 		return true
 	case adminOnly:
+		if !p.SignedIn() && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			s.unauthorized(w, r, "This holds personal data that only an admin may read: send the admin token or an admin's personal API token (\"Authorization: Bearer TOKEN\"), or sign in.")
+			return false
+		}
 		if !p.SignedIn() {
 			s.unauthorized(w, r, "This request changes data that only an admin may change: sign in, or send a personal API token with write scope (\"Authorization: Bearer TOKEN\").")
 			return false
 		}
-		if !p.Administer() {
+		read := r.Method == http.MethodGet || r.Method == http.MethodHead
+		if read && !p.SeeAll() || !read && !p.Administer() {
 			s.forbidden(w, r, p, "Only an admin may do this.")
 			return false
 		}
