@@ -25,3 +25,16 @@ func (s *Server) Routes() ([]Route, error) {
 	})
 	return out, err
 }
+
+// RouteRule is who may call one route and method at all.
+type RouteRule struct{ Method, Path, Rule string }
+
+// Rules lists every route's rule as registered, for the authorisation
+// table test.
+func (s *Server) Rules() []RouteRule {
+	out := make([]RouteRule, len(s.rules))
+	for i, r := range s.rules {
+		out[i] = RouteRule{r.Method, r.Path, r.Rule.String()}
+	}
+	return out
+}

@@ -225,6 +225,8 @@ func (w *world) fill() {
 	// A body with nothing in it, so that deleting a body can succeed.
 	e.write(http.MethodPost, "/api/v1/bodies", `{"slug":"tom-grupp","name":"Tom grupp","kind":"working-group"}`, http.StatusCreated)
 
+	w.fillCallers(ctx)
+
 	ms, err := e.store.FindMemberships(ctx, calendar.MembershipFilter{})
 	must(w.keep, err)
 	w.members = nil
