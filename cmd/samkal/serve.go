@@ -105,6 +105,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 		Registry:              registry,
 		JusteringDeadlineDays: cfg.Notify.JusteringDeadlineDays,
 		TrustedProxies:        trusted,
+		SessionIdle:           time.Duration(cfg.Auth.SessionIdle),
+		SessionLifetime:       time.Duration(cfg.Auth.SessionLifetime),
 	})
 	if err != nil {
 		ln.Close()
