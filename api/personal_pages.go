@@ -187,6 +187,15 @@ func (s *Server) visit(w http.ResponseWriter, r *http.Request, purpose calendar.
 	return v
 }
 
+// byLink is r's context with the link's person as the actor of what the
+// request changes: the record of changes names the member who proposed an
+// item or approved the minutes through their personal link.
+func (v *linkVisit) byLink(r *http.Request) context.Context {
+	a := calendar.ActorFrom(r.Context())
+	a.PersonID, a.Via, a.Token = v.person.ID, calendar.ViaLink, ""
+	return calendar.WithActor(r.Context(), a)
+}
+
 // loadVisit reads the link and what its page shows; ENOTFOUND when the
 // token, its meeting or its person does not exist, or the link is for
 // another purpose.
@@ -453,7 +462,7 @@ func (s *Server) submitAgendaItem(w http.ResponseWriter, r *http.Request) {
 		s.renderAnmalan(w, r, http.StatusUnprocessableEntity, v, form, errs, false)
 		return
 	}
-	err := s.store.CreateAgendaItem(r.Context(), item)
+	err := s.store.CreateAgendaItem(v.byLink(r), item)
 	if msg := proposalLimitMessage(err); msg != "" {
 		s.renderAnmalan(w, r, http.StatusUnprocessableEntity, v, form, []formError{{"", msg}}, false)
 		return
@@ -649,7 +658,7 @@ func (s *Server) approveMinutes(w http.ResponseWriter, r *http.Request) {
 	if v == nil || s.readForm(w, r, v) == nil || s.justeringOfVisit(w, r, v) == nil {
 		return
 	}
-	_, changed, err := s.store.ApproveMinutes(r.Context(), v.meeting.ID, v.person.Key, s.now())
+	_, changed, err := s.store.ApproveMinutes(v.byLink(r), v.meeting.ID, v.person.Key, s.now())
 	switch calendar.ErrorCode(err) {
 	case "":
 	case calendar.ENOTFOUND:
