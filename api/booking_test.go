@@ -251,7 +251,7 @@ func TestPlanWindow(t *testing.T) {
 
 		// Planning needs the token; so do suggestions.
 		wantProblem(t, e.do(req{method: http.MethodPost, path: "/api/v1/booking-windows/2/plan"}), http.StatusUnauthorized, "Bearer TOKEN")
-		wantProblem(t, e.get("/api/v1/booking-windows/2/suggestions?body=lansdel-norr"), http.StatusUnauthorized, "Suggestions show when people are busy")
+		wantProblem(t, e.get("/api/v1/booking-windows/2/suggestions?body=lansdel-norr"), http.StatusUnauthorized, "only the body's secretaries")
 
 		r := e.write(http.MethodPost, "/api/v1/booking-windows/2/plan", nil, http.StatusOK)
 		p := decode[planAnswer](t, r)

@@ -416,15 +416,15 @@ func TestServeWithoutTokenRefusesWrites(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "samkal.db")
 	mustRun(t, nil, "import", "--db", db, exampleFile)
 	s := startServe(t, nil, "--db", db)
-	if !strings.Contains(s.welcome, "No admin token is configured: the API refuses changes.") {
+	if !strings.Contains(s.welcome, "No admin token is configured: changes need a signed-in person") {
 		t.Errorf("no hint about the missing admin token:\n%s", s.welcome)
 	}
 	if strings.Contains(s.welcome, "curl -X PATCH") {
 		t.Errorf("a PATCH example was printed although writes are refused:\n%s", s.welcome)
 	}
 	resp, body := s.request(t, http.MethodPatch, "/api/v1/meetings/1", "", map[string]string{"notes": "x"})
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("PATCH without an admin token configured: status %d, want 403\n%s", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("PATCH without an admin token configured: status %d, want 401\n%s", resp.StatusCode, body)
 	}
 }
 

@@ -236,8 +236,9 @@ func printWelcome(ctx context.Context, w io.Writer, store *sqlstore.Store, cfg *
 	b.WriteString("\n")
 	switch {
 	case token == "":
-		b.WriteString("No admin token is configured: the API refuses changes. Set SAMKAL_ADMIN_TOKEN\n" +
-			"(or admin_token_file), or try 'samkal serve --demo' for a session token.\n")
+		b.WriteString("No admin token is configured: changes need a signed-in person or their API token.\n" +
+			"Make the first admin with 'samkal users grant --person KEY --role admin' and sign in\n" +
+			"with 'samkal users login-link --person KEY', or try 'samkal serve --demo'.\n")
 	case generated:
 		fmt.Fprintf(&b, "Admin token for this demo session (none is configured):\n  %s\n", token)
 	}
