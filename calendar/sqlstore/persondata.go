@@ -267,6 +267,7 @@ func (t *tx) personChanges(ctx context.Context, p *calendar.Person) ([]*personCh
 	return out, rows.Err()
 }
 
+// nonNil returns s, or an empty slice for nil.
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}
@@ -274,6 +275,7 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
+// sameFields reports whether a and b hold the same fields and values.
 func sameFields(a, b fields) bool {
 	if len(a) != len(b) {
 		return false
