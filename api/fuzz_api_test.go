@@ -35,6 +35,7 @@ var writeSeeds = []writeSeed{
 	{route: "PATCH /api/v1/people/{key}", bodies: []string{`{"title":"förvaltningschef","organisation":null,"phone":""}`, `{"email":"maria@example.se"}`}, poison: "phone"},
 	{route: "DELETE /api/v1/people/{key}", target: 1, bodies: []string{``}},
 	{route: "POST /api/v1/people/{key}/feed-token", bodies: []string{``}},
+	{route: "POST /api/v1/people/{key}/erase", target: 1, bodies: []string{``}},
 	{route: "POST /api/v1/bodies", bodies: []string{`{"slug":"lansdel-vaster","name":"Länsdel Väster","kind":"lansdel-group","description":"Karlskoga, Degerfors, Laxå","notify":{"call_days":21,"call_deadline_days":14}}`}, poison: "description"},
 	{route: "PATCH /api/v1/bodies/{slug}", bodies: []string{`{"visibility":"restricted","minutes_need_approval":true,"notify":{"notice_days":0}}`, `{"description":"Ny\nbeskrivning"}`}, poison: "name"},
 	{route: "DELETE /api/v1/bodies/{slug}", target: 3, bodies: []string{``}},

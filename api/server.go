@@ -272,6 +272,8 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, v1+"/people/{key}", adminOnly, s.updatePerson, http.MethodPatch)
 	s.handle(r, v1+"/people/{key}", adminOnly, s.deletePerson, http.MethodDelete)
 	s.handle(r, v1+"/people/{key}/feed-token", signedIn, s.rotateFeedToken, http.MethodPost)
+	s.handle(r, v1+"/people/{key}/export", signedIn, s.exportPerson, get...)
+	s.handle(r, v1+"/people/{key}/erase", adminOnly, s.erasePerson, http.MethodPost)
 
 	s.handle(r, v1+"/bodies", anyone, s.listBodies, get...)
 	s.handle(r, v1+"/bodies", adminOnly, s.createBody, http.MethodPost)

@@ -33,6 +33,7 @@ type Store interface {
 	JusteringStore
 	SkippedMailStore
 	AccessStore
+	PersonDataStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports

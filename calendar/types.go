@@ -361,6 +361,9 @@ const (
 	ActionCreate ChangeAction = "create"
 	ActionUpdate ChangeAction = "update"
 	ActionDelete ChangeAction = "delete"
+	// ActionErase is a person's erasure (PersonDataStore.ErasePerson),
+	// recorded without values.
+	ActionErase ChangeAction = "erase"
 )
 
 // Change is one recorded change to stored state: when, to what, and which

@@ -69,3 +69,23 @@ func MigrateTo(ctx context.Context, dsn string, version int64) error {
 	}
 	return err
 }
+
+// QueryTexts runs query outside any store transaction and returns its
+// single text column, row by row: tests read stored text (the changes'
+// fields) as it lies in the table, not as the store hands it out.
+func QueryTexts(ctx context.Context, s *Store, query string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

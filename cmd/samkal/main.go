@@ -45,6 +45,7 @@ func main() {
 
 // env is what a command may use of its surroundings; tests give their own.
 type env struct {
+	stdin          io.Reader // answers to questions (people erase)
 	stdout, stderr io.Writer
 	getenv         func(string) string
 }
@@ -64,6 +65,7 @@ func commands() []command {
 		{"conflicts", "--from YYYY-MM-DD --to YYYY-MM-DD", "list double bookings, holidays and odd hours in a period", conflictsCmd},
 		{"mail", "test --to ADDRESS", "send a test message through the configured SMTP server, DKIM-signed when [dkim] is set", mailCmd},
 		{"notify", "preview [--at TIME] | run", "show which emails are due, or queue and send them now (calls for items, kallelser, justering, booking reminders)", notifyCmd},
+		{"people", "export KEY | erase [--yes] KEY", "print everything held about a person as JSON, or erase the person (GDPR)", peopleCmd},
 		{"config", "[--table]", "print the configuration in effect (secrets redacted), or every setting as a Markdown table", printConfig},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, version())
@@ -75,7 +77,7 @@ func commands() []command {
 // run runs the command line args (without the program name) and returns
 // the exit code. It is main without the process: tests call it directly.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	e := &env{stdout: stdout, stderr: stderr, getenv: getenv}
+	e := &env{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage
@@ -112,7 +114,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `  samkal help [COMMAND]
       print this help, or a command's flags
 
-serve, import, export, plan, conflicts, notify and config also take
+serve, import, export, plan, conflicts, notify, people and config also take
   --config FILE   a TOML configuration file
   --db DSN        a SQLite file path or a postgres:// URL (default samkal.db)
 
