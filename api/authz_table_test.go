@@ -133,6 +133,11 @@ func expect(rule, method, path, caller string) outcome {
 			return allowed
 		}
 		return http.StatusForbidden
+	case "GET /api/v1/people/{key}/export", "HEAD /api/v1/people/{key}/export": // yourself, or an admin; reading
+		if caller == callSecretary || caller == callReadToken || caller == callWrite || caller == callAdmin {
+			return allowed
+		}
+		return http.StatusForbidden
 	case "GET /api/v1/changes", "HEAD /api/v1/changes": // the whole record: admins
 		if caller == callAdmin {
 			return allowed
