@@ -102,6 +102,13 @@ type Options struct {
 	SessionIdle time.Duration
 	// SessionLifetime is how long a session lasts at most; 0 means 12h.
 	SessionLifetime time.Duration
+	// OIDC configures signing in through the organisations' identity
+	// provider (see oidc.go); nil means none.
+	OIDC *OIDCOptions
+	// Contact is whom people ask for access, shown when someone signs in
+	// with an address Samkal does not know; "" says "whoever runs Samkal
+	// in your organisation".
+	Contact string
 	// RegionName, e.g. "Region Örebro län", is used in feed names and pages.
 	RegionName string
 	FeedPolicy calendar.FeedPolicy
@@ -146,6 +153,8 @@ type Server struct {
 	// sessionIdle and sessionLifetime bound a signed-in browser's session.
 	sessionIdle     time.Duration
 	sessionLifetime time.Duration
+	oidc            *oidcClient // nil when no provider is configured
+	contact         string      // see Options.Contact
 	rules           []routeRule // every route's rule, as registered by handle
 	region          string
 	policy          calendar.FeedPolicy
@@ -193,6 +202,7 @@ func New(o Options) (*Server, error) {
 		now:             o.Now,
 		registry:        o.Registry,
 		justering:       o.JusteringDeadlineDays,
+		contact:         o.Contact,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -220,6 +230,10 @@ func New(o Options) (*Server, error) {
 	}
 	if s.justering == 0 {
 		s.justering = defaultJusteringDays
+	}
+	var err error
+	if s.oidc, err = newOIDCClient(o.OIDC, base, s.now); err != nil {
+		return nil, err
 	}
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
@@ -332,6 +346,9 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, v1+"/outbox/{id}/retry", adminOnly, s.retryOutbox, http.MethodPost)
 
 	s.handle(r, "/", anyone, s.startPage, get...)
+	// GET only: a HEAD would use up (or begin) a sign-in for nothing.
+	s.handle(r, oidcFlowPath, anyone, s.oidcStart, http.MethodGet)
+	s.handle(r, oidcFlowPath+"/callback", anyone, s.oidcCallback, http.MethodGet)
 	s.handle(r, "/moten/{id}", anyone, s.meetingPage, get...)
 	s.handle(r, "/anmalan/{token}", anyone, s.anmalanPage, get...)
 	s.handle(r, "/anmalan/{token}", anyone, s.submitAgendaItem, http.MethodPost)

@@ -54,6 +54,16 @@ func serve(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
 		return exitFailure
 	}
+	var oidcOpts *api.OIDCOptions
+	if cfg.OIDC.Issuer != "" {
+		secret, err := cfg.OIDCSecret()
+		if err != nil { // readable when the configuration was checked, as above
+			fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
+			return exitFailure
+		}
+		oidcOpts = &api.OIDCOptions{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: secret,
+			EmailClaim: cfg.OIDC.EmailClaim, ButtonText: cfg.OIDC.ButtonText}
+	}
 
 	store, code := openStore(ctx, e, cfg, log)
 	if store == nil {
@@ -107,6 +117,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 		TrustedProxies:        trusted,
 		SessionIdle:           time.Duration(cfg.Auth.SessionIdle),
 		SessionLifetime:       time.Duration(cfg.Auth.SessionLifetime),
+		OIDC:                  oidcOpts,
+		Contact:               cfg.Auth.Contact,
 	})
 	if err != nil {
 		ln.Close()
@@ -136,6 +148,9 @@ func serve(ctx context.Context, e *env, args []string) int {
 	log.Info("samkal started", "version", version(), "listen", ln.Addr().String(), "base_url", baseURL,
 		"database", store.Engine(), "demo", *demo, "config", cfg)
 	printWelcome(ctx, e.stdout, store, cfg, baseURL, token, generated)
+	if oidcOpts != nil {
+		go checkOIDC(ctx, srv, log)
+	}
 	stopJobs := func() {}
 	switch {
 	case cfg.SMTP.Host == "":
@@ -302,6 +317,18 @@ func checkSMTP(ctx context.Context, cfg *config.Config, log *slog.Logger) {
 		return
 	}
 	log.Info("the SMTP server answers", "smtp", m.sender.Addr(), "tls", cfg.SMTP.TLS)
+}
+
+// checkOIDC asks the identity provider for its discovery document once at
+// start, so that a wrong issuer shows in the log before anyone tries to
+// sign in. Serving does not wait for it: a provider that is down is asked
+// again at each sign-in until it answers.
+func checkOIDC(ctx context.Context, srv *api.Server, log *slog.Logger) {
+	if err := srv.CheckOIDC(ctx); err != nil {
+		log.Warn("the OIDC provider does not answer now; sign-in with it waits until it does", "err", err)
+		return
+	}
+	log.Info("the OIDC provider answers")
 }
 
 // startJobs starts the cron job that queues due email and sends the
