@@ -38,6 +38,7 @@ type pages struct {
 	anmalan, justering, linkNotice *template.Template // the personal pages
 	booking                        *template.Template // the booking page, personal too
 	tooMany                        *template.Template // 429 on a personal page
+	tokens                         *template.Template // /konto/nycklar
 	static                         fs.FS
 }
 
@@ -63,6 +64,7 @@ func newPages() (*pages, error) {
 		{&p.linkNotice, []string{"linknotice.html", "facts.html"}},
 		{&p.booking, []string{"booking.html"}},
 		{&p.tooMany, []string{"toomany.html"}},
+		{&p.tokens, []string{"tokens.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err
@@ -334,7 +336,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-cache")
-	if isPersonalPath(r.URL.Path) {
+	if isPersonalPath(r.URL.Path) || isAccountPath(r.URL.Path) {
 		personalHeaders(h)
 	}
 	w.WriteHeader(status)
