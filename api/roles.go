@@ -70,6 +70,15 @@ func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
 	setStr(&g.Person, text(&f, "person", in.Person, false))
 	setStr(&g.Role, strTo[calendar.AccessRole](&f, "role", in.Role, false))
 	setStr(&g.Body, str(&f, "body", in.Body))
+	// Keys and slugs are checked here, before any query: a NUL byte or
+	// invalid UTF-8 must not reach PostgreSQL, and "no such person" is
+	// the answer for what cannot be a key.
+	if g.Person != "" && !calendar.ValidSlug(g.Person) {
+		f.add("Field \"person\" must be a person's key (lower-case a–z, digits and hyphens); %q is none.", g.Person)
+	}
+	if g.Body != "" && !calendar.ValidSlug(g.Body) {
+		f.add("Field \"body\" must be a body's slug (lower-case a–z, digits and hyphens); %q is none.", g.Body)
+	}
 	if err := f.err(); err != nil {
 		s.Error(w, r, err)
 		return
@@ -97,33 +106,50 @@ func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
 	JSONCreated(w, "/api/v1/roles/"+strconv.FormatInt(got.ID, 10), toGrant(got))
 }
 
-// revokeRole answers DELETE /api/v1/roles/{id}: 204, or 404 for a grant
-// that does not exist.
-func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) {
+// findGrant returns the grant of the path's id; it answers 404 itself.
+// Grants are few (one per admin and stand-in), so it reads them all.
+func (s *Server) findGrant(w http.ResponseWriter, r *http.Request) *calendar.Grant {
 	if !s.noQuery(w, r) {
-		return
+		return nil
 	}
 	id, err := pathID(r, "role")
 	if err != nil {
 		s.Error(w, r, err)
-		return
+		return nil
 	}
 	gs, err := s.store.FindGrants(r.Context(), calendar.GrantFilter{})
 	if err != nil {
 		s.Error(w, r, err)
-		return
+		return nil
 	}
 	for _, g := range gs {
 		if g.ID == id {
-			if err := s.store.RevokeRole(r.Context(), *g); err != nil {
-				s.Error(w, r, err)
-				return
-			}
-			NoContent(w)
-			return
+			return g
 		}
 	}
 	s.Errorf(w, r, calendar.ENOTFOUND, "There is no role grant %d; GET /api/v1/roles lists them.", id)
+	return nil
+}
+
+// getRole answers GET /api/v1/roles/{id}.
+func (s *Server) getRole(w http.ResponseWriter, r *http.Request) {
+	if g := s.findGrant(w, r); g != nil {
+		JSONOK(w, toGrant(g))
+	}
+}
+
+// revokeRole answers DELETE /api/v1/roles/{id}: 204, or 404 for a grant
+// that does not exist.
+func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) {
+	g := s.findGrant(w, r)
+	if g == nil {
+		return
+	}
+	if err := s.store.RevokeRole(r.Context(), *g); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	NoContent(w)
 }
 
 // endSessions answers DELETE /api/v1/people/{key}/sessions: the person is

@@ -279,6 +279,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, v1+"/tokens/{id}", signedIn, s.revokeToken, http.MethodDelete)
 	s.handle(r, v1+"/roles", adminOnly, s.listRoles, get...)
 	s.handle(r, v1+"/roles", adminOnly, s.grantRole, http.MethodPost)
+	s.handle(r, v1+"/roles/{id}", adminOnly, s.getRole, get...)
 	s.handle(r, v1+"/roles/{id}", adminOnly, s.revokeRole, http.MethodDelete)
 
 	s.handle(r, v1+"/bodies", anyone, s.listBodies, get...)
