@@ -134,6 +134,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 	log.Info("samkal started", "version", version(), "listen", ln.Addr().String(), "base_url", baseURL,
 		"database", store.Engine(), "demo", *demo, "config", cfg)
 	printWelcome(ctx, e.stdout, store, cfg, baseURL, token, generated)
+	stopRetention := startRetention(store, time.Duration(cfg.Auth.ChangeRetention), log)
+	defer stopRetention()
 	stopJobs := func() {}
 	switch {
 	case cfg.SMTP.Host == "":
