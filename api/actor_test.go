@@ -42,7 +42,7 @@ func TestChangesNameWhoMadeThem(t *testing.T) {
 			name, header string
 			want         calendar.Actor
 		}{
-			{"session", "Cookie: " + sessionCookie + "=" + secret, calendar.Actor{Person: "maria-lindborg", Name: "Maria Lindborg", Via: calendar.ViaSession}},
+			{"session", "Cookie: " + sessionCookieName + "=" + secret, calendar.Actor{Person: "maria-lindborg", Name: "Maria Lindborg", Via: calendar.ViaSession}},
 			{"token", "Authorization: Bearer " + token, calendar.Actor{Person: "maria-lindborg", Name: "Maria Lindborg", Via: calendar.ViaToken, Token: "årsplanskript"}},
 			{"admin token", "Authorization: Bearer " + adminToken, calendar.Actor{Via: calendar.ViaAdminToken}},
 		} {

@@ -60,9 +60,9 @@ func (w *world) fillCallers(ctx context.Context) {
 	}
 }
 
-// sessionCookie is the session cookie's name for the tests' https base
+// sessionCookieName is the session cookie's name for the tests' https base
 // URL.
-const sessionCookie = "__Host-samkal"
+const sessionCookieName = "__Host-samkal"
 
 // credentials makes each caller's header in e: sessions through the store
 // (as a sign-in makes them), Maria's API tokens, a revoked one, and a
@@ -74,7 +74,7 @@ func credentials(t *testing.T, e *env) map[string]string {
 	session := func(person string, lifetime time.Duration) string {
 		secret, _, err := s.CreateSession(ctx, person, "link", lifetime)
 		must(t, err)
-		return "Cookie: " + sessionCookie + "=" + secret
+		return "Cookie: " + sessionCookieName + "=" + secret
 	}
 	token := func(scope calendar.TokenScope) (string, int64) {
 		k := &calendar.APIToken{Person: "maria-lindborg", Name: "tabell " + string(scope), Scope: scope, Expires: calendar.DateOf(e.clock.Now()).AddDays(30)}

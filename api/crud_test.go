@@ -294,7 +294,10 @@ func TestChanges(t *testing.T) {
 	if len(list) != 2 {
 		t.Fatalf("changes of the joint meeting: %d, want 2 (create, update): %v", len(list), list)
 	}
-	wantKeys(t, "change", list[0], "id", "at", "entity", "entity_id", "action", "fields")
+	wantKeys(t, "change", list[0], "id", "at", "entity", "entity_id", "action", "fields", "actor")
+	if a := fmt.Sprint(list[0]["actor"]); !strings.Contains(a, "via:admin-token") || !strings.Contains(a, "person: ") {
+		t.Errorf("the admin token's change names actor %s, want via admin-token and no person", a)
+	}
 	wantFields(t, "newest change", list[0], object{"entity": "meeting", "entity_id": f.joint.ID, "action": "update", "at": "2025-01-10T09:01:00+01:00"})
 	fields := list[0]["fields"].(map[string]any)
 	if fmt.Sprint(fields["status"]) != "map[new:confirmed old:proposed]" {

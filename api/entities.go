@@ -867,19 +867,30 @@ func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) {
 // ---- changes
 
 // changeEntities are the entity names the change record uses.
-var changeEntities = []string{"organisation", "person", "body", "membership", "room", "meeting", "booking_window", "agenda_item", "backlog_item", "justering"}
+var changeEntities = []string{"organisation", "person", "body", "membership", "room", "meeting", "booking_window", "agenda_item", "backlog_item", "justering", "role", "change"}
 
-// listChanges answers the record of changes, newest first. It needs the
-// admin token: changes carry old and new values of personal data.
+// changeVias are the ways a change can have been made.
+var changeVias = []string{calendar.ViaSession, calendar.ViaToken, calendar.ViaAdminToken, calendar.ViaCLI, calendar.ViaScan, calendar.ViaLink, calendar.ViaRetention}
+
+// listChanges answers the record of changes, newest first, filtered by
+// ?entity= and ?id=, ?actor= (a person's key), ?via=, and the days
+// ?from= and ?to= (both included). The record holds old and new values of
+// personal data, so an admin reads all of it, a secretary only the
+// changes of their bodies' things (calendar.ChangeFilter.Bodies), and
+// anyone else nothing (403).
 func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r, "entity", "id", "limit")
-	f := calendar.ChangeFilter{Entity: queryEnum(q, "entity", changeEntities)}
+	q := newQuery(r, "entity", "id", "actor", "via", "from", "to", "limit")
+	f := calendar.ChangeFilter{Entity: queryEnum(q, "entity", changeEntities), Actor: q.slug("actor"),
+		Via: queryEnum(q, "via", changeVias), From: q.instant("from", false), To: q.instant("to", true)}
 	if id := q.integer("id", 1, 1<<53); id != nil {
 		n := int64(*id)
 		f.EntityID = &n
 		if _, given := q.v["entity"]; !given {
 			q.add("Query parameter id needs entity too (e.g. ?entity=meeting&id=%d): ids are per entity.", n)
 		}
+	}
+	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
+		q.add("Query parameter from must be before to.")
 	}
 	if l := q.integer("limit", 1, 1000); l != nil {
 		f.Limit = *l
@@ -889,8 +900,12 @@ func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !v.admin {
-		s.forbidden(w, r, v.p, "The record of changes holds personal data: only an admin may read all of it.")
-		return
+		mine := v.p.SecretaryOf()
+		if len(mine) == 0 {
+			s.forbidden(w, r, v.p, "The record of changes holds personal data: only an admin, or a secretary for their own bodies, may read it.")
+			return
+		}
+		f.Bodies = &mine
 	}
 	cs, err := s.store.FindChanges(r.Context(), f)
 	if err != nil {

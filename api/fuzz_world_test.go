@@ -96,6 +96,7 @@ type world struct {
 	item    int64             // an agenda item of meeting
 	backlog int64             // a backlog item of chefsgrupp folkhälsa
 	window  int64             // a booking window of two public bodies
+	grant   int64             // Anna's role as secretary of skolchefsgruppen
 	failed  int64             // a failed email
 	sent    int64             // a sent email
 	members []int64           // every membership
@@ -218,6 +219,8 @@ func (w *world) fill() {
 	w.backlog = decode[created](w.keep, e.write(http.MethodPost, "/api/v1/bodies/chefsgrupp-folkhalsa/backlog",
 		`{"title":"Tema: psykisk hälsa","notes":"Förbered till hösten"}`, http.StatusCreated)).ID
 	w.window = decode[created](w.keep, e.write(http.MethodPost, "/api/v1/booking-windows", fuzzWindow, http.StatusCreated)).ID
+	w.grant = decode[created](w.keep, e.write(http.MethodPost, "/api/v1/roles",
+		`{"person":"anna-berg","role":"secretary","body":"skolchefsgruppen"}`, http.StatusCreated)).ID
 	// Minutes to approve, so that a justering can be marked.
 	e.write(http.MethodPatch, "/api/v1/bodies/chefsgrupp-folkhalsa", `{"minutes_need_approval":true}`, http.StatusOK)
 	// A room no meeting uses, so that deleting a room can succeed.
@@ -290,6 +293,10 @@ func (w *world) candidates(collection string) []string {
 		return []string{id(w.window), "999999"}
 	case "outbox":
 		return []string{id(w.failed), id(w.sent), "999999"}
+	case "roles":
+		return []string{id(w.grant), "999999"}
+	case "tokens":
+		return []string{"1", "999999"}
 	}
 	return nil
 }

@@ -136,6 +136,18 @@ type changeJSON struct {
 	EntityID int64                           `json:"entity_id"`
 	Action   string                          `json:"action"`
 	Fields   map[string]calendar.FieldChange `json:"fields"`
+	Actor    actorJSON                       `json:"actor"`
+}
+
+// actorJSON is who made a change: the person (key and name; "" for the
+// admin token, the CLI and the scan, and for changes made before Samkal
+// recorded it), how, the personal API token's name and the request's ID.
+type actorJSON struct {
+	Person    string `json:"person"`
+	Name      string `json:"name"`
+	Via       string `json:"via"`
+	Token     string `json:"token"`
+	RequestID string `json:"request_id"`
 }
 
 // stamp formats t as RFC 3339 in Swedish time.
@@ -224,7 +236,8 @@ func toChange(c *calendar.Change) changeJSON {
 	if f == nil {
 		f = map[string]calendar.FieldChange{}
 	}
-	return changeJSON{ID: c.ID, At: stamp(c.At), Entity: c.Entity, EntityID: c.EntityID, Action: string(c.Action), Fields: f}
+	return changeJSON{ID: c.ID, At: stamp(c.At), Entity: c.Entity, EntityID: c.EntityID, Action: string(c.Action), Fields: f,
+		Actor: actorJSON{Person: c.Actor.Person, Name: c.Actor.Name, Via: c.Actor.Via, Token: c.Actor.Token, RequestID: c.Actor.RequestID}}
 }
 
 func (s *Server) meetingURL(id int64) string {

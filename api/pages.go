@@ -39,6 +39,7 @@ type pages struct {
 	booking                        *template.Template // the booking page, personal too
 	tooMany                        *template.Template // 429 on a personal page
 	oidc                           *template.Template // sign-in through the provider: what went wrong
+	tokens                         *template.Template // /konto/nycklar
 	static                         fs.FS
 }
 
@@ -65,6 +66,7 @@ func newPages() (*pages, error) {
 		{&p.booking, []string{"booking.html"}},
 		{&p.tooMany, []string{"toomany.html"}},
 		{&p.oidc, []string{"oidc.html"}},
+		{&p.tokens, []string{"tokens.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err
@@ -336,7 +338,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-cache")
-	if isPersonalPath(r.URL.Path) || isSignInPath(r.URL.Path) {
+	if isPersonalPath(r.URL.Path) || isSignInPath(r.URL.Path) || isAccountPath(r.URL.Path) {
 		personalHeaders(h)
 	}
 	w.WriteHeader(status)

@@ -71,6 +71,10 @@ func (s *Server) allows(w http.ResponseWriter, r *http.Request, ru rule) bool {
 	case anyone:
 		return true
 	case signedIn:
+		if !p.SignedIn() && !strings.HasPrefix(r.URL.Path, "/api/") {
+			s.signInFirst(w, r)
+			return false
+		}
 		if !p.SignedIn() {
 			s.unauthorized(w, r, "Sign in, or send a personal API token: \"Authorization: Bearer TOKEN\".")
 			return false

@@ -146,6 +146,7 @@ const (
 	ViaCLI        = "cli"         // the samkal command on the server
 	ViaScan       = "scan"        // the email scan
 	ViaLink       = "link"        // a personal no-account link (anmälan, justering)
+	ViaRetention  = "retention"   // the daily job that removes old changes
 )
 
 // Actor is who made a change: a person (0 when none, e.g. the admin

@@ -238,13 +238,33 @@ type ChangeStore interface {
 	// change, and how many recent changes are committed. Feed caches compare
 	// it to know when to render again.
 	DataVersion(ctx context.Context) (DataVersion, error)
+	// DeleteChangesBefore removes the changes recorded before t (the
+	// retention of the record) and says how many went. When any went, it
+	// records one change of entity "change" that says so, so that the
+	// record keeps its own erasure and DataVersion moves on.
+	DeleteChangesBefore(ctx context.Context, t time.Time) (int, error)
 }
 
-// ChangeFilter narrows FindChanges; zero fields do not filter.
+// ChangeFilter narrows FindChanges; nil fields do not filter.
 type ChangeFilter struct {
 	Entity   *string
 	EntityID *int64
-	Limit    int
+	// Actor keeps the changes made by this person (key).
+	Actor *string
+	// Via keeps the changes made this way (ViaSession, ViaToken …).
+	Via *string
+	// From and To keep the changes recorded in [From, To).
+	From *time.Time
+	To   *time.Time
+	// Bodies keeps the changes of things of these bodies (slugs): their
+	// meetings (and justeringar), agenda items of those meetings,
+	// memberships, backlog items and role grants of the bodies, the bodies
+	// themselves, and booking windows whose bodies are all among them. A
+	// thing deleted since is no longer of any body, so its changes are
+	// left out. An empty list keeps nothing. It is what a secretary, who
+	// is no admin, may read of the record.
+	Bodies *[]string
+	Limit  int
 }
 
 // DataVersion is the id and time of the latest recorded change; zero for an

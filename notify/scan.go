@@ -222,7 +222,11 @@ func (c *scan) sweep() error {
 // Before that, queued emails that no longer make sense (their SendBefore
 // passed, their meeting moved or was cancelled) are skipped, and the
 // personal links of a meeting that moved get its new deadline.
+//
+// What the scan changes in the store is recorded as made by the email
+// scan (calendar.ViaScan).
 func (s *Scanner) Run(ctx context.Context, now time.Time) (ScanStats, error) {
+	ctx = calendar.WithActor(ctx, calendar.Actor{Via: calendar.ViaScan})
 	var st ScanStats
 	c, err := s.find(ctx, now)
 	if err != nil {

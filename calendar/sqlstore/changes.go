@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/samkal/samkal/calendar"
@@ -20,6 +21,8 @@ const (
 	entityMembership   = "membership"
 	entityRoom         = "room"
 	entityMeeting      = "meeting"
+	// entityChange is the record's own: the removal of old changes.
+	entityChange = "change"
 )
 
 // fields holds the field changes of one write. A field whose old and new
@@ -94,8 +97,23 @@ func (s *Store) FindChanges(ctx context.Context, f calendar.ChangeFilter) ([]*ca
 	if f.EntityID != nil {
 		w.add("c.entity_id = $?", *f.EntityID)
 	}
+	if f.Actor != nil {
+		w.add("p.key = $?", *f.Actor)
+	}
+	if f.Via != nil {
+		w.add("c.actor_via = $?", *f.Via)
+	}
+	if f.From != nil {
+		w.add("c.at >= $?", f.From.Unix())
+	}
+	if f.To != nil {
+		w.add("c.at < $?", f.To.Unix())
+	}
 	var out []*calendar.Change
 	err := s.read(ctx, func(t *tx) error {
+		if f.Bodies != nil {
+			t.ofBodies(&w, *f.Bodies)
+		}
 		args := append(w.args, limit)
 		rows, err := t.QueryContext(ctx, `SELECT c.id, c.at, c.entity, c.entity_id, c.action, c.fields,
 			COALESCE(p.key, ''), COALESCE(p.name, ''), c.actor_via, c.actor_token, c.request_id
@@ -122,6 +140,78 @@ func (s *Store) FindChanges(ctx context.Context, f calendar.ChangeFilter) ([]*ca
 		return rows.Err()
 	})
 	return out, err
+}
+
+// ofBodies narrows w to the changes of things of these bodies (see
+// calendar.ChangeFilter.Bodies): one EXISTS per kind of entity, each
+// asking the thing's current row. None keeps nothing.
+func (t *tx) ofBodies(w *where, slugs []string) {
+	if len(slugs) == 0 {
+		w.add("1 = 0")
+		return
+	}
+	in := func() (string, []any) {
+		args := make([]any, len(slugs))
+		for i, s := range slugs {
+			args[i] = s
+		}
+		return "(" + marks(len(slugs)) + ")", args
+	}
+	var conds []string
+	var args []any
+	kind := func(entity, exists string) {
+		list, a := in()
+		conds = append(conds, "(c.entity = '"+entity+"' AND "+strings.ReplaceAll(exists, "(?)", list)+")")
+		args = append(args, a...)
+	}
+	// A meeting, and its justering (recorded under the meeting's id), is of
+	// every body it has: the secretary of any one of them sees its record.
+	for _, e := range []string{entityMeeting, entityJustering} {
+		kind(e, `EXISTS (SELECT 1 FROM meeting_bodies mb JOIN bodies b ON b.id = mb.body_id
+			WHERE mb.meeting_id = c.entity_id AND b.slug IN (?))`)
+	}
+	kind(entityAgendaItem, `EXISTS (SELECT 1 FROM agenda_items a JOIN meeting_bodies mb ON mb.meeting_id = a.meeting_id
+		JOIN bodies b ON b.id = mb.body_id WHERE a.id = c.entity_id AND b.slug IN (?))`)
+	kind(entityMembership, `EXISTS (SELECT 1 FROM memberships m JOIN bodies b ON b.id = m.body_id
+		WHERE m.id = c.entity_id AND b.slug IN (?))`)
+	kind(entityBacklogItem, `EXISTS (SELECT 1 FROM backlog_items x JOIN bodies b ON b.id = x.body_id
+		WHERE x.id = c.entity_id AND b.slug IN (?))`)
+	kind(entityRole, `EXISTS (SELECT 1 FROM role_grants g JOIN bodies b ON b.id = g.body_id
+		WHERE g.id = c.entity_id AND b.slug IN (?))`)
+	kind(entityBody, `EXISTS (SELECT 1 FROM bodies b WHERE b.id = c.entity_id AND b.slug IN (?))`)
+	// A booking window plans meetings of all its bodies together, as only
+	// a keeper of every one of them may: it is theirs when no body of it is
+	// another's.
+	kind(entityBookingWindow, `EXISTS (SELECT 1 FROM booking_windows bw WHERE bw.id = c.entity_id
+		AND NOT EXISTS (SELECT 1 FROM `+t.d.jsonTexts("bw.bodies", "j")+` WHERE j.value NOT IN (?)))`)
+	w.add("("+strings.Join(conds, " OR ")+")", args...)
+}
+
+// DeleteChangesBefore removes the changes recorded before t and, when any
+// went, records that it did (entity "change", id 0, the number and the
+// day), so that the latest change is new: DataVersion counts the recent
+// changes to notice a late commit on PostgreSQL, and a count that fell by
+// the deleted ones as another rose by a late commit would otherwise read
+// as no change at all.
+func (s *Store) DeleteChangesBefore(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(t *tx) error {
+		res, err := t.ExecContext(ctx, `DELETE FROM changes WHERE at < $1`, before.Unix())
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete old changes: %w", err)
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlstore: delete old changes: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		return t.record(ctx, entityChange, 0, calendar.ActionDelete, fields{
+			"count":  {Old: strconv.FormatInt(n, 10)},
+			"before": {Old: timeText(before)},
+		})
+	})
+	return int(n), err
 }
 
 // recentIDs is how far below the latest change id DataVersion counts the

@@ -39,6 +39,9 @@ type dialect struct {
 	// other transactions running at the same time (a deadlock, a
 	// serialization failure), so that running it again can succeed.
 	retryable func(error) bool
+	// jsonTexts is a table expression of the texts in a JSON array held in
+	// column col, as rows of one column named value, aliased as alias.
+	jsonTexts func(col, alias string) string
 }
 
 // violation is the kind of constraint a statement broke.
@@ -70,6 +73,7 @@ var sqliteDialect = &dialect{
 	// SQLITE_BUSY comes only after busy_timeout has waited for the write
 	// lock in vain: trying again would only wait longer.
 	retryable: func(error) bool { return false },
+	jsonTexts: func(col, alias string) string { return "json_each(" + col + ") AS " + alias },
 }
 
 var postgresDialect = &dialect{
@@ -100,6 +104,9 @@ var postgresDialect = &dialect{
 			return false
 		}
 		return e.Code == "40P01" || e.Code == "40001" // deadlock_detected, serialization_failure
+	},
+	jsonTexts: func(col, alias string) string {
+		return "jsonb_array_elements_text(" + col + "::jsonb) AS " + alias + "(value)"
 	},
 }
 

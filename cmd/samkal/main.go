@@ -19,6 +19,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/config"
 )
 
@@ -64,6 +65,7 @@ func commands() []command {
 		{"plan", "window FILE | suggest --window ID --body SLUG | next-year --body SLUG --year YYYY …", "plan booking weeks, suggest free times, propose next year's årsplan", planCmd},
 		{"conflicts", "--from YYYY-MM-DD --to YYYY-MM-DD", "list double bookings, holidays and odd hours in a period", conflictsCmd},
 		{"mail", "test --to ADDRESS", "send a test message through the configured SMTP server, DKIM-signed when [dkim] is set", mailCmd},
+		{"users", "grant|revoke --person KEY --role admin|secretary [--body SLUG]… | list [--person KEY]", "give and take back roles (the first admin is made here), list admins and secretaries", usersCmd},
 		{"notify", "preview [--at TIME] | run", "show which emails are due, or queue and send them now (calls for items, kallelser, justering, booking reminders)", notifyCmd},
 		{"people", "export KEY | erase [--yes] KEY", "print everything held about a person as JSON, or erase the person (GDPR)", peopleCmd},
 		{"config", "[--table]", "print the configuration in effect (secrets redacted), or every setting as a Markdown table", printConfig},
@@ -99,6 +101,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	for _, c := range commands() {
 		if c.name == name {
+			if name != "serve" {
+				// What a command changes is recorded as made through the
+				// CLI; serve's requests and jobs record their own actors.
+				ctx = calendar.WithActor(ctx, calendar.Actor{Via: calendar.ViaCLI})
+			}
 			return c.run(ctx, e, args[1:])
 		}
 	}
@@ -114,7 +121,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `  samkal help [COMMAND]
       print this help, or a command's flags
 
-serve, import, export, plan, conflicts, notify, people and config also take
+serve, import, export, plan, conflicts, notify, people, users and config also take
   --config FILE   a TOML configuration file
   --db DSN        a SQLite file path or a postgres:// URL (default samkal.db)
 

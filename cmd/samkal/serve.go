@@ -151,6 +151,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 	if oidcOpts != nil {
 		go checkOIDC(ctx, srv, log)
 	}
+	stopRetention := startRetention(store, time.Duration(cfg.Auth.ChangeRetention), log)
+	defer stopRetention()
 	stopJobs := func() {}
 	switch {
 	case cfg.SMTP.Host == "":
