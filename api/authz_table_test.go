@@ -138,11 +138,21 @@ func expect(rule, method, path, caller string) outcome {
 			return allowed
 		}
 		return http.StatusForbidden
-	case "GET /api/v1/changes", "HEAD /api/v1/changes": // the whole record: admins
-		if caller == callAdmin {
-			return allowed
+	case "GET /api/v1/changes", "HEAD /api/v1/changes": // admins all, secretaries their bodies'
+		if caller == callMember {
+			return http.StatusForbidden
 		}
-		return http.StatusForbidden
+		return allowed
+	case "POST /api/v1/tokens", "POST /konto/nycklar": // tokens are made in a signed-in browser only
+		if caller == callReadToken || caller == callWrite {
+			return http.StatusForbidden
+		}
+		return allowed
+	case "DELETE /api/v1/tokens/{id}", "POST /konto/nycklar/{id}/aterkalla": // a read token never writes
+		if caller == callReadToken {
+			return http.StatusForbidden
+		}
+		return allowed
 	case "POST /api/v1/people": // any secretary adds a new member
 		if caller == callOther {
 			return allowed
@@ -212,6 +222,8 @@ func tablePath(t *testing.T, w *world, template string) string {
 			ms, err := w.e.store.FindMemberships(context.Background(), calendar.MembershipFilter{Person: &lena})
 			must(t, err)
 			segs[i] = fmt.Sprint(ms[0].ID)
+		case segs[i-1] == "nycklar":
+			segs[i] = w.candidates("tokens")[0]
 		case segs[i-1] == "moten":
 			segs[i] = w.candidates("meetings")[0]
 		case strings.HasPrefix(s, "{"):
