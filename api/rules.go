@@ -62,6 +62,10 @@ func (s *Server) allows(w http.ResponseWriter, r *http.Request, ru rule) bool {
 	case anyone:
 		return true
 	case signedIn:
+		if !p.SignedIn() && isPagePath(r.URL.Path) {
+			toSignIn(w, r) // pages are for people: a 401 problem would help nobody
+			return false
+		}
 		if !p.SignedIn() {
 			s.unauthorized(w, r, "Sign in, or send a personal API token: \"Authorization: Bearer TOKEN\".")
 			return false
