@@ -100,8 +100,8 @@ type startPage struct {
 	// browser); "" otherwise.
 	SignedOut string
 	AllFeed   feedLinks
-	Bodies   []bodyItem
-	Upcoming []meetingItem
+	Bodies    []bodyItem
+	Upcoming  []meetingItem
 }
 
 // feedLinks are a feed's https address and its webcal:// form, which opens
