@@ -64,6 +64,7 @@ func commands() []command {
 		{"conflicts", "--from YYYY-MM-DD --to YYYY-MM-DD", "list double bookings, holidays and odd hours in a period", conflictsCmd},
 		{"mail", "test --to ADDRESS", "send a test message through the configured SMTP server, DKIM-signed when [dkim] is set", mailCmd},
 		{"notify", "preview [--at TIME] | run", "show which emails are due, or queue and send them now (calls for items, kallelser, justering, booking reminders)", notifyCmd},
+		{"users", "login-link --person KEY", "print a one-time sign-in link for a person (the first admin, support)", usersCmd},
 		{"config", "[--table]", "print the configuration in effect (secrets redacted), or every setting as a Markdown table", printConfig},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, version())
@@ -112,7 +113,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `  samkal help [COMMAND]
       print this help, or a command's flags
 
-serve, import, export, plan, conflicts, notify and config also take
+serve, import, export, plan, conflicts, notify, users and config also take
   --config FILE   a TOML configuration file
   --db DSN        a SQLite file path or a postgres:// URL (default samkal.db)
 
