@@ -410,3 +410,22 @@ func TestSessionCookieOnHTTP(t *testing.T) {
 		t.Errorf("cookies %+v, want one: samkal; HttpOnly; SameSite=Lax; not Secure", cs)
 	}
 }
+
+// FuzzSignInForm: whatever is typed as the address, /logga-in answers the
+// form with its error (422) or the one page for every address (200),
+// never a 500, and a stored person's address is matched whatever its case.
+func FuzzSignInForm(f *testing.F) {
+	for _, s := range []string{"maria.lindborg@example.org", "MARIA.LINDBORG@EXAMPLE.ORG", "", " ", "maria", "a@b", "Maria <maria.lindborg@example.org>",
+		"maria.lindborg@example.org\x00", "\"citat\"@example.org", "åsa@exämple.se", "x@y.z\r\nBcc: x@y.z", strings.Repeat("a", 300) + "@example.org"} {
+		f.Add(s)
+	}
+	var mb mailbox
+	e := newEnv(f, nil, mb.options, func(o *api.Options) { o.RateLimits.Writes = api.Rate{Burst: 1 << 30, Every: time.Nanosecond} })
+	e.write("POST", "/api/v1/people", object{"key": "maria", "name": "Maria Lindborg", "email": "Maria.Lindborg@example.org"}, 201)
+	f.Fuzz(func(t *testing.T, email string) {
+		r := newBrowser(t).post(e.http.URL, "/logga-in", url.Values{"epost": {email}})
+		if r.StatusCode != 200 && r.StatusCode != 422 {
+			t.Fatalf("address %q: %d, want 200 or 422; body %s", email, r.StatusCode, r.body)
+		}
+	})
+}
