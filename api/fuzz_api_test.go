@@ -445,4 +445,8 @@ var formRoutes = map[string]string{
 	"POST /konto/nycklar/{id}/aterkalla": "none: the form is one button and sends no field (TestTokensPage posts it)",
 	"POST /anmalan/{token}":              "FuzzAnmalanForm",
 	"POST /justering/{token}":            "none: the form is one button and sends no field (TestJusteringPage posts it)",
+	"POST /logga-in":                     "FuzzSignInForm",
+	"POST /logga-in/{token}":             "none: the form is one button and sends no field (TestSignInLink posts it)",
+	"POST /logga-ut":                     "none: the form is one button and sends no field (TestSessions posts it)",
+	"POST /logga-ut/overallt":            "none: the form is one button and sends no field (TestSessions posts it)",
 }

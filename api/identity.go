@@ -20,7 +20,7 @@ import (
 //     recorded as the admin token), or a personal API token (its owner's
 //     current rights; a read token never writes). A token that is neither
 //     is refused with 401 on /api/, so that a misconfigured client notices.
-//  2. The session cookie of a signed-in browser (see sessions.go). A
+//  2. The session cookie of a signed-in browser (see signin.go). A
 //     session that has ended reads as anonymous.
 //
 // The caller, as an access.Principal, is resolved once per request in
@@ -88,7 +88,17 @@ func (s *Server) identify(r *http.Request) (*http.Request, credential, error) {
 	if err != nil {
 		return r, noCredential, err
 	}
+	r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess))
 	return withPrincipal(r, access.ForPerson(rights, calendar.ViaSession, "", false)), goodCredential, nil
+}
+
+type sessionKey struct{}
+
+// sessionOf returns the session r was identified by, nil when none (so
+// that /konto can mark "this browser" among the person's sessions).
+func sessionOf(r *http.Request) *calendar.Session {
+	sess, _ := r.Context().Value(sessionKey{}).(*calendar.Session)
+	return sess
 }
 
 // bearer resolves an Authorization header: ENOTFOUND for anything but the

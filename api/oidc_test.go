@@ -138,23 +138,23 @@ func newOIDCEnv(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.
 	return &env{t: t, store: st, clock: c, srv: srv, http: hs, client: client, logs: logs}
 }
 
-// browser keeps cookies and follows no redirect by itself.
-type browser struct {
+// oidcBrowser keeps cookies and follows no redirect by itself.
+type oidcBrowser struct {
 	t      *testing.T
 	jar    *cookiejar.Jar
 	client *http.Client
 }
 
-func newBrowser(t *testing.T) *browser {
+func newOIDCBrowser(t *testing.T) *oidcBrowser {
 	t.Helper()
 	jar, _ := cookiejar.New(nil) // nil options: never fails
-	b := &browser{t: t, jar: jar}
+	b := &oidcBrowser{t: t, jar: jar}
 	b.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(b.client.CloseIdleConnections)
 	return b
 }
 
-func (b *browser) get(u string) *resp {
+func (b *oidcBrowser) get(u string) *resp {
 	b.t.Helper()
 	res, err := b.client.Get(u)
 	if err != nil {
@@ -183,7 +183,7 @@ func redirect(t *testing.T, r *resp, status int) string {
 
 // cookie returns the value of the browser's cookie name for path on e, ""
 // when it has none.
-func (b *browser) cookie(e *env, path, name string) string {
+func (b *oidcBrowser) cookie(e *env, path, name string) string {
 	u, _ := url.Parse(e.http.URL + path)
 	for _, c := range b.jar.Cookies(u) {
 		if c.Name == name {
@@ -195,7 +195,7 @@ func (b *browser) cookie(e *env, path, name string) string {
 
 // toProvider starts a sign-in (GET /logga-in/oidc?next=next) and returns
 // the provider's authorize URL that the browser is sent to.
-func toProvider(t *testing.T, e *env, b *browser, next string) string {
+func toProvider(t *testing.T, e *env, b *oidcBrowser, next string) string {
 	t.Helper()
 	path := "/logga-in/oidc"
 	if next != "" {
@@ -206,7 +206,7 @@ func toProvider(t *testing.T, e *env, b *browser, next string) string {
 
 // atProvider signs user in at the provider (authorizeURL) and returns the
 // callback URL the provider sends the browser back to.
-func atProvider(t *testing.T, op *provider, b *browser, authorizeURL string, user *opUser) string {
+func atProvider(t *testing.T, op *provider, b *oidcBrowser, authorizeURL string, user *opUser) string {
 	t.Helper()
 	op.QueueUser(user)
 	return redirect(t, b.get(authorizeURL), http.StatusFound)
@@ -243,7 +243,7 @@ func wantSignInPage(t *testing.T, r *resp, status int, want ...string) {
 
 // whoAmI reads maria through the API with b's cookies: her email is shown
 // to herself (and admins) only.
-func whoAmI(t *testing.T, e *env, b *browser) string {
+func whoAmI(t *testing.T, e *env, b *oidcBrowser) string {
 	t.Helper()
 	r := b.get(e.http.URL + "/api/v1/people/maria-lindborg")
 	if r.StatusCode != http.StatusOK {
@@ -270,7 +270,7 @@ func TestOIDCSignIn(t *testing.T) {
 		var secrets []string // codes and states seen: none may be logged
 
 		t.Run("success", func(t *testing.T) {
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			if got := whoAmI(t, e, b); got != "" {
 				t.Fatalf("anonymous reads maria's email %q; the test cannot tell a signed-in caller", got)
 			}
@@ -325,7 +325,7 @@ func TestOIDCSignIn(t *testing.T) {
 			t.Run("replayed with the flow cookie kept", func(t *testing.T) {
 				// Someone kept the cookie: the state matches, the provider
 				// refuses the code it already gave a token for.
-				c := newBrowser(t)
+				c := newOIDCBrowser(t)
 				u, _ := url.Parse(e.http.URL + "/logga-in/oidc/callback")
 				c.jar.SetCookies(u, []*http.Cookie{{Name: "samkal-oidc", Value: flow.Value, Path: "/logga-in/oidc"}})
 				wantSignInPage(t, c.get(callback), http.StatusBadRequest, "godtog inte svaret")
@@ -337,7 +337,7 @@ func TestOIDCSignIn(t *testing.T) {
 
 		t.Run("no email_verified sent", func(t *testing.T) {
 			// As Entra ID: the organisation's own provider is trusted.
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			callback := atProvider(t, op, b, toProvider(t, e, b, ""), &opUser{email: annaEmail})
 			redirect(t, b.get(callback), http.StatusSeeOther)
 			sess, err := e.store.FindSessions(context.Background(), "anna-berg")
@@ -356,7 +356,7 @@ func TestOIDCSignIn(t *testing.T) {
 				{"/\t/evil.example", "/konto"},
 				{"konto", "/konto"},
 			} {
-				b := newBrowser(t)
+				b := newOIDCBrowser(t)
 				callback := atProvider(t, op, b, toProvider(t, e, b, c.next), maria)
 				if got := redirect(t, b.get(callback), http.StatusSeeOther); got != c.want {
 					t.Errorf("next %q: sent to %q, want %q", c.next, got, c.want)
@@ -365,7 +365,7 @@ func TestOIDCSignIn(t *testing.T) {
 		})
 
 		t.Run("wrong state", func(t *testing.T) {
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			callback := atProvider(t, op, b, toProvider(t, e, b, ""), maria)
 			u := must2(url.Parse(callback))
 			q := u.Query()
@@ -377,14 +377,14 @@ func TestOIDCSignIn(t *testing.T) {
 		})
 
 		t.Run("no flow cookie", func(t *testing.T) {
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			callback := atProvider(t, op, b, toProvider(t, e, b, ""), maria)
-			c := newBrowser(t) // another browser gets the answer
+			c := newOIDCBrowser(t) // another browser gets the answer
 			wantSignInPage(t, c.get(callback), http.StatusBadRequest, "Vi hittar ingen påbörjad inloggning")
 		})
 
 		t.Run("sign-in took too long", func(t *testing.T) {
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			callback := atProvider(t, op, b, toProvider(t, e, b, ""), maria)
 			e.clock.Add(11 * time.Minute)
 			defer e.clock.Add(-11 * time.Minute)
@@ -392,12 +392,12 @@ func TestOIDCSignIn(t *testing.T) {
 		})
 
 		t.Run("provider error", func(t *testing.T) {
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			authorize := toProvider(t, e, b, "/moten/1")
 			state := must2(url.Parse(authorize)).Query().Get("state")
 			r := b.get(e.http.URL + "/logga-in/oidc/callback?error=access_denied&error_description=nope&state=" + url.QueryEscape(state))
 			wantSignInPage(t, r, http.StatusForbidden, "Inloggningen avbröts", `href="/logga-in/oidc?next=%2Fmoten%2F1"`)
-			b = newBrowser(t)
+			b = newOIDCBrowser(t)
 			authorize = toProvider(t, e, b, "")
 			state = must2(url.Parse(authorize)).Query().Get("state")
 			r = b.get(e.http.URL + "/logga-in/oidc/callback?error=server_error&state=" + url.QueryEscape(state))
@@ -407,7 +407,7 @@ func TestOIDCSignIn(t *testing.T) {
 		t.Run("verifier not the challenge's", func(t *testing.T) {
 			// The code was asked for with another challenge: the provider
 			// refuses our verifier.
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			u := must2(url.Parse(toProvider(t, e, b, "")))
 			q := u.Query()
 			q.Set("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
@@ -427,7 +427,7 @@ func TestOIDCSignIn(t *testing.T) {
 			{"wrong nonce", maria, func(q url.Values) { q.Set("nonce", calendar.NewToken()) }, "nonce is not the one sent"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
-				b := newBrowser(t)
+				b := newOIDCBrowser(t)
 				u := must2(url.Parse(toProvider(t, e, b, "")))
 				if c.tamper != nil {
 					q := u.Query()
@@ -443,26 +443,26 @@ func TestOIDCSignIn(t *testing.T) {
 		}
 
 		t.Run("unverified email", func(t *testing.T) {
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			callback := atProvider(t, op, b, toProvider(t, e, b, ""), &opUser{email: mariaEmail, verified: no()})
 			wantSignInPage(t, b.get(callback), http.StatusForbidden, "E-postadressen är inte bekräftad", mariaEmail)
 		})
 
 		t.Run("unknown email", func(t *testing.T) {
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			callback := atProvider(t, op, b, toProvider(t, e, b, ""), &opUser{email: "okand@example.se", verified: yes()})
 			wantSignInPage(t, b.get(callback), http.StatusForbidden, "Adressen finns inte i Samkal", "okand@example.se", "Kontakta "+contact)
 		})
 
 		t.Run("no email", func(t *testing.T) {
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			callback := atProvider(t, op, b, toProvider(t, e, b, ""), &opUser{preferred: "maria", verified: yes()})
 			wantSignInPage(t, b.get(callback), http.StatusForbidden, "Ingen e-postadress från inloggningstjänsten")
 		})
 
 		t.Run("provider down", func(t *testing.T) {
 			op.down.Store(true)
-			b := newBrowser(t)
+			b := newOIDCBrowser(t)
 			r := b.get(e.http.URL + "/logga-in/oidc")
 			op.down.Store(false)
 			// The provider was discovered before; its token endpoint is
@@ -497,7 +497,7 @@ func TestOIDCProviderDownAtStart(t *testing.T) {
 	if err := e.srv.CheckOIDC(context.Background()); err == nil {
 		t.Fatal("CheckOIDC: no error while the provider is down")
 	}
-	b := newBrowser(t)
+	b := newOIDCBrowser(t)
 	wantSignInPage(t, b.get(e.http.URL+"/logga-in/oidc?next=/moten/1"), http.StatusServiceUnavailable,
 		"Inloggningstjänsten svarar inte", `href="/logga-in/oidc?next=%2Fmoten%2F1"`)
 	op.down.Store(false)
@@ -516,7 +516,7 @@ func TestOIDCEmailClaim(t *testing.T) {
 	op := startProvider(t)
 	e := newOIDCEnv(t, sqltest.SQLite, op, func(o *api.Options) { o.OIDC.EmailClaim = "preferred_username" })
 	seed(t, e)
-	b := newBrowser(t)
+	b := newOIDCBrowser(t)
 	callback := atProvider(t, op, b, toProvider(t, e, b, ""), &opUser{email: "someone@else.example", verified: no(), preferred: mariaEmail})
 	redirect(t, b.get(callback), http.StatusSeeOther)
 	if got := whoAmI(t, e, b); got != mariaEmail {

@@ -30,8 +30,9 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageSecurity is the Content-Security-Policy of every page: only our own
-// stylesheet, no scripts, no frames, no forms.
-const pageSecurity = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// stylesheet, no scripts, no frames, forms only to this site (the
+// header's "Logga ut").
+const pageSecurity = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 type pages struct {
 	start, meeting, notFound       *template.Template
@@ -40,6 +41,8 @@ type pages struct {
 	tooMany                        *template.Template // 429 on a personal page
 	oidc                           *template.Template // sign-in through the provider: what went wrong
 	tokens                         *template.Template // /konto/nycklar
+	signIn, signInLink, signInGone *template.Template // signing in (signin.go)
+	account                        *template.Template // /konto
 	static                         fs.FS
 }
 
@@ -67,6 +70,10 @@ func newPages() (*pages, error) {
 		{&p.tooMany, []string{"toomany.html"}},
 		{&p.oidc, []string{"oidc.html"}},
 		{&p.tokens, []string{"tokens.html"}},
+		{&p.signIn, []string{"signin.html"}},
+		{&p.signInLink, []string{"signinlink.html"}},
+		{&p.signInGone, []string{"signingone.html"}},
+		{&p.account, []string{"account.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err
@@ -86,13 +93,19 @@ type page struct {
 	Title  string
 	Region string
 	Home   string // link to the start page
+	// Viewer is the signed-in person, for the header's name and "Logga
+	// ut"; nil when nobody is. renderPage sets it.
+	Viewer *viewer
 }
 
 type startPage struct {
 	page
-	AllFeed  feedLinks
-	Bodies   []bodyItem
-	Upcoming []meetingItem
+	// SignedOut confirms a sign-out (/?utloggad=1, or =alla for every
+	// browser); "" otherwise.
+	SignedOut string
+	AllFeed   feedLinks
+	Bodies    []bodyItem
+	Upcoming  []meetingItem
 }
 
 // feedLinks are a feed's https address and its webcal:// form, which opens
@@ -211,7 +224,8 @@ func (s *Server) feedLinks(path string) feedLinks {
 // startPage lists the region's public bodies with their feeds, and the
 // coming meetings. Like every page it ignores a query string: links in
 // newsletters and mail filters get ?utm_source=… and the like added, and a
-// member following one must still get the page.
+// member following one must still get the page. Only ?utloggad, where
+// signing out leads, adds a confirmation.
 func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.now()
@@ -235,6 +249,12 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 	data := startPage{
 		page:    page{Title: "Möten i samverkan", Region: s.region, Home: "/"},
 		AllFeed: s.feedLinks("/feeds/all.ics"),
+	}
+	switch r.URL.Query().Get("utloggad") {
+	case "1":
+		data.SignedOut = "Du är utloggad."
+	case "alla":
+		data.SignedOut = "Du är utloggad i alla webbläsare."
 	}
 	for _, b := range bodies {
 		data.Bodies = append(data.Bodies, bodyItem{Name: b.Name, Kind: swedishBodyKind(b.Kind), Description: b.Description,
@@ -326,6 +346,8 @@ func (s *Server) pageNotFound(w http.ResponseWriter, r *http.Request) {
 // renderPage executes t into a buffer first, so that a template error is a
 // clean 500 and never half a page.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, t *template.Template, data any) {
+	v := viewerOf(r)
+	data = withViewer(data, v)
 	var b bytes.Buffer
 	if err := t.Execute(&b, data); err != nil {
 		s.Error(w, r, fmt.Errorf("render page: %w", err))
@@ -338,7 +360,10 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-cache")
-	if isPersonalPath(r.URL.Path) || isSignInPath(r.URL.Path) || isAccountPath(r.URL.Path) {
+	// The header shows who is signed in: a cache must not give one
+	// person's page to another.
+	h.Add("Vary", "Cookie")
+	if isPersonalPath(r.URL.Path) || isSignInPath(r.URL.Path) || isAccountPath(r.URL.Path) || v != nil {
 		personalHeaders(h)
 	}
 	w.WriteHeader(status)

@@ -57,10 +57,12 @@ const personalSecurity = "default-src 'none'; style-src 'self'; img-src 'self'; 
 // room to spare.
 const maxFormBody = 64 << 10
 
-// isPersonalPath reports whether path is under a personal page, whose
-// address holds a token.
+// isPersonalPath reports whether path is under a personal page: one whose
+// address holds a token, or the sign-in and account pages (signin.go).
 func isPersonalPath(path string) bool {
-	return strings.HasPrefix(path, "/anmalan/") || strings.HasPrefix(path, "/justering/") || strings.HasPrefix(path, "/bokning/")
+	return strings.HasPrefix(path, "/anmalan/") || strings.HasPrefix(path, "/justering/") || strings.HasPrefix(path, "/bokning/") ||
+		path == "/logga-in" || strings.HasPrefix(path, "/logga-in/") || strings.HasPrefix(path, "/logga-ut") ||
+		path == "/konto" || strings.HasPrefix(path, "/konto/")
 }
 
 // personalHeaders sets what every answer under a personal path carries.

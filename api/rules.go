@@ -71,8 +71,8 @@ func (s *Server) allows(w http.ResponseWriter, r *http.Request, ru rule) bool {
 	case anyone:
 		return true
 	case signedIn:
-		if !p.SignedIn() && !strings.HasPrefix(r.URL.Path, "/api/") {
-			s.signInFirst(w, r)
+		if !p.SignedIn() && isPagePath(r.URL.Path) {
+			toSignIn(w, r) // pages are for people: a 401 problem would help nobody
 			return false
 		}
 		if !p.SignedIn() {

@@ -132,6 +132,15 @@ type Options struct {
 	// SlowRequest is how long a request may take before its access log
 	// line is a warning; 0 means 1s.
 	SlowRequest time.Duration
+	// SignInMail writes the email that carries a sign-in link (linkURL,
+	// working until expires) to p, as an outbox message that the handler
+	// of /logga-in enqueues; serve passes notify.SignInMail.Message. nil:
+	// Samkal sends no mail, and /logga-in offers no emailed link.
+	SignInMail func(p *calendar.Person, linkURL string, expires, now time.Time) (*calendar.OutboxMessage, error)
+	// MailQueued is called after a handler queued mail that its reader is
+	// waiting for (a sign-in link); serve wires it to wake the delivery
+	// (notify.Jobs.Wake). nil: the mail goes with the next scheduled run.
+	MailQueued func()
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; from any other peer the header is ignored. None: the
 	// connection's peer is the client.
@@ -166,6 +175,8 @@ type Server struct {
 	metrics         *metrics
 	limits          *limits
 	slow            time.Duration // see Options.SlowRequest
+	signInMail      func(*calendar.Person, string, time.Time, time.Time) (*calendar.OutboxMessage, error)
+	mailQueued      func()
 	feeds           *feedCache
 	pages           *pages
 	handler         http.Handler
@@ -203,6 +214,8 @@ func New(o Options) (*Server, error) {
 		registry:        o.Registry,
 		justering:       o.JusteringDeadlineDays,
 		contact:         o.Contact,
+		signInMail:      o.SignInMail,
+		mailQueued:      o.MailQueued,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -367,6 +380,13 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/konto/nycklar", signedIn, s.tokensPage, get...)
 	s.handle(r, "/konto/nycklar", signedIn, s.createTokenForm, http.MethodPost)
 	s.handle(r, "/konto/nycklar/{id}/aterkalla", signedIn, s.revokeTokenForm, http.MethodPost)
+	s.handle(r, "/logga-in", anyone, s.signInPage, get...)
+	s.handle(r, "/logga-in", anyone, s.requestSignInLink, http.MethodPost)
+	s.handle(r, "/logga-in/{token}", anyone, s.signInLinkPage, get...)
+	s.handle(r, "/logga-in/{token}", anyone, s.useSignInLink, http.MethodPost)
+	s.handle(r, "/logga-ut", anyone, s.signOut, http.MethodPost)
+	s.handle(r, "/logga-ut/overallt", signedIn, s.signOutEverywhere, http.MethodPost)
+	s.handle(r, "/konto", signedIn, s.accountPage, get...)
 	s.handle(r, "/static/{file}", anyone, s.static, get...)
 	s.handle(r, "/healthz", anyone, s.healthz, get...)
 	s.handle(r, "/metrics", anyone, promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP, get...)

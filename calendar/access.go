@@ -138,6 +138,15 @@ func HashSecret(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// A person is sent at most MaxSignInLinks sign-in links in any
+// SignInLinkWindow, the time a link from /logga-in lives: three tries of a
+// person who mistyped nothing but waits for slow mail, and no flood of a
+// mailbox by someone who knows the address.
+const (
+	MaxSignInLinks   = 3
+	SignInLinkWindow = 15 * time.Minute
+)
+
 // Ways an actor made a change.
 const (
 	ViaSession    = "session"     // a signed-in browser
@@ -212,7 +221,9 @@ type AccessStore interface {
 	EndSessions(ctx context.Context, person string) (int, error)
 
 	// CreateSignInLink makes a one-time sign-in secret for person, valid for
-	// ttl.
+	// ttl. ECONFLICT when MaxSignInLinks links were made for the person in
+	// the last SignInLinkWindow (so that nobody floods a mailbox, and the
+	// count holds across replicas); EINVALID for an unknown person.
 	CreateSignInLink(ctx context.Context, person string, ttl time.Duration) (string, error)
 	// UseSignInLink uses up the secret and returns its person's key;
 	// ENOTFOUND when unknown, used or expired (one message for all three).

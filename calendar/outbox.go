@@ -80,6 +80,14 @@ type OutboxMessage struct {
 	SendBefore time.Time
 }
 
+// OutboxSignIn is the kind of the email that carries a one-time sign-in
+// link (/logga-in). It is queued by the web handler, not by the scan,
+// because it is asked for right now; it is sent at once, also in the quiet
+// time. Its body holds the link, a credential for SignInLinkWindow: the
+// store empties the body once the message is sent or skipped, so that the
+// database keeps no usable link longer than the mail waits in the queue.
+const OutboxSignIn = "inloggning"
+
 // MaxOutboxError is how many bytes of an error text the outbox keeps; an
 // SMTP answer is short, and a longer text is cut so a misbehaving server
 // cannot fill the database.
@@ -150,11 +158,14 @@ type OutboxStore interface {
 	// ignoreBackoff), and sending messages whose claim expired (a crashed
 	// worker). Concurrent claimers, in this process or on other replicas,
 	// never get the same message. Worker names must be unique per process
-	// (e.g. host, pid and a random part). EINVALID for an empty worker, a
-	// lease shorter than a second (times are kept in seconds), or a limit
-	// below 1.
-	ClaimMessages(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, ignoreBackoff bool) ([]*OutboxMessage, error)
-	// MarkMessageSent marks the message sent at at. It, MarkMessageRetry
+	// (e.g. host, pid and a random part). With kinds, only messages of
+	// those kinds are claimed (the sign-in mail in the quiet time). EINVALID
+	// for an empty worker, a lease shorter than a second (times are kept in
+	// seconds), or a limit below 1.
+	ClaimMessages(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, ignoreBackoff bool, kinds ...string) ([]*OutboxMessage, error)
+	// MarkMessageSent marks the message sent at at (and empties the body
+	// of an OutboxSignIn message, as MarkMessageSkipped and
+	// SkipQueuedMessage do). It, MarkMessageRetry
 	// and MarkMessageFailed succeed only while the message is sending and
 	// claimed by worker, also after the lease expired as long as no other
 	// worker has reclaimed it; otherwise ECONFLICT (a stale worker must not

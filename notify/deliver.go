@@ -177,6 +177,17 @@ const interruptedText = "delivery was interrupted before this message was tried"
 // is non-nil only when the store fails (or ctx ended); SMTP failures are
 // recorded on the messages and counted in Stats.
 func (d *Deliverer) RunOnce(ctx context.Context, ignoreBackoff bool) (Stats, error) {
+	return d.run(ctx, ignoreBackoff)
+}
+
+// RunUrgent is RunOnce for the UrgentKinds only (the sign-in mail): what
+// Jobs runs when woken, and in the quiet time.
+func (d *Deliverer) RunUrgent(ctx context.Context) (Stats, error) {
+	return d.run(ctx, false, UrgentKinds...)
+}
+
+// run delivers what is due of kinds (every kind when none).
+func (d *Deliverer) run(ctx context.Context, ignoreBackoff bool, kinds ...string) (Stats, error) {
 	var st Stats
 	if err := d.check(); err != nil {
 		return st, err
@@ -184,7 +195,7 @@ func (d *Deliverer) RunOnce(ctx context.Context, ignoreBackoff bool) (Stats, err
 	start := d.now()
 	tried := make(map[int64]bool)
 	for ctx.Err() == nil {
-		msgs, err := d.Store.ClaimMessages(ctx, d.Worker, d.now(), d.lease(), d.batch(), ignoreBackoff)
+		msgs, err := d.Store.ClaimMessages(ctx, d.Worker, d.now(), d.lease(), d.batch(), ignoreBackoff, kinds...)
 		if err != nil {
 			return st, fmt.Errorf("notify: claim outbox messages: %w", err)
 		}

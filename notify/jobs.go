@@ -46,12 +46,34 @@ type Pass struct {
 }
 
 // Jobs runs the scan and the delivery together: on a cron schedule in
-// serve, once in `samkal notify run`.
+// serve, once in `samkal notify run`. Between runs, Wake sends the urgent
+// mail (a sign-in link) at once.
 type Jobs struct {
 	Scanner   *Scanner
 	Deliverer *Deliverer
 	Quiet     Quiet
 	Logger    *slog.Logger
+
+	wakeOnce sync.Once
+	wake     chan struct{}
+}
+
+// wakeCh is the channel Wake signals, made on first use.
+func (j *Jobs) wakeCh() chan struct{} {
+	j.wakeOnce.Do(func() { j.wake = make(chan struct{}, 1) })
+	return j.wake
+}
+
+// Wake asks the running Jobs (Start) to deliver the UrgentKinds now,
+// quiet time or not: a web handler has queued a sign-in link, which its
+// reader waits for. It never blocks; wakes that come while a delivery is
+// pending are one delivery. Before Start, or after stop, it only leaves a
+// note that the next Start acts on.
+func (j *Jobs) Wake() {
+	select {
+	case j.wakeCh() <- struct{}{}:
+	default:
+	}
 }
 
 // RunPass scans at now, queueing what is due, and then sends the outbox
@@ -66,7 +88,14 @@ func (j *Jobs) RunPass(ctx context.Context, now time.Time, ignoreBackoff bool) (
 		j.logger().ErrorContext(ctx, "notify scan failed; mail already queued is still sent", "err", scanErr)
 	}
 	if j.Quiet.At(now) {
+		// Urgent mail goes out anyway; a sign-in link that missed its
+		// wake-up (another replica queued it) is tried here.
 		p.Quiet = true
+		ds, err := j.Deliverer.RunUrgent(ctx)
+		p.Deliver = ds
+		if err != nil {
+			return p, err
+		}
 		return p, scanErr
 	}
 	ds, err := j.Deliverer.RunOnce(ctx, ignoreBackoff)
@@ -96,13 +125,42 @@ func (j *Jobs) Start(schedule string) (stop func(), err error) {
 		return nil, fmt.Errorf("notify: schedule %q: %w", schedule, err)
 	}
 	c.Start()
+	urgent := make(chan struct{})
+	go func() {
+		defer close(urgent)
+		j.deliverWoken(ctx)
+	}()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			cancel()
 			<-c.Stop().Done()
+			<-urgent
 		})
 	}, nil
+}
+
+// deliverWoken delivers the urgent mail each time Wake is called, until
+// ctx ends. A panic is logged and the loop goes on, as cron's Recover does
+// for the scheduled runs.
+func (j *Jobs) deliverWoken(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-j.wakeCh():
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					j.logger().Error("urgent mail delivery panicked", "panic", r)
+				}
+			}()
+			if _, err := j.Deliverer.RunUrgent(ctx); err != nil && ctx.Err() == nil {
+				j.logger().Error("urgent mail delivery failed", "err", err)
+			}
+		}()
+	}
 }
 
 func (j *Jobs) logger() *slog.Logger {

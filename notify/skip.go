@@ -202,6 +202,8 @@ func expiredReason(kind string, before time.Time) string {
 		why = "sista dag för justering hade passerat eller en ny påminnelse ersätter mejlet"
 	case KindBookingReminder:
 		why = "sista dag för bokning hade passerat"
+	case KindSignIn:
+		why = "inloggningslänken hade gått ut"
 	}
 	return "för sent att skicka: " + why + " (mejlet gällde till " + calendar.In(before).Format("2006-01-02 15:04") +
 		" men hade inte kunnat skickas dessförinnan)"

@@ -396,7 +396,10 @@ func (s *Store) EndSessions(ctx context.Context, person string) (int, error) {
 var errNoSignInLink = calendar.Errorf(calendar.ENOTFOUND, "the sign-in link has been used or has expired; ask for a new one")
 
 // CreateSignInLink stores a one-time sign-in secret for person and
-// returns it. Links that can no longer be used are removed on the way.
+// returns it. Links that can no longer be used, and no longer count
+// towards the limit, are removed on the way. The person's row is locked
+// while the recent links are counted, so that concurrent requests (on any
+// replica) cannot together pass calendar.MaxSignInLinks.
 func (s *Store) CreateSignInLink(ctx context.Context, person string, ttl time.Duration) (string, error) {
 	if ttl <= 0 {
 		return "", calendar.Errorf(calendar.EINVALID, "a sign-in link needs a time to live")
@@ -407,8 +410,21 @@ func (s *Store) CreateSignInLink(ctx context.Context, person string, ttl time.Du
 		if err != nil {
 			return err
 		}
-		if _, err := t.ExecContext(ctx, `DELETE FROM signin_links WHERE expires_at <= $1`, t.now.Unix()); err != nil {
+		if _, err := t.lock(ctx, "people", "id", personID, forUpdate); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, `DELETE FROM signin_links WHERE expires_at <= $1 AND created_at <= $2`,
+			t.now.Unix(), t.now.Add(-calendar.SignInLinkWindow).Unix()); err != nil {
 			return fmt.Errorf("sqlstore: remove old sign-in links: %w", err)
+		}
+		var recent int
+		if err := t.QueryRowContext(ctx, `SELECT COUNT(*) FROM signin_links WHERE person_id = $1 AND created_at > $2`,
+			personID, t.now.Add(-calendar.SignInLinkWindow).Unix()).Scan(&recent); err != nil {
+			return fmt.Errorf("sqlstore: count sign-in links: %w", err)
+		}
+		if recent >= calendar.MaxSignInLinks {
+			return calendar.Errorf(calendar.ECONFLICT, "%d sign-in links were made for this person in the last %v; wait for one of them",
+				recent, calendar.SignInLinkWindow)
 		}
 		_, err = t.ExecContext(ctx, `INSERT INTO signin_links (hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
 			calendar.HashSecret(secret), personID, t.now.Unix(), t.now.Add(ttl).Unix())

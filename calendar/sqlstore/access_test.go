@@ -17,6 +17,7 @@ func TestAccess(t *testing.T) {
 		{"SessionsEnd", testSessionsEnd},
 		{"SignInLinkOnce", testSignInLinkOnce},
 		{"SignInLinkConcurrent", testSignInLinkConcurrent},
+		{"SignInLinkLimit", testSignInLinkLimit},
 		{"TokensHashedAndRevoked", testTokens},
 		{"ChangesNameTheActor", testChangeActor},
 	})
@@ -283,4 +284,40 @@ func testChangeActor(t *testing.T, e *env) {
 	if a.Person != "anna" || a.Name != "Person anna" || a.Via != calendar.ViaToken || a.Token != "skript" || a.RequestID != "req-1" {
 		t.Errorf("actor %+v", a)
 	}
+}
+
+// testSignInLinkLimit: at most calendar.MaxSignInLinks links per person in
+// calendar.SignInLinkWindow, used or not, also when asked for at once; the
+// next one is possible once the first is older than the window.
+func testSignInLinkLimit(t *testing.T, e *env) {
+	e.person("anna")
+	e.person("bo")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	made := 0
+	for range 2 * calendar.MaxSignInLinks {
+		wg.Go(func() {
+			_, err := e.s.CreateSignInLink(e.ctx, "anna", 15*time.Minute)
+			switch calendar.ErrorCode(err) {
+			case "":
+				mu.Lock()
+				made++
+				mu.Unlock()
+			case calendar.ECONFLICT:
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if made != calendar.MaxSignInLinks {
+		t.Fatalf("%d links made at once, want %d", made, calendar.MaxSignInLinks)
+	}
+	_, err := e.s.CreateSignInLink(e.ctx, "anna", 15*time.Minute)
+	wantErr(t, err, calendar.ECONFLICT, "sign-in links were made for this person")
+	_, err = e.s.CreateSignInLink(e.ctx, "bo", 15*time.Minute)
+	must(t, err) // another person's limit is their own
+	e.clock.Advance(calendar.SignInLinkWindow)
+	_, err = e.s.CreateSignInLink(e.ctx, "anna", 15*time.Minute)
+	must(t, err)
 }

@@ -106,7 +106,7 @@ func (s *Store) EnqueueMessage(ctx context.Context, m *calendar.OutboxMessage) (
 // clause and dropped, so no row goes to two workers. On SQLite the write
 // transaction (BEGIN IMMEDIATE) excludes every other writer, which
 // serialises claimers on the same file.
-func (s *Store) ClaimMessages(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, ignoreBackoff bool) ([]*calendar.OutboxMessage, error) {
+func (s *Store) ClaimMessages(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, ignoreBackoff bool, kinds ...string) ([]*calendar.OutboxMessage, error) {
 	switch {
 	case strings.TrimSpace(worker) == "":
 		return nil, calendar.Errorf(calendar.EINVALID, "claim messages: worker name is required")
@@ -123,16 +123,25 @@ func (s *Store) ClaimMessages(ctx context.Context, worker string, now time.Time,
 	if s.d == postgresDialect {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
+	args := []any{string(calendar.OutboxSending), worker, now.Add(lease).Unix(), string(calendar.OutboxQueued), due, now.Unix(), limit}
+	only := ""
+	if len(kinds) > 0 {
+		marks := make([]string, len(kinds))
+		for i, k := range kinds {
+			args = append(args, k)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		only = " AND kind IN (" + strings.Join(marks, ", ") + ")"
+	}
 	q := `UPDATE outbox SET status = $1, claimed_by = $2, claimed_until = $3, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM outbox
-			WHERE (status = $4 AND next_attempt_at <= $5) OR (status = $1 AND claimed_until <= $6)
+			WHERE ((status = $4 AND next_attempt_at <= $5) OR (status = $1 AND claimed_until <= $6))` + only + `
 			ORDER BY next_attempt_at, id LIMIT $7` + lock + `)
 		RETURNING ` + outboxColumns + `, body`
 	var out []*calendar.OutboxMessage
 	err := s.write(ctx, func(t *tx) error {
 		out = nil
-		rows, err := t.QueryContext(ctx, q, string(calendar.OutboxSending), worker, now.Add(lease).Unix(),
-			string(calendar.OutboxQueued), due, now.Unix(), limit)
+		rows, err := t.QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("sqlstore: claim messages: %w", err)
 		}
@@ -159,7 +168,7 @@ const maxUnix = int64(1) << 62
 // MarkMessageSent marks a message claimed by worker as sent.
 func (s *Store) MarkMessageSent(ctx context.Context, id int64, worker string, at time.Time) error {
 	return s.finish(ctx, id, worker, "mark message sent",
-		`status = $3, sent_at = $4, last_error = ''`, string(calendar.OutboxSent), at.Unix())
+		`status = $3, sent_at = $4, last_error = '', `+forgetSignIn(5), string(calendar.OutboxSent), at.Unix(), calendar.OutboxSignIn, []byte{})
 }
 
 // MarkMessageRetry queues a message claimed by worker again, due at next.
@@ -182,7 +191,8 @@ func (s *Store) MarkMessageSkipped(ctx context.Context, id int64, worker string,
 	}
 	return s.write(ctx, func(t *tx) error {
 		if err := t.finish(ctx, id, worker, "mark message skipped",
-			`status = $3, last_error = $4`, string(calendar.OutboxSkipped), cutError(reason)); err != nil {
+			`status = $3, last_error = $4, `+forgetSignIn(5), string(calendar.OutboxSkipped), cutError(reason),
+			calendar.OutboxSignIn, []byte{}); err != nil {
 			return err
 		}
 		return t.recordSkippedMessage(ctx, id, reason)
@@ -197,8 +207,8 @@ func (s *Store) SkipQueuedMessage(ctx context.Context, id int64, reason string) 
 	}
 	var skipped bool
 	err := s.write(ctx, func(t *tx) error {
-		res, err := t.ExecContext(ctx, `UPDATE outbox SET status = $1, last_error = $2 WHERE id = $3 AND status = $4`,
-			string(calendar.OutboxSkipped), cutError(reason), id, string(calendar.OutboxQueued))
+		res, err := t.ExecContext(ctx, `UPDATE outbox SET status = $1, last_error = $2, `+forgetSignIn(5)+` WHERE id = $3 AND status = $4`,
+			string(calendar.OutboxSkipped), cutError(reason), id, string(calendar.OutboxQueued), calendar.OutboxSignIn, []byte{})
 		if err != nil {
 			return fmt.Errorf("sqlstore: skip queued message: %w", err)
 		}
@@ -214,6 +224,13 @@ func (s *Store) SkipQueuedMessage(ctx context.Context, id int64, reason string) 
 		return t.recordSkippedMessage(ctx, id, reason)
 	})
 	return skipped && err == nil, err
+}
+
+// forgetSignIn is the assignment that empties the body of a sign-in
+// message (calendar.OutboxSignIn), which holds a one-time link, once it is
+// sent or skipped: parameter $n is the kind, $n+1 an empty body.
+func forgetSignIn(n int) string {
+	return fmt.Sprintf("body = CASE WHEN kind = $%d THEN $%d ELSE body END", n, n+1)
 }
 
 // recordSkippedMessage records the skip of outbox message id, under the

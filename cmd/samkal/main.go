@@ -65,7 +65,7 @@ func commands() []command {
 		{"plan", "window FILE | suggest --window ID --body SLUG | next-year --body SLUG --year YYYY …", "plan booking weeks, suggest free times, propose next year's årsplan", planCmd},
 		{"conflicts", "--from YYYY-MM-DD --to YYYY-MM-DD", "list double bookings, holidays and odd hours in a period", conflictsCmd},
 		{"mail", "test --to ADDRESS", "send a test message through the configured SMTP server, DKIM-signed when [dkim] is set", mailCmd},
-		{"users", "grant|revoke --person KEY --role admin|secretary [--body SLUG]… | list [--person KEY]", "give and take back roles (the first admin is made here), list admins and secretaries", usersCmd},
+		{"users", "grant|revoke --person KEY --role admin|secretary [--body SLUG]… | list [--person KEY] | login-link --person KEY", "give and take back roles (the first admin is made here), list admins and secretaries, print a one-time sign-in link", usersCmd},
 		{"notify", "preview [--at TIME] | run", "show which emails are due, or queue and send them now (calls for items, kallelser, justering, booking reminders)", notifyCmd},
 		{"people", "export KEY | erase [--yes] KEY", "print everything held about a person as JSON, or erase the person (GDPR)", peopleCmd},
 		{"config", "[--table]", "print the configuration in effect (secrets redacted), or every setting as a Markdown table", printConfig},

@@ -99,7 +99,28 @@ func serve(ctx context.Context, e *env, args []string) int {
 	trusted, _ := cfg.TrustedProxyPrefixes()
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := api.New(api.Options{
+	// The mail jobs are built before the server, so that a sign-in link
+	// queued by a request wakes their delivery at once; they start after
+	// the server listens.
+	var (
+		m    *mailer
+		jobs *notify.Jobs
+	)
+	if cfg.SMTP.Host != "" {
+		if m, err = newMailer(cfg); err != nil {
+			ln.Close()
+			fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
+			return exitFailure
+		}
+		if cfg.Notify.Schedule != "" {
+			if jobs, err = buildJobs(cfg, store, m, baseURL, log, registry); err != nil {
+				ln.Close()
+				fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
+				return exitFailure
+			}
+		}
+	}
+	opts := api.Options{
 		Store:      store,
 		Ping:       store.Ping,
 		Logger:     log,
@@ -119,7 +140,15 @@ func serve(ctx context.Context, e *env, args []string) int {
 		SessionLifetime:       time.Duration(cfg.Auth.SessionLifetime),
 		OIDC:                  oidcOpts,
 		Contact:               cfg.Auth.Contact,
-	})
+	}
+	if m != nil {
+		signIn := &notify.SignInMail{From: m.from, Signer: m.signer, Region: cfg.RegionName}
+		opts.SignInMail = signIn.Message
+	}
+	if jobs != nil {
+		opts.MailQueued = jobs.Wake
+	}
+	srv, err := api.New(opts)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
@@ -162,7 +191,7 @@ func serve(ctx context.Context, e *env, args []string) int {
 		go checkSMTP(ctx, cfg, log)
 	default:
 		go checkSMTP(ctx, cfg, log)
-		stop, err := startJobs(cfg, store, baseURL, log, registry)
+		stop, err := startJobs(cfg, jobs, log)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
 			httpSrv.Close()
@@ -333,21 +362,19 @@ func checkOIDC(ctx context.Context, srv *api.Server, log *slog.Logger) {
 	log.Info("the OIDC provider answers")
 }
 
-// startJobs starts the cron job that queues due email and sends the
-// outbox, with the mail metrics registered in registry.
-func startJobs(cfg *config.Config, store calendar.Store, baseURL string, log *slog.Logger, registry *prometheus.Registry) (stop func(), err error) {
-	m, err := newMailer(cfg)
-	if err != nil {
-		return nil, err
-	}
+// buildJobs builds the job that queues due email and sends the outbox,
+// with the mail metrics registered in registry.
+func buildJobs(cfg *config.Config, store calendar.Store, m *mailer, baseURL string, log *slog.Logger, registry *prometheus.Registry) (*notify.Jobs, error) {
 	metrics, err := notify.NewMetrics(registry)
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := newJobs(cfg, store, m, baseURL, log, metrics)
-	if err != nil {
-		return nil, err
-	}
+	return newJobs(cfg, store, m, baseURL, log, metrics)
+}
+
+// startJobs starts jobs on the configured schedule, and the delivery of
+// urgent mail (sign-in links) whenever a request wakes it.
+func startJobs(cfg *config.Config, jobs *notify.Jobs, log *slog.Logger) (stop func(), err error) {
 	stop, err = jobs.Start(cfg.Notify.Schedule)
 	if err != nil {
 		return nil, err

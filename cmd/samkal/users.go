@@ -34,6 +34,7 @@ var usersCommands = []subcommand{
 	{"grant", "--person KEY --role admin|secretary [--body SLUG]...", "give a person the admin role, or the secretary role for each body", usersGrant},
 	{"revoke", "--person KEY --role admin|secretary [--body SLUG]...", "take the role back (for each body)", usersRevoke},
 	{"list", "[--person KEY]", "list who is admin or secretary: roles given, and sekreterare memberships active today", usersList},
+	{"login-link", "--person KEY", "print a one-time sign-in link (valid 15 minutes) for the person: the first admin, support", usersLoginLink},
 }
 
 // usersCmd runs `samkal users SUBCOMMAND`.

@@ -2,8 +2,8 @@
 // agenda items ("Anmäl gärna punkter"), the digest of proposed items to the
 // secretary, the kallelse with the agenda (and its update and
 // cancellation), the request to approve minutes (justering) with its
-// reminders, the notice that a justering is overdue, and the reminder to
-// book meetings in the booking weeks.
+// reminders, the notice that a justering is overdue, the reminder to
+// book meetings in the booking weeks, and the one-time sign-in link.
 //
 // Each email is a view model (Call, Digest, Notice, …) whose Letter method
 // renders a Subject, a plain Text and an HTML body from the same data with
@@ -188,4 +188,15 @@ type BookingReminder struct {
 	// works, required with LinkURL.
 	LinkURL   string
 	LinkUntil calendar.Date
+}
+
+// SignIn carries a one-time sign-in link, asked for on /logga-in.
+type SignIn struct {
+	Region string
+	To     Person
+	// LinkURL is the one-time sign-in link; it opens a page with one
+	// button, so that a mail scanner that opens it signs nobody in.
+	LinkURL string
+	// Expires is when the link stops working, in Europe/Stockholm.
+	Expires time.Time
 }

@@ -203,6 +203,8 @@ func goldenCases() []struct {
 			Weeks:    []calendar.ISOWeek{{Year: 2025, Week: 48}, {Year: 2025, Week: 49}},
 			Deadline: calendar.Date{Year: 2025, Month: time.August, Day: 29},
 			Bodies:   []string{"ÖLBF"}}},
+		{"signin", SignIn{Region: region, To: *maria, LinkURL: "https://samkal.example.org/logga-in/Tq3mX8vLp2RwK7cZ1nYb5HdF9gJs4aUe6oIi0tEnGhV",
+			Expires: at(2025, time.January, 10, 9, 15)}},
 	}
 }
 
@@ -495,6 +497,9 @@ func TestContent(t *testing.T) {
 			[]string{"krockar med varandra"}},
 		{"booking_no_link", "Boka möten v 48–49 (Samverkansmöten hösten 2025)",
 			[]string{"Boka mötena senast fredag 29 augusti 2025."}, []string{"https://", "Samkal får du", "Länken"}},
+		{"signin", "Logga in i Samkal",
+			[]string{"Hej Maria!", "https://samkal.example.org/logga-in/Tq3mX8vLp2RwK7cZ1nYb5HdF9gJs4aUe6oIi0tEnGhV",
+				"Länken fungerar en gång och gäller till kl. 09.15", "bortse från mejlet"}, nil},
 	}
 	if len(tests) != len(cases) {
 		t.Errorf("%d content tests for %d golden cases", len(tests), len(cases))

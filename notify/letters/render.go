@@ -25,7 +25,7 @@ import (
 var templateFS embed.FS
 
 // kinds are the emails, named as their template files are.
-var kinds = []string{"call", "digest", "notice", "justering", "overdue", "booking"}
+var kinds = []string{"call", "digest", "notice", "justering", "overdue", "booking", "signin"}
 
 // TextWidth is the width the text part is wrapped to. Longer lines remain
 // only where one word (a link) is longer.
@@ -89,6 +89,7 @@ type view struct {
 	PreviousDeadline string // Day(previous deadline), "" when not known
 
 	Pending []Person
+	Until   string // "kl. 09.15" (the sign-in link)
 	Window  string
 	Weeks   string
 	Bodies  []string
@@ -668,6 +669,32 @@ func (b BookingReminder) Letter() (Letter, error) {
 	v.Subject = "Boka möten " + v.Weeks + " (" + v.Window + ")"
 	v.Heading = "Boka möten " + v.Weeks
 	return render("booking", v)
+}
+
+// Letter renders the email with a one-time sign-in link. Required:
+// Region, To.Email, LinkURL and Expires.
+func (s SignIn) Letter() (Letter, error) {
+	p := newProblems("sign-in link", s.To)
+	p.required("Region", s.Region)
+	p.email("To.Email", s.To.Email)
+	p.link("LinkURL", s.LinkURL, true)
+	if s.Expires.IsZero() {
+		p.add("Expires is required")
+	}
+	if err := p.err(); err != nil {
+		return Letter{}, err
+	}
+	v := &view{
+		Greeting: greeting(s.To),
+		Region:   oneLine(s.Region),
+		LinkURL:  strings.TrimSpace(s.LinkURL),
+		Until:    "kl. " + clock(calendar.In(s.Expires)),
+	}
+	v.Footer = "Det här mejlet skickades av Samkal för " + v.Region + " därför att någon bad om en inloggningslänk till din adress på Samkals webbplats. " +
+		"Bad du inte om den kan du bortse från mejlet: ingen kan logga in utan länken."
+	v.Subject = "Logga in i Samkal"
+	v.Heading = "Logga in i Samkal"
+	return render("signin", v)
 }
 
 // tidyHTML trims the blank lines the templates' actions leave.
