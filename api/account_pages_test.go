@@ -76,14 +76,14 @@ func TestTokensPage(t *testing.T) {
 			t.Errorf("the revoked token: %d", r.StatusCode)
 		}
 
-		// Anonymous: a Swedish page that leads to sign-in; the admin token
-		// has no tokens.
+		// Anonymous: sent to sign in, and back here after it; the admin
+		// token has no tokens.
 		r = e.get("/konto/nycklar")
-		if r.StatusCode != http.StatusUnauthorized || !strings.Contains(r.text(), "Logga in") || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
-			t.Errorf("anonymous: %d %s", r.StatusCode, r.body)
+		if r.Request.URL.Path != "/logga-in" || r.Request.URL.Query().Get("next") != "/konto/nycklar" || !strings.Contains(r.text(), "Logga in") {
+			t.Errorf("anonymous: ended at %s, %d %.300s", r.Request.URL, r.StatusCode, r.body)
 		}
-		if r := e.postForm("/konto/nycklar", url.Values{"namn": {"x"}}); r.StatusCode != http.StatusUnauthorized {
-			t.Errorf("anonymous post: %d", r.StatusCode)
+		if r := e.postForm("/konto/nycklar", url.Values{"namn": {"x"}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/logga-in" {
+			t.Errorf("anonymous post: %d to %q", r.StatusCode, r.Header.Get("Location"))
 		}
 		if r := e.do(req{method: "GET", path: "/konto/nycklar", admin: true}); r.StatusCode != http.StatusForbidden {
 			t.Errorf("admin token: %d", r.StatusCode)

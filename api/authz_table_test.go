@@ -126,6 +126,10 @@ func expect(rule, method, path, caller string) outcome {
 		}
 		return http.StatusUnauthorized
 	}
+	write := method != http.MethodGet && method != http.MethodHead
+	if caller == callReadToken && write {
+		return http.StatusForbidden // a read token never writes, not even a form anyone may send
+	}
 	// Routes whose handler decides by the person, not by a body.
 	switch method + " " + path {
 	case "POST /api/v1/people/{key}/feed-token": // yourself (Maria), or an admin
@@ -253,6 +257,7 @@ func TestAuthorisationTable(t *testing.T) {
 		route := ru.Method + " " + ru.Path
 		t.Run(route, func(t *testing.T) {
 			e := w.use(t)
+			e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 			creds := credentials(t, e)
 			path := tablePath(t, w, ru.Path)
 			if q := tableQuery[route]; q != "" {
@@ -281,8 +286,11 @@ func TestAuthorisationTable(t *testing.T) {
 				}
 				r := e.do(rq)
 				got := allowed
-				if r.StatusCode == http.StatusUnauthorized || r.StatusCode == http.StatusForbidden {
+				switch {
+				case r.StatusCode == http.StatusUnauthorized || r.StatusCode == http.StatusForbidden:
 					got = outcome(r.StatusCode)
+				case r.StatusCode == http.StatusSeeOther && (r.Header.Get("Location") == "/logga-in" || strings.HasPrefix(r.Header.Get("Location"), "/logga-in?")):
+					got = http.StatusUnauthorized // a page sends a stranger to sign in
 				}
 				if got != want {
 					t.Errorf("%s: %s (%d), want %s; body: %.300s", caller, got, r.StatusCode, want, r.body)

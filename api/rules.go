@@ -64,9 +64,14 @@ type routeRule struct {
 }
 
 // allows checks the route's rule for the caller and answers 401 or 403
-// itself when it fails.
+// itself when it fails. A read token never gets past a write, whatever
+// the route: not even an anonymous form takes it.
 func (s *Server) allows(w http.ResponseWriter, r *http.Request, ru rule) bool {
 	p := principalOf(r)
+	if p.ReadOnly && unsafeMethod(r.Method) {
+		s.forbidden(w, r, p, "")
+		return false
+	}
 	switch ru {
 	case anyone:
 		return true
