@@ -369,6 +369,33 @@ func TestServeDemoSQLite(t *testing.T) {
 	if strings.Contains(s.logs.String(), m[1]) {
 		t.Errorf("the session token was logged")
 	}
+	// The printed sign-in link signs Maria in, once, and /konto shows her
+	// as the secretary her memberships make her.
+	link := regexp.MustCompile(`Sign in as the secretary Maria Lindborg.*\n  (http://\S+/logga-in/\S+)\n`).FindStringSubmatch(s.welcome)
+	if link == nil {
+		t.Fatalf("serve --demo printed no sign-in link:\n%s", s.welcome)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noFollow.Post(link[1], "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	cookies := res.Cookies()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/konto" || len(cookies) == 0 {
+		t.Fatalf("using the printed sign-in link: %d to %q, cookies %v", res.StatusCode, res.Header.Get("Location"), cookies)
+	}
+	rq, _ := http.NewRequest(http.MethodGet, strings.Split(link[1], "/logga-in/")[0]+"/konto", nil)
+	rq.AddCookie(cookies[0])
+	res, err = noFollow.Do(rq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	konto, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(konto), "Maria Lindborg") || !strings.Contains(string(konto), "Chefsgrupp folkhälsa") {
+		t.Errorf("/konto after the demo sign-in: %d\n%.2000s", res.StatusCode, konto)
+	}
 	_, ics := s.get(t, bodyFeed, http.StatusOK)
 	events := events2025(t, ics)
 	if len(events) != 6 {

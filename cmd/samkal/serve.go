@@ -31,6 +31,10 @@ const stopGrace = 2 * time.Second
 // demoBody is the body whose feed and meetings the start message points at.
 const demoBody = "chefsgrupp-folkhalsa"
 
+// demoSecretary is the example region's person whose sign-in link serve
+// --demo prints: a secretary of several bodies.
+const demoSecretary = "maria-lindborg"
+
 // serve runs the HTTP server until ctx ends, then stops in a fixed order:
 // the HTTP server (finishing requests in flight), then the database.
 func serve(ctx context.Context, e *env, args []string) int {
@@ -287,6 +291,12 @@ func printWelcome(ctx context.Context, w io.Writer, store *sqlstore.Store, cfg *
 			"with 'samkal users login-link --person KEY', or try 'samkal serve --demo'.\n")
 	case generated:
 		fmt.Fprintf(&b, "Admin token for this demo session (none is configured):\n  %s\n", token)
+		// A secretary of the example region signs in with one click, to
+		// see the pages as she does (her bodies come from her
+		// sekreterare memberships).
+		if secret, lerr := store.CreateSignInLink(ctx, demoSecretary, calendar.SignInLinkWindow); lerr == nil {
+			fmt.Fprintf(&b, "Sign in as the secretary Maria Lindborg (one use, 15 minutes):\n  %s/logga-in/%s\n", base, secret)
+		}
 	}
 	if token != "" && err == nil {
 		year := 2025
