@@ -87,9 +87,9 @@ func TestPersonalTokens(t *testing.T) {
 			http.StatusForbidden, "This token may only read")
 
 		// Tokens make no tokens; the admin token has none; anonymous is 401.
-		for _, tok := range []string{write, read} {
+		for tok, why := range map[string]string{write: "A token cannot make tokens", read: "This token may only read"} {
 			wantProblem(t, e.do(req{method: "POST", path: "/api/v1/tokens", body: `{"name":"x","scope":"write","expires":"2025-03-01"}`,
-				headers: []string{bearer(tok)}}), http.StatusForbidden, "A token cannot make tokens")
+				headers: []string{bearer(tok)}}), http.StatusForbidden, why)
 		}
 		wantProblem(t, e.adminGet("/api/v1/tokens"), http.StatusForbidden, "admin token belongs to no person")
 		wantProblem(t, e.do(req{method: "POST", path: "/api/v1/tokens", body: `{"name":"x","scope":"write","expires":"2025-03-01"}`, admin: true}),

@@ -51,7 +51,7 @@ func TestUsersLoginLink(t *testing.T) {
 			t.Errorf("samkal %s: exit %d, stderr %q; want %d and %q", strings.Join(tt.args, " "), r.code, r.stderr, tt.code, tt.stderr)
 		}
 	}
-	if r := samkal(t, nil, "help"); !strings.Contains(r.stdout, "samkal users login-link --person KEY") {
+	if r := samkal(t, nil, "help"); !strings.Contains(r.stdout, "login-link --person KEY") {
 		t.Errorf("help does not list users login-link:\n%s", r.stdout)
 	}
 }
