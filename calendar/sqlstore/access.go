@@ -308,6 +308,25 @@ func (s *Store) CreateSession(ctx context.Context, person, via string, lifetime 
 // for an idle timeout counted in minutes.
 const seenEvery = time.Minute
 
+// markSeen writes the time a session was last seen or a token last used
+// (column of table's row id) when the stored one, last, is seenEvery old or
+// more, and returns the time that is stored now. table and column are
+// constants of this package.
+func (s *Store) markSeen(ctx context.Context, table, column string, id int64, last time.Time) (time.Time, error) {
+	now := fromUnix(s.now().Unix())
+	if now.Sub(last) < seenEvery {
+		return last, nil
+	}
+	err := s.write(ctx, func(t *tx) error {
+		_, err := t.ExecContext(ctx, `UPDATE `+table+` SET `+column+` = $1 WHERE id = $2`, now.Unix(), id)
+		return err
+	})
+	if err != nil {
+		return last, fmt.Errorf("sqlstore: mark %s seen: %w", table, err)
+	}
+	return now, nil
+}
+
 // errNoSession is the one answer for a session that is unknown, ended,
 // too old or idle: the caller signs in again either way.
 var errNoSession = calendar.Errorf(calendar.ENOTFOUND, "the session has ended; sign in again")
@@ -336,15 +355,8 @@ func (s *Store) FindSession(ctx context.Context, secret string, idle time.Durati
 	if !now.Before(out.ExpiresAt) || idle > 0 && now.Sub(out.LastSeenAt) > idle {
 		return nil, errNoSession
 	}
-	if now.Sub(out.LastSeenAt) >= seenEvery {
-		err := s.write(ctx, func(t *tx) error {
-			_, err := t.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, t.now.Unix(), out.ID)
-			return err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: mark session seen: %w", err)
-		}
-		out.LastSeenAt = now
+	if out.LastSeenAt, err = s.markSeen(ctx, "sessions", "last_seen_at", out.ID, out.LastSeenAt); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -550,15 +562,8 @@ func (s *Store) FindAPITokenBySecret(ctx context.Context, secret string) (*calen
 	if !out.RevokedAt.IsZero() || out.Expires.Before(calendar.DateOf(now)) {
 		return nil, errNoToken
 	}
-	if now.Sub(out.LastUsedAt) >= seenEvery {
-		err := s.write(ctx, func(t *tx) error {
-			_, err := t.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, t.now.Unix(), out.ID)
-			return err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: mark token used: %w", err)
-		}
-		out.LastUsedAt = now
+	if out.LastUsedAt, err = s.markSeen(ctx, "api_tokens", "last_used_at", out.ID, out.LastUsedAt); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
