@@ -104,13 +104,27 @@ func TestPersonalTokens(t *testing.T) {
 		// Someone else's token is not found; revoking ends it at once.
 		anna := sessionCookie(t, e, "anna-berg")
 		wantProblem(t, e.do(req{method: "DELETE", path: "/api/v1/tokens/" + writeID, headers: []string{anna}}), http.StatusNotFound)
-		if r := e.get(path, bearer(write)); r.StatusCode != http.StatusOK {
-			t.Fatalf("the token before revocation: %d", r.StatusCode)
+		other := replica(t, e) // another replica on the same database
+		onOther := func() int {
+			t.Helper()
+			hr, err := http.NewRequest(http.MethodGet, other+path, nil)
+			must(t, err)
+			hr.Header.Set("Authorization", "Bearer "+write)
+			res, err := http.DefaultClient.Do(hr)
+			must(t, err)
+			res.Body.Close()
+			return res.StatusCode
+		}
+		if r := e.get(path, bearer(write)); r.StatusCode != http.StatusOK || onOther() != http.StatusOK {
+			t.Fatalf("the token before revocation: %d here, %d on the other replica", r.StatusCode, onOther())
 		}
 		if r := e.do(req{method: "DELETE", path: "/api/v1/tokens/" + writeID, headers: []string{maria}}); r.StatusCode != http.StatusNoContent {
 			t.Fatalf("DELETE own token: %d %s", r.StatusCode, r.body)
 		}
 		wantProblem(t, e.get(path, bearer(write)), http.StatusUnauthorized, "revoked")
+		if got := onOther(); got != http.StatusUnauthorized {
+			t.Errorf("the revoked token on the other replica: %d, want 401", got)
+		}
 		listed := items(t, e.get("/api/v1/tokens", maria))
 		if listed[1]["revoked"] == nil || listed[0]["revoked"] != nil {
 			t.Errorf("after revocation: %v", listed)
