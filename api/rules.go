@@ -152,7 +152,7 @@ func (s *Server) mayChange(w http.ResponseWriter, r *http.Request, bodies ...str
 				not = append(not, fmt.Sprintf("%q", b))
 			}
 		}
-		s.forbidden(w, r, p, fmt.Sprintf("You are not secretary of %s: only its secretaries and the admins may change this.", strings.Join(not, ", ")))
+		s.forbidden(w, r, p, fmt.Sprintf("You are not secretary of %s: only the secretaries of a thing's bodies and the admins may change it.", strings.Join(not, ", ")))
 	}
 	return false
 }
