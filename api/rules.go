@@ -76,10 +76,6 @@ func (s *Server) allows(w http.ResponseWriter, r *http.Request, ru rule) bool {
 	case anyone:
 		return true
 	case signedIn:
-		if !p.SignedIn() && isPagePath(r.URL.Path) {
-			toSignIn(w, r) // pages are for people: a 401 problem would help nobody
-			return false
-		}
 		if !p.SignedIn() {
 			s.unauthorized(w, r, "Sign in, or send a personal API token: \"Authorization: Bearer TOKEN\".")
 			return false
@@ -125,6 +121,12 @@ func (s *Server) allows(w http.ResponseWriter, r *http.Request, ru rule) bool {
 // forbidden answers 403. A read token is told why, so that its owner does
 // not look for a missing role.
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, p *access.Principal, detail string) {
+	if isPagePath(r.URL.Path) { // pages are for people: a Swedish page, not a problem document
+		s.linkNotice(w, r, http.StatusForbidden, nil, "Du saknar behörighet",
+			"Det här är till för organets sekreterare och för administratörerna.",
+			"Fråga en administratör om du behöver göra det.")
+		return
+	}
 	if p.ReadOnly {
 		detail = "This token may only read; make a token with write scope to change data."
 	}

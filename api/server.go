@@ -491,6 +491,10 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, detail string) {
+	if isPagePath(r.URL.Path) {
+		toSignIn(w, r) // pages are for people: a 401 problem would help nobody
+		return
+	}
 	err := `Bearer realm="samkal"`
 	if r.Header.Get("Authorization") != "" {
 		err += `, error="invalid_token"`

@@ -401,5 +401,10 @@ func toSignIn(w http.ResponseWriter, r *http.Request) {
 // isPagePath reports whether path is a page for people rather than the
 // API: an anonymous caller is sent to sign in instead of answered 401.
 func isPagePath(path string) bool {
-	return path == "/konto" || strings.HasPrefix(path, "/konto/") || strings.HasPrefix(path, "/logga-ut")
+	for _, machine := range []string{"/api/", "/feeds/", "/static/"} {
+		if strings.HasPrefix(path, machine) {
+			return false
+		}
+	}
+	return path != "/healthz" && path != "/metrics"
 }
