@@ -43,6 +43,8 @@ type pages struct {
 	tokens                         *template.Template // /konto/nycklar
 	signIn, signInLink, signInGone *template.Template // signing in (signin.go)
 	account                        *template.Template // /konto
+	myBodies, arsplan, meetingHub  *template.Template // the secretaries' pages (secretary_pages.go)
+	meetingForm, cancelMeeting     *template.Template
 	static                         fs.FS
 }
 
@@ -74,6 +76,11 @@ func newPages() (*pages, error) {
 		{&p.signInLink, []string{"signinlink.html"}},
 		{&p.signInGone, []string{"signingone.html"}},
 		{&p.account, []string{"account.html"}},
+		{&p.myBodies, []string{"mybodies.html"}},
+		{&p.arsplan, []string{"arsplan.html"}},
+		{&p.meetingHub, []string{"meetinghub.html"}},
+		{&p.meetingForm, []string{"meetingform.html"}},
+		{&p.cancelMeeting, []string{"cancelmeeting.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

@@ -82,7 +82,12 @@ type sessionItem struct {
 }
 
 // viewer is the signed-in person as every page's header shows them.
-type viewer struct{ Name string }
+type viewer struct {
+	Name string
+	// Keeps is true for a secretary of any body and an admin: the header
+	// links "Mina organ".
+	Keeps bool
+}
 
 // signInOIDC reports whether the organisation's sign-in (OIDC) is
 // configured, so that /logga-in offers it: it asks s.oidcEnabled, which
@@ -360,7 +365,7 @@ func viewerOf(r *http.Request) *viewer {
 	if p.Rights == nil || p.Actor.Via != calendar.ViaSession {
 		return nil
 	}
-	return &viewer{Name: p.Rights.Name}
+	return &viewer{Name: p.Rights.Name, Keeps: p.KeepsAny()}
 }
 
 // withViewer returns data, a page struct that embeds page, with Viewer

@@ -413,3 +413,61 @@ func capitalize(s string) string {
 	}
 	return s
 }
+
+// MeetingClashes lists what FindClashes would report about m if it were
+// saved as it is: the people who must attend it and another meeting at the
+// same time, a room taken, a holiday or weekend day, hours outside the
+// usual ones or a booking window's. m may be unsaved (ID 0) or an existing
+// meeting with changed fields: the stored version of it is left out of the
+// comparison. A cancelled m clashes with nothing. Secretaries see these
+// before they save, and save anyway only by choice.
+func MeetingClashes(ctx context.Context, store calendar.Store, m *calendar.Meeting) ([]Clash, error) {
+	out := []Clash{}
+	if m.Status == calendar.StatusCancelled || m.Start.IsZero() || !m.End.After(m.Start) {
+		return out, nil
+	}
+	from, to := m.Start, m.End
+	others, err := store.FindMeetings(ctx, calendar.MeetingFilter{From: &from, To: &to,
+		Status: []calendar.MeetingStatus{calendar.StatusProposed, calendar.StatusConfirmed}})
+	if err != nil {
+		return nil, err
+	}
+	dir, err := loadDirectory(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	windows, err := store.FindBookingWindows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mine := dir.mustAttend(m.Bodies, calendar.DateOf(m.Start))
+	for _, o := range others {
+		if o.ID == m.ID || !m.Overlaps(o) {
+			continue
+		}
+		ids := []int64{o.ID}
+		if m.ID != 0 {
+			ids = append(ids, m.ID)
+			slices.Sort(ids)
+		}
+		day := calendar.DateOf(m.Start)
+		if o.Start.After(m.Start) {
+			day = calendar.DateOf(o.Start)
+		}
+		theirs := dir.mustAttend(o.Bodies, calendar.DateOf(o.Start))
+		for _, p := range sharedKeys(mine, theirs) {
+			out = append(out, Clash{Kind: ClashPerson, Day: day, Meetings: ids, Person: p,
+				Detail: fmt.Sprintf("%s är redan kallad till %s (som %s) samtidigt.",
+					dir.personName(p), dir.describe(o), theirs[p].SwedishName())})
+		}
+		if m.Room != "" && m.Room == o.Room {
+			out = append(out, Clash{Kind: ClashRoom, Day: day, Meetings: ids, Room: m.Room,
+				Detail: fmt.Sprintf("%s är redan bokad för %s.", dir.roomName(m.Room), dir.describe(o))})
+		}
+	}
+	out = append(out, dayClashes(dir, m, calendar.DateOf(m.Start), calendar.DateOf(m.End.Add(-time.Nanosecond)))...)
+	if c, ok := hoursClash(dir, windows, m); ok {
+		out = append(out, c)
+	}
+	return out, nil
+}
