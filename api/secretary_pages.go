@@ -223,7 +223,15 @@ type gridDay struct {
 }
 
 type gridMeeting struct {
-	Path, Text, Status, StatusClass string
+	Path, Time, Title, Status, StatusClass string
+}
+
+// gridStatus is the status in a grid cell, with soft hyphens where a
+// narrow column may break the word.
+var gridStatus = map[calendar.MeetingStatus]string{
+	calendar.StatusProposed:  "för\u00adslag",
+	calendar.StatusConfirmed: "fast\u00adställt",
+	calendar.StatusCancelled: "in\u00adställt",
 }
 
 var shortMonths = [...]string{"jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
@@ -314,8 +322,8 @@ func (s *Server) arsplanPage(w http.ResponseWriter, r *http.Request) {
 		data.Rows = append(data.Rows, comingRow{Path: hubPath(m.ID), Title: meetingTitle(m, n),
 			When: weekDate(m.Start) + ", " + swedishSpan(m), Status: shortStatus(m.Status), StatusClass: string(m.Status)})
 		d := calendar.DateOf(m.Start)
-		byDay[d] = append(byDay[d], gridMeeting{Path: hubPath(m.ID), Text: swedishSpan(m) + " " + meetingTitle(m, n),
-			Status: strings.ToLower(shortStatus(m.Status)), StatusClass: string(m.Status)})
+		byDay[d] = append(byDay[d], gridMeeting{Path: hubPath(m.ID), Time: swedishSpan(m), Title: meetingTitle(m, n),
+			Status: gridStatus[m.Status], StatusClass: string(m.Status)})
 	}
 	if grid {
 		data.DayNames = []string{"mån", "tis", "ons", "tor", "fre", "helg"}
