@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -376,6 +377,9 @@ type meetingHubPage struct {
 	Cancelled, Proposed, CanChange    bool
 	Edit, Cancel, Confirm, Public     string
 	Agenda, Justering, Mail, PlanPath string
+	// Overrides are the times a secretary saved despite clash warnings,
+	// from the record of changes.
+	Overrides []string
 }
 
 // meetingForPage reads the meeting named in the path for a page, with a
@@ -428,6 +432,18 @@ func (s *Server) meetingHub(w http.ResponseWriter, r *http.Request) {
 		Public: "/moten/" + strconv.FormatInt(m.ID, 10),
 		Agenda: base + "/dagordning", Justering: base + "/justering", Mail: base + "/utskick",
 	}
+	entity := "meeting"
+	changes, err := s.store.FindChanges(r.Context(), calendar.ChangeFilter{Entity: &entity, EntityID: &m.ID, Limit: 50})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	for _, c := range changes {
+		if fc, ok := c.Fields[calendar.ClashesConfirmedField]; ok {
+			who := cmp.Or(c.Actor.Name, "en administratör")
+			data.Overrides = append(data.Overrides, fmt.Sprintf("Sparat trots varning av %s %s: %s", who, tableTime(c.At), fc.New))
+		}
+	}
 	if len(m.Bodies) > 0 {
 		data.PlanPath = fmt.Sprintf("/mina-organ/%s?ar=%d", m.Bodies[0], calendar.In(m.Start).Year())
 	}
@@ -454,6 +470,15 @@ type meetingFormPage struct {
 	Errors                        []formError
 	ErrorFor                      map[string]string
 	Clashes                       []string
+	confirmed                     bool // saved despite Clashes
+}
+
+// saveContext is the context to save the form's meeting under.
+func (d *meetingFormPage) saveContext(r *http.Request) context.Context {
+	if d.confirmed {
+		return confirmedClashes(r, d.Clashes)
+	}
+	return r.Context()
 }
 
 // meetingForm is the form as typed.
@@ -624,7 +649,7 @@ func (s *Server) createMeetingForm(w http.ResponseWriter, r *http.Request) {
 	if !s.checkMeeting(w, r, m, values, &data) {
 		return
 	}
-	err = s.store.CreateMeeting(r.Context(), m)
+	err = s.store.CreateMeeting(data.saveContext(r), m)
 	if !s.savedMeeting(w, r, err, &data) {
 		return
 	}
@@ -634,8 +659,8 @@ func (s *Server) createMeetingForm(w http.ResponseWriter, r *http.Request) {
 
 // checkMeeting applies the form to m and checks its clashes. It shows the
 // form again and returns false when the form is wrong, or when m clashes
-// and the secretary has not chosen "Spara ändå"; when they have, the
-// clashes are written into m's notes.
+// and the secretary has not chosen "Spara ändå"; when they have, data
+// remembers it for saveContext.
 func (s *Server) checkMeeting(w http.ResponseWriter, r *http.Request, m *calendar.Meeting, values url.Values, data *meetingFormPage) bool {
 	rooms, err := s.store.FindRooms(r.Context())
 	if err != nil {
@@ -665,25 +690,17 @@ func (s *Server) checkMeeting(w http.ResponseWriter, r *http.Request, m *calenda
 		s.renderMeetingForm(w, r, http.StatusConflict, *data)
 		return false
 	}
-	m.Notes = overrideNote(m.Notes, principalOf(r), s.now(), data.Clashes)
+	data.confirmed = true
 	return true
 }
 
-// overrideNote adds to notes that the secretary saved despite the clash
-// warnings: who, when and what was warned of. The meeting's notes are
-// where the secretaries look, and the change log records the notes'
-// change with its actor, so the choice is kept both where it is read and
-// where it is audited, with no new column.
-func overrideNote(notes string, p *access.Principal, now time.Time, clashes []string) string {
-	who := p.Actor.Name
-	if who == "" {
-		who = "en administratör"
-	}
-	line := fmt.Sprintf("Sparat trots varning av %s %s: %s", who, calendar.In(now).Format("2006-01-02 15.04"), strings.Join(clashes, " "))
-	if notes != "" {
-		return notes + "\n" + line
-	}
-	return line
+// confirmedClashes is r's context carrying the warnings the secretary
+// saved despite, which the store records with the meeting's change
+// (calendar.ClashesConfirmedField): the record of changes already holds
+// who changed what and when, so the choice is kept there, with its
+// author, and the meeting's notes stay the secretary's own text.
+func confirmedClashes(r *http.Request, clashes []string) context.Context {
+	return calendar.WithConfirmedClashes(r.Context(), strings.Join(clashes, " "))
 }
 
 // savedMeeting maps the store's answer to the form: true when it saved.
@@ -747,10 +764,7 @@ func (s *Server) updateMeetingForm(w http.ResponseWriter, r *http.Request) {
 	}
 	upd := calendar.MeetingUpdate{Title: &m.Title, Start: &m.Start, End: &m.End, Room: &m.Room, Location: &m.Location,
 		OnlineURL: &m.OnlineURL, Status: &m.Status}
-	if m.Notes != old.Notes {
-		upd.Notes = &m.Notes
-	}
-	_, err = s.store.UpdateMeeting(r.Context(), id, upd)
+	_, err = s.store.UpdateMeeting(data.saveContext(r), id, upd)
 	if !s.savedMeeting(w, r, err, &data) {
 		return
 	}

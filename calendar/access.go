@@ -241,3 +241,24 @@ type AccessStore interface {
 	// person has no such live token.
 	RevokeAPIToken(ctx context.Context, person string, id int64) error
 }
+
+// ClashesConfirmedField is the field of a meeting's Change that records
+// the clash warnings (in Swedish) its writer was shown and saved anyway:
+// the choice is kept with who made it and when, in the record of changes,
+// without touching the meeting's own fields.
+const ClashesConfirmedField = "clashes_confirmed"
+
+type confirmedKey struct{}
+
+// WithConfirmedClashes returns ctx carrying the clash warnings the caller
+// chose to save despite; the store records them with the meeting change
+// made under ctx (ClashesConfirmedField).
+func WithConfirmedClashes(ctx context.Context, warnings string) context.Context {
+	return context.WithValue(ctx, confirmedKey{}, warnings)
+}
+
+// ConfirmedClashesFrom returns the warnings ctx carries, "" when none.
+func ConfirmedClashesFrom(ctx context.Context) string {
+	s, _ := ctx.Value(confirmedKey{}).(string)
+	return s
+}

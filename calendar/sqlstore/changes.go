@@ -69,6 +69,14 @@ func intText(n int) string { return strconv.Itoa(n) }
 // record writes one Change at t.now, made by the actor ctx carries
 // (calendar.WithActor).
 func (t *tx) record(ctx context.Context, entity string, id int64, action calendar.ChangeAction, f fields) error {
+	if w := calendar.ConfirmedClashesFrom(ctx); w != "" && entity == entityMeeting && action != calendar.ActionDelete {
+		g := make(fields, len(f)+1)
+		for k, v := range f {
+			g[k] = v
+		}
+		g[calendar.ClashesConfirmedField] = calendar.FieldChange{New: w}
+		f = g
+	}
 	text, err := json.Marshal(f)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode change: %w", err)
