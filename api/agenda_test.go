@@ -129,7 +129,7 @@ func TestNotesAreInternal(t *testing.T) {
 		backlog := "/api/v1/bodies/chefsgrupp-folkhalsa/backlog"
 		item := e.write(http.MethodPost, backlog, object{"title": "Uppföljning av Generation Pep", "notes": secret}, http.StatusCreated).Header.Get("Location")
 		meeting := e.write(http.MethodPost, "/api/v1/meetings", object{"bodies": []string{"chefsgrupp-folkhalsa"},
-			"start": "2025-05-22T13:00", "end": "2025-05-22T16:30", "notes": secret}, http.StatusCreated).Header.Get("Location")
+			"start": "2025-05-22T13:00", "end": "2025-05-22T16:30", "notes": secret, "confirm_clashes": true}, http.StatusCreated).Header.Get("Location")
 		for _, path := range []string{backlog, item, meeting, "/api/v1/meetings?body=chefsgrupp-folkhalsa&year=2025"} {
 			if body := string(e.get(path).body); strings.Contains(body, secret) || strings.Contains(body, `"notes"`) {
 				t.Errorf("anonymous GET %s shows notes:\n%s", path, body)

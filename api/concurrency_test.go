@@ -168,7 +168,7 @@ func TestConcurrentMeetingPatches(t *testing.T) {
 			{"title": "Chefsgrupp folkhälsa, vårmötet"},
 			{"notes": "Internt: lokalen bokad av Maria"},
 			{"key": "cg-folkhalsa-2025-03"},
-			{"bodies": []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}},
+			{"bodies": []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, "confirm_clashes": true},
 			{"location": "Eklundavägen 1, Örebro"},           // time or place
 			{"online_url": "https://meet.example.se/j/4711"}, // time or place
 			{"status": "confirmed"},                          // time or place
@@ -182,7 +182,8 @@ func TestConcurrentMeetingPatches(t *testing.T) {
 		for i := range moves {
 			d := time.Date(2025, 4, 1+i, 13, 0, 0, 0, calendar.Location)
 			reqs = append(reqs, req{method: http.MethodPatch, path: path, body: map[string]any{
-				"start": d.Format(time.RFC3339), "end": d.Add(3*time.Hour + 30*time.Minute).Format(time.RFC3339)}})
+				"start": d.Format(time.RFC3339), "end": d.Add(3*time.Hour + 30*time.Minute).Format(time.RFC3339),
+				"confirm_clashes": true}}) // weekends and Easter among the days
 		}
 
 		// The reader: polls the feed until the writers are done.

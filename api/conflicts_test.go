@@ -24,7 +24,7 @@ func TestConflicts(t *testing.T) {
 		// Länsdel Norr on the afternoon of Chefsgrupp folkhälsa's meeting:
 		// Maria Lindborg and Ida Broman sit in both.
 		m := decode[map[string]any](t, e.write(http.MethodPost, "/api/v1/meetings",
-			`{"key": "lansdel-norr-2025-12-02", "bodies": ["lansdel-norr"], "start": "2025-12-02T13:00", "end": "2025-12-02T15:00"}`, http.StatusCreated))
+			`{"key": "lansdel-norr-2025-12-02", "bodies": ["lansdel-norr"], "start": "2025-12-02T13:00", "end": "2025-12-02T15:00", "confirm_clashes": true}`, http.StatusCreated))
 		id := int64(m["id"].(float64))
 		cf, err := e.store.FindMeetingByKey(t.Context(), "chefsgrupp-folkhalsa-2025-12-02")
 		must(t, err)

@@ -109,7 +109,7 @@ func TestInputLimits(t *testing.T) {
 				{"2025-10-26T02:30+02:00", time.Date(2025, 10, 26, 0, 30, 0, 0, time.UTC)},
 				{"2025-10-26T02:30:00+01:00", time.Date(2025, 10, 26, 1, 30, 0, 0, time.UTC)},
 			} {
-				r := e.write("POST", "/api/v1/meetings", map[string]any{"bodies": []string{"skolchefsgruppen"}, "start": tc.start, "end": "2025-10-26T04:00"}, http.StatusCreated)
+				r := e.write("POST", "/api/v1/meetings", map[string]any{"bodies": []string{"skolchefsgruppen"}, "start": tc.start, "end": "2025-10-26T04:00", "confirm_clashes": true}, http.StatusCreated) // a Sunday night
 				got := decode[struct{ Start string }](t, r).Start
 				if st, err := time.Parse(time.RFC3339, got); err != nil || !st.Equal(tc.want) {
 					t.Errorf("start %s: stored %s, want %s", tc.start, got, calendar.In(tc.want).Format(time.RFC3339))

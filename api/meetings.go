@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/plan"
 )
 
 type meetingInput struct {
@@ -22,6 +23,8 @@ type meetingInput struct {
 	Location  json.RawMessage `json:"location"`
 	OnlineURL json.RawMessage `json:"online_url"`
 	Notes     json.RawMessage `json:"notes"`
+	// ConfirmClashes saves a meeting that clashes (see apiClashes).
+	ConfirmClashes *bool `json:"confirm_clashes"`
 }
 
 // listMeetings answers meetings ordered by start. Filters: body (repeatable
@@ -212,7 +215,17 @@ func (s *Server) createMeeting(w http.ResponseWriter, r *http.Request) {
 	if !s.mayChange(w, r, m.Bodies...) {
 		return
 	}
-	if err := s.store.CreateMeeting(r.Context(), m); err != nil {
+	// What the store refuses is refused first (400), with its reasons;
+	// the clashes of a meeting it would take come after.
+	ctx, ok := r.Context(), true
+	check := *m
+	check.Normalize() // as the store will
+	if check.Validate() == nil {
+		if ctx, ok = s.apiClashes(w, r, m, in.ConfirmClashes); !ok {
+			return
+		}
+	}
+	if err := s.store.CreateMeeting(ctx, m); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -241,7 +254,41 @@ func (s *Server) updateMeeting(w http.ResponseWriter, r *http.Request) {
 	if !s.keepsMeeting(w, r, id) || u.Bodies != nil && !s.mayChange(w, r, *u.Bodies...) {
 		return
 	}
-	m, err := s.store.UpdateMeeting(r.Context(), id, u)
+	// A change of time, place or bodies is checked for clashes, and so is
+	// a cancelled meeting taken up again; fixing a proposal is not: its
+	// clashes were shown when it was proposed.
+	ctx := r.Context()
+	if u.Bodies != nil || u.Start != nil || u.End != nil || u.AllDay != nil || u.Status != nil || u.Room != nil {
+		old, err := s.store.FindMeetingByID(ctx, id)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		m := *old
+		if u.Bodies != nil {
+			m.Bodies = *u.Bodies
+		}
+		if u.Start != nil {
+			m.Start = *u.Start
+		}
+		if u.End != nil {
+			m.End = *u.End
+		}
+		if u.AllDay != nil {
+			m.AllDay = *u.AllDay
+		}
+		setStr(&m.Status, u.Status)
+		setStr(&m.Room, u.Room)
+		moved := u.Bodies != nil || u.Start != nil || u.End != nil || u.AllDay != nil || u.Room != nil
+		revived := old.Status == calendar.StatusCancelled && m.Status != calendar.StatusCancelled
+		if moved || revived {
+			var ok bool
+			if ctx, ok = s.apiClashes(w, r, &m, in.ConfirmClashes); !ok {
+				return
+			}
+		}
+	}
+	m, err := s.store.UpdateMeeting(ctx, id, u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -272,4 +319,36 @@ func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) {
 	}
 	s.wrote()
 	NoContent(w)
+}
+
+// apiClashes checks m's clashes (plan.MeetingClashes, as the pages do)
+// and answers 409 listing them, in Swedish, unless the caller confirmed
+// them with "confirm_clashes": true. It returns the context to write
+// under – carrying the confirmed warnings, which the store records with
+// the change (calendar.ClashesConfirmedField) – and whether the write may
+// go on.
+func (s *Server) apiClashes(w http.ResponseWriter, r *http.Request, m *calendar.Meeting, confirm *bool) (context.Context, bool) {
+	cs, err := plan.MeetingClashes(r.Context(), s.store, m)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, false
+	}
+	// A room booked twice is refused by the store (409, naming the other
+	// meeting) whatever the caller confirms, so it is left to the store.
+	var details []string
+	for _, c := range cs {
+		if c.Kind != plan.ClashRoom {
+			details = append(details, c.Detail)
+		}
+	}
+	if len(details) == 0 {
+		return r.Context(), true
+	}
+	if confirm == nil || !*confirm {
+		Problem(w, http.StatusConflict, calendar.ECONFLICT,
+			"The meeting clashes with other meetings, a holiday, a weekend or the usual hours (listed in errors, in Swedish); nothing was saved. Change it, or send \"confirm_clashes\": true to save it anyway, which the record of changes keeps.",
+			details...)
+		return nil, false
+	}
+	return confirmedClashes(r, details), true
 }

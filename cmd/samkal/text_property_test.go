@@ -143,7 +143,8 @@ func TestAcceptedTextFeedsAndMails(t *testing.T) {
 		start := meetingDay.At(8, 0).Add(time.Duration(i) * 4 * time.Minute)
 		status, out := post("/api/v1/meetings", map[string]any{"bodies": []string{bodies[i%len(bodies)]}, "status": "confirmed",
 			"start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339),
-			"title": title, "location": location, "notes": notes})
+			"title": title, "location": location, "notes": notes,
+			"confirm_clashes": true}) // 150 meetings of a few bodies in one day
 		if wantAnswer(status, out, []string{"title", "location", "notes"}, []string{title, location, notes},
 			[]calendar.TextKind{calendar.NameText, calendar.LineText, calendar.NoteText}, []bool{false, false, false}) {
 			meetings = append(meetings, meeting{out["uid"].(string), title, location})
