@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/access"
 )
 
 // The pages are server-rendered Swedish HTML (html/template, embedded),
@@ -279,6 +280,17 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 // meetingPage shows one public meeting – its facts, its accepted
 // dagordning and the status of its minutes – the page that the emails and
 // feeds link; a restricted meeting is not found.
+// takesPart reports whether p sees m although it has no public body: a
+// member or secretary of one of its bodies, or an admin.
+func takesPart(p *access.Principal, m *calendar.Meeting) bool {
+	for _, b := range m.Bodies {
+		if p.SeeBody(b, false) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
@@ -300,7 +312,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if !m.IsPublic(n.isPublic) {
+	if !m.IsPublic(n.isPublic) && !takesPart(principalOf(r), m) {
 		s.pageNotFound(w, r)
 		return
 	}
