@@ -43,6 +43,7 @@ type pages struct {
 	tokens                         *template.Template // /konto/nycklar
 	signIn, signInLink, signInGone *template.Template // signing in (signin.go)
 	account                        *template.Template // /konto
+	minutes, outbox                *template.Template // /mina-organ/moten/{id}/justering, /mina-organ/utkorg
 	static                         fs.FS
 }
 
@@ -74,6 +75,8 @@ func newPages() (*pages, error) {
 		{&p.signInLink, []string{"signinlink.html"}},
 		{&p.signInGone, []string{"signingone.html"}},
 		{&p.account, []string{"account.html"}},
+		{&p.minutes, []string{"minutes.html"}},
+		{&p.outbox, []string{"outbox.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

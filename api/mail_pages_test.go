@@ -1,0 +1,166 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/sqlstore"
+)
+
+// sessionOf signs person in through the store, as a sign-in link does,
+// and returns the Cookie header of the session.
+func sessionOf(t *testing.T, e *env, person string) string {
+	t.Helper()
+	secret, _, err := e.store.CreateSession(context.Background(), person, "link", time.Hour)
+	must(t, err)
+	return "Cookie: " + sessionCookieName + "=" + secret
+}
+
+// grant gives person an access role (a body's secretary, or admin when
+// body is "").
+func grant(t *testing.T, e *env, person string, role calendar.AccessRole, body string) {
+	t.Helper()
+	_, err := e.store.GrantRole(context.Background(), calendar.Grant{Person: person, Role: role, Body: body})
+	must(t, err)
+}
+
+// wantHTML checks the status of a page and that it holds every text, and
+// returns its HTML.
+func wantHTML(t *testing.T, r *resp, status int, texts ...string) string {
+	t.Helper()
+	if r.StatusCode != status {
+		t.Fatalf("%s %s: status %d, want %d; body:\n%s", r.Request.Method, r.Request.URL.Path, r.StatusCode, status, r.body)
+	}
+	page := r.text()
+	for _, want := range texts {
+		if !strings.Contains(page, want) {
+			t.Errorf("%s %s (%d) lacks %q:\n%s", r.Request.Method, r.Request.URL.Path, status, want, page)
+		}
+	}
+	return page
+}
+
+// TestMinutesPage: the council's secretary marks the minutes ready with
+// two justerare and the chair (preselected), first with the form empty;
+// the approvals that come in through /justering/{token} show on the page
+// until "Justerat den …", after which the minutes cannot be marked again.
+func TestMinutesPage(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		seed(t, e)
+		c := seedCouncil(t, e)
+		ctx := context.Background()
+		must(t, e.store.CreateMembership(ctx, &calendar.Membership{Body: c.slug, Person: "anna-berg", Role: calendar.RoleSubstitute, From: calendar.Date{Year: 2024, Month: 1, Day: 1}}))
+		grant(t, e, "maria-lindborg", calendar.AccessSecretary, c.slug)
+		maria := sessionOf(t, e, "maria-lindborg")
+		path := fmt.Sprintf("/mina-organ/moten/%d/justering", c.meeting.ID)
+
+		page := wantHTML(t, e.get(path, maria), http.StatusOK,
+			"<h1>Justering av protokollet</h1>", "<p class=\"lead\">"+councilName+", onsdag 8 januari 2025 kl. 09.00–12.00</p>",
+			"Protokollet är inte klart för justering än",
+			`<input id="justerare" name="justerare" type="checkbox" value="anna-berg">`, `<label for="justerare">Anna Berg, ersättare</label>`,
+			`<input id="justerare-siw-lunander" name="justerare" type="checkbox" value="siw-lunander">`,
+			`<option value="behcet-barsom" selected>Behcet Barsom, ordförande</option>`,
+			"Utan datum gäller onsdag 22 januari 2025.")
+		if strings.Contains(page, "maria-lindborg") {
+			t.Error("the secretary is offered as justerare")
+		}
+
+		// The form sent empty names what is missing.
+		r := e.postForm(path, url.Values{"ordforande": {"behcet-barsom"}}, maria)
+		wantHTML(t, r, http.StatusUnprocessableEntity, "<title>Fel: Justering",
+			`<a href="#justerare">Välj minst en justerare.</a>`, `<a href="#dokument">Skriv länken till protokollet.</a>`,
+			`<option value="behcet-barsom" selected>`)
+		r = e.postForm(path, url.Values{"justerare": {"siw-lunander", "maria-lindborg"}, "dokument": {"protokoll.pdf"}, "sista-dag": {"22/1"}}, maria)
+		wantHTML(t, r, http.StatusUnprocessableEntity, "Välj justerarna bland organets ledamöter i listan.",
+			"Skriv hela länken till protokollet, som börjar med https://.", "Skriv datumet som år-månad-dag, till exempel 2025-01-22.",
+			`value="siw-lunander" checked`)
+		if _, err := e.store.FindJustering(ctx, c.meeting.ID); !calendar.IsNotFound(err) {
+			t.Fatalf("a refused form marked the minutes: %v", err)
+		}
+
+		// Marked ready: Siw and Anna justerar, with the chair.
+		r = e.postForm(path, url.Values{"justerare": {"siw-lunander", "anna-berg"}, "ordforande": {"behcet-barsom"},
+			"dokument": {protocolURL}, "sista-dag": {"2025-01-20"}}, maria)
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != path {
+			t.Fatalf("marking: %d to %q, want 303 to the page:\n%s", r.StatusCode, r.Header.Get("Location"), r.body)
+		}
+		j, err := e.store.FindJustering(ctx, c.meeting.ID)
+		must(t, err)
+		if got := fmt.Sprintf("%v %s %s", j.Justerare, j.Chair, j.Deadline); got != "[siw-lunander anna-berg] behcet-barsom 2025-01-20" {
+			t.Errorf("stored %s", got)
+		}
+		page = wantHTML(t, e.get(path, maria), http.StatusOK, "Väntar på justering", "Protokollet väntar på justering (3 underskrifter saknas)",
+			`<a href="`+protocolURL+`" rel="noreferrer">Läs protokollet</a>`, "<dd>måndag 20 januari 2025</dd>",
+			`<tr><th scope="row">Siw Lunander</th><td data-label="Justerar som">Justerare</td><td data-label="Justerat">Har inte justerat än</td></tr>`,
+			`<tr><th scope="row">Behcet Barsom</th><td data-label="Justerar som">Ordförande</td><td data-label="Justerat">Har inte justerat än</td></tr>`)
+		if strings.Contains(page, "<form class=\"form\"") {
+			t.Error("the marked minutes' page still offers the form")
+		}
+
+		// Siw approves through her link at 10.30.
+		far := time.Date(2025, 6, 30, 0, 0, 0, 0, calendar.Location)
+		e.clock.Set(time.Date(2025, 1, 10, 10, 30, 0, 0, calendar.Location))
+		siw := "/justering/" + link(t, e, calendar.LinkJustering, c.meeting, "siw-lunander", far).Token
+		if r := e.postForm(siw, nil); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("Siw's approval: %d", r.StatusCode)
+		}
+		maria = sessionOf(t, e, "maria-lindborg") // the clock moved past the session's idle time
+		wantHTML(t, e.get(path, maria), http.StatusOK, "Protokollet väntar på justering (2 underskrifter saknas)",
+			`<th scope="row">Siw Lunander</th><td data-label="Justerar som">Justerare</td><td data-label="Justerat">Justerade 2025-01-10 10.30</td>`,
+			`<th scope="row">Anna Berg</th><td data-label="Justerar som">Justerare</td><td data-label="Justerat">Har inte justerat än</td>`)
+
+		// Anna and the chair approve the next day: justerat.
+		e.clock.Set(time.Date(2025, 1, 11, 9, 0, 0, 0, calendar.Location))
+		for _, p := range []string{"anna-berg", "behcet-barsom"} {
+			if r := e.postForm("/justering/"+link(t, e, calendar.LinkJustering, c.meeting, p, far).Token, nil); r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s's approval: %d", p, r.StatusCode)
+			}
+		}
+		maria = sessionOf(t, e, "maria-lindborg")
+		page = wantHTML(t, e.get(path, maria), http.StatusOK, "<h2 id=\"status\">Protokollet är justerat</h2>",
+			`<p class="confirmation">Justerat den 2025-01-11 via e-post</p>`, "Justerade 2025-01-11 09.00")
+		if strings.Contains(page, "påminner") {
+			t.Error("the justerade minutes' page still speaks of reminders")
+		}
+
+		// Once approved, marking again is refused in words.
+		r = e.postForm(path, url.Values{"justerare": {"siw-lunander"}, "dokument": {protocolURL}}, maria)
+		wantHTML(t, r, http.StatusUnprocessableEntity, "Någon har redan justerat protokollet, så det kan inte markeras som klart på nytt.")
+	})
+}
+
+// TestMinutesPageAccess: a stranger is sent to sign in, a member without
+// the role gets the Swedish 403, a restricted body's meeting is not there
+// for a secretary of another body, and minutes that need no approval have
+// no form.
+func TestMinutesPageAccess(t *testing.T) {
+	e := newEnv(t, nil)
+	e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	f := seed(t, e)
+	c := seedCouncil(t, e)
+	grant(t, e, "anna-berg", calendar.AccessSecretary, "chefsgrupp-folkhalsa")
+	anna := sessionOf(t, e, "anna-berg")
+	path := fmt.Sprintf("/mina-organ/moten/%d/justering", c.meeting.ID)
+	if r := e.get(path); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/logga-in?next=") {
+		t.Errorf("anonymous: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	wantHTML(t, e.get(path, anna), http.StatusForbidden, "Du saknar behörighet")
+	if r := e.postForm(path, url.Values{"justerare": {"siw-lunander"}, "dokument": {protocolURL}}, anna); r.StatusCode != http.StatusForbidden {
+		t.Errorf("POST by another body's secretary: %d", r.StatusCode)
+	}
+	grant(t, e, "siw-lunander", calendar.AccessSecretary, "skolchefsgruppen")
+	wantHTML(t, e.get(fmt.Sprintf("/mina-organ/moten/%d/justering", f.restricted.ID), sessionOf(t, e, "siw-lunander")), http.StatusNotFound)
+	page := wantHTML(t, e.get(fmt.Sprintf("/mina-organ/moten/%d/justering", f.folkhalsa[0].ID), anna), http.StatusOK,
+		"minnesanteckningar som inte behöver justeras")
+	if strings.Contains(page, "<form class=\"form\"") {
+		t.Error("minutes that need no approval have a form")
+	}
+}
