@@ -63,13 +63,20 @@ func (s *Server) secretaryMeeting(w http.ResponseWriter, r *http.Request, change
 	if change && p.Change(m.Bodies...) || !change && p.SeeInternal(m.Bodies...) {
 		return m, n, true
 	}
-	// A restricted body's meeting is not there for a stranger.
+	s.refuseMeeting(w, r, m, n)
+	return nil, nil, false
+}
+
+// refuseMeeting answers a page about m for a caller who may not: 404 when
+// they do not see any of its bodies (a restricted body's meeting is not
+// there for a stranger), the Swedish 403 page otherwise.
+func (s *Server) refuseMeeting(w http.ResponseWriter, r *http.Request, m *calendar.Meeting, n *names) {
+	p := principalOf(r)
 	if !slices.ContainsFunc(m.Bodies, func(b string) bool { return p.SeeBody(b, n.isPublic(b)) }) {
 		s.pageNotFound(w, r)
-		return nil, nil, false
+		return
 	}
 	s.forbidden(w, r, p, "")
-	return nil, nil, false
 }
 
 // allBodies shows every body: the secretary's pages name restricted bodies
@@ -461,12 +468,18 @@ func (s *Server) retryOutboxForm(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		if !p.Administer() && (mt == nil || !p.Change(mt.Bodies...)) {
-			if mt == nil || !p.SeeInternal(mt.Bodies...) {
-				s.pageNotFound(w, r)
+		switch {
+		case p.Administer():
+		case mt == nil:
+			s.pageNotFound(w, r)
+			return
+		case !p.Change(mt.Bodies...):
+			n, err := s.names(ctx)
+			if err != nil {
+				s.Error(w, r, err)
 				return
 			}
-			s.forbidden(w, r, p, "")
+			s.refuseMeeting(w, r, mt, n)
 			return
 		}
 	}

@@ -164,3 +164,85 @@ func TestMinutesPageAccess(t *testing.T) {
 		t.Error("minutes that need no approval have a form")
 	}
 }
+
+// TestOutboxPage: a secretary sees the mail of their bodies' meetings
+// only, an admin all of it; a failed message says why in Swedish and is
+// tried again by "Försök igen", once; a skipped email says why.
+func TestOutboxPage(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		f := seed(t, e)
+		c := seedCouncil(t, e)
+		ctx := context.Background()
+		grant(t, e, "maria-lindborg", calendar.AccessSecretary, c.slug)
+		must(t, e.store.CreatePerson(ctx, &calendar.Person{Key: "ida-admin", Name: "Ida Admin", Email: "ida.admin@example.se"}))
+		grant(t, e, "ida-admin", calendar.AccessAdmin, "")
+		maria, ida := sessionOf(t, e, "maria-lindborg"), sessionOf(t, e, "ida-admin")
+
+		body := []byte("Subject: x\r\n\r\nhej\r\n")
+		for _, m := range []*calendar.OutboxMessage{
+			{Key: fmt.Sprintf("m%d/kallelse/siw-lunander/r0", c.meeting.ID), Kind: "kallelse", MeetingID: c.meeting.ID, Recipient: siwEmail, Person: "siw-lunander", Subject: "Kallelse", Body: body},
+			{Key: fmt.Sprintf("m%d/justering/behcet-barsom/1", c.meeting.ID), Kind: "justering", MeetingID: c.meeting.ID, Recipient: behcetEmail, Person: "behcet-barsom", Subject: "Påminnelse", Body: body},
+			{Key: fmt.Sprintf("m%d/anmalan/anna-berg/r0", f.folkhalsa[1].ID), Kind: "anmalan", MeetingID: f.folkhalsa[1].ID, Recipient: annaEmail, Person: "anna-berg", Subject: "Anmälan", Body: body},
+			{Key: "inloggning/anna-berg/1", Kind: calendar.OutboxSignIn, Recipient: annaEmail, Person: "anna-berg", Subject: "Logga in", Body: body},
+		} {
+			_, err := e.store.EnqueueMessage(ctx, m)
+			must(t, err)
+		}
+		claimed, err := e.store.ClaimMessages(ctx, "test", e.clock.Now(), time.Minute, 10, false)
+		if err != nil || len(claimed) != 4 {
+			t.Fatalf("claimed %d, %v", len(claimed), err)
+		}
+		must(t, e.store.MarkMessageFailed(ctx, claimed[0].ID, "test", "550 5.1.1 <siw.lunander@hallsberg.se>: Recipient address rejected"))
+		must(t, e.store.MarkMessageSent(ctx, claimed[1].ID, "test", e.clock.Now()))
+		must(t, e.store.MarkMessageFailed(ctx, claimed[2].ID, "test", "552 mailbox full"))
+		must(t, e.store.MarkMessageSent(ctx, claimed[3].ID, "test", e.clock.Now()))
+		_, err = e.store.RecordSkipped(ctx, &calendar.SkippedMail{Key: fmt.Sprintf("m%d/anmalan/behcet-barsom/r0", c.meeting.ID), Kind: "anmalan",
+			MeetingID: c.meeting.ID, Recipient: "behcet-barsom", Reason: "sista dag för att anmäla punkter (2025-01-01) har passerat"})
+		must(t, err)
+		_, err = e.store.RecordSkipped(ctx, &calendar.SkippedMail{Key: fmt.Sprintf("m%d/anmalan/anna-berg/r0", f.folkhalsa[0].ID), Kind: "anmalan",
+			MeetingID: f.folkhalsa[0].ID, Recipient: "anna-berg", Reason: "personen har ingen e-postadress"})
+		must(t, err)
+
+		siwRetry := fmt.Sprintf("/mina-organ/utkorg/%d/forsok-igen", claimed[0].ID)
+		annaRetry := fmt.Sprintf("/mina-organ/utkorg/%d/forsok-igen", claimed[2].ID)
+		page := wantHTML(t, e.get("/mina-organ/utkorg", maria), http.StatusOK, "<h1>Utkorgen</h1>", "Mejlen om dina organs möten",
+			`<th scope="row">Kallelse</th>`, "Siw Lunander<br>", "Misslyckades<br>Mottagarens e-postserver känner inte till adressen.",
+			"Serverns svar: 550 5.1.1", `<form method="post" action="`+siwRetry+`"><button class="button secondary" type="submit">Försök igen<span class="sr-only"> med mejlet till Siw Lunander</span>`,
+			`<th scope="row">Påminnelse om justering</th>`, "Behcet Barsom", "Skickat",
+			fmt.Sprintf(`<a href="/mina-organ/moten/%d">`+councilName+`, onsdag 8 januari 2025</a>`, c.meeting.ID),
+			"Sista dag för att anmäla punkter (2025-01-01) har passerat.")
+		for _, other := range []string{"Anna Berg", "Inloggningslänk", "personen har ingen e-postadress", "Personen har ingen e-postadress"} {
+			if strings.Contains(page, other) {
+				t.Errorf("the secretary's outbox shows %q, which is not of her bodies", other)
+			}
+		}
+		wantHTML(t, e.get("/mina-organ/utkorg", ida), http.StatusOK, "Alla mejl som Samkal", "Anna Berg", "Inloggningslänk",
+			"Mottagarens brevlåda är full.", "Personen har ingen e-postadress.", annaRetry)
+
+		// Maria may not retry another body's mail; she retries Siw's.
+		if r := e.postForm(annaRetry, nil, maria); r.StatusCode != http.StatusForbidden {
+			t.Errorf("retry of another body's mail: %d, want 403", r.StatusCode)
+		}
+		r := e.postForm(siwRetry, nil, maria)
+		if want := fmt.Sprintf("/mina-organ/utkorg?igen=%d", claimed[0].ID); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != want {
+			t.Fatalf("retry: %d to %q, want 303 to %s", r.StatusCode, r.Header.Get("Location"), want)
+		}
+		m, err := e.store.FindMessageByID(ctx, claimed[0].ID)
+		must(t, err)
+		if m.Status != calendar.OutboxQueued || m.Attempts != 0 {
+			t.Errorf("after the retry: %s, %d attempts; want queued, 0", m.Status, m.Attempts)
+		}
+		page = wantHTML(t, e.get(r.Header.Get("Location"), maria), http.StatusOK, "Mejlet till Siw Lunander skickas igen inom kort.",
+			"Väntar<br>Ett tidigare försök misslyckades")
+		if strings.Contains(page, siwRetry) {
+			t.Error("the queued message still has Försök igen")
+		}
+		wantHTML(t, e.postForm(siwRetry, nil, maria), http.StatusConflict, "Mejlet har inte misslyckats")
+		if r := e.postForm(siwRetry, nil, sessionOf(t, e, "siw-lunander")); r.StatusCode != http.StatusForbidden {
+			t.Errorf("retry by a member: %d, want 403", r.StatusCode)
+		}
+		wantHTML(t, e.get("/mina-organ/utkorg", sessionOf(t, e, "siw-lunander")), http.StatusForbidden, "Du saknar behörighet")
+	})
+}
