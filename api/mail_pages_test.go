@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samkal/samkal/api"
 	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/sqlstore"
 )
 
 // sessionOf signs person in through the store, as a sign-in link does,
 // and returns the Cookie header of the session.
-func sessionOf(t *testing.T, e *env, person string) string {
+func sessionOf(t testing.TB, e *env, person string) string {
 	t.Helper()
 	secret, _, err := e.store.CreateSession(context.Background(), person, "link", time.Hour)
 	must(t, err)
@@ -24,7 +25,7 @@ func sessionOf(t *testing.T, e *env, person string) string {
 
 // grant gives person an access role (a body's secretary, or admin when
 // body is "").
-func grant(t *testing.T, e *env, person string, role calendar.AccessRole, body string) {
+func grant(t testing.TB, e *env, person string, role calendar.AccessRole, body string) {
 	t.Helper()
 	_, err := e.store.GrantRole(context.Background(), calendar.Grant{Person: person, Role: role, Body: body})
 	must(t, err)
@@ -244,5 +245,46 @@ func TestOutboxPage(t *testing.T) {
 			t.Errorf("retry by a member: %d, want 403", r.StatusCode)
 		}
 		wantHTML(t, e.get("/mina-organ/utkorg", sessionOf(t, e, "siw-lunander")), http.StatusForbidden, "Du saknar behörighet")
+	})
+}
+
+// FuzzMinutesForm: whatever the form holds, the minutes are marked ready
+// (303) or the form comes back naming what to correct in Swedish (422);
+// never an error of the server, never an English message.
+func FuzzMinutesForm(f *testing.F) {
+	f.Add("siw-lunander", "anna-berg", "behcet-barsom", protocolURL, "2025-01-20")
+	f.Add("", "", "", "", "")
+	f.Add("siw-lunander", "siw-lunander", "", "https://x", "")
+	f.Add("maria-lindborg", "finns-inte", "finns-inte", "javascript:alert(1)", "2025-13-40")
+	f.Add("siw-lunander", "", "", "http://exempel.se/protokoll.pdf", "2024-12-31")
+	f.Add("siw-lunander", "", "", "https://exempel.se/"+strings.Repeat("a", 3000), "2025-02-30")
+	f.Add("siw-lunander\x00", "", "behcet-barsom\r\n", "https://exempel.se/\n", " 2025-01-20 ")
+	e := newEnv(f, nil, func(o *api.Options) { o.RateLimits.Writes = api.Rate{Burst: 1 << 30, Every: time.Nanosecond} })
+	seed(f, e)
+	c := seedCouncil(f, e)
+	must(f, e.store.CreateMembership(context.Background(), &calendar.Membership{Body: c.slug, Person: "anna-berg", Role: calendar.RoleSubstitute, From: calendar.Date{Year: 2024, Month: 1, Day: 1}}))
+	grant(f, e, "maria-lindborg", calendar.AccessSecretary, c.slug)
+	maria := sessionOf(f, e, "maria-lindborg")
+	path := fmt.Sprintf("/mina-organ/moten/%d/justering", c.meeting.ID)
+	f.Fuzz(func(t *testing.T, j1, j2, chair, doc, deadline string) {
+		form := url.Values{"ordforande": {chair}, "dokument": {doc}, "sista-dag": {deadline}}
+		for _, j := range []string{j1, j2} {
+			if j != "" {
+				form.Add("justerare", j)
+			}
+		}
+		e.t = t
+		r := e.postForm(path, form, maria)
+		switch r.StatusCode {
+		case http.StatusSeeOther:
+		case http.StatusUnprocessableEntity:
+			for _, english := range []string{" must ", "required", "not found", "justering:"} {
+				if strings.Contains(r.text(), english) {
+					t.Errorf("form %v: the page says %q", form, english)
+				}
+			}
+		default:
+			t.Fatalf("form %v: %d, want 303 or 422; body %.500s", form, r.StatusCode, r.body)
+		}
 	})
 }
