@@ -22,7 +22,8 @@ import (
 // preselected), the justerare approves through the link from her mail,
 // and the secretary sees the approval on the page; then the outbox, with
 // one failed message tried again. axe-core audits the form, the followed
-// justering and the outbox; both are photographed at 390 px.
+// justering, the meeting's mailings and the outbox; each is photographed
+// at 390 px.
 func TestBrowserJustering(t *testing.T) {
 	chromium := chromiumPath(t)
 	axe, err := os.ReadFile(axePath)
@@ -108,6 +109,17 @@ func TestBrowserJustering(t *testing.T) {
 		t.Errorf("the justering page is %v px wide at 390 px", w)
 	}
 	screenshot(t, tab, "justering-390.png")
+
+	// What Samkal sends about the meeting, and when.
+	open(t, tab, base+fmt.Sprintf("/mina-organ/moten/%d/utskick", c.meeting.ID), 200)
+	audit(t, tab, axe)
+	if text := eval[string](t, tab, `document.querySelector("main").innerText`); !strings.Contains(text, "Påminnelse om justering") {
+		t.Errorf("the mailings page lacks the justering's reminders:\n%s", text)
+	}
+	if w := eval[float64](t, tab, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the mailings page is %v px wide at 390 px", w)
+	}
+	screenshot(t, tab, "utskick-390.png")
 
 	// The outbox: the failed kallelse, tried again by keyboard.
 	open(t, tab, base+"/mina-organ/utkorg", 200)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -556,18 +557,8 @@ func (s *Server) renderOutbox(w http.ResponseWriter, r *http.Request, status int
 		if !ok {
 			continue
 		}
-		row := outboxRow{Kind: outboxKind(m.Kind, m.Key), Recipient: name[m.Person], Address: m.Recipient, Meeting: meeting, MeetingLink: link}
-		if row.Recipient == "" {
-			row.Recipient = m.Recipient
-		}
-		row.Status, row.When = outboxStatus(m)
-		if m.Status == calendar.OutboxFailed {
-			row.Failed = true
-			row.Reason, row.Server = smtpReason(m.LastError), m.LastError
-			row.Retry = "/mina-organ/utkorg/" + strconv.FormatInt(m.ID, 10) + "/forsok-igen"
-		} else if m.Status == calendar.OutboxQueued && m.LastError != "" {
-			row.Reason, row.Server = "Ett tidigare försök misslyckades: "+smtpReason(m.LastError), m.LastError
-		}
+		row := toOutboxRow(m, name)
+		row.Meeting, row.MeetingLink = meeting, link
 		if m.ID == retried && retried > 0 {
 			data.Retried = row.Recipient
 		}
@@ -578,15 +569,209 @@ func (s *Server) renderOutbox(w http.ResponseWriter, r *http.Request, status int
 		if !ok {
 			continue
 		}
-		row := skippedRow{Kind: outboxKind(x.Kind, x.Key), Recipient: name[x.Recipient], Meeting: meeting, MeetingLink: link,
-			Reason: x.Reason, When: tableTime(x.CreatedAt)}
-		if row.Recipient == "" {
-			row.Recipient = "–"
-		}
-		if rs := []rune(strings.TrimSuffix(row.Reason, ".")); len(rs) > 0 {
-			row.Reason = strings.ToUpper(string(rs[:1])) + string(rs[1:]) + "."
-		}
+		row := toSkippedRow(x, name)
+		row.Meeting, row.MeetingLink = meeting, link
 		data.Skipped = append(data.Skipped, row)
 	}
 	s.renderPage(w, r, status, s.pages.outbox, data)
+}
+
+// toOutboxRow is a message as the outbox tables show it, its recipient
+// named (name: person key to name).
+func toOutboxRow(m *calendar.OutboxMessage, name map[string]string) outboxRow {
+	row := outboxRow{Kind: outboxKind(m.Kind, m.Key), Recipient: name[m.Person], Address: m.Recipient}
+	if row.Recipient == "" {
+		row.Recipient = m.Recipient
+	}
+	row.Status, row.When = outboxStatus(m)
+	if m.Status == calendar.OutboxFailed {
+		row.Failed = true
+		row.Reason, row.Server = smtpReason(m.LastError), m.LastError
+		row.Retry = "/mina-organ/utkorg/" + strconv.FormatInt(m.ID, 10) + "/forsok-igen"
+	} else if m.Status == calendar.OutboxQueued && m.LastError != "" {
+		row.Reason, row.Server = "Ett tidigare försök misslyckades: "+smtpReason(m.LastError), m.LastError
+	}
+	return row
+}
+
+// toSkippedRow is a skipped email as the tables show it, its reason a
+// sentence.
+func toSkippedRow(x *calendar.SkippedMail, name map[string]string) skippedRow {
+	row := skippedRow{Kind: outboxKind(x.Kind, x.Key), Recipient: name[x.Recipient], Reason: x.Reason, When: tableTime(x.CreatedAt)}
+	if row.Recipient == "" {
+		row.Recipient = "–"
+	}
+	if rs := []rune(strings.TrimSuffix(row.Reason, ".")); len(rs) > 0 {
+		row.Reason = strings.ToUpper(string(rs[:1])) + string(rs[1:]) + "."
+	}
+	return row
+}
+
+// The page /mina-organ/moten/{id}/utskick: what Samkal has sent about one
+// meeting and what it will send, and when. The times come from
+// calendar.MailTiming, the rules the jobs in notify send by, with the
+// meeting's bodies' own settings.
+
+type mailingsPage struct {
+	page
+	Meeting, When, Hub string
+	Note               string // why nothing is planned, when nothing is
+	Planned            []plannedMail
+	Messages           []outboxRow
+	Skipped            []skippedRow
+}
+
+// plannedMail is one kind of email the meeting gets: when, to whom, and
+// where it stands.
+type plannedMail struct{ Kind, To, At, State string }
+
+// mailingsPage answers GET /mina-organ/moten/{id}/utskick.
+func (s *Server) mailingsPage(w http.ResponseWriter, r *http.Request) {
+	m, n, ok := s.secretaryMeeting(w, r, false)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	id := m.ID
+	msgs, err := s.store.FindMessages(ctx, calendar.OutboxFilter{MeetingID: &id, Limit: outboxLimit})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	skipped, err := s.store.FindSkipped(ctx, m.ID, outboxLimit)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	people, err := s.store.FindPeople(ctx, calendar.PersonFilter{})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	j, err := s.justeringOf(ctx, m.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	name := make(map[string]string, len(people))
+	for _, p := range people {
+		name[p.Key] = p.Name
+	}
+	data := mailingsPage{page: page{Title: "Utskick: " + secretaryMeetingTitle(m, n), Region: s.region, Home: "/"},
+		Meeting: secretaryMeetingName(m, n), When: swedishWhen(m), Hub: meetingPagePath(m.ID, "")}
+	for _, x := range msgs {
+		data.Messages = append(data.Messages, toOutboxRow(x, name))
+	}
+	for _, x := range skipped {
+		data.Skipped = append(data.Skipped, toSkippedRow(x, name))
+	}
+	data.Planned, data.Note = s.plannedMail(m, n, j, msgs)
+	s.renderPage(w, r, http.StatusOK, s.pages.mailings, data)
+}
+
+// plannedMail lists the emails of m by the rules of calendar.MailTiming:
+// the call for agenda items, the digest, the kallelse and the justering's
+// requests and reminders, each with its time and how far it has come
+// (from the meeting's outbox messages). It returns a note instead when
+// nothing is sent: a proposed meeting, or an event.
+func (s *Server) plannedMail(m *calendar.Meeting, n *names, j *calendar.Justering, msgs []*calendar.OutboxMessage) ([]plannedMail, string) {
+	now := s.now()
+	count := func(kinds ...string) (sent, waiting, failed int) {
+		for _, x := range msgs {
+			if !slices.Contains(kinds, x.Kind) {
+				continue
+			}
+			switch x.Status {
+			case calendar.OutboxSent:
+				sent++
+			case calendar.OutboxQueued, calendar.OutboxSending:
+				waiting++
+			case calendar.OutboxFailed:
+				failed++
+			}
+		}
+		return
+	}
+	state := func(at time.Time, kinds ...string) string {
+		sent, waiting, failed := count(kinds...)
+		var parts []string
+		if sent > 0 {
+			parts = append(parts, fmt.Sprintf("%d skickade", sent))
+		}
+		if waiting > 0 {
+			parts = append(parts, fmt.Sprintf("%d väntar", waiting))
+		}
+		if failed > 0 {
+			parts = append(parts, fmt.Sprintf("%d misslyckades", failed))
+		}
+		switch {
+		case len(parts) > 0:
+			return swedishSentence(parts)
+		case at.IsZero():
+			return "Skickas inom kort"
+		case now.Before(at):
+			return "Skickas då"
+		}
+		return "Inget skickat"
+	}
+	var bodies []*calendar.Body
+	for _, slug := range m.Bodies {
+		if b := n.bodies[slug]; b != nil {
+			bodies = append(bodies, b)
+		}
+	}
+	var out []plannedMail
+	switch {
+	case m.Kind != calendar.KindMeeting:
+		return nil, "Samkal skickar inga kallelser till händelser, bara till möten."
+	case m.Status == calendar.StatusProposed:
+		return nil, "Mötet är ett förslag. Samkal skickar ingenting förrän tiden är fastställd."
+	case m.Status == calendar.StatusCancelled:
+		if sent, waiting, _ := count("kallelse"); sent+waiting > 0 {
+			out = append(out, plannedMail{Kind: "Inställt möte", To: "alla som fick kallelsen", At: "när mötet ställdes in", State: state(time.Time{}, "installt")})
+		}
+		if len(out) == 0 {
+			return nil, "Mötet är inställt. Ingen hade fått någon kallelse, så inget mejl om det skickas."
+		}
+		return out, ""
+	}
+	plan := s.mailTiming.ForMeeting(m.Start, bodies)
+	if !plan.CallAt.IsZero() {
+		out = append(out,
+			plannedMail{Kind: "Inbjudan att anmäla punkter", To: "ledamöter, ersättare och tjänstepersoner",
+				At: tableTime(plan.CallAt) + ", med sista dag " + plan.CallDeadline.String(), State: state(plan.CallAt, "anmalan")},
+			plannedMail{Kind: "Sammanställning av anmälda punkter", To: "sekreteraren", At: tableTime(plan.DigestAt), State: state(plan.DigestAt, "sammanstallning")})
+	}
+	if !plan.NoticeAt.IsZero() {
+		out = append(out, plannedMail{Kind: "Kallelse med dagordning", To: "alla som deltar i mötet", At: tableTime(plan.NoticeAt), State: state(plan.NoticeAt, "kallelse")})
+	}
+	needApproval := slices.ContainsFunc(bodies, func(b *calendar.Body) bool { return b.MinutesNeedApproval })
+	switch {
+	case j != nil && j.Approved():
+		out = append(out, plannedMail{Kind: "Begäran om justering", To: "justerarna och ordföranden", At: tableTime(j.ReadyAt),
+			State: state(time.Time{}, "justering") + ". Protokollet är justerat; inga fler påminnelser."})
+	case j != nil:
+		out = append(out, plannedMail{Kind: "Begäran om justering", To: "justerarna och ordföranden", At: tableTime(j.ReadyAt), State: state(time.Time{}, "justering")})
+		next := 1
+		for !now.Before(s.mailTiming.JusteringReminderAt(j.ReadyAt, next)) {
+			next++
+		}
+		out = append(out, plannedMail{Kind: "Påminnelse om justering", To: "de som inte har justerat",
+			At:    fmt.Sprintf("nästa %s, sedan var %d:e dag tills alla har justerat", tableTime(s.mailTiming.JusteringReminderAt(j.ReadyAt, next)), max(s.mailTiming.JusteringReminderDays, 1)),
+			State: "Skickas då"})
+		late := s.mailTiming.JusteringLateAt(j.ReadyAt, j.Deadline)
+		out = append(out, plannedMail{Kind: "Justeringen är försenad", To: "sekreteraren, om någon inte har justerat", At: tableTime(late), State: state(late, "justering-sen")})
+	case needApproval:
+		out = append(out, plannedMail{Kind: "Begäran om justering", To: "justerarna och ordföranden", At: "när protokollet markeras som klart", State: "Inte än"})
+	}
+	if len(out) == 0 {
+		return nil, "Mötets organ har stängt av inbjudan och kallelse, och protokollet behöver inte justeras."
+	}
+	return out, ""
+}
+
+// swedishSentence joins parts as a list and starts it with a capital.
+func swedishSentence(parts []string) string {
+	s := []rune(swedishList(parts))
+	return strings.ToUpper(string(s[:1])) + string(s[1:])
 }

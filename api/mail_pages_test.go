@@ -288,3 +288,56 @@ func FuzzMinutesForm(f *testing.F) {
 		}
 	})
 }
+
+// TestMailingsPage: a meeting's page of what Samkal sends lists the call,
+// the digest, the kallelse and the justering's reminders at the times of
+// the server's timing (here 09.00) and the body's own days, with what the
+// outbox holds for it; a proposed meeting gets nothing.
+func TestMailingsPage(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		timing := calendar.MailTiming{SendTime: 9 * 60, CallDays: 14, CallDeadlineDays: 7, NoticeDays: 5, JusteringReminderDays: 3}
+		e := newEnv(t, open, func(o *api.Options) { o.MailTiming = &timing })
+		e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		f := seed(t, e)
+		c := seedCouncil(t, e)
+		ctx := context.Background()
+		grant(t, e, "maria-lindborg", calendar.AccessSecretary, c.slug)
+		grant(t, e, "maria-lindborg", calendar.AccessSecretary, "chefsgrupp-folkhalsa")
+		maria := sessionOf(t, e, "maria-lindborg")
+		callDays := 21
+		_, err := e.store.UpdateBody(ctx, "chefsgrupp-folkhalsa", calendar.BodyUpdate{Notify: &calendar.BodyNotify{CallDays: &callDays}})
+		must(t, err)
+
+		// The council's meeting of 8 January, over: its kallelse went to
+		// Siw, and the minutes are marked ready today.
+		_, err = e.store.EnqueueMessage(ctx, &calendar.OutboxMessage{Key: fmt.Sprintf("m%d/kallelse/siw-lunander/r0", c.meeting.ID), Kind: "kallelse",
+			MeetingID: c.meeting.ID, Recipient: siwEmail, Person: "siw-lunander", Subject: "Kallelse", Body: []byte("Subject: x\r\n\r\nhej\r\n")})
+		must(t, err)
+		must(t, e.store.MarkMinutesReady(ctx, &calendar.Justering{MeetingID: c.meeting.ID, Justerare: []string{"siw-lunander"}, Chair: "behcet-barsom",
+			DocumentURL: protocolURL}, e.clock.Now(), 14))
+		path := fmt.Sprintf("/mina-organ/moten/%d/utskick", c.meeting.ID)
+		wantHTML(t, e.get(path, maria), http.StatusOK, "<h1>Utskick</h1>",
+			`<th scope="row">Inbjudan att anmäla punkter</th><td data-label="Till">ledamöter, ersättare och tjänstepersoner</td><td data-label="När">2024-12-25 09.00, med sista dag 2025-01-01</td><td data-label="Läge">Inget skickat</td>`,
+			`<th scope="row">Sammanställning av anmälda punkter</th><td data-label="Till">sekreteraren</td><td data-label="När">2025-01-02 09.00</td>`,
+			`<th scope="row">Kallelse med dagordning</th><td data-label="Till">alla som deltar i mötet</td><td data-label="När">2025-01-03 09.00</td><td data-label="Läge">1 väntar</td>`,
+			`<th scope="row">Begäran om justering</th><td data-label="Till">justerarna och ordföranden</td><td data-label="När">2025-01-10 09.00</td><td data-label="Läge">Skickas inom kort</td>`,
+			`<td data-label="När">nästa 2025-01-13 09.00, sedan var 3:e dag tills alla har justerat</td>`,
+			`<th scope="row">Justeringen är försenad</th><td data-label="Till">sekreteraren, om någon inte har justerat</td><td data-label="När">2025-01-23 09.00</td>`,
+			`<th scope="row">Kallelse</th>`, "Siw Lunander<br>", "Väntar")
+
+		// Chefsgrupp folkhälsa's meeting of 20 March: the call 21 days
+		// before (the body's own), the rest by the server's timing.
+		page := wantHTML(t, e.get(fmt.Sprintf("/mina-organ/moten/%d/utskick", f.folkhalsa[1].ID), maria), http.StatusOK,
+			`<td data-label="När">2025-02-27 09.00, med sista dag 2025-03-13</td><td data-label="Läge">Skickas då</td>`,
+			`<td data-label="När">2025-03-15 09.00</td><td data-label="Läge">Skickas då</td>`, "Inga mejl om mötet än.")
+		if strings.Contains(page, "justering") {
+			t.Error("a management group's notes need no justering, yet the page speaks of it")
+		}
+		page = wantHTML(t, e.get(fmt.Sprintf("/mina-organ/moten/%d/utskick", f.folkhalsa[2].ID), maria), http.StatusOK,
+			"Mötet är ett förslag. Samkal skickar ingenting förrän tiden är fastställd.")
+		if strings.Contains(page, "Inbjudan att anmäla punkter") {
+			t.Error("a proposed meeting's page plans a call")
+		}
+		wantHTML(t, e.get(path, sessionOf(t, e, "anna-berg")), http.StatusForbidden, "Du saknar behörighet")
+	})
+}
