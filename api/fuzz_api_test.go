@@ -441,12 +441,14 @@ func TestWriteRoutesFuzzed(t *testing.T) {
 // formRoutes are the write routes outside the JSON API, each with the
 // fuzz target that covers it or why none does.
 var formRoutes = map[string]string{
-	"POST /konto/nycklar":                "none: a signed-in person's form of three fields, checked one by one (TestTokensPage)",
-	"POST /konto/nycklar/{id}/aterkalla": "none: the form is one button and sends no field (TestTokensPage posts it)",
-	"POST /anmalan/{token}":              "FuzzAnmalanForm",
-	"POST /justering/{token}":            "none: the form is one button and sends no field (TestJusteringPage posts it)",
-	"POST /logga-in":                     "FuzzSignInForm",
-	"POST /logga-in/{token}":             "none: the form is one button and sends no field (TestSignInLink posts it)",
-	"POST /logga-ut":                     "none: the form is one button and sends no field (TestSessions posts it)",
-	"POST /logga-ut/overallt":            "none: the form is one button and sends no field (TestSessions posts it)",
+	"POST /konto/nycklar":                      "none: a signed-in person's form of three fields, checked one by one (TestTokensPage)",
+	"POST /konto/nycklar/{id}/aterkalla":       "none: the form is one button and sends no field (TestTokensPage posts it)",
+	"POST /anmalan/{token}":                    "FuzzAnmalanForm",
+	"POST /justering/{token}":                  "none: the form is one button and sends no field (TestJusteringPage posts it)",
+	"POST /logga-in":                           "FuzzSignInForm",
+	"POST /logga-in/{token}":                   "none: the form is one button and sends no field (TestSignInLink posts it)",
+	"POST /logga-ut":                           "none: the form is one button and sends no field (TestSessions posts it)",
+	"POST /logga-ut/overallt":                  "none: the form is one button and sends no field (TestSessions posts it)",
+	"POST /mina-organ/moten/{id}/justering":    "FuzzMinutesForm",
+	"POST /mina-organ/utkorg/{id}/forsok-igen": "none: the form is one button and sends no field (TestOutboxPage posts it)",
 }

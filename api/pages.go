@@ -44,6 +44,7 @@ type pages struct {
 	tokens                         *template.Template // /konto/nycklar
 	signIn, signInLink, signInGone *template.Template // signing in (signin.go)
 	account                        *template.Template // /konto
+	minutes, outbox, mailings      *template.Template // /mina-organ/moten/{id}/justering, /mina-organ/utkorg, …/utskick
 	static                         fs.FS
 }
 
@@ -75,6 +76,9 @@ func newPages() (*pages, error) {
 		{&p.signInLink, []string{"signinlink.html"}},
 		{&p.signInGone, []string{"signingone.html"}},
 		{&p.account, []string{"account.html"}},
+		{&p.minutes, []string{"minutes.html"}},
+		{&p.outbox, []string{"outbox.html"}},
+		{&p.mailings, []string{"mailings.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

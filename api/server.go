@@ -126,6 +126,10 @@ type Options struct {
 	// should be approved by, when the secretary gives no deadline; 0 means
 	// 14.
 	JusteringDeadlineDays int
+	// MailTiming is when the jobs in notify send the automatic emails (the
+	// configuration's [notify]), for the pages that show what will be sent
+	// when; nil means calendar.DefaultMailTiming.
+	MailTiming *calendar.MailTiming
 	// RateLimits limit anonymous requests (see ratelimit.go); zero fields
 	// take DefaultRateLimits.
 	RateLimits RateLimits
@@ -172,6 +176,7 @@ type Server struct {
 	now             func() time.Time
 	registry        *prometheus.Registry
 	justering       int // default deadline in days after the meeting
+	mailTiming      calendar.MailTiming
 	metrics         *metrics
 	limits          *limits
 	slow            time.Duration // see Options.SlowRequest
@@ -240,6 +245,10 @@ func New(o Options) (*Server, error) {
 	}
 	if s.sessionLifetime <= 0 {
 		s.sessionLifetime = 12 * time.Hour
+	}
+	s.mailTiming = calendar.DefaultMailTiming
+	if o.MailTiming != nil {
+		s.mailTiming = *o.MailTiming
 	}
 	if s.justering == 0 {
 		s.justering = defaultJusteringDays
@@ -387,6 +396,11 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/logga-ut", anyone, s.signOut, http.MethodPost)
 	s.handle(r, "/logga-ut/overallt", signedIn, s.signOutEverywhere, http.MethodPost)
 	s.handle(r, "/konto", signedIn, s.accountPage, get...)
+	s.handle(r, "/mina-organ/moten/{id}/justering", internal, s.minutesPage, get...)
+	s.handle(r, "/mina-organ/moten/{id}/justering", keeper, s.markMinutesForm, http.MethodPost)
+	s.handle(r, "/mina-organ/moten/{id}/utskick", internal, s.mailingsPage, get...)
+	s.handle(r, "/mina-organ/utkorg", internal, s.outboxPage, get...)
+	s.handle(r, "/mina-organ/utkorg/{id}/forsok-igen", keeper, s.retryOutboxForm, http.MethodPost)
 	s.handle(r, "/static/{file}", anyone, s.static, get...)
 	s.handle(r, "/healthz", anyone, s.healthz, get...)
 	s.handle(r, "/metrics", anyone, promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP, get...)
