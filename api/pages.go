@@ -43,7 +43,9 @@ type pages struct {
 	tokens                         *template.Template // /konto/nycklar
 	signIn, signInLink, signInGone *template.Template // signing in (signin.go)
 	account                        *template.Template // /konto
-	static                         fs.FS
+	// The secretary's agenda pages (agenda_pages.go).
+	agenda, agendaEdit, agendaDelete, agendaDecline, backlog *template.Template
+	static                                                   fs.FS
 }
 
 func newPages() (*pages, error) {
@@ -74,6 +76,11 @@ func newPages() (*pages, error) {
 		{&p.signInLink, []string{"signinlink.html"}},
 		{&p.signInGone, []string{"signingone.html"}},
 		{&p.account, []string{"account.html"}},
+		{&p.agenda, []string{"dagordning.html", "agendaparts.html"}},
+		{&p.agendaEdit, []string{"dagordning_andra.html", "agendaparts.html"}},
+		{&p.agendaDelete, []string{"dagordning_ta_bort.html", "agendaparts.html"}},
+		{&p.agendaDecline, []string{"dagordning_avsla.html", "agendaparts.html"}},
+		{&p.backlog, []string{"backlogg.html", "agendaparts.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err
