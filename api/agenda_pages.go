@@ -279,6 +279,7 @@ type backlogLink struct{ Name, Path string }
 
 type agendaRow struct {
 	agendaEntry
+	ID                 int64
 	KindLabel          string
 	Edit, Delete, Move string
 	First, Last        bool
@@ -402,7 +403,7 @@ func (s *Server) renderAgenda(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	for i, a := range accepted {
-		data.Items = append(data.Items, agendaRow{agendaEntry: entryOf(a, i+1), KindLabel: kindLabel(a.Kind),
+		data.Items = append(data.Items, agendaRow{agendaEntry: entryOf(a, i+1), ID: a.ID, KindLabel: kindLabel(a.Kind),
 			Edit: agendaItemPath(m.ID, a.ID, "andra"), Delete: agendaItemPath(m.ID, a.ID, "ta-bort"), Move: agendaItemPath(m.ID, a.ID, "flytta"),
 			First: i == 0, Last: i == len(accepted)-1})
 	}
