@@ -303,6 +303,9 @@ func (s *Server) agendaFactsOf(m *calendar.Meeting, n *names) agendaFacts {
 	all := func(*calendar.Body) bool { return true }
 	f := agendaFacts{ID: m.ID, Name: m.Title, When: swedishWhen(m), Hub: "/mina-organ/moten/" + strconv.FormatInt(m.ID, 10),
 		Public: "/moten/" + strconv.FormatInt(m.ID, 10), Agenda: agendaPath(m.ID), Cancelled: m.Status == calendar.StatusCancelled}
+	if !m.IsPublic(n.isPublic) {
+		f.Public = "" // /moten/{id} shows public meetings only
+	}
 	if f.Name == "" {
 		f.Name = bodyNames(m, n, all)
 	}
