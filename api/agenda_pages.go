@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -610,7 +611,9 @@ type agendaItemPageData struct {
 	Proposal bool // declining a proposal: the form has the note only
 }
 
-func (s *Server) renderAgendaItemPage(w http.ResponseWriter, r *http.Request, status int, t string, m *calendar.Meeting, a *calendar.AgendaItem, data agendaItemPageData) {
+// renderAgendaItemPage renders tpl, one of the pages of one item (edit,
+// delete, decline), titled t.
+func (s *Server) renderAgendaItemPage(w http.ResponseWriter, r *http.Request, status int, tpl *template.Template, t string, m *calendar.Meeting, a *calendar.AgendaItem, data agendaItemPageData) {
 	n, err := s.names(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
@@ -624,13 +627,6 @@ func (s *Server) renderAgendaItemPage(w http.ResponseWriter, r *http.Request, st
 	data.page = page{Title: t + " – " + data.Meeting.Name + ", " + swedishDate(m.Start), Region: s.region, Home: "/"}
 	data.Kinds = kindOptions(data.Form.Kind)
 	data.ErrorFor = errorFor(data.Errors)
-	var tpl = s.pages.agendaEdit
-	switch {
-	case strings.HasSuffix(data.Action, "/ta-bort"):
-		tpl = s.pages.agendaDelete
-	case strings.HasSuffix(data.Action, "/avsla"):
-		tpl = s.pages.agendaDecline
-	}
 	s.renderPage(w, r, status, tpl, data)
 }
 
@@ -644,7 +640,7 @@ func (s *Server) editItemPage(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	s.renderAgendaItemPage(w, r, http.StatusOK, "Ändra punkt", m, a, agendaItemPageData{Action: agendaItemPath(m.ID, a.ID, "andra"), Form: formOfItem(a)})
+	s.renderAgendaItemPage(w, r, http.StatusOK, s.pages.agendaEdit, "Ändra punkt", m, a, agendaItemPageData{Action: agendaItemPath(m.ID, a.ID, "andra"), Form: formOfItem(a)})
 }
 
 // editItem answers POST …/{item}/andra.
@@ -677,7 +673,7 @@ func (s *Server) editItem(w http.ResponseWriter, r *http.Request) {
 		}
 		errs = []formError{{"", msg}}
 	}
-	s.renderAgendaItemPage(w, r, http.StatusUnprocessableEntity, "Ändra punkt", m, a,
+	s.renderAgendaItemPage(w, r, http.StatusUnprocessableEntity, s.pages.agendaEdit, "Ändra punkt", m, a,
 		agendaItemPageData{Action: agendaItemPath(m.ID, a.ID, "andra"), Form: form, Errors: errs})
 }
 
@@ -691,7 +687,7 @@ func (s *Server) deleteItemPage(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	s.renderAgendaItemPage(w, r, http.StatusOK, "Ta bort punkt", m, a, agendaItemPageData{Action: agendaItemPath(m.ID, a.ID, "ta-bort"),
+	s.renderAgendaItemPage(w, r, http.StatusOK, s.pages.agendaDelete, "Ta bort punkt", m, a, agendaItemPageData{Action: agendaItemPath(m.ID, a.ID, "ta-bort"),
 		Proposal: a.Status == calendar.AgendaProposed})
 }
 
@@ -844,7 +840,7 @@ func (s *Server) declinePage(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	s.renderAgendaItemPage(w, r, http.StatusOK, "Avslå förslag", m, a, agendaItemPageData{Action: agendaItemPath(m.ID, a.ID, "avsla"), Proposal: true})
+	s.renderAgendaItemPage(w, r, http.StatusOK, s.pages.agendaDecline, "Avslå förslag", m, a, agendaItemPageData{Action: agendaItemPath(m.ID, a.ID, "avsla"), Proposal: true})
 }
 
 // declineProposal answers POST …/{item}/avsla with motivering: the
@@ -890,7 +886,7 @@ func (s *Server) declineProposal(w http.ResponseWriter, r *http.Request) {
 		}
 		errs = []formError{{"", "Förslaget kunde inte avslås. Ladda om sidan och försök igen."}}
 	}
-	s.renderAgendaItemPage(w, r, http.StatusUnprocessableEntity, "Avslå förslag", m, a,
+	s.renderAgendaItemPage(w, r, http.StatusUnprocessableEntity, s.pages.agendaDecline, "Avslå förslag", m, a,
 		agendaItemPageData{Action: agendaItemPath(m.ID, a.ID, "avsla"), Proposal: true, Form: agendaItemForm{Title: note}, Errors: errs})
 }
 
