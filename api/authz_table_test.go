@@ -233,6 +233,12 @@ func tablePath(t *testing.T, w *world, template string) string {
 			segs[i] = w.candidates("outbox")[0]
 		case segs[i-1] == "moten":
 			segs[i] = w.candidates("meetings")[0]
+		case segs[i-1] == "mina-organ" && s == "{slug}":
+			segs[i] = "chefsgrupp-folkhalsa"
+		case segs[i-1] == "dagordning" && s == "{item}": // an item of the meeting above
+			segs[i] = w.candidates("agenda-items")[0]
+		case segs[i-1] == "backlogg" && s == "{topic}":
+			segs[i] = w.candidates("backlog-items")[0]
 		case strings.HasPrefix(s, "{"):
 			c := w.candidates(segs[i-1])
 			if len(c) == 0 {

@@ -45,7 +45,9 @@ type pages struct {
 	signIn, signInLink, signInGone *template.Template // signing in (signin.go)
 	account                        *template.Template // /konto
 	minutes, outbox, mailings      *template.Template // /mina-organ/moten/{id}/justering, /mina-organ/utkorg, …/utskick
-	static                         fs.FS
+	// The secretary's agenda pages (agenda_pages.go).
+	agenda, agendaEdit, agendaDelete, agendaDecline, backlog *template.Template
+	static                                                   fs.FS
 }
 
 func newPages() (*pages, error) {
@@ -79,6 +81,11 @@ func newPages() (*pages, error) {
 		{&p.minutes, []string{"minutes.html"}},
 		{&p.outbox, []string{"outbox.html"}},
 		{&p.mailings, []string{"mailings.html"}},
+		{&p.agenda, []string{"dagordning.html", "agendaparts.html"}},
+		{&p.agendaEdit, []string{"dagordning_andra.html", "agendaparts.html"}},
+		{&p.agendaDelete, []string{"dagordning_ta_bort.html", "agendaparts.html"}},
+		{&p.agendaDecline, []string{"dagordning_avsla.html", "agendaparts.html"}},
+		{&p.backlog, []string{"backlogg.html", "agendaparts.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err
