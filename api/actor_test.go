@@ -75,3 +75,30 @@ func TestChangesNameWhoMadeThem(t *testing.T) {
 		}
 	})
 }
+
+// TestMembersSeeTheirRestrictedMeetingPage: the page of a meeting of a
+// restricted body is not found for the public and for a member of
+// another body, and shown to the body's members.
+func TestMembersSeeTheirRestrictedMeetingPage(t *testing.T) {
+	e := newEnv(t, nil)
+	f := seed(t, e)
+	ctx := context.Background()
+	path := fmt.Sprintf("/moten/%d", f.restricted.ID)
+	anna, _, err := e.store.CreateSession(ctx, "anna-berg", "link", time.Hour) // in the working group
+	must(t, err)
+	must(t, e.store.CreatePerson(ctx, &calendar.Person{Key: "lena-ek", Name: "Lena Ek"}))
+	lena, _, err := e.store.CreateSession(ctx, "lena-ek", "link", time.Hour) // in no body
+	must(t, err)
+	for _, tt := range []struct {
+		who, cookie string
+		want        int
+	}{
+		{"anonymous", "", http.StatusNotFound},
+		{"a person of no body", "Cookie: " + sessionCookieName + "=" + lena, http.StatusNotFound},
+		{"a member of the working group", "Cookie: " + sessionCookieName + "=" + anna, http.StatusOK},
+	} {
+		if r := e.get(path, tt.cookie); r.StatusCode != tt.want {
+			t.Errorf("%s: %d, want %d", tt.who, r.StatusCode, tt.want)
+		}
+	}
+}

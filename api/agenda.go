@@ -40,6 +40,9 @@ type agendaItemJSON struct {
 	// SubmittedBy is the key of the person who proposed the item: for
 	// admins only, absent for others.
 	SubmittedBy *string `json:"submitted_by,omitempty"`
+	// DeclineNote is why a declined proposal was declined: for admins
+	// only, like SubmittedBy, and only on a declined item.
+	DeclineNote *string `json:"decline_note,omitempty"`
 	CreatedAt   string  `json:"created_at"`
 	UpdatedAt   string  `json:"updated_at"`
 }
@@ -67,6 +70,9 @@ func toAgendaItem(a *calendar.AgendaItem, v *view) agendaItemJSON {
 	}
 	if v.admin {
 		out.SubmittedBy = &a.SubmittedBy
+		if a.Status == calendar.AgendaDeclined {
+			out.DeclineNote = &a.DeclineNote
+		}
 	}
 	return out
 }
@@ -92,6 +98,7 @@ type agendaItemInput struct {
 	Links       json.RawMessage `json:"links"`
 	Status      json.RawMessage `json:"status"`
 	SubmittedBy json.RawMessage `json:"submitted_by"`
+	DeclineNote json.RawMessage `json:"decline_note"`
 }
 
 // agendaFields converts an item body into an update; create applies it to
@@ -106,6 +113,7 @@ func agendaFields(f *fields, in *agendaItemInput) calendar.AgendaItemUpdate {
 		Links:       links(f, in.Links),
 		Status:      strTo[calendar.AgendaStatus](f, "status", in.Status, false),
 		SubmittedBy: str(f, "submitted_by", in.SubmittedBy),
+		DeclineNote: str(f, "decline_note", in.DeclineNote),
 	}
 	if upd.SubPoints != nil && *upd.SubPoints == nil {
 		*upd.SubPoints = []string{}

@@ -142,7 +142,8 @@ func expect(rule, method, path, caller string) outcome {
 			return allowed
 		}
 		return http.StatusForbidden
-	case "GET /api/v1/changes", "HEAD /api/v1/changes": // admins all, secretaries their bodies'
+	case "GET /api/v1/changes", "HEAD /api/v1/changes", // admins all, secretaries their bodies'
+		"GET /mina-organ/utkorg", "HEAD /mina-organ/utkorg":
 		if caller == callMember {
 			return http.StatusForbidden
 		}
@@ -228,10 +229,16 @@ func tablePath(t *testing.T, w *world, template string) string {
 			segs[i] = fmt.Sprint(ms[0].ID)
 		case segs[i-1] == "nycklar":
 			segs[i] = w.candidates("tokens")[0]
-		case segs[i-1] == "mina-organ" && s == "{slug}":
-			segs[i] = "chefsgrupp-folkhalsa"
+		case segs[i-1] == "utkorg":
+			segs[i] = w.candidates("outbox")[0]
 		case segs[i-1] == "moten":
 			segs[i] = w.candidates("meetings")[0]
+		case segs[i-1] == "mina-organ" && s == "{slug}":
+			segs[i] = "chefsgrupp-folkhalsa"
+		case segs[i-1] == "dagordning" && s == "{item}": // an item of the meeting above
+			segs[i] = w.candidates("agenda-items")[0]
+		case segs[i-1] == "backlogg" && s == "{topic}":
+			segs[i] = w.candidates("backlog-items")[0]
 		case strings.HasPrefix(s, "{"):
 			c := w.candidates(segs[i-1])
 			if len(c) == 0 {

@@ -167,3 +167,31 @@ func BenchmarkAccessLog(b *testing.B) {
 		b.Run(level.String()+"/gzip", func(b *testing.B) { serveBench(b, h, feedRequest("gzip"), http.StatusOK) })
 	}
 }
+
+// BenchmarkWhoIsCalling is what finding the caller costs on a cheap read
+// (GET /api/v1/rooms): nobody, the admin token (a comparison in memory), a
+// session cookie and a personal API token (each a lookup of the secret's
+// hash and of the person's rights). The figures are in docs/benchmarks.md
+// under "Sign-in".
+func BenchmarkWhoIsCalling(b *testing.B) {
+	e := newEnv(b, nil)
+	seed(b, e)
+	ctx := context.Background()
+	secret, _, err := e.store.CreateSession(ctx, "maria-lindborg", "link", time.Hour)
+	must(b, err)
+	token, err := e.store.CreateAPIToken(ctx, &calendar.APIToken{Person: "maria-lindborg", Name: "bench", Scope: calendar.ScopeRead, Expires: calendar.DateOf(e.clock.Now()).AddDays(30)})
+	must(b, err)
+	h := e.srv.Handler()
+	for _, tt := range []struct{ name, header, value string }{
+		{"anonymous", "", ""},
+		{"admin_token", "Authorization", "Bearer " + adminToken},
+		{"session", "Cookie", "__Host-samkal=" + secret},
+		{"personal_token", "Authorization", "Bearer " + token},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/api/v1/rooms", nil)
+		if tt.header != "" {
+			r.Header.Set(tt.header, tt.value)
+		}
+		b.Run(tt.name, func(b *testing.B) { serveBench(b, h, r, http.StatusOK) })
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/access"
 )
 
 // The pages are server-rendered Swedish HTML (html/template, embedded),
@@ -43,9 +44,11 @@ type pages struct {
 	tokens                         *template.Template // /konto/nycklar
 	signIn, signInLink, signInGone *template.Template // signing in (signin.go)
 	account                        *template.Template // /konto
-	myBodies, arsplan, meetingHub  *template.Template // the secretaries' pages (secretary_pages.go)
-	meetingForm, cancelMeeting     *template.Template
-	static                         fs.FS
+	minutes, outbox, mailings      *template.Template // /mina-organ/moten/{id}/justering, /mina-organ/utkorg, …/utskick
+	// The secretary's agenda pages (agenda_pages.go).
+	agenda, agendaEdit, agendaDelete, agendaDecline, backlog  *template.Template
+	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
+	static                                                    fs.FS
 }
 
 func newPages() (*pages, error) {
@@ -76,6 +79,14 @@ func newPages() (*pages, error) {
 		{&p.signInLink, []string{"signinlink.html"}},
 		{&p.signInGone, []string{"signingone.html"}},
 		{&p.account, []string{"account.html"}},
+		{&p.minutes, []string{"minutes.html"}},
+		{&p.outbox, []string{"outbox.html"}},
+		{&p.mailings, []string{"mailings.html"}},
+		{&p.agenda, []string{"dagordning.html", "agendaparts.html"}},
+		{&p.agendaEdit, []string{"dagordning_andra.html", "agendaparts.html"}},
+		{&p.agendaDelete, []string{"dagordning_ta_bort.html", "agendaparts.html"}},
+		{&p.agendaDecline, []string{"dagordning_avsla.html", "agendaparts.html"}},
+		{&p.backlog, []string{"backlogg.html", "agendaparts.html"}},
 		{&p.myBodies, []string{"mybodies.html"}},
 		{&p.arsplan, []string{"arsplan.html"}},
 		{&p.meetingHub, []string{"meetinghub.html"}},
@@ -286,6 +297,17 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 // meetingPage shows one public meeting – its facts, its accepted
 // dagordning and the status of its minutes – the page that the emails and
 // feeds link; a restricted meeting is not found.
+// takesPart reports whether p sees m although it has no public body: a
+// member or secretary of one of its bodies, or an admin.
+func takesPart(p *access.Principal, m *calendar.Meeting) bool {
+	for _, b := range m.Bodies {
+		if p.SeeBody(b, false) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
@@ -307,7 +329,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if !m.IsPublic(n.isPublic) {
+	if !m.IsPublic(n.isPublic) && !takesPart(principalOf(r), m) {
 		s.pageNotFound(w, r)
 		return
 	}

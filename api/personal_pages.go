@@ -530,8 +530,11 @@ func (s *Server) renderAnmalan(w http.ResponseWriter, r *http.Request, status in
 			continue
 		}
 		st := "Anmäld, inte behandlad av sekreteraren än."
-		if a.Status == calendar.AgendaAccepted {
+		switch a.Status {
+		case calendar.AgendaAccepted:
 			st = "Med på dagordningen."
+		case calendar.AgendaDeclined:
+			st = "Kommer inte med på dagordningen. Sekreterarens besked: " + a.DeclineNote
 		}
 		data.Proposed = append(data.Proposed, proposedItem{Title: a.Title, Kind: swedishAgendaKind(a.Kind), Status: st})
 	}

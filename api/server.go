@@ -126,6 +126,10 @@ type Options struct {
 	// should be approved by, when the secretary gives no deadline; 0 means
 	// 14.
 	JusteringDeadlineDays int
+	// MailTiming is when the jobs in notify send the automatic emails (the
+	// configuration's [notify]), for the pages that show what will be sent
+	// when; nil means calendar.DefaultMailTiming.
+	MailTiming *calendar.MailTiming
 	// RateLimits limit anonymous requests (see ratelimit.go); zero fields
 	// take DefaultRateLimits.
 	RateLimits RateLimits
@@ -172,6 +176,7 @@ type Server struct {
 	now             func() time.Time
 	registry        *prometheus.Registry
 	justering       int // default deadline in days after the meeting
+	mailTiming      calendar.MailTiming
 	metrics         *metrics
 	limits          *limits
 	slow            time.Duration // see Options.SlowRequest
@@ -240,6 +245,10 @@ func New(o Options) (*Server, error) {
 	}
 	if s.sessionLifetime <= 0 {
 		s.sessionLifetime = 12 * time.Hour
+	}
+	s.mailTiming = calendar.DefaultMailTiming
+	if o.MailTiming != nil {
+		s.mailTiming = *o.MailTiming
 	}
 	if s.justering == 0 {
 		s.justering = defaultJusteringDays
@@ -387,8 +396,32 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/logga-ut", anyone, s.signOut, http.MethodPost)
 	s.handle(r, "/logga-ut/overallt", signedIn, s.signOutEverywhere, http.MethodPost)
 	s.handle(r, "/konto", signedIn, s.accountPage, get...)
+	s.handle(r, "/mina-organ/moten/{id}/justering", internal, s.minutesPage, get...)
+	s.handle(r, "/mina-organ/moten/{id}/justering", keeper, s.markMinutesForm, http.MethodPost)
+	s.handle(r, "/mina-organ/moten/{id}/utskick", internal, s.mailingsPage, get...)
+	s.handle(r, "/mina-organ/utkorg", internal, s.outboxPage, get...)
+	s.handle(r, "/mina-organ/utkorg/{id}/forsok-igen", keeper, s.retryOutboxForm, http.MethodPost)
+	// The secretary's agenda pages (agenda_pages.go).
+	const dag = "/mina-organ/moten/{id}/dagordning"
+	s.handle(r, dag, internal, s.agendaPage, get...)
+	s.handle(r, dag, keeper, s.addAgendaItem, http.MethodPost)
+	s.handle(r, dag+"/standard", keeper, s.fillStandardForm, http.MethodPost)
+	s.handle(r, dag+"/{item}/andra", internal, s.editItemPage, get...)
+	s.handle(r, dag+"/{item}/andra", keeper, s.editItem, http.MethodPost)
+	s.handle(r, dag+"/{item}/ta-bort", internal, s.deleteItemPage, get...)
+	s.handle(r, dag+"/{item}/ta-bort", keeper, s.deleteItem, http.MethodPost)
+	s.handle(r, dag+"/{item}/flytta", keeper, s.moveAgendaItem, http.MethodPost)
+	s.handle(r, dag+"/{item}/ta-med", keeper, s.acceptProposal, http.MethodPost)
+	s.handle(r, dag+"/{item}/till-backloggen", keeper, s.proposalToBacklog, http.MethodPost)
+	s.handle(r, dag+"/{item}/avsla", internal, s.declinePage, get...)
+	s.handle(r, dag+"/{item}/avsla", keeper, s.declineProposal, http.MethodPost)
+	s.handle(r, "/mina-organ/{slug}/backlogg", internal, s.backlogPage, get...)
+	s.handle(r, "/mina-organ/{slug}/backlogg", keeper, s.addBacklogItem, http.MethodPost)
+	s.handle(r, "/mina-organ/{slug}/backlogg/{topic}/ta-bort", keeper, s.removeBacklogItem, http.MethodPost)
+	s.handle(r, "/mina-organ/{slug}/backlogg/{topic}/ta-upp", keeper, s.backlogToMeeting, http.MethodPost)
 	s.handle(r, "/mina-organ", signedIn, s.myBodies, get...)
-	// Before /mina-organ/{slug}, which would take "moten" for a body.
+	// After /mina-organ/utkorg and before /mina-organ/{slug}, which would
+	// take "utkorg" or "moten" for a body.
 	s.handle(r, "/mina-organ/moten/{id}", internal, s.meetingHub, get...)
 	s.handle(r, "/mina-organ/moten/{id}/andra", internal, s.editMeetingPage, get...)
 	s.handle(r, "/mina-organ/moten/{id}/andra", keeper, s.updateMeetingForm, http.MethodPost)

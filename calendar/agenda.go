@@ -33,6 +33,10 @@ type AgendaStatus string
 const (
 	AgendaProposed AgendaStatus = "proposed" // submitted by a member, not yet on the agenda
 	AgendaAccepted AgendaStatus = "accepted" // on the agenda
+	// AgendaDeclined is a proposal the secretary declined, kept with the
+	// note (DeclineNote) that tells the proposer why. It is not on the
+	// agenda; the secretary's page puts it last, after the closing items.
+	AgendaDeclined AgendaStatus = "declined"
 )
 
 // Limits of agenda input: generous for real agendas, small enough that a
@@ -41,7 +45,7 @@ const (
 // in Swedish which field is too long.
 const (
 	MaxSubPoints = 50 // sub-points per item
-	maxLinks     = 20 // links per item
+	MaxLinks     = 20 // links per item
 )
 
 var (
@@ -99,6 +103,9 @@ type AgendaItem struct {
 	// SubmittedBy is the key of the person who proposed the item, empty when
 	// the secretary added it.
 	SubmittedBy string
+	// DeclineNote is why the secretary declined the proposal, written to
+	// the proposer; only a declined item has one.
+	DeclineNote string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -136,8 +143,12 @@ func (a *AgendaItem) Validate() error {
 	if !slices.Contains(AgendaKinds, a.Kind) {
 		p.add("agenda kind %s is unknown; use one of %s", quote(string(a.Kind)), joinKinds(AgendaKinds))
 	}
-	if a.Status != AgendaProposed && a.Status != AgendaAccepted {
-		p.add("agenda status %s is unknown; use proposed or accepted", quote(string(a.Status)))
+	if a.Status != AgendaProposed && a.Status != AgendaAccepted && a.Status != AgendaDeclined {
+		p.add("agenda status %s is unknown; use proposed, accepted or declined", quote(string(a.Status)))
+	}
+	p.text("decline note", NoteText, a.DeclineNote, false)
+	if a.DeclineNote != "" && a.Status != AgendaDeclined {
+		p.add("only a declined item has a decline note")
 	}
 	if len(a.SubPoints) > MaxSubPoints {
 		p.add("an agenda item may have at most %d sub-points, not %d", MaxSubPoints, len(a.SubPoints))
@@ -145,8 +156,8 @@ func (a *AgendaItem) Validate() error {
 	for i, s := range a.SubPoints {
 		p.text("sub-point "+strconv.Itoa(i+1), LineText, s, true)
 	}
-	if len(a.Links) > maxLinks {
-		p.add("an agenda item may have at most %d links, not %d", maxLinks, len(a.Links))
+	if len(a.Links) > MaxLinks {
+		p.add("an agenda item may have at most %d links, not %d", MaxLinks, len(a.Links))
 	}
 	for i, l := range a.Links {
 		what := "link " + strconv.Itoa(i+1)
@@ -194,6 +205,9 @@ type AgendaItemUpdate struct {
 	Links       *[]AgendaLink
 	Status      *AgendaStatus
 	SubmittedBy *string // "" clears it
+	// DeclineNote is the note of a declined item; a new status other than
+	// declined clears it unless it is given.
+	DeclineNote *string
 }
 
 // Apply returns a copy of a with upd applied (Position included; the store
@@ -220,8 +234,12 @@ func (upd AgendaItemUpdate) Apply(a AgendaItem) AgendaItem {
 	}
 	if upd.Status != nil {
 		a.Status = *upd.Status
+		if a.Status != AgendaDeclined {
+			a.DeclineNote = ""
+		}
 	}
 	set(&a.SubmittedBy, upd.SubmittedBy)
+	set(&a.DeclineNote, upd.DeclineNote)
 	return a
 }
 
@@ -295,7 +313,8 @@ func closingItem(a *AgendaItem) bool {
 // ("Lunch") does not. Without such a run (the titles were changed), they are
 // the standard items at the end of the agenda. Proposals are not on the
 // agenda yet and neither start nor end the run; an item the secretary put
-// after the closing items stays after them.
+// after the closing items stays after them. Declined proposals count as
+// proposals here.
 func ClosingStart(items []*AgendaItem) int {
 	// runStart returns the first index of the run of closing items that
 	// ends at index i.
@@ -303,7 +322,7 @@ func ClosingStart(items []*AgendaItem) int {
 		start := i
 		for j := i - 1; j >= 0; j-- {
 			switch a := items[j]; {
-			case a.Status == AgendaProposed:
+			case a.Status != AgendaAccepted:
 			case closingItem(a):
 				start = j
 			default:
@@ -319,7 +338,7 @@ func ClosingStart(items []*AgendaItem) int {
 	}
 	for i := len(items) - 1; i >= 0; i-- {
 		switch a := items[i]; {
-		case a.Status == AgendaProposed:
+		case a.Status != AgendaAccepted:
 		case closingItem(a):
 			return runStart(i)
 		default:

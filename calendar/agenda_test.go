@@ -122,6 +122,8 @@ func TestClosingStart(t *testing.T) {
 				a.Title, a.Kind = t, AgendaStandard
 			} else if t, ok := strings.CutPrefix(s, "P:"); ok {
 				a.Title, a.Status = t, AgendaProposed
+			} else if t, ok := strings.CutPrefix(s, "D:"); ok {
+				a.Title, a.Status = t, AgendaDeclined
 			}
 			out[i] = a
 		}
@@ -141,6 +143,8 @@ func TestClosingStart(t *testing.T) {
 		{"proposal before the closing items", slices.Concat(open, []string{"A", "P:B"}, closing), 4},
 		{"old proposal after the closing items", slices.Concat(open, []string{"A"}, closing, []string{"P:B"}), 3},
 		{"proposal between the closing items", slices.Concat(open, []string{"A", "S:Övriga frågor", "P:B", "S:Mötet avslutas"}), 3},
+		{"declined proposals last", slices.Concat(open, []string{"A"}, closing, []string{"D:B", "D:C"}), 3},
+		{"declined proposal between the closing items", slices.Concat(open, []string{"A", "S:Övriga frågor", "D:B", "S:Mötet avslutas"}), 3},
 		{"own closing item next to them", slices.Concat(open, []string{"A", "S:Nästa möte"}, closing), 3},
 		{"standard item in the middle", slices.Concat(open, []string{"A", "S:Lunch", "B"}, closing), 5},
 		{"secretary's item after the closing items", slices.Concat(open, []string{"A"}, closing, []string{"Fika"}), 3},
@@ -177,5 +181,28 @@ func TestClosingStart(t *testing.T) {
 	}
 	if want := []string{"1 Mötet öppnas", "2 A", "3 Mötet avslutas"}; !slices.Equal(got, want) {
 		t.Errorf("NumberAccepted = %q, want %q", got, want)
+	}
+}
+
+// TestDeclinedProposal: a declined item carries its note, only a declined
+// one may, and a new status other than declined clears it.
+func TestDeclinedProposal(t *testing.T) {
+	a := AgendaItem{MeetingID: 1, Title: "Reklam", Kind: AgendaInformation, Status: AgendaDeclined, DeclineNote: "Hör hemma i nyhetsbrevet."}
+	if err := a.Validate(); err != nil {
+		t.Errorf("a declined item with a note: %v", err)
+	}
+	b := a
+	b.Status = AgendaAccepted
+	if err := b.Validate(); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "only a declined item has a decline note") {
+		t.Errorf("an accepted item with a decline note: %v", err)
+	}
+	st := AgendaProposed
+	if got := (AgendaItemUpdate{Status: &st}).Apply(a); got.DeclineNote != "" || got.Status != AgendaProposed {
+		t.Errorf("back to proposed: %+v", got)
+	}
+	bad := a
+	bad.DeclineNote = "a\x00b"
+	if err := bad.Validate(); ErrorCode(err) != EINVALID {
+		t.Errorf("a note with a NUL byte: %v", err)
 	}
 }

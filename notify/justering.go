@@ -64,11 +64,10 @@ func (c *scan) justering(j *calendar.Justering) error {
 
 	// Reminder n is due n*K days after the day the minutes were marked
 	// ready, at the send time; 0 is the first request, due at once.
-	readyDay := calendar.DateOf(j.ReadyAt)
-	every := max(c.Timing.JusteringReminderDays, 1)
+	mt := c.Timing.Mail()
 	n, at := 0, j.ReadyAt
 	for {
-		next := c.Timing.at(readyDay.AddDays((n + 1) * every))
+		next := mt.JusteringReminderAt(j.ReadyAt, n+1)
 		if c.now.Before(next) {
 			break
 		}
@@ -86,7 +85,7 @@ func (c *scan) justering(j *calendar.Justering) error {
 	// so that a request that could not go out before the deadline is
 	// written again with the right words.
 	overdue := !c.now.Before(j.Deadline.AddDays(1).Start())
-	sendBefore := c.Timing.at(readyDay.AddDays((n + 1) * every))
+	sendBefore := mt.JusteringReminderAt(j.ReadyAt, n+1)
 	if end := j.Deadline.AddDays(1).Start(); !overdue && end.Before(sendBefore) {
 		sendBefore = end
 	}
@@ -121,10 +120,7 @@ func (c *scan) justering(j *calendar.Justering) error {
 	// minutes marked ready late (after or just before the deadline) give
 	// the approvers one reminder period first, so that the secretary is
 	// not told on the day they marked them that they are late.
-	lateAt := c.Timing.at(j.Deadline.AddDays(1))
-	if first := c.Timing.at(readyDay.AddDays(every)); lateAt.Before(first) {
-		lateAt = first
-	}
+	lateAt := mt.JusteringLateAt(j.ReadyAt, j.Deadline)
 	if c.now.Before(lateAt) {
 		return nil
 	}

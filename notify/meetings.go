@@ -14,21 +14,11 @@ import (
 )
 
 // meetingTiming is the timing of one meeting's emails: the server's
-// defaults with its bodies' own settings applied. For a joint meeting each
-// value is the largest its bodies ask for (the earliest call and notice),
-// and an email is off only when every body turned it off.
+// defaults with its bodies' own settings applied
+// (calendar.MailTiming.ForBodies).
 func (c *scan) meetingTiming(bodies []*calendar.Body) Timing {
-	t := c.Timing
-	if len(bodies) == 0 {
-		return t
-	}
-	call, deadline, notice := -1, -1, -1
-	for _, b := range bodies {
-		call = max(call, calendar.Or(b.Notify.CallDays, c.Timing.CallDays))
-		deadline = max(deadline, calendar.Or(b.Notify.CallDeadlineDays, c.Timing.CallDeadlineDays))
-		notice = max(notice, calendar.Or(b.Notify.NoticeDays, c.Timing.NoticeDays))
-	}
-	t.CallDays, t.CallDeadlineDays, t.NoticeDays = call, deadline, notice
+	t, m := c.Timing, c.Timing.Mail().ForBodies(bodies)
+	t.CallDays, t.CallDeadlineDays, t.NoticeDays = m.CallDays, m.CallDeadlineDays, m.NoticeDays
 	return t
 }
 
@@ -115,6 +105,7 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 	}
 	bodies, view := mc.bodies, mc.view
 	t := c.meetingTiming(bodies)
+	plan := c.Timing.Mail().ForMeeting(m.Start, bodies)
 	day := calendar.DateOf(m.Start)
 	secs, err := c.secretaries(m.Bodies, day)
 	if err != nil {
@@ -140,9 +131,8 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 	// The call for agenda items, its correction after a move, and the
 	// digest after its deadline.
 	if t.CallDays > 0 {
-		callAt := t.at(day.AddDays(-t.CallDays))
-		deadlineDay := day.AddDays(-t.CallDeadlineDays)
-		closes := deadlineDay.AddDays(1).Start() // the links work until the end of the deadline day
+		callAt, deadlineDay := plan.CallAt, plan.CallDeadline
+		closes := plan.CallCloses // the links work until the end of the deadline day
 		// The call makes sense until its deadline, and never after the
 		// meeting began; the deadline it gives is recorded with it as
 		// this time, to see whether a move changed it.
@@ -215,7 +205,7 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 		}
 		// The digest is due at the send time of the day after the
 		// deadline, like the other mail of a day.
-		digestAt := t.at(deadlineDay.AddDays(1))
+		digestAt := plan.DigestAt
 		if !c.now.Before(digestAt) && !started && hasPrefix(done, prefix+"/"+KindCall+"/") {
 			if err := c.digest(m, view, done, secs, deadlineDay, digestAt); err != nil {
 				return err
@@ -225,7 +215,7 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 
 	// The kallelse, and an update after a change of time, place or status.
 	if t.NoticeDays > 0 {
-		noticeAt := t.at(day.AddDays(-t.NoticeDays))
+		noticeAt := plan.NoticeAt
 		told := toldNotices(done, m.ID)
 		if c.now.Before(noticeAt) && len(told) == 0 {
 			return nil

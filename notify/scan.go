@@ -48,10 +48,17 @@ type Timing struct {
 var DefaultTiming = Timing{SendTime: 8 * 60, CallDays: 14, CallDeadlineDays: 7, NoticeDays: 5,
 	JusteringReminderDays: 3, BookingReminderDays: 7, CatchUp: 7 * 24 * time.Hour}
 
-// at returns the moment on day d at which mail due that day becomes due.
-// It is built from the wall clock, so it stays at SendTime across the
-// changes to and from summer time (a duration from the meeting would not).
-func (t Timing) at(d calendar.Date) time.Time { return d.At(t.SendTime/60, t.SendTime%60) }
+// Mail is the part of t that says when a meeting's and a justering's
+// emails are due; calendar.MailTiming holds those rules, so that the
+// secretary's pages show the times the scan uses.
+func (t Timing) Mail() calendar.MailTiming {
+	return calendar.MailTiming{SendTime: t.SendTime, CallDays: t.CallDays, CallDeadlineDays: t.CallDeadlineDays,
+		NoticeDays: t.NoticeDays, JusteringReminderDays: t.JusteringReminderDays}
+}
+
+// at returns the moment on day d at which mail due that day becomes due
+// (calendar.MailTiming.At).
+func (t Timing) at(d calendar.Date) time.Time { return t.Mail().At(d) }
 
 // Scanner derives from the database which emails are due and puts them in
 // the outbox. It keeps no state of its own: what was already handled is

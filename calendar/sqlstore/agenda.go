@@ -19,7 +19,7 @@ const (
 )
 
 const agendaSelect = `SELECT id, meeting_id, position, title, presenter, kind, sub_points, links, status, submitted_by,
-	created_at, updated_at FROM agenda_items`
+	decline_note, created_at, updated_at FROM agenda_items`
 
 // linkJSON is how an item's links are stored in its links column.
 type linkJSON struct {
@@ -32,7 +32,7 @@ func scanAgendaItem(r scanner) (*calendar.AgendaItem, error) {
 	var kind, status, subs, links string
 	var created, updated int64
 	if err := r.Scan(&a.ID, &a.MeetingID, &a.Position, &a.Title, &a.Presenter, &kind, &subs, &links, &status,
-		&a.SubmittedBy, &created, &updated); err != nil {
+		&a.SubmittedBy, &a.DeclineNote, &created, &updated); err != nil {
 		return nil, err
 	}
 	a.Kind, a.Status = calendar.AgendaKind(kind), calendar.AgendaStatus(status)
@@ -86,6 +86,7 @@ var agendaColumns = []column[calendar.AgendaItem]{
 	{"links", linksText},
 	{"status", func(a *calendar.AgendaItem) string { return string(a.Status) }},
 	{"submitted_by", func(a *calendar.AgendaItem) string { return a.SubmittedBy }},
+	{"decline_note", func(a *calendar.AgendaItem) string { return a.DeclineNote }},
 }
 
 // backlogColumns are the recorded fields of a backlog item.
@@ -228,9 +229,9 @@ func (t *tx) personMustExist(ctx context.Context, key string) error {
 func (t *tx) insertAgendaItem(ctx context.Context, a *calendar.AgendaItem) error {
 	a.CreatedAt, a.UpdatedAt = t.now, t.now
 	err := t.QueryRowContext(ctx, `INSERT INTO agenda_items (meeting_id, position, title, presenter, kind, sub_points, links,
-		status, submitted_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+		status, submitted_by, decline_note, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
 		a.MeetingID, a.Position, a.Title, a.Presenter, string(a.Kind), subPointsText(a), linksText(a), string(a.Status),
-		a.SubmittedBy, t.now.Unix()).Scan(&a.ID)
+		a.SubmittedBy, a.DeclineNote, t.now.Unix()).Scan(&a.ID)
 	if err := t.check(err, "create agenda item", nil,
 		calendar.Errorf(calendar.ENOTFOUND, "meeting %d does not exist", a.MeetingID)); err != nil {
 		return err
@@ -338,9 +339,9 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, id int64, upd calendar.Age
 		}
 		n.UpdatedAt = t.now
 		_, err = t.ExecContext(ctx, `UPDATE agenda_items SET position = $1, title = $2, presenter = $3, kind = $4,
-			sub_points = $5, links = $6, status = $7, submitted_by = $8, updated_at = $9 WHERE id = $10`,
+			sub_points = $5, links = $6, status = $7, submitted_by = $8, decline_note = $9, updated_at = $10 WHERE id = $11`,
 			n.Position, n.Title, n.Presenter, string(n.Kind), subPointsText(&n), linksText(&n), string(n.Status),
-			n.SubmittedBy, t.now.Unix(), id)
+			n.SubmittedBy, n.DeclineNote, t.now.Unix(), id)
 		if err != nil {
 			return fmt.Errorf("sqlstore: update agenda item: %w", err)
 		}

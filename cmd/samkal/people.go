@@ -64,11 +64,7 @@ func peopleExport(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	cfg, err := loadConfig(e, fs, *path)
-	if err != nil {
-		return exitUsage
-	}
-	store, code := openStore(ctx, e, cfg, newLogger(cfg, e.stderr))
+	store, code := openForCommand(ctx, e, fs, *path)
 	if store == nil {
 		return code
 	}
@@ -94,11 +90,7 @@ func peopleErase(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	cfg, err := loadConfig(e, fs, *path)
-	if err != nil {
-		return exitUsage
-	}
-	store, code := openStore(ctx, e, cfg, newLogger(cfg, e.stderr))
+	store, code := openForCommand(ctx, e, fs, *path)
 	if store == nil {
 		return code
 	}

@@ -124,6 +124,16 @@ func serve(ctx context.Context, e *env, args []string) int {
 			}
 		}
 	}
+	// Validate has checked send_time: this does not fail.
+	sendTime, err := config.ParseClock(cfg.Notify.SendTime)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(e.stderr, "samkal serve: notify.send_time: %v\n", err)
+		return exitFailure
+	}
+	n := cfg.Notify
+	mailTiming := &calendar.MailTiming{SendTime: sendTime, CallDays: n.CallDays, CallDeadlineDays: n.CallDeadlineDays,
+		NoticeDays: n.NoticeDays, JusteringReminderDays: n.JusteringReminderDays}
 	opts := api.Options{
 		Store:      store,
 		Ping:       store.Ping,
@@ -139,6 +149,7 @@ func serve(ctx context.Context, e *env, args []string) int {
 		FeedVersionCheck:      time.Duration(cfg.Feeds.VersionCheck),
 		Registry:              registry,
 		JusteringDeadlineDays: cfg.Notify.JusteringDeadlineDays,
+		MailTiming:            mailTiming,
 		TrustedProxies:        trusted,
 		SessionIdle:           time.Duration(cfg.Auth.SessionIdle),
 		SessionLifetime:       time.Duration(cfg.Auth.SessionLifetime),

@@ -89,11 +89,7 @@ func usersStore(ctx context.Context, e *env, fs *flag.FlagSet, path *string, arg
 	if check != nil && !check() {
 		return nil, exitUsage
 	}
-	cfg, err := loadConfig(e, fs, *path)
-	if err != nil {
-		return nil, exitUsage
-	}
-	return openStore(ctx, e, cfg, newLogger(cfg, e.stderr))
+	return openForCommand(ctx, e, fs, *path)
 }
 
 // grantFlags are the flags of grant and revoke, and the grants they name:
