@@ -452,3 +452,61 @@ func checkClashGolden(t *testing.T, name, got string) {
 		t.Errorf("%s differs (rerun with -update after checking):\n got:\n%s\nwant:\n%s", path, got, want)
 	}
 }
+
+// TestMeetingClashes: a meeting not yet saved (and one being moved) is
+// told what FindClashes would report once it is: the people it shares
+// with a meeting at the same time, a room taken, a holiday, hours outside
+// the usual ones; its own stored version is no clash, nor is a cancelled
+// meeting.
+func TestMeetingClashes(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, engine string) {
+		s := openRegion(t, engine)
+		ctx := context.Background()
+		cf, err := s.FindMeetingByKey(ctx, "chefsgrupp-folkhalsa-2025-12-02")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := func(cs []plan.Clash) string {
+			var out []string
+			for _, c := range cs {
+				out = append(out, c.Kind)
+			}
+			return strings.Join(out, " ")
+		}
+		for _, c := range []struct {
+			name   string
+			m      calendar.Meeting
+			from   [3]string
+			want   string
+			detail string
+		}{
+			{"länsdel norr on chefsgrupp folkhälsa's afternoon", calendar.Meeting{Bodies: []string{"lansdel-norr"}},
+				[3]string{"2025-12-02", "13:00", "15:00"}, "person person", "Ida Broman är redan kallad till Chefsgrupp folkhälsa"},
+			{"Lokal Eken during the councils' joint meeting", calendar.Meeting{Bodies: []string{"skolchefsgruppen"}, Room: "lokal-eken"},
+				[3]string{"2024-09-20", "10:00", "11:00"}, "room", "Lokal Eken är redan bokad för Specifika samverkansråden, gemensamt möte"},
+			{"a holiday early in the morning", calendar.Meeting{Bodies: []string{"lansdel-norr"}},
+				[3]string{"2025-06-06", "06:00", "08:00"}, "holiday hours", "Sveriges nationaldag"},
+			{"a free Tuesday", calendar.Meeting{Bodies: []string{"lansdel-norr"}},
+				[3]string{"2025-12-09", "13:00", "15:00"}, "", ""},
+			{"the meeting itself, unmoved", *cf, [3]string{"2025-12-02", "13:00", "16:30"}, "", ""},
+			{"cancelled", calendar.Meeting{Bodies: []string{"lansdel-norr"}, Status: calendar.StatusCancelled},
+				[3]string{"2025-12-02", "13:00", "15:00"}, "", ""},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				m := c.m
+				m.Kind = calendar.KindMeeting
+				m.Start, m.End = wallSpan(t, c.from[0]+" "+c.from[1]+"-"+c.from[2])
+				cs, err := plan.MeetingClashes(ctx, s, &m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := kinds(cs); got != c.want {
+					t.Errorf("clashes %q, want %q: %+v", got, c.want, cs)
+				}
+				if c.detail != "" && !slices.ContainsFunc(cs, func(x plan.Clash) bool { return strings.Contains(x.Detail, c.detail) }) {
+					t.Errorf("no clash says %q: %+v", c.detail, cs)
+				}
+			})
+		}
+	})
+}
