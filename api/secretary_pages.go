@@ -84,11 +84,14 @@ type comingRow struct {
 
 type todoItem struct{ Text, Path, Action string }
 
-// comingPerBody is how many coming meetings "Mina organ" lists per body,
-// and proposalsChecked how many of them it reads the agenda of.
+// comingPerBody is how many coming meetings "Mina organ" lists per body;
+// proposalsChecked is how many of them it reads the agenda of, per body
+// and agendaReads in all, so that an admin's page of every body stays a
+// few round trips (the store reads one meeting's agenda at a time).
 const (
 	comingPerBody    = 6
 	proposalsChecked = 3
+	agendaReads      = 12
 )
 
 // myBodies answers GET /mina-organ.
@@ -131,6 +134,7 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 	for _, j := range pending {
 		justering[j.MeetingID] = j
 	}
+	reads := 0
 	for _, b := range kept {
 		kb := keptBody{Name: b.Name, Slug: b.Slug, Plan: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(now).Year()),
 			New: "/mina-organ/" + b.Slug + "/nytt-mote"}
@@ -161,8 +165,9 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID), Action: "Fastställ",
 					Text: fmt.Sprintf("Föreslaget datum %s är inte fastställt.", weekDate(m.Start))})
 			}
-			if m.Status != calendar.StatusCancelled && checked < proposalsChecked {
+			if m.Status != calendar.StatusCancelled && checked < proposalsChecked && reads < agendaReads {
 				checked++
+				reads++
 				items, err := s.store.FindAgendaItems(ctx, m.ID)
 				if err != nil {
 					s.Error(w, r, err)

@@ -47,13 +47,21 @@ func wantIn(t *testing.T, what string, r *resp, status int, wants ...string) {
 func TestMinaOrgan(t *testing.T) {
 	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
 		e := newEnv(t, open)
-		seed(t, e)
+		f := seed(t, e)
 		makeSecretary(t, e)
+		must(t, e.store.CreateAgendaItem(context.Background(), &calendar.AgendaItem{MeetingID: f.folkhalsa[0].ID, Title: "Generation Pep",
+			Kind: calendar.AgendaInformation, Status: calendar.AgendaProposed, SubmittedBy: "anna-berg"}))
+		c := seedCouncil(t, e) // Maria is its secretary; its meeting of 8 January is over
+		must(t, e.store.MarkMinutesReady(context.Background(), &calendar.Justering{MeetingID: c.meeting.ID, Justerare: []string{"siw-lunander"},
+			Chair: "behcet-barsom", DocumentURL: "https://region.example.se/protokoll.pdf"}, e.clock.Now(), 14))
 		maria := sessionCookie(t, e, "maria-lindborg")
 		r := e.get("/mina-organ", maria)
 		wantIn(t, "Mina organ", r, http.StatusOK, `<a href="/mina-organ">Mina organ</a>`, "Chefsgrupp folkhälsa",
 			"tisdag 21 januari 2025, v 4", "Föreslaget datum torsdag 22 maj 2025, v 21 är inte fastställt.", "Fastställ</a>",
-			"Planering av uppföljningsdagen", `href="/mina-organ/chefsgrupp-folkhalsa?ar=2025"`)
+			"Planering av uppföljningsdagen", `href="/mina-organ/chefsgrupp-folkhalsa?ar=2025"`,
+			"1 förslag från ledamöter väntar inför mötet tisdag 21 januari 2025.",
+			fmt.Sprintf(`href="/mina-organ/moten/%d/dagordning">Hantera förslagen`, f.folkhalsa[0].ID),
+			"väntar på justering (0 av 2 har justerat).", fmt.Sprintf(`href="/mina-organ/moten/%d/justering">Följ justeringen`, c.meeting.ID))
 		if strings.Contains(r.text(), "Skolchefsgruppen") {
 			t.Errorf("Maria sees a body she does not keep")
 		}
