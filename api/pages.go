@@ -48,6 +48,7 @@ type pages struct {
 	// The secretary's agenda pages (agenda_pages.go).
 	agenda, agendaEdit, agendaDelete, agendaDecline, backlog  *template.Template
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
+	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
 	static                                                    fs.FS
 }
 
@@ -92,6 +93,10 @@ func newPages() (*pages, error) {
 		{&p.meetingHub, []string{"meetinghub.html"}},
 		{&p.meetingForm, []string{"meetingform.html"}},
 		{&p.cancelMeeting, []string{"cancelmeeting.html"}},
+		{&p.members, []string{"medlemmar.html", "agendaparts.html", "memberparts.html"}},
+		{&p.memberEdit, []string{"medlem_andra.html", "agendaparts.html", "memberparts.html"}},
+		{&p.memberEnd, []string{"medlem_avsluta.html", "agendaparts.html", "memberparts.html"}},
+		{&p.bodySettings, []string{"installningar.html", "agendaparts.html", "memberparts.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

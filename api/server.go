@@ -432,6 +432,17 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", internal, s.newMeetingPage, get...)
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", keeper, s.createMeetingForm, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/faststall", keeper, s.confirmYearForm, http.MethodPost)
+	// A body's members and settings (body_pages.go).
+	const med = "/mina-organ/{slug}/medlemmar"
+	s.handle(r, med, internal, s.membersPage, get...)
+	s.handle(r, med, keeper, s.addMember, http.MethodPost)
+	s.handle(r, med+"/{id}/andra", internal, s.editMemberPage, get...)
+	s.handle(r, med+"/{id}/andra", keeper, s.editMember, http.MethodPost)
+	s.handle(r, med+"/{id}/avsluta", internal, s.endMemberPage, get...)
+	s.handle(r, med+"/{id}/avsluta", keeper, s.endMember, http.MethodPost)
+	s.handle(r, med+"/{id}/ta-bort", keeper, s.removeMember, http.MethodPost)
+	s.handle(r, "/mina-organ/{slug}/installningar", internal, s.settingsPage, get...)
+	s.handle(r, "/mina-organ/{slug}/installningar", keeper, s.saveSettings, http.MethodPost)
 	s.handle(r, "/static/{file}", anyone, s.static, get...)
 	s.handle(r, "/healthz", anyone, s.healthz, get...)
 	s.handle(r, "/metrics", anyone, promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP, get...)
