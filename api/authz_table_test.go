@@ -237,6 +237,11 @@ func tablePath(t *testing.T, w *world, template string) string {
 			segs[i] = "chefsgrupp-folkhalsa"
 		case segs[i-1] == "dagordning" && s == "{item}": // an item of the meeting above
 			segs[i] = w.candidates("agenda-items")[0]
+		case segs[i-1] == "medlemmar" && s == "{id}": // a membership of the body above
+			body := "chefsgrupp-folkhalsa"
+			ms, err := w.e.store.FindMemberships(context.Background(), calendar.MembershipFilter{Body: &body})
+			must(t, err)
+			segs[i] = fmt.Sprint(ms[0].ID)
 		case segs[i-1] == "backlogg" && s == "{topic}":
 			segs[i] = w.candidates("backlog-items")[0]
 		case strings.HasPrefix(s, "{"):
