@@ -283,6 +283,20 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 			errs = append(errs, formError{"epost", "Skriv den nya personens e-postadress, till exempel anna.berg@kumla.se."})
 		} else if a, err := mail.ParseAddress(email); err != nil || a.Address != email || a.Name != "" || calendar.EmailText.Check(email, true) != nil {
 			errs = append(errs, formError{"epost", "Skriv en e-postadress, till exempel anna.berg@kumla.se."})
+		} else {
+			// One person, one address: someone already here is chosen in
+			// the list, not created twice.
+			people, err := s.store.FindPeople(ctx, calendar.PersonFilter{})
+			if err != nil {
+				s.Error(w, r, err)
+				return
+			}
+			for _, p := range people {
+				if strings.EqualFold(p.Email, email) {
+					errs = append(errs, formError{"epost", p.Name + " har redan den e-postadressen. Välj " + p.Name + " i listan Person i stället."})
+					break
+				}
+			}
 		}
 		if form.Organisation != "" {
 			if _, err := s.store.FindOrganisationBySlug(ctx, form.Organisation); err != nil {
@@ -410,9 +424,14 @@ func (s *Server) editMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.store.UpdateMembership(r.Context(), m.ID, calendar.MembershipUpdate{Role: &role, From: &from, Until: &until})
-	if code := calendar.ErrorCode(err); code == calendar.ECONFLICT || code == calendar.EINVALID {
+	switch calendar.ErrorCode(err) {
+	case calendar.ECONFLICT:
 		s.renderMembership(w, r, http.StatusUnprocessableEntity, b, m, form,
 			[]formError{{"roll", "Personen har redan den rollen i organet från samma dag."}}, false)
+		return
+	case calendar.EINVALID:
+		s.renderMembership(w, r, http.StatusUnprocessableEntity, b, m, form,
+			[]formError{{"", "Medlemskapet kunde inte sparas med de här uppgifterna. Kontrollera fälten och försök igen."}}, false)
 		return
 	}
 	if err != nil {

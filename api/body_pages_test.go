@@ -47,6 +47,9 @@ func TestMemberPages(t *testing.T) {
 		r = e.postForm(page, url.Values{"person": {""}, "roll": {"ledamot"}, "fran": {"2026-02-01"}, "till": {"2026-01-01"}}, maria)
 		wantIn(t, "refused 2", r, http.StatusUnprocessableEntity, `href="#namn"`, `href="#till"`, "Sista dagen kan inte vara före första dagen.")
 
+		r = e.postForm(page, url.Values{"person": {""}, "namn": {"Anna B"}, "epost": {"ANNA.BERG@kumla.se"}, "roll": {"ledamot"}}, maria)
+		wantIn(t, "the same address", r, http.StatusUnprocessableEntity, "Anna Berg har redan den e-postadressen.", `value="Anna B"`)
+
 		// A new person and their membership, in one go.
 		r = e.postFollow(page, url.Values{"person": {""}, "namn": {"Lena Ek"}, "epost": {"lena.ek@kumla.se"}, "organisation": {"kumla"}, "roll": {"ersattare"}, "fran": {"2025-02-01"}}, maria)
 		wantIn(t, "created", r, http.StatusOK, "Medlemmen är tillagd.", "<h3>Ersättare</h3>", "Lena Ek", "lena.ek@kumla.se", "från 1 februari 2025 tills vidare")
