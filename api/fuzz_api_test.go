@@ -467,4 +467,9 @@ var formRoutes = map[string]string{
 	"POST /mina-organ/moten/{id}/installa":                          "none: one free-text field checked with calendar.NoteText (TestMeetingPages posts it)",
 	"POST /mina-organ/moten/{id}/faststall":                         "none: the form is one button and sends no field (TestMeetingPages posts it)",
 	"POST /mina-organ/{slug}/faststall":                             "none: the form is one button and sends no field (TestMeetingPages posts it)",
+	"POST /mina-organ/{slug}/medlemmar":                             "FuzzMembershipForm (role and period); name and email checked with calendar.NameText, EmailText and net/mail (TestMemberPages posts wrong forms)",
+	"POST /mina-organ/{slug}/medlemmar/{id}/andra":                  "FuzzMembershipForm (the same role and period); TestMemberPages posts a wrong one",
+	"POST /mina-organ/{slug}/medlemmar/{id}/avsluta":                "none: the form is one button and sends no field (TestMemberPages posts it)",
+	"POST /mina-organ/{slug}/medlemmar/{id}/ta-bort":                "none: the form is one button and sends no field (TestMemberPages posts it)",
+	"POST /mina-organ/{slug}/installningar":                         "none: name and description checked with calendar.NameText and NoteText, days with strconv.Atoi and NotifyDaysRange (TestSettingsPage posts wrong forms)",
 }
