@@ -48,6 +48,7 @@ type pages struct {
 	// The secretary's agenda pages (agenda_pages.go).
 	agenda, agendaEdit, agendaDelete, agendaDecline, backlog  *template.Template
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
+	windows, window *template.Template // the booking weeks (window_pages.go)
 	static                                                    fs.FS
 }
 
@@ -92,6 +93,8 @@ func newPages() (*pages, error) {
 		{&p.meetingHub, []string{"meetinghub.html"}},
 		{&p.meetingForm, []string{"meetingform.html"}},
 		{&p.cancelMeeting, []string{"cancelmeeting.html"}},
+		{&p.windows, []string{"windows.html"}},
+		{&p.window, []string{"window.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

@@ -1,0 +1,119 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/sqlstore"
+)
+
+// bookingWeeks stores a window for chefsgrupp folkhälsa and
+// skolchefsgruppen in weeks 37–38 2025, mornings, in Lokal Eken.
+func bookingWeeks(t testing.TB, e *env) *calendar.BookingWindow {
+	t.Helper()
+	w := &calendar.BookingWindow{Name: "Chefsgruppernas höstmöten", Weeks: []calendar.ISOWeek{{Year: 2025, Week: 37}, {Year: 2025, Week: 38}},
+		Bodies: []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, DurationMinutes: 120, Rooms: []string{"lokal-eken"},
+		Attendees: map[string][]string{"chefsgrupp-folkhalsa": {"maria-lindborg"}, "skolchefsgruppen": {"anna-berg", "maria-lindborg"}},
+		Weekdays:  []calendar.Weekday{2, 3}, Hours: []calendar.TimeSpan{{From: 9 * 60, To: 12 * 60}}, Deadline: calendar.Date{Year: 2025, Month: 6, Day: 13}}
+	must(t, e.store.CreateBookingWindow(context.Background(), w))
+	return w
+}
+
+// TestWindowPages: the list of booking weeks shows a window to an admin
+// and to a secretary of all its bodies, not to one who keeps only one of
+// them (who gets 403 on the window's page and its POST); the window page
+// shows its facts and the plan in Swedish; "Lägg in förslaget" writes the
+// proposed meetings, which then show as booked and in the body's feed.
+func TestWindowPages(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		x := bookingWeeks(t, e)
+		_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: "chefsgrupp-folkhalsa"})
+		must(t, err)
+		_, err = e.store.GrantRole(ctx, calendar.Grant{Person: "anna-berg", Role: calendar.AccessAdmin})
+		must(t, err)
+		maria := sessionCookie(t, e, "maria-lindborg")
+		admin := sessionCookie(t, e, "anna-berg")
+		page := fmt.Sprintf("/mina-organ/bokning/%d", x.ID)
+
+		if r := e.get("/mina-organ", maria); !strings.Contains(r.text(), `href="/mina-organ/bokning"`) {
+			t.Errorf("/mina-organ has no link to Bokningsveckor:\n%s", r.body)
+		}
+		r := e.get("/mina-organ/bokning", maria)
+		if r.StatusCode != http.StatusOK || strings.Contains(r.text(), x.Name) || !strings.Contains(r.text(), "Det finns inga bokningsveckor") {
+			t.Errorf("a secretary of one of the two bodies: %d\n%s", r.StatusCode, r.body)
+		}
+		if r := e.get(page, maria); r.StatusCode != http.StatusForbidden {
+			t.Errorf("GET %s by a secretary of one body: %d, want 403", page, r.StatusCode)
+		}
+		if r := e.postForm(page+"/lagg-in", url.Values{}, maria); r.StatusCode != http.StatusForbidden {
+			t.Errorf("POST by a secretary of one body: %d, want 403", r.StatusCode)
+		}
+		r = e.get("/mina-organ/bokning", admin)
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), x.Name) || !strings.Contains(r.text(), "v 37–38 2025") ||
+			!strings.Contains(r.text(), "inte bokat") || !strings.Contains(r.text(), "2025-06-13") {
+			t.Errorf("the admin's list: %d\n%s", r.StatusCode, r.body)
+		}
+
+		_, err = e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: "skolchefsgruppen"})
+		must(t, err)
+		maria = sessionCookie(t, e, "maria-lindborg")
+		if r := e.get("/mina-organ/bokning", maria); !strings.Contains(r.text(), x.Name) {
+			t.Errorf("a secretary of both bodies does not see the window:\n%s", r.body)
+		}
+		r = e.get(page, maria)
+		txt := r.text()
+		for _, want := range []string{"Samkal föreslår", "Chefsgrupp folkhälsa", "Skolchefsgruppen", "Lokal Eken", "120 minuter", "tisdag och onsdag", "09.00–12.00", "Lägg in förslaget"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("the window page lacks %q:\n%s", want, r.body)
+			}
+		}
+		if r.StatusCode != http.StatusOK || strings.Count(txt, "<h3>") < 2 {
+			t.Fatalf("the window page: %d, want a proposal per body\n%s", r.StatusCode, r.body)
+		}
+
+		wantSeeOther(t, "apply", e.postForm(page+"/lagg-in", url.Values{}, maria), page+"?klart=inlagt")
+		ms, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, Status: []calendar.MeetingStatus{calendar.StatusProposed}})
+		must(t, err)
+		var placed []*calendar.Meeting
+		for _, m := range ms {
+			if y, wk := m.Start.ISOWeek(); y == 2025 && (wk == 37 || wk == 38) {
+				placed = append(placed, m)
+			}
+		}
+		if len(placed) != 2 {
+			t.Fatalf("after apply %d proposed meetings in the weeks, want 2", len(placed))
+		}
+		r = e.get(page+"?klart=inlagt", maria)
+		if !strings.Contains(r.text(), "Förslaget är inlagt") || strings.Contains(r.text(), "inte bokat") || !strings.Contains(r.text(), "från förslaget") {
+			t.Errorf("after apply the page does not confirm or show the bodies booked:\n%s", r.body)
+		}
+		// Applying again moves nothing and duplicates nothing.
+		wantSeeOther(t, "apply again", e.postForm(page+"/lagg-in", url.Values{}, maria), page+"?klart=inlagt")
+		again, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, Status: []calendar.MeetingStatus{calendar.StatusProposed}})
+		must(t, err)
+		if len(again) != len(ms) {
+			t.Errorf("applying twice: %d meetings, then %d", len(ms), len(again))
+		}
+		var feedMeeting *calendar.Meeting
+		for _, m := range placed {
+			if m.Bodies[0] == "chefsgrupp-folkhalsa" {
+				feedMeeting = m
+			}
+		}
+		if feedMeeting == nil {
+			t.Fatal("no proposed meeting of chefsgrupp folkhälsa")
+		}
+		feed := e.get("/feeds/bodies/chefsgrupp-folkhalsa.ics")
+		if !strings.Contains(strings.ReplaceAll(feed.text(), "\r\n ", ""), calendar.In(feedMeeting.Start).Format("20060102T150405")) {
+			t.Errorf("the body's feed lacks the planned meeting at %s:\n%.2000s", feedMeeting.Start, feed.body)
+		}
+	})
+}
