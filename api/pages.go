@@ -48,7 +48,7 @@ type pages struct {
 	// The secretary's agenda pages (agenda_pages.go).
 	agenda, agendaEdit, agendaDelete, agendaDecline, backlog  *template.Template
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
-	windows, window *template.Template // the booking weeks (window_pages.go)
+	windows, window                                           *template.Template // the booking weeks (window_pages.go)
 	static                                                    fs.FS
 }
 

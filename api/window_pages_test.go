@@ -92,7 +92,7 @@ func TestWindowPages(t *testing.T) {
 			t.Fatalf("after apply %d proposed meetings in the weeks, want 2", len(placed))
 		}
 		r = e.get(page+"?klart=inlagt", maria)
-		if !strings.Contains(r.text(), "Förslaget är inlagt") || strings.Contains(r.text(), "inte bokat") || !strings.Contains(r.text(), "från förslaget") {
+		if !strings.Contains(r.text(), "Förslaget är inlagt") || strings.Contains(r.text(), "inte bokat") || !strings.Contains(r.text(), "föreslaget genom förslaget") {
 			t.Errorf("after apply the page does not confirm or show the bodies booked:\n%s", r.body)
 		}
 		// Applying again moves nothing and duplicates nothing.
