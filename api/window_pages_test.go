@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/sqlstore"
@@ -92,7 +93,7 @@ func TestWindowPages(t *testing.T) {
 			t.Fatalf("after apply %d proposed meetings in the weeks, want 2", len(placed))
 		}
 		r = e.get(page+"?klart=inlagt", maria)
-		if !strings.Contains(r.text(), "Förslaget är inlagt") || strings.Contains(r.text(), "inte bokat") || !strings.Contains(r.text(), "föreslaget genom förslaget") {
+		if !strings.Contains(r.text(), "Förslaget är inlagt") || strings.Contains(r.text(), "inte bokat") || !strings.Contains(r.text(), "föreslaget, inlagt från förslaget") {
 			t.Errorf("after apply the page does not confirm or show the bodies booked:\n%s", r.body)
 		}
 		// Applying again moves nothing and duplicates nothing.
@@ -114,6 +115,63 @@ func TestWindowPages(t *testing.T) {
 		feed := e.get("/feeds/bodies/chefsgrupp-folkhalsa.ics")
 		if !strings.Contains(strings.ReplaceAll(feed.text(), "\r\n ", ""), calendar.In(feedMeeting.Start).Format("20060102T150405")) {
 			t.Errorf("the body's feed lacks the planned meeting at %s:\n%.2000s", feedMeeting.Start, feed.body)
+		}
+	})
+}
+
+// TestWindowPageConflicts: a window with one slot for two bodies that
+// share Maria has no plan: the page says so in Swedish and names the
+// bodies and Maria, offers no "Lägg in förslaget", and a POST anyway is
+// refused on the page (409) with nothing written. A body that has booked
+// its meeting in the weeks already is not planned again and its meeting
+// is not moved.
+func TestWindowPageConflicts(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "anna-berg", Role: calendar.AccessAdmin})
+		must(t, err)
+		admin := sessionCookie(t, e, "anna-berg")
+		x := &calendar.BookingWindow{Name: "Trångt", Weeks: []calendar.ISOWeek{{Year: 2025, Week: 37}},
+			Bodies: []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, DurationMinutes: 120,
+			Attendees: map[string][]string{"chefsgrupp-folkhalsa": {"maria-lindborg"}, "skolchefsgruppen": {"maria-lindborg"}},
+			Weekdays:  []calendar.Weekday{2}, Hours: []calendar.TimeSpan{{From: 9 * 60, To: 11 * 60}}}
+		must(t, e.store.CreateBookingWindow(ctx, x))
+		page := fmt.Sprintf("/mina-organ/bokning/%d", x.ID)
+		r := e.get(page, admin)
+		txt := r.text()
+		if r.StatusCode != http.StatusOK || !strings.Contains(txt, "Det finns ingen plan där alla organ får plats") ||
+			!strings.Contains(txt, "Krockar") || !strings.Contains(txt, "Maria Lindborg") || !strings.Contains(txt, "Chefsgrupp folkhälsa och Skolchefsgruppen") ||
+			strings.Contains(txt, "Lägg in förslaget") {
+			t.Errorf("an infeasible window: %d\n%s", r.StatusCode, r.body)
+		}
+		before, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{})
+		must(t, err)
+		r = e.postForm(page+"/lagg-in", url.Values{}, admin)
+		if r.StatusCode != http.StatusConflict || !strings.Contains(r.text(), "Förslaget kunde inte läggas in") {
+			t.Errorf("POST on an infeasible window: %d\n%s", r.StatusCode, r.body)
+		}
+		after, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{})
+		must(t, err)
+		if len(after) != len(before) {
+			t.Errorf("a refused plan wrote meetings: %d, then %d", len(before), len(after))
+		}
+
+		// Skolchefsgruppen books its meeting itself: then chefsgruppen fits.
+		day := calendar.Date{Year: 2025, Month: time.September, Day: 9}
+		own := &calendar.Meeting{Kind: calendar.KindMeeting, Bodies: []string{"skolchefsgruppen"}, Start: day.At(13, 0), End: day.At(15, 0),
+			Status: calendar.StatusConfirmed}
+		must(t, e.store.CreateMeeting(ctx, own))
+		r = e.get(page, admin)
+		if !strings.Contains(r.text(), "Skolchefsgruppen har redan bokat sina möten") || !strings.Contains(r.text(), "Lägg in förslaget") {
+			t.Errorf("with skolchefsgruppen booked:\n%s", r.body)
+		}
+		wantSeeOther(t, "apply", e.postForm(page+"/lagg-in", url.Values{}, admin), page+"?klart=inlagt")
+		kept, err := e.store.FindMeetingByID(ctx, own.ID)
+		must(t, err)
+		if !kept.Start.Equal(own.Start) || kept.Status != calendar.StatusConfirmed {
+			t.Errorf("the booked meeting was moved: %v %s", kept.Start, kept.Status)
 		}
 	})
 }
