@@ -48,7 +48,7 @@ type pages struct {
 	// The secretary's agenda pages (agenda_pages.go).
 	agenda, agendaEdit, agendaDelete, agendaDecline, backlog  *template.Template
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
-	windows, window                                           *template.Template // the booking weeks (window_pages.go)
+	windows, window, windowForm                               *template.Template // the booking weeks (window_pages.go)
 	static                                                    fs.FS
 }
 
@@ -95,6 +95,7 @@ func newPages() (*pages, error) {
 		{&p.cancelMeeting, []string{"cancelmeeting.html"}},
 		{&p.windows, []string{"windows.html"}},
 		{&p.window, []string{"window.html"}},
+		{&p.windowForm, []string{"windowform.html", "agendaparts.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

@@ -26,6 +26,7 @@ func windowPath(id int64) string { return windowsPath + "/" + strconv.FormatInt(
 
 // windowDone are the confirmations the window page shows after a POST.
 var windowDone = map[string]string{
+	"skapat": "Bokningsveckorna är sparade. Här är Samkals förslag.",
 	"inlagt": "Förslaget är inlagt: mötena finns nu som föreslagna möten i organens kalendrar.",
 }
 

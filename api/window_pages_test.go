@@ -175,3 +175,56 @@ func TestWindowPageConflicts(t *testing.T) {
 		}
 	})
 }
+
+// TestWindowForm: Maria creates booking weeks with the form: sent empty
+// it answers 422 with a Swedish error summary linking to the fields; a
+// body she does not keep is refused; filled in as "v 37–38 2025" with her
+// two bodies it is stored as the API would store it and she lands on the
+// window's page with its plan.
+func TestWindowForm(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		for _, b := range []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"} {
+			_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
+			must(t, err)
+		}
+		maria := sessionCookie(t, e, "maria-lindborg")
+		r := e.get("/mina-organ/bokning/ny", maria)
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "Chefsgrupp folkhälsa") || strings.Contains(r.text(), "Chefsgrupp social välfärd") {
+			t.Fatalf("the form lists the bodies she keeps, only: %d\n%s", r.StatusCode, r.body)
+		}
+		r = e.postForm("/mina-organ/bokning/ny", url.Values{"veckor": {"vecka tre"}, "tider": {"9.00-12.00"}, "langd": {"240"}}, maria)
+		for _, want := range []string{`href="#namn"`, "Skriv ett namn", `href="#veckor"`, `href="#organ-forsta"`, "Välj minst ett organ", "Välj minst en veckodag", `href="#tider"`, "kortare än mötet"} {
+			if !strings.Contains(r.text(), want) {
+				t.Errorf("the empty form lacks %q", want)
+			}
+		}
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), `value="vecka tre"`) {
+			t.Errorf("the form with errors: %d, want 422 keeping what was typed\n%s", r.StatusCode, r.body)
+		}
+		form := url.Values{"namn": {"Höstens chefsgrupper"}, "veckor": {"v 37–38 2025"}, "organ": {"chefsgrupp-folkhalsa", "chefsgrupp-social-valfard"},
+			"langd": {"90"}, "dagar": {"2", "4"}, "tider": {"09.00–12.00, 13:00-16:00"}, "lokaler": {"lokal-enen"}, "sista-dag": {"2025-06-13"}}
+		if r := e.postForm("/mina-organ/bokning/ny", form, maria); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "bara välja organ som du är sekreterare för") {
+			t.Errorf("a body she does not keep: %d\n%s", r.StatusCode, r.body)
+		}
+		form["organ"] = []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}
+		r = e.postForm("/mina-organ/bokning/ny", form, maria)
+		if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/mina-organ/bokning/") {
+			t.Fatalf("create: %d %q\n%s", r.StatusCode, r.Header.Get("Location"), r.body)
+		}
+		ws, err := e.store.FindBookingWindows(ctx)
+		must(t, err)
+		if len(ws) != 1 {
+			t.Fatalf("%d windows stored", len(ws))
+		}
+		x := ws[0]
+		if got := fmt.Sprint(x.Weeks, x.Bodies, x.DurationMinutes, x.Weekdays, len(x.Hours), x.Rooms, x.Deadline); got != "[2025-W37 2025-W38] [chefsgrupp-folkhalsa skolchefsgruppen] 90 [tue thu] 2 [lokal-enen] 2025-06-13" {
+			t.Errorf("stored %s", got)
+		}
+		if r := e.get(r.Header.Get("Location"), maria); r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "Bokningsveckorna är sparade") || !strings.Contains(r.text(), "Höstens chefsgrupper") {
+			t.Errorf("after create: %d\n%s", r.StatusCode, r.body)
+		}
+	})
+}
