@@ -23,8 +23,9 @@ const windowShot = "../docs/screenshots/bokningsveckor-390.png"
 // TestBrowserWindow: in Chromium at a phone's width, by keyboard alone,
 // Maria, secretary of chefsgrupp folkhälsa and skolchefsgruppen, goes from
 // Mina organ to Bokningsveckor, opens the autumn window and presses
-// "Lägg in förslaget". axe-core audits the list and the window page
-// before and after.
+// "Lägg in förslaget"; then sends the form for new booking weeks empty.
+// axe-core audits the list, the window page before and after, and the
+// form without and with errors.
 func TestBrowserWindow(t *testing.T) {
 	chromium := chromiumPath(t)
 	axe, err := os.ReadFile(axePath)
@@ -82,4 +83,18 @@ func TestBrowserWindow(t *testing.T) {
 	shot := run(t, tab, chromedp.FullScreenshot(100))
 	must(t, os.MkdirAll(filepath.Dir(windowShot), 0o755))
 	must(t, os.WriteFile(windowShot, shot, 0o644))
+
+	// The form for new booking weeks, sent once with nothing filled in.
+	open(t, tab, base+"/mina-organ/bokning/ny", 200)
+	audit(t, tab, axe, "label")
+	tabTo(t, tab, "namn")
+	checkFocusVisible(t, focused(t, tab))
+	if got := submitByKey(t, tab, kb.Enter); got != 422 {
+		t.Fatalf("the empty form answered %d, want 422", got)
+	}
+	audit(t, tab, axe, "label", "aria-valid-attr-value")
+	if got := eval[string](t, tab, `document.querySelector('[role="alert"]').innerText`); !strings.Contains(got, "Skriv ett namn") || !strings.Contains(got, "Välj minst ett organ") {
+		t.Errorf("the error summary says %q", got)
+	}
+	screenshot(t, tab, "bokningsveckor-ny-fel-390.png")
 }
