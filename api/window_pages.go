@@ -133,6 +133,9 @@ func (s *Server) windowRowOf(x *calendar.BookingWindow, bookings []plan.WindowBo
 	row := windowRow{ID: x.ID, Name: x.Name, Path: windowPath(x.ID), Weeks: weekRuns(x.Weeks), Deadline: "ingen"}
 	if !x.Deadline.IsZero() {
 		row.Deadline = x.Deadline.String()
+		if x.Deadline.Before(calendar.DateOf(s.now())) {
+			row.Deadline += " (har passerat)"
+		}
 	}
 	for _, b := range bookings {
 		wb := windowBody{Name: n.bodyName(b.Body), Slug: b.Body, Wanted: b.Wanted, Booked: b.Done()}

@@ -136,7 +136,7 @@ func TestWindowPageConflicts(t *testing.T) {
 		x := &calendar.BookingWindow{Name: "Trångt", Weeks: []calendar.ISOWeek{{Year: 2025, Week: 37}},
 			Bodies: []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, DurationMinutes: 120,
 			Attendees: map[string][]string{"chefsgrupp-folkhalsa": {"maria-lindborg"}, "skolchefsgruppen": {"maria-lindborg"}},
-			Weekdays:  []calendar.Weekday{2}, Hours: []calendar.TimeSpan{{From: 9 * 60, To: 11 * 60}}}
+			Weekdays:  []calendar.Weekday{2}, Hours: []calendar.TimeSpan{{From: 9 * 60, To: 11 * 60}}, Deadline: calendar.Date{Year: 2025, Month: 6, Day: 13}}
 		must(t, e.store.CreateBookingWindow(ctx, x))
 		page := fmt.Sprintf("/mina-organ/bokning/%d", x.ID)
 		r := e.get(page, admin)
@@ -156,6 +156,13 @@ func TestWindowPageConflicts(t *testing.T) {
 		must(t, err)
 		if len(after) != len(before) {
 			t.Errorf("a refused plan wrote meetings: %d, then %d", len(before), len(after))
+		}
+
+		// The deadline passes.
+		e.clock.Set(time.Date(2025, time.June, 20, 9, 0, 0, 0, calendar.Location))
+		admin = sessionCookie(t, e, "anna-berg")
+		if r := e.get(page, admin); !strings.Contains(r.text(), "2025-06-13 (har passerat)") {
+			t.Errorf("the deadline passed is not said:\n%s", r.body)
 		}
 
 		// Skolchefsgruppen books its meeting itself: then chefsgruppen fits.
