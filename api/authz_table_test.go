@@ -143,7 +143,9 @@ func expect(rule, method, path, caller string) outcome {
 		}
 		return http.StatusForbidden
 	case "GET /api/v1/changes", "HEAD /api/v1/changes", // admins all, secretaries their bodies'
-		"GET /mina-organ/utkorg", "HEAD /mina-organ/utkorg":
+		"GET /mina-organ/utkorg", "HEAD /mina-organ/utkorg",
+		"GET /mina-organ/bokning", "HEAD /mina-organ/bokning", // the list is the caller's windows
+		"GET /mina-organ/bokning/ny", "HEAD /mina-organ/bokning/ny", "POST /mina-organ/bokning/ny": // any secretary, for the bodies they keep
 		if caller == callMember {
 			return http.StatusForbidden
 		}
@@ -231,6 +233,8 @@ func tablePath(t *testing.T, w *world, template string) string {
 			segs[i] = w.candidates("tokens")[0]
 		case segs[i-1] == "utkorg":
 			segs[i] = w.candidates("outbox")[0]
+		case segs[i-1] == "bokning" && s == "{id}":
+			segs[i] = w.candidates("booking-windows")[0]
 		case segs[i-1] == "moten":
 			segs[i] = w.candidates("meetings")[0]
 		case segs[i-1] == "mina-organ" && s == "{slug}":

@@ -49,6 +49,7 @@ type pages struct {
 	agenda, agendaEdit, agendaDelete, agendaDecline, backlog  *template.Template
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
 	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
+	windows, window, windowForm                               *template.Template // the booking weeks (window_pages.go)
 	static                                                    fs.FS
 }
 
@@ -97,6 +98,9 @@ func newPages() (*pages, error) {
 		{&p.memberEdit, []string{"medlem_andra.html", "agendaparts.html", "memberparts.html"}},
 		{&p.memberEnd, []string{"medlem_avsluta.html", "agendaparts.html", "memberparts.html"}},
 		{&p.bodySettings, []string{"installningar.html", "agendaparts.html", "memberparts.html"}},
+		{&p.windows, []string{"windows.html"}},
+		{&p.window, []string{"window.html"}},
+		{&p.windowForm, []string{"windowform.html", "agendaparts.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

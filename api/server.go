@@ -420,6 +420,11 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/{slug}/backlogg/{topic}/ta-bort", keeper, s.removeBacklogItem, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/backlogg/{topic}/ta-upp", keeper, s.backlogToMeeting, http.MethodPost)
 	s.handle(r, "/mina-organ", signedIn, s.myBodies, get...)
+	s.handle(r, "/mina-organ/bokning", internal, s.windowsPage, get...)
+	s.handle(r, "/mina-organ/bokning/ny", internal, s.newWindowPage, get...)
+	s.handle(r, "/mina-organ/bokning/ny", keeper, s.createWindowForm, http.MethodPost)
+	s.handle(r, "/mina-organ/bokning/{id}", internal, s.windowPage, get...)
+	s.handle(r, "/mina-organ/bokning/{id}/lagg-in", keeper, s.applyWindowForm, http.MethodPost)
 	// After /mina-organ/utkorg and before /mina-organ/{slug}, which would
 	// take "utkorg" or "moten" for a body.
 	s.handle(r, "/mina-organ/moten/{id}", internal, s.meetingHub, get...)

@@ -1,0 +1,395 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/access"
+	"github.com/samkal/samkal/calendar/plan"
+)
+
+// The secretaries' booking weeks (bokningsveckor, issue 10 point 5):
+// /mina-organ/bokning lists the windows whose bodies the person keeps,
+// /mina-organ/bokning/{id} shows one with the whole-window plan, and a
+// POST to /mina-organ/bokning/{id}/lagg-in writes the plan's meetings as
+// planWindow with apply=true does.
+
+const windowsPath = "/mina-organ/bokning"
+
+func windowPath(id int64) string { return windowsPath + "/" + strconv.FormatInt(id, 10) }
+
+// windowDone are the confirmations the window page shows after a POST.
+var windowDone = map[string]string{
+	"skapat": "Bokningsveckorna är sparade. Här är Samkals förslag.",
+	"inlagt": "Förslaget är inlagt: mötena finns nu som föreslagna möten i organens kalendrar.",
+}
+
+type windowBody struct {
+	Name, Slug string
+	Wanted     int
+	Booked     bool
+	Meetings   []windowMeeting
+}
+
+type windowMeeting struct {
+	When, Status, Path string
+	ByWindow           bool
+}
+
+type windowRow struct {
+	ID                          int64
+	Name, Path, Weeks, Deadline string
+	Bodies                      []windowBody
+}
+
+type windowsPageData struct {
+	page
+	Windows []windowRow
+}
+
+type planRow struct {
+	Body, When, Room string
+	Reasons          []string
+	Violations       []string
+}
+
+type conflictRow struct {
+	Bodies, People, Rooms, Days, Reason string
+}
+
+type windowPageData struct {
+	page
+	windowRow
+	Length, Weekdays, Hours, Rooms string
+	Done, Error                    string
+	Feasible, Planned, Invalid     bool
+	Proposals                      []planRow
+	Conflicts                      []conflictRow
+	AlreadyBooked                  []string
+	Apply                          string
+}
+
+// weekRuns writes a window's weeks the Swedish way: "v 37–38 2025",
+// runs of weeks joined by an en dash, years apart.
+func weekRuns(weeks []calendar.ISOWeek) string {
+	var parts []string
+	for i := 0; i < len(weeks); {
+		j := i
+		for j+1 < len(weeks) && weeks[j+1].Year == weeks[i].Year && weeks[j+1].Week == weeks[j].Week+1 {
+			j++
+		}
+		run := strconv.Itoa(weeks[i].Week)
+		if j > i {
+			run += "–" + strconv.Itoa(weeks[j].Week)
+		}
+		if j+1 >= len(weeks) || weeks[j+1].Year != weeks[i].Year {
+			run += " " + strconv.Itoa(weeks[i].Year)
+		}
+		parts = append(parts, run)
+		i = j + 1
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "v " + strings.Join(parts, ", ")
+}
+
+func (n *names) bodyName(slug string) string {
+	if b := n.bodies[slug]; b != nil {
+		return b.Name
+	}
+	return slug
+}
+
+func (n *names) roomName(slug *string) string {
+	if slug == nil || *slug == "" {
+		return "Digitalt"
+	}
+	if r := n.rooms[*slug]; r != nil {
+		return r.Name
+	}
+	return *slug
+}
+
+func joinSwedish(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " och " + xs[len(xs)-1]
+}
+
+var swedishWeekdayNames = map[calendar.Weekday]string{1: "måndag", 2: "tisdag", 3: "onsdag", 4: "torsdag", 5: "fredag", 6: "lördag", 7: "söndag"}
+
+func (s *Server) windowRowOf(x *calendar.BookingWindow, bookings []plan.WindowBooking, n *names) windowRow {
+	row := windowRow{ID: x.ID, Name: x.Name, Path: windowPath(x.ID), Weeks: weekRuns(x.Weeks), Deadline: "ingen"}
+	if !x.Deadline.IsZero() {
+		row.Deadline = x.Deadline.String()
+		if x.Deadline.Before(calendar.DateOf(s.now())) {
+			row.Deadline += " (har passerat)"
+		}
+	}
+	for _, b := range bookings {
+		wb := windowBody{Name: n.bodyName(b.Body), Slug: b.Body, Wanted: b.Wanted, Booked: b.Done()}
+		for _, m := range b.Meetings {
+			st := "föreslaget"
+			if m.Status == calendar.StatusConfirmed {
+				st = "fastställt"
+			}
+			wb.Meetings = append(wb.Meetings, windowMeeting{When: swedishDate(m.Start) + " " + swedishClock(m.Start) + "–" + swedishClock(m.End),
+				Status: st, Path: hubPath(m.ID), ByWindow: plan.IsWindowMeeting(x.ID, m)})
+		}
+		row.Bodies = append(row.Bodies, wb)
+	}
+	return row
+}
+
+var windowBodyPattern = regexp.MustCompile(`body "([^"]+)"`)
+
+// invalidWindowText says in Swedish why a window cannot be planned: the
+// planner's messages are English, for the API.
+func invalidWindowText(err error, n *names) string {
+	msg := err.Error()
+	body := ""
+	if m := windowBodyPattern.FindStringSubmatch(msg); m != nil {
+		body = n.bodyName(m[1])
+	}
+	switch {
+	case body != "" && strings.Contains(msg, "nobody who must attend"):
+		return body + " har ingen som måste delta under veckorna. Lägg till ledamöter i organet, eller be en administratör ange deltagare för bokningsveckorna."
+	case body != "" && strings.Contains(msg, "does not exist"):
+		return body + " finns inte längre. Be en administratör ta bort organet ur bokningsveckorna."
+	}
+	return "Samkal kan inte göra någon plan för bokningsveckorna som de är inställda. Be en administratör se över dem."
+}
+
+// windowsPage answers GET /mina-organ/bokning: the windows whose bodies
+// are all the person's (admins: all).
+func (s *Server) windowsPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := principalOf(r)
+	if !p.SeeAll() && len(p.SecretaryOf()) == 0 {
+		s.forbidden(w, r, p, "")
+		return
+	}
+	n, err := s.names(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ws, err := s.store.FindBookingWindows(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := windowsPageData{page: page{Title: "Bokningsveckor", Region: s.region, Home: "/"}}
+	for _, x := range ws {
+		if !keepsAll(p, x.Bodies) {
+			continue
+		}
+		bookings, err := plan.FindWindowBookings(ctx, s.store, x)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		data.Windows = append(data.Windows, s.windowRowOf(x, bookings, n))
+	}
+	s.renderPage(w, r, http.StatusOK, s.pages.windows, data)
+}
+
+// pageWindow reads the window named by the path for one who keeps all its
+// bodies; it answers the page itself and returns nil otherwise.
+// keepsAll reports whether the caller sees the internals of every one of
+// bodies: an admin, or the secretary of them all, also through a read
+// token. A window is the caller's when all its bodies are.
+func keepsAll(p *access.Principal, bodies []string) bool {
+	for _, b := range bodies {
+		if !p.SeeInternal(b) {
+			return false
+		}
+	}
+	return p.SeeAll() || len(bodies) > 0
+}
+
+func (s *Server) pageWindow(w http.ResponseWriter, r *http.Request, change bool) *calendar.BookingWindow {
+	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
+	if err != nil || id <= 0 {
+		s.pageNotFound(w, r)
+		return nil
+	}
+	x, err := s.store.FindBookingWindowByID(r.Context(), id)
+	if calendar.IsNotFound(err) {
+		s.pageNotFound(w, r)
+		return nil
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return nil
+	}
+	// The plan shows when people are busy: only those who keep every
+	// body of the window see it, as with the API's plan.
+	p := principalOf(r)
+	if change && p.Change(x.Bodies...) || !change && keepsAll(p, x.Bodies) {
+		return x
+	}
+	v, err := s.view(r.Context(), p)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil
+	}
+	if !v.seesWindow(x) {
+		s.pageNotFound(w, r)
+		return nil
+	}
+	s.forbidden(w, r, p, "Bokningsveckorna gäller organ som du inte är sekreterare för.")
+	return nil
+}
+
+// windowPage answers GET /mina-organ/bokning/{id}.
+func (s *Server) windowPage(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, false)
+	if x == nil {
+		return
+	}
+	s.renderWindowPage(w, r, http.StatusOK, x, "")
+}
+
+func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status int, x *calendar.BookingWindow, problem string) {
+	ctx := r.Context()
+	n, err := s.names(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	wp, err := plan.PlanWindow(ctx, s.store, x, s.now(), plan.Options{})
+	if err != nil && calendar.ErrorCode(err) != calendar.EINVALID {
+		s.Error(w, r, err)
+		return
+	}
+	title := x.Name + " – bokningsveckor"
+	if problem != "" {
+		title = "Fel: " + title
+	}
+	data := windowPageData{page: page{Title: title, Region: s.region, Home: "/"}, Done: windowDone[r.URL.Query().Get("klart")],
+		Error: problem, Apply: windowPath(x.ID) + "/lagg-in", Length: fmt.Sprintf("%d minuter", x.DurationMinutes), Rooms: "digitalt"}
+	var days, hours, rooms []string
+	for _, d := range x.Weekdays {
+		days = append(days, swedishWeekdayNames[d])
+	}
+	for _, h := range x.Hours {
+		hours = append(hours, fmt.Sprintf("%02d.%02d–%02d.%02d", h.From/60, h.From%60, h.To/60, h.To%60))
+	}
+	for _, ro := range x.Rooms {
+		rooms = append(rooms, n.roomName(&ro))
+	}
+	data.Weekdays, data.Hours = joinSwedish(days), joinSwedish(hours)
+	if len(rooms) > 0 {
+		data.Rooms = joinSwedish(rooms)
+	}
+	if err != nil {
+		// An invalid window (a body removed, weeks beyond the limits):
+		// the plan cannot be made; say so in Swedish.
+		bookings, ferr := plan.FindWindowBookings(ctx, s.store, x)
+		if ferr != nil {
+			s.Error(w, r, ferr)
+			return
+		}
+		data.windowRow = s.windowRowOf(x, bookings, n)
+		data.Invalid = true
+		if data.Error == "" {
+			data.Error = invalidWindowText(err, n)
+		}
+		s.renderPage(w, r, status, s.pages.window, data)
+		return
+	}
+	data.windowRow = s.windowRowOf(x, wp.Bookings, n)
+	for _, b := range wp.AlreadyBooked {
+		data.AlreadyBooked = append(data.AlreadyBooked, n.bodyName(b.Body))
+	}
+	if res := wp.Result; res != nil {
+		data.Planned = true
+		data.Feasible = res.Feasible
+		for _, a := range res.Assignments {
+			data.Proposals = append(data.Proposals, planRow{Body: n.bodyName(a.Body),
+				When: swedishDate(a.Start) + " " + swedishClock(a.Start) + "–" + swedishClock(a.End),
+				Room: n.roomName(&a.Room), Reasons: a.Reasons, Violations: a.Violations})
+		}
+		var people map[string]string
+		for _, c := range res.Conflicts {
+			if len(c.People) > 0 && people == nil {
+				ps, err := s.store.FindPeople(ctx, calendar.PersonFilter{})
+				if err != nil {
+					s.Error(w, r, err)
+					return
+				}
+				people = map[string]string{}
+				for _, p := range ps {
+					people[p.Key] = p.Name
+				}
+			}
+			var bs, pn, rs, ds []string
+			for _, b := range c.Bodies {
+				bs = append(bs, n.bodyName(b))
+			}
+			for _, k := range c.People {
+				if people[k] != "" {
+					pn = append(pn, people[k])
+				} else {
+					pn = append(pn, k)
+				}
+			}
+			for _, ro := range c.Rooms {
+				rs = append(rs, n.roomName(&ro))
+			}
+			for _, d := range c.Days {
+				ds = append(ds, d.String())
+			}
+			data.Conflicts = append(data.Conflicts, conflictRow{Bodies: joinSwedish(bs), People: joinSwedish(pn), Rooms: joinSwedish(rs),
+				Days: joinSwedish(ds), Reason: c.Reason})
+		}
+	}
+	s.renderPage(w, r, status, s.pages.window, data)
+}
+
+// applyWindowForm answers POST /mina-organ/bokning/{id}/lagg-in: plans
+// the window and writes the plan's meetings in one transaction, as the
+// API's plan with apply=true does. Meetings booked otherwise than by the
+// window are left where they are; the window's own earlier proposals are
+// moved to the new plan.
+func (s *Server) applyWindowForm(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, true)
+	if x == nil {
+		return
+	}
+	ctx := r.Context()
+	err := s.store.InTx(ctx, func(tx calendar.Store) error {
+		wp, err := plan.PlanWindow(ctx, tx, x, s.now(), plan.Options{})
+		if err != nil {
+			return err
+		}
+		if wp.Result == nil {
+			return nil // every body has booked: nothing to write
+		}
+		_, err = plan.ApplyWindowPlan(ctx, tx, x, wp.Result)
+		return err
+	})
+	switch calendar.ErrorCode(err) {
+	case "":
+		s.wrote()
+		http.Redirect(w, r, windowPath(x.ID)+"?klart=inlagt", http.StatusSeeOther)
+	case calendar.ECONFLICT:
+		s.renderWindowPage(w, r, http.StatusConflict, x, "Förslaget kunde inte läggas in: det finns ingen plan där alla organ får plats, eller så har en lokal bokats under tiden. Se krockarna nedan.")
+	case calendar.EINVALID:
+		s.renderWindowPage(w, r, http.StatusBadRequest, x, "")
+	default:
+		s.Error(w, r, err)
+	}
+}

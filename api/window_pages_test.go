@@ -1,0 +1,237 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/sqlstore"
+)
+
+// bookingWeeks stores a window for chefsgrupp folkhälsa and
+// skolchefsgruppen in weeks 37–38 2025, mornings, in Lokal Eken.
+func bookingWeeks(t testing.TB, e *env) *calendar.BookingWindow {
+	t.Helper()
+	w := &calendar.BookingWindow{Name: "Chefsgruppernas höstmöten", Weeks: []calendar.ISOWeek{{Year: 2025, Week: 37}, {Year: 2025, Week: 38}},
+		Bodies: []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, DurationMinutes: 120, Rooms: []string{"lokal-eken"},
+		Attendees: map[string][]string{"chefsgrupp-folkhalsa": {"maria-lindborg"}, "skolchefsgruppen": {"anna-berg", "maria-lindborg"}},
+		Weekdays:  []calendar.Weekday{2, 3}, Hours: []calendar.TimeSpan{{From: 9 * 60, To: 12 * 60}}, Deadline: calendar.Date{Year: 2025, Month: 6, Day: 13}}
+	must(t, e.store.CreateBookingWindow(context.Background(), w))
+	return w
+}
+
+// TestWindowPages: the list of booking weeks shows a window to an admin
+// and to a secretary of all its bodies, not to one who keeps only one of
+// them (who gets 403 on the window's page and its POST); the window page
+// shows its facts and the plan in Swedish; "Lägg in förslaget" writes the
+// proposed meetings, which then show as booked and in the body's feed.
+func TestWindowPages(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		x := bookingWeeks(t, e)
+		_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: "chefsgrupp-folkhalsa"})
+		must(t, err)
+		_, err = e.store.GrantRole(ctx, calendar.Grant{Person: "anna-berg", Role: calendar.AccessAdmin})
+		must(t, err)
+		maria := sessionCookie(t, e, "maria-lindborg")
+		admin := sessionCookie(t, e, "anna-berg")
+		page := fmt.Sprintf("/mina-organ/bokning/%d", x.ID)
+
+		if r := e.get("/mina-organ", maria); !strings.Contains(r.text(), `href="/mina-organ/bokning"`) {
+			t.Errorf("/mina-organ has no link to Bokningsveckor:\n%s", r.body)
+		}
+		r := e.get("/mina-organ/bokning", maria)
+		if r.StatusCode != http.StatusOK || strings.Contains(r.text(), x.Name) || !strings.Contains(r.text(), "Det finns inga bokningsveckor") {
+			t.Errorf("a secretary of one of the two bodies: %d\n%s", r.StatusCode, r.body)
+		}
+		if r := e.get(page, maria); r.StatusCode != http.StatusForbidden {
+			t.Errorf("GET %s by a secretary of one body: %d, want 403", page, r.StatusCode)
+		}
+		if r := e.postForm(page+"/lagg-in", url.Values{}, maria); r.StatusCode != http.StatusForbidden {
+			t.Errorf("POST by a secretary of one body: %d, want 403", r.StatusCode)
+		}
+		r = e.get("/mina-organ/bokning", admin)
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), x.Name) || !strings.Contains(r.text(), "v 37–38 2025") ||
+			!strings.Contains(r.text(), "inte bokat") || !strings.Contains(r.text(), "2025-06-13") {
+			t.Errorf("the admin's list: %d\n%s", r.StatusCode, r.body)
+		}
+
+		_, err = e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: "skolchefsgruppen"})
+		must(t, err)
+		maria = sessionCookie(t, e, "maria-lindborg")
+		if r := e.get("/mina-organ/bokning", maria); !strings.Contains(r.text(), x.Name) {
+			t.Errorf("a secretary of both bodies does not see the window:\n%s", r.body)
+		}
+		r = e.get(page, maria)
+		txt := r.text()
+		for _, want := range []string{"Samkal föreslår", "Chefsgrupp folkhälsa", "Skolchefsgruppen", "Lokal Eken", "120 minuter", "tisdag och onsdag", "09.00–12.00", "Lägg in förslaget"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("the window page lacks %q:\n%s", want, r.body)
+			}
+		}
+		if r.StatusCode != http.StatusOK || strings.Count(txt, "<h3>") < 2 {
+			t.Fatalf("the window page: %d, want a proposal per body\n%s", r.StatusCode, r.body)
+		}
+
+		wantSeeOther(t, "apply", e.postForm(page+"/lagg-in", url.Values{}, maria), page+"?klart=inlagt")
+		ms, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, Status: []calendar.MeetingStatus{calendar.StatusProposed}})
+		must(t, err)
+		var placed []*calendar.Meeting
+		for _, m := range ms {
+			if y, wk := m.Start.ISOWeek(); y == 2025 && (wk == 37 || wk == 38) {
+				placed = append(placed, m)
+			}
+		}
+		if len(placed) != 2 {
+			t.Fatalf("after apply %d proposed meetings in the weeks, want 2", len(placed))
+		}
+		r = e.get(page+"?klart=inlagt", maria)
+		if !strings.Contains(r.text(), "Förslaget är inlagt") || strings.Contains(r.text(), "inte bokat") || !strings.Contains(r.text(), "föreslaget, inlagt från förslaget") {
+			t.Errorf("after apply the page does not confirm or show the bodies booked:\n%s", r.body)
+		}
+		// Applying again moves nothing and duplicates nothing.
+		wantSeeOther(t, "apply again", e.postForm(page+"/lagg-in", url.Values{}, maria), page+"?klart=inlagt")
+		again, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, Status: []calendar.MeetingStatus{calendar.StatusProposed}})
+		must(t, err)
+		if len(again) != len(ms) {
+			t.Errorf("applying twice: %d meetings, then %d", len(ms), len(again))
+		}
+		var feedMeeting *calendar.Meeting
+		for _, m := range placed {
+			if m.Bodies[0] == "chefsgrupp-folkhalsa" {
+				feedMeeting = m
+			}
+		}
+		if feedMeeting == nil {
+			t.Fatal("no proposed meeting of chefsgrupp folkhälsa")
+		}
+		feed := e.get("/feeds/bodies/chefsgrupp-folkhalsa.ics")
+		if !strings.Contains(strings.ReplaceAll(feed.text(), "\r\n ", ""), calendar.In(feedMeeting.Start).Format("20060102T150405")) {
+			t.Errorf("the body's feed lacks the planned meeting at %s:\n%.2000s", feedMeeting.Start, feed.body)
+		}
+	})
+}
+
+// TestWindowPageConflicts: a window with one slot for two bodies that
+// share Maria has no plan: the page says so in Swedish and names the
+// bodies and Maria, offers no "Lägg in förslaget", and a POST anyway is
+// refused on the page (409) with nothing written. A body that has booked
+// its meeting in the weeks already is not planned again and its meeting
+// is not moved.
+func TestWindowPageConflicts(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "anna-berg", Role: calendar.AccessAdmin})
+		must(t, err)
+		admin := sessionCookie(t, e, "anna-berg")
+		x := &calendar.BookingWindow{Name: "Trångt", Weeks: []calendar.ISOWeek{{Year: 2025, Week: 37}},
+			Bodies: []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}, DurationMinutes: 120,
+			Attendees: map[string][]string{"chefsgrupp-folkhalsa": {"maria-lindborg"}, "skolchefsgruppen": {"maria-lindborg"}},
+			Weekdays:  []calendar.Weekday{2}, Hours: []calendar.TimeSpan{{From: 9 * 60, To: 11 * 60}}, Deadline: calendar.Date{Year: 2025, Month: 6, Day: 13}}
+		must(t, e.store.CreateBookingWindow(ctx, x))
+		page := fmt.Sprintf("/mina-organ/bokning/%d", x.ID)
+		r := e.get(page, admin)
+		txt := r.text()
+		if r.StatusCode != http.StatusOK || !strings.Contains(txt, "Det finns ingen plan där alla organ får plats") ||
+			!strings.Contains(txt, "Krockar") || !strings.Contains(txt, "Maria Lindborg") || !strings.Contains(txt, "Chefsgrupp folkhälsa och Skolchefsgruppen") ||
+			strings.Contains(txt, "Lägg in förslaget") {
+			t.Errorf("an infeasible window: %d\n%s", r.StatusCode, r.body)
+		}
+		before, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{})
+		must(t, err)
+		r = e.postForm(page+"/lagg-in", url.Values{}, admin)
+		if r.StatusCode != http.StatusConflict || !strings.Contains(r.text(), "Förslaget kunde inte läggas in") {
+			t.Errorf("POST on an infeasible window: %d\n%s", r.StatusCode, r.body)
+		}
+		after, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{})
+		must(t, err)
+		if len(after) != len(before) {
+			t.Errorf("a refused plan wrote meetings: %d, then %d", len(before), len(after))
+		}
+
+		// The deadline passes.
+		e.clock.Set(time.Date(2025, time.June, 20, 9, 0, 0, 0, calendar.Location))
+		admin = sessionCookie(t, e, "anna-berg")
+		if r := e.get(page, admin); !strings.Contains(r.text(), "2025-06-13 (har passerat)") {
+			t.Errorf("the deadline passed is not said:\n%s", r.body)
+		}
+
+		// Skolchefsgruppen books its meeting itself: then chefsgruppen fits.
+		day := calendar.Date{Year: 2025, Month: time.September, Day: 9}
+		own := &calendar.Meeting{Kind: calendar.KindMeeting, Bodies: []string{"skolchefsgruppen"}, Start: day.At(13, 0), End: day.At(15, 0),
+			Status: calendar.StatusConfirmed}
+		must(t, e.store.CreateMeeting(ctx, own))
+		r = e.get(page, admin)
+		if !strings.Contains(r.text(), "Skolchefsgruppen har redan bokat sina möten") || !strings.Contains(r.text(), "Lägg in förslaget") {
+			t.Errorf("with skolchefsgruppen booked:\n%s", r.body)
+		}
+		wantSeeOther(t, "apply", e.postForm(page+"/lagg-in", url.Values{}, admin), page+"?klart=inlagt")
+		kept, err := e.store.FindMeetingByID(ctx, own.ID)
+		must(t, err)
+		if !kept.Start.Equal(own.Start) || kept.Status != calendar.StatusConfirmed {
+			t.Errorf("the booked meeting was moved: %v %s", kept.Start, kept.Status)
+		}
+	})
+}
+
+// TestWindowForm: Maria creates booking weeks with the form: sent empty
+// it answers 422 with a Swedish error summary linking to the fields; a
+// body she does not keep is refused; filled in as "v 37–38 2025" with her
+// two bodies it is stored as the API would store it and she lands on the
+// window's page with its plan.
+func TestWindowForm(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		for _, b := range []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"} {
+			_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
+			must(t, err)
+		}
+		maria := sessionCookie(t, e, "maria-lindborg")
+		r := e.get("/mina-organ/bokning/ny", maria)
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "Chefsgrupp folkhälsa") || strings.Contains(r.text(), "Chefsgrupp social välfärd") {
+			t.Fatalf("the form lists the bodies she keeps, only: %d\n%s", r.StatusCode, r.body)
+		}
+		r = e.postForm("/mina-organ/bokning/ny", url.Values{"veckor": {"vecka tre"}, "tider": {"9.00-12.00"}, "langd": {"240"}}, maria)
+		for _, want := range []string{`href="#namn"`, "Skriv ett namn", `href="#veckor"`, `href="#organ-forsta"`, "Välj minst ett organ", "Välj minst en veckodag", `href="#tider"`, "kortare än mötet"} {
+			if !strings.Contains(r.text(), want) {
+				t.Errorf("the empty form lacks %q", want)
+			}
+		}
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), `value="vecka tre"`) {
+			t.Errorf("the form with errors: %d, want 422 keeping what was typed\n%s", r.StatusCode, r.body)
+		}
+		form := url.Values{"namn": {"Höstens chefsgrupper"}, "veckor": {"v 37–38 2025"}, "organ": {"chefsgrupp-folkhalsa", "chefsgrupp-social-valfard"},
+			"langd": {"90"}, "dagar": {"2", "4"}, "tider": {"09.00–12.00, 13:00-16:00"}, "lokaler": {"lokal-enen"}, "sista-dag": {"2025-06-13"}}
+		if r := e.postForm("/mina-organ/bokning/ny", form, maria); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "bara välja organ som du är sekreterare för") {
+			t.Errorf("a body she does not keep: %d\n%s", r.StatusCode, r.body)
+		}
+		form["organ"] = []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}
+		r = e.postForm("/mina-organ/bokning/ny", form, maria)
+		if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/mina-organ/bokning/") {
+			t.Fatalf("create: %d %q\n%s", r.StatusCode, r.Header.Get("Location"), r.body)
+		}
+		ws, err := e.store.FindBookingWindows(ctx)
+		must(t, err)
+		if len(ws) != 1 {
+			t.Fatalf("%d windows stored", len(ws))
+		}
+		x := ws[0]
+		if got := fmt.Sprint(x.Weeks, x.Bodies, x.DurationMinutes, x.Weekdays, len(x.Hours), x.Rooms, x.Deadline); got != "[2025-W37 2025-W38] [chefsgrupp-folkhalsa skolchefsgruppen] 90 [tue thu] 2 [lokal-enen] 2025-06-13" {
+			t.Errorf("stored %s", got)
+		}
+		if r := e.get(r.Header.Get("Location"), maria); r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "Bokningsveckorna är sparade") || !strings.Contains(r.text(), "Höstens chefsgrupper") {
+			t.Errorf("after create: %d\n%s", r.StatusCode, r.body)
+		}
+	})
+}
