@@ -73,12 +73,12 @@ var agendaKindOptions = []struct {
 	{calendar.AgendaStandard, "Standardpunkt (öppnar eller avslutar mötet)"},
 }
 
-// agendaMeeting reads the meeting named by the path and checks the caller:
+// pageMeeting reads the meeting named by the path and checks the caller:
 // change for a POST (access.Principal.Change), see internals for a GET.
 // It answers the page itself and returns nil when the request cannot go
 // on: "Sidan finns inte" for a meeting that does not exist or that the
 // caller may not see at all, the Swedish 403 page otherwise.
-func (s *Server) agendaMeeting(w http.ResponseWriter, r *http.Request, change bool) *calendar.Meeting {
+func (s *Server) pageMeeting(w http.ResponseWriter, r *http.Request, change bool) *calendar.Meeting {
 	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
 	if err != nil || id <= 0 {
 		s.pageNotFound(w, r)
@@ -356,7 +356,7 @@ func errorFor(errs []formError) map[string]string {
 
 // agendaPage answers GET /mina-organ/moten/{id}/dagordning.
 func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, false)
+	m := s.pageMeeting(w, r, false)
 	if m == nil {
 		return
 	}
@@ -499,7 +499,7 @@ func storeMessage(err error) string {
 // addAgendaItem answers POST /mina-organ/moten/{id}/dagordning: the item
 // goes before the closing standard items.
 func (s *Server) addAgendaItem(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, true)
+	m := s.pageMeeting(w, r, true)
 	if m == nil {
 		return
 	}
@@ -528,7 +528,7 @@ func (s *Server) addAgendaItem(w http.ResponseWriter, r *http.Request) {
 
 // fillStandardForm answers POST …/dagordning/standard.
 func (s *Server) fillStandardForm(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, true)
+	m := s.pageMeeting(w, r, true)
 	if m == nil {
 		return
 	}
@@ -547,7 +547,7 @@ func (s *Server) fillStandardForm(w http.ResponseWriter, r *http.Request) {
 // the item changes place with the accepted item before or after it (a
 // proposal between them stays where it is, among the accepted items).
 func (s *Server) moveAgendaItem(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, true)
+	m := s.pageMeeting(w, r, true)
 	if m == nil {
 		return
 	}
@@ -632,7 +632,7 @@ func (s *Server) renderAgendaItemPage(w http.ResponseWriter, r *http.Request, st
 
 // editItemPage answers GET …/{item}/andra.
 func (s *Server) editItemPage(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, false)
+	m := s.pageMeeting(w, r, false)
 	if m == nil {
 		return
 	}
@@ -645,7 +645,7 @@ func (s *Server) editItemPage(w http.ResponseWriter, r *http.Request) {
 
 // editItem answers POST …/{item}/andra.
 func (s *Server) editItem(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, true)
+	m := s.pageMeeting(w, r, true)
 	if m == nil {
 		return
 	}
@@ -679,7 +679,7 @@ func (s *Server) editItem(w http.ResponseWriter, r *http.Request) {
 
 // deleteItemPage answers GET …/{item}/ta-bort: are you sure?
 func (s *Server) deleteItemPage(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, false)
+	m := s.pageMeeting(w, r, false)
 	if m == nil {
 		return
 	}
@@ -693,7 +693,7 @@ func (s *Server) deleteItemPage(w http.ResponseWriter, r *http.Request) {
 
 // deleteItem answers POST …/{item}/ta-bort.
 func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, true)
+	m := s.pageMeeting(w, r, true)
 	if m == nil {
 		return
 	}
@@ -728,7 +728,7 @@ func (s *Server) proposalOf(w http.ResponseWriter, r *http.Request, m *calendar.
 // acceptProposal answers POST …/{item}/ta-med with plats=k: the proposal
 // becomes accepted item number k.
 func (s *Server) acceptProposal(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, true)
+	m := s.pageMeeting(w, r, true)
 	if m == nil {
 		return
 	}
@@ -771,7 +771,7 @@ func (s *Server) acceptProposal(w http.ResponseWriter, r *http.Request) {
 // transaction with its deletion, its sub-points and links kept in the
 // notes.
 func (s *Server) proposalToBacklog(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, true)
+	m := s.pageMeeting(w, r, true)
 	if m == nil {
 		return
 	}
@@ -832,7 +832,7 @@ func backlogNotes(a *calendar.AgendaItem, by string) string {
 // declinePage answers GET …/{item}/avsla: the proposal and a note to its
 // proposer.
 func (s *Server) declinePage(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, false)
+	m := s.pageMeeting(w, r, false)
 	if m == nil {
 		return
 	}
@@ -848,7 +848,7 @@ func (s *Server) declinePage(w http.ResponseWriter, r *http.Request) {
 // way. The proposer reads the note on their /anmalan page; no email is
 // sent for it yet (no job in notify writes one).
 func (s *Server) declineProposal(w http.ResponseWriter, r *http.Request) {
-	m := s.agendaMeeting(w, r, true)
+	m := s.pageMeeting(w, r, true)
 	if m == nil {
 		return
 	}
@@ -918,7 +918,7 @@ type meetingOption struct {
 type backlogForm struct{ Title, Notes string }
 
 // backlogBody reads the body named by the path and checks the caller as
-// agendaMeeting does.
+// pageMeeting does.
 func (s *Server) backlogBody(w http.ResponseWriter, r *http.Request, change bool) *calendar.Body {
 	b, err := s.store.FindBodyBySlug(r.Context(), mux.Vars(r)["slug"])
 	if calendar.IsNotFound(err) {

@@ -107,7 +107,7 @@ type membersPageData struct {
 }
 
 // bodyOfPage reads the body named by the path and checks the caller as
-// agendaMeeting does.
+// pageMeeting does.
 func (s *Server) bodyOfPage(w http.ResponseWriter, r *http.Request, change bool) *calendar.Body {
 	return s.backlogBody(w, r, change)
 }

@@ -387,35 +387,9 @@ type meetingHubPage struct {
 	Overrides []string
 }
 
-// meetingForPage reads the meeting named in the path for a page, with a
-// 404 page when there is none or the caller may not see it and a 403
-// page when they see it but keep none of its bodies.
-func (s *Server) meetingForPage(w http.ResponseWriter, r *http.Request) *calendar.Meeting {
-	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
-	if err != nil || id <= 0 {
-		s.pageNotFound(w, r)
-		return nil
-	}
-	m, err := s.store.FindMeetingByID(r.Context(), id)
-	if calendar.IsNotFound(err) {
-		s.pageNotFound(w, r)
-		return nil
-	}
-	if err != nil {
-		s.Error(w, r, err)
-		return nil
-	}
-	p := principalOf(r)
-	if !p.SeeInternal(m.Bodies...) {
-		s.forbidden(w, r, p, "")
-		return nil
-	}
-	return m
-}
-
 // meetingHub answers GET /mina-organ/moten/{id}.
 func (s *Server) meetingHub(w http.ResponseWriter, r *http.Request) {
-	m := s.meetingForPage(w, r)
+	m := s.pageMeeting(w, r, false)
 	if m == nil {
 		return
 	}
@@ -731,7 +705,7 @@ func (s *Server) savedMeeting(w http.ResponseWriter, r *http.Request, err error,
 
 // editMeetingPage answers GET /mina-organ/moten/{id}/andra.
 func (s *Server) editMeetingPage(w http.ResponseWriter, r *http.Request) {
-	m := s.meetingForPage(w, r)
+	m := s.pageMeeting(w, r, false)
 	if m == nil {
 		return
 	}
@@ -741,24 +715,15 @@ func (s *Server) editMeetingPage(w http.ResponseWriter, r *http.Request) {
 
 // updateMeetingForm answers POST /mina-organ/moten/{id}/andra.
 func (s *Server) updateMeetingForm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "meeting")
-	if err != nil {
-		s.pageNotFound(w, r)
-		return
-	}
-	if !s.keepsMeeting(w, r, id) {
-		return
-	}
-	old, err := s.store.FindMeetingByID(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
+	old := s.pageMeeting(w, r, true)
+	if old == nil {
 		return
 	}
 	values, ok := s.accountForm(w, r)
 	if !ok {
 		return
 	}
-	m := *old
+	m, id := *old, old.ID
 	data := meetingFormPage{Heading: "Ändra eller flytta mötet " + swedishDate(old.Start), Action: hubPath(id) + "/andra",
 		Back: hubPath(id), Submit: "Spara", Form: readMeetingForm(values)}
 	if old.Status == calendar.StatusCancelled {
@@ -769,7 +734,7 @@ func (s *Server) updateMeetingForm(w http.ResponseWriter, r *http.Request) {
 	}
 	upd := calendar.MeetingUpdate{Title: &m.Title, Start: &m.Start, End: &m.End, Room: &m.Room, Location: &m.Location,
 		OnlineURL: &m.OnlineURL, Status: &m.Status}
-	_, err = s.store.UpdateMeeting(data.saveContext(r), id, upd)
+	_, err := s.store.UpdateMeeting(data.saveContext(r), id, upd)
 	if !s.savedMeeting(w, r, err, &data) {
 		return
 	}
@@ -788,7 +753,7 @@ type cancelPage struct {
 
 // cancelMeetingPage answers GET /mina-organ/moten/{id}/installa.
 func (s *Server) cancelMeetingPage(w http.ResponseWriter, r *http.Request) {
-	m := s.meetingForPage(w, r)
+	m := s.pageMeeting(w, r, false)
 	if m == nil {
 		return
 	}
@@ -815,17 +780,8 @@ func (s *Server) renderCancel(w http.ResponseWriter, r *http.Request, status int
 // inställningen: …": the meeting has no field of its own for it yet, and
 // the cancellation letter does not read one (see the report of issue 10).
 func (s *Server) cancelMeetingForm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "meeting")
-	if err != nil {
-		s.pageNotFound(w, r)
-		return
-	}
-	if !s.keepsMeeting(w, r, id) {
-		return
-	}
-	m, err := s.store.FindMeetingByID(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
+	m := s.pageMeeting(w, r, true)
+	if m == nil {
 		return
 	}
 	values, ok := s.accountForm(w, r)
@@ -846,7 +802,7 @@ func (s *Server) cancelMeetingForm(w http.ResponseWriter, r *http.Request) {
 		}
 		upd.Notes = &notes
 	}
-	if _, err := s.store.UpdateMeeting(r.Context(), id, upd); err != nil {
+	if _, err := s.store.UpdateMeeting(r.Context(), m.ID, upd); err != nil {
 		if calendar.ErrorCode(err) == calendar.EINVALID {
 			s.renderCancel(w, r, http.StatusUnprocessableEntity, m, msg, []formError{{"meddelande", "Meddelandet är för långt för att sparas med mötets anteckningar. Korta det."}})
 			return
@@ -855,7 +811,7 @@ func (s *Server) cancelMeetingForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	seeOther(w, hubPath(id)+"?klart=installt")
+	seeOther(w, hubPath(m.ID)+"?klart=installt")
 }
 
 // ---- fastställ
