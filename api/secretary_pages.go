@@ -446,10 +446,14 @@ type meetingFormPage struct {
 	Heading, Action, Back, Submit string
 	Form                          meetingForm
 	Rooms                         []kindOption
-	Errors                        []formError
-	ErrorFor                      map[string]string
-	Clashes                       []string
-	confirmed                     bool // saved despite Clashes
+	// BodyOptions are the bodies the meeting may be for: those the caller
+	// keeps. With more than one, the form offers them as checkboxes, so a
+	// joint meeting ("gemensamt med …") is made by ticking several.
+	BodyOptions []kindOption
+	Errors      []formError
+	ErrorFor    map[string]string
+	Clashes     []string
+	confirmed   bool // saved despite Clashes
 }
 
 // saveContext is the context to save the form's meeting under.
@@ -463,11 +467,14 @@ func (d *meetingFormPage) saveContext(r *http.Request) context.Context {
 // meetingForm is the form as typed.
 type meetingForm struct {
 	Title, Date, Start, End, Room, Location, Online, Status string
+	// Bodies are the ticked bodies; nil when the form had no body choice
+	// (then the meeting keeps its bodies, or a new one gets the page's).
+	Bodies []string
 }
 
 func formOf(m *calendar.Meeting) meetingForm {
 	return meetingForm{Title: m.Title, Date: calendar.DateOf(m.Start).String(), Start: swedishClock(m.Start), End: swedishClock(m.End),
-		Room: m.Room, Location: m.Location, Online: m.OnlineURL, Status: string(m.Status)}
+		Room: m.Room, Location: m.Location, Online: m.OnlineURL, Status: string(m.Status), Bodies: m.Bodies}
 }
 
 // parseClock reads a time of day the Swedish way: "13.00", "13:00", "9.30"
@@ -565,8 +572,17 @@ func (f meetingForm) apply(m *calendar.Meeting, rooms map[string]*calendar.Room)
 
 func readMeetingForm(v url.Values) meetingForm {
 	t := func(k string) string { return strings.TrimSpace(v.Get(k)) }
-	return meetingForm{Title: t("titel"), Date: t("datum"), Start: t("start"), End: t("slut"), Room: t("lokal"),
+	f := meetingForm{Title: t("titel"), Date: t("datum"), Start: t("start"), End: t("slut"), Room: t("lokal"),
 		Location: t("plats"), Online: t("lank"), Status: t("status")}
+	if v.Has("organ") || v.Get("organ_valt") == "ja" {
+		f.Bodies = []string{}
+		for _, b := range v["organ"] {
+			if b = strings.TrimSpace(b); b != "" && !slices.Contains(f.Bodies, b) {
+				f.Bodies = append(f.Bodies, b)
+			}
+		}
+	}
+	return f
 }
 
 // renderMeetingForm shows the form with its errors or clash warnings.
@@ -575,6 +591,14 @@ func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		s.Error(w, r, err)
 		return
+	}
+	bodies, err := s.store.FindBodies(r.Context(), calendar.BodyFilter{})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	for _, b := range keptBodies(principalOf(r), bodies) {
+		data.BodyOptions = append(data.BodyOptions, kindOption{Value: b.Slug, Label: b.Name, Selected: slices.Contains(data.Form.Bodies, b.Slug)})
 	}
 	data.Rooms = []kindOption{{Value: "", Label: "Ingen lokal", Selected: data.Form.Room == ""}}
 	for _, rm := range rooms {
@@ -604,7 +628,7 @@ func (s *Server) newMeetingPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderMeetingForm(w, r, http.StatusOK, meetingFormPage{Heading: "Nytt möte – " + b.Name,
 		Action: "/mina-organ/" + b.Slug + "/nytt-mote", Back: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(s.now()).Year()),
-		Submit: "Skapa mötet", Form: meetingForm{Start: "13.00", End: "16.30", Status: string(calendar.StatusProposed)}})
+		Submit: "Skapa mötet", Form: meetingForm{Start: "13.00", End: "16.30", Status: string(calendar.StatusProposed), Bodies: []string{b.Slug}}})
 }
 
 // createMeetingForm answers POST /mina-organ/{slug}/nytt-mote.
@@ -625,6 +649,9 @@ func (s *Server) createMeetingForm(w http.ResponseWriter, r *http.Request) {
 	m := &calendar.Meeting{Kind: calendar.KindMeeting, Bodies: []string{b.Slug}}
 	data := meetingFormPage{Heading: "Nytt möte – " + b.Name, Action: "/mina-organ/" + b.Slug + "/nytt-mote",
 		Back: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(s.now()).Year()), Submit: "Skapa mötet", Form: readMeetingForm(values)}
+	if data.Form.Bodies == nil {
+		data.Form.Bodies = []string{b.Slug}
+	}
 	if !s.checkMeeting(w, r, m, values, &data) {
 		return
 	}
@@ -650,7 +677,9 @@ func (s *Server) checkMeeting(w http.ResponseWriter, r *http.Request, m *calenda
 	for _, rm := range rooms {
 		byslug[rm.Slug] = rm
 	}
-	if data.Errors = data.Form.apply(m, byslug); len(data.Errors) > 0 {
+	data.Errors = data.Form.apply(m, byslug)
+	data.Errors = append(data.Errors, s.checkMeetingBodies(r, m, data.Form.Bodies)...)
+	if len(data.Errors) > 0 {
 		s.renderMeetingForm(w, r, http.StatusUnprocessableEntity, *data)
 		return false
 	}
@@ -671,6 +700,24 @@ func (s *Server) checkMeeting(w http.ResponseWriter, r *http.Request, m *calenda
 	}
 	data.confirmed = true
 	return true
+}
+
+// checkMeetingBodies sets m's bodies to those ticked, in Swedish errors
+// when none is, or when one is not the caller's to plan for: a joint
+// meeting is changed only by whoever keeps all its bodies
+// (access.Principal.Change), so the form offers only those.
+func (s *Server) checkMeetingBodies(r *http.Request, m *calendar.Meeting, bodies []string) []formError {
+	if len(bodies) == 0 {
+		return []formError{{"organ", "Kryssa i minst ett organ som mötet hålls för."}}
+	}
+	p := principalOf(r)
+	for _, b := range bodies {
+		if !p.Change(b) {
+			return []formError{{"organ", "Du kan bara lägga möten för organ där du är sekreterare."}}
+		}
+	}
+	m.Bodies = slices.Sorted(slices.Values(bodies))
+	return nil
 }
 
 // confirmedClashes is r's context carrying the warnings the secretary
@@ -726,13 +773,16 @@ func (s *Server) updateMeetingForm(w http.ResponseWriter, r *http.Request) {
 	m, id := *old, old.ID
 	data := meetingFormPage{Heading: "Ändra eller flytta mötet " + swedishDate(old.Start), Action: hubPath(id) + "/andra",
 		Back: hubPath(id), Submit: "Spara", Form: readMeetingForm(values)}
+	if data.Form.Bodies == nil {
+		data.Form.Bodies = old.Bodies
+	}
 	if old.Status == calendar.StatusCancelled {
 		data.Form.Status = string(calendar.StatusProposed) // a cancelled meeting changed is proposed again
 	}
 	if !s.checkMeeting(w, r, &m, values, &data) {
 		return
 	}
-	upd := calendar.MeetingUpdate{Title: &m.Title, Start: &m.Start, End: &m.End, Room: &m.Room, Location: &m.Location,
+	upd := calendar.MeetingUpdate{Bodies: &m.Bodies, Title: &m.Title, Start: &m.Start, End: &m.End, Room: &m.Room, Location: &m.Location,
 		OnlineURL: &m.OnlineURL, Status: &m.Status}
 	_, err := s.store.UpdateMeeting(data.saveContext(r), id, upd)
 	if !s.savedMeeting(w, r, err, &data) {

@@ -189,3 +189,78 @@ func TestMeetingPages(t *testing.T) {
 		wantIn(t, "olof", r, http.StatusForbidden, "Du saknar behörighet")
 	})
 }
+
+// TestJointMeetingForm: a secretary of two bodies makes a joint meeting by
+// ticking both, may not tick none or a body they do not keep, and can make
+// it one body's again; a secretary of one body gets no choice at all.
+func TestJointMeetingForm(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		makeSecretary(t, e)
+		maria := sessionCookie(t, e, "maria-lindborg")
+		wantNot := func(what string, r *resp, text string) {
+			t.Helper()
+			if strings.Contains(r.text(), text) {
+				t.Errorf("%s: the page has %q", what, text)
+			}
+		}
+		olof := &calendar.Person{Key: "olof-sten", Name: "Olof Sten", Email: "olof@example.se"}
+		must(t, e.store.CreatePerson(context.Background(), olof))
+		_, err := e.store.GrantRole(context.Background(), calendar.Grant{Person: "olof-sten", Role: calendar.AccessSecretary, Body: "skolchefsgruppen"})
+		must(t, err)
+		r := e.get("/mina-organ/skolchefsgruppen/nytt-mote", sessionCookie(t, e, "olof-sten"))
+		wantIn(t, "one body", r, http.StatusOK, `<input type="hidden" name="organ" value="skolchefsgruppen">`)
+		wantNot("one body", r, `type="checkbox" value="`)
+
+		_, err = e.store.GrantRole(context.Background(), calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: "chefsgrupp-social-valfard"})
+		must(t, err)
+		r = e.get("/mina-organ/chefsgrupp-folkhalsa/nytt-mote", maria)
+		wantIn(t, "bodies", r, http.StatusOK, "Kryssa i flera organ för ett gemensamt möte.", `id="organ" name="organ"`,
+			`type="checkbox" value="chefsgrupp-folkhalsa" checked>`, `type="checkbox" value="chefsgrupp-social-valfard">`)
+		wantNot("bodies", r, "skolchefsgruppen")
+
+		form := url.Values{"datum": {"2025-09-16"}, "start": {"09.00"}, "slut": {"12.00"}, "lokal": {"lokal-eken"},
+			"status": {"proposed"}, "organ_valt": {"ja"}}
+		r = e.postForm("/mina-organ/chefsgrupp-folkhalsa/nytt-mote", form, maria)
+		wantIn(t, "none ticked", r, http.StatusUnprocessableEntity, `href="#organ"`, "Kryssa i minst ett organ")
+		form["organ"] = []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"}
+		r = e.postForm("/mina-organ/chefsgrupp-folkhalsa/nytt-mote", form, maria)
+		wantIn(t, "not kept", r, http.StatusUnprocessableEntity, "Du kan bara lägga möten för organ där du är sekreterare.")
+
+		form["organ"] = []string{"chefsgrupp-social-valfard", "chefsgrupp-folkhalsa"}
+		r = e.postFollow("/mina-organ/chefsgrupp-folkhalsa/nytt-mote", form, maria)
+		wantIn(t, "joint", r, http.StatusOK, "Mötet är skapat.", "Chefsgrupp folkhälsa", "Chefsgrupp social välfärd samt vård och omsorg")
+		ms, err := e.store.FindMeetings(context.Background(), calendar.MeetingFilter{Bodies: []string{"chefsgrupp-social-valfard"}})
+		must(t, err)
+		var m *calendar.Meeting
+		for _, x := range ms {
+			if calendar.DateOf(x.Start).String() == "2025-09-16" {
+				m = x
+			}
+		}
+		if m == nil || strings.Join(m.Bodies, ",") != "chefsgrupp-folkhalsa,chefsgrupp-social-valfard" {
+			t.Fatalf("the joint meeting: %+v", m)
+		}
+		for _, feed := range []string{"chefsgrupp-folkhalsa", "chefsgrupp-social-valfard"} {
+			if !strings.Contains(e.get("/feeds/bodies/"+feed+".ics").text(), "DTSTART;TZID=Europe/Stockholm:20250916T090000") {
+				t.Errorf("%s's feed lacks the joint meeting", feed)
+			}
+		}
+
+		// Made one body's again; a form without the choice keeps the bodies.
+		edit := fmt.Sprintf("/mina-organ/moten/%d/andra", m.ID)
+		wantIn(t, "edit", e.get(edit, maria), http.StatusOK, `value="chefsgrupp-social-valfard" checked`)
+		form["organ"] = []string{"chefsgrupp-social-valfard"}
+		wantIn(t, "one again", e.postFollow(edit, form, maria), http.StatusOK, "Ändringarna är sparade.")
+		delete(form, "organ")
+		delete(form, "organ_valt")
+		form.Set("start", "09.30")
+		wantIn(t, "no choice", e.postFollow(edit, form, maria), http.StatusOK, "Ändringarna är sparade.")
+		m, err = e.store.FindMeetingByID(context.Background(), m.ID)
+		must(t, err)
+		if strings.Join(m.Bodies, ",") != "chefsgrupp-social-valfard" {
+			t.Errorf("bodies after the edits: %v", m.Bodies)
+		}
+	})
+}
