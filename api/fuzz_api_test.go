@@ -441,6 +441,10 @@ func TestWriteRoutesFuzzed(t *testing.T) {
 // formRoutes are the write routes outside the JSON API, each with the
 // fuzz target that covers it or why none does.
 var formRoutes = map[string]string{
+	"POST /administration/roller":                                   "none: an admin's form of three fields, each checked against the store (TestAdminPages posts wrong and right ones)",
+	"POST /administration/roller/ta-bort":                           "none: hidden fields naming a grant; one not held is no error (TestAdminPages)",
+	"POST /administration/personer/{key}/radera":                    "none: the form is one button and sends no field (TestAdminPages posts it)",
+	"POST /administration/personer/{key}/logga-ut":                  "none: the form is one button and sends no field (TestAdminPages posts it)",
 	"POST /konto/nycklar":                                           "none: a signed-in person's form of three fields, checked one by one (TestTokensPage)",
 	"POST /konto/nycklar/{id}/aterkalla":                            "none: the form is one button and sends no field (TestTokensPage posts it)",
 	"POST /anmalan/{token}":                                         "FuzzAnmalanForm",

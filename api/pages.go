@@ -50,6 +50,7 @@ type pages struct {
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
 	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
 	windows, window, windowForm                               *template.Template // the booking weeks (window_pages.go)
+	adminRoles, adminPeople, adminPerson                      *template.Template // the admins' pages (admin_pages.go)
 	static                                                    fs.FS
 }
 
@@ -101,6 +102,9 @@ func newPages() (*pages, error) {
 		{&p.windows, []string{"windows.html"}},
 		{&p.window, []string{"window.html"}},
 		{&p.windowForm, []string{"windowform.html", "agendaparts.html"}},
+		{&p.adminRoles, []string{"admin_roles.html", "agendaparts.html"}},
+		{&p.adminPeople, []string{"admin_people.html"}},
+		{&p.adminPerson, []string{"admin_person.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

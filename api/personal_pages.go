@@ -353,6 +353,27 @@ type kindOption struct {
 // when Field is "".
 type formError struct{ Field, Message string }
 
+// errorsByField maps each field's id to its message, for the template's
+// message beside the field (the summary lists errs itself).
+func errorsByField(errs []formError) map[string]string {
+	m := make(map[string]string, len(errs))
+	for _, e := range errs {
+		if e.Field != "" {
+			m[e.Field] = e.Message
+		}
+	}
+	return m
+}
+
+// errorTitle starts a page's title with "Fel: " when its form has errors,
+// so that a screen reader hears it first (GOV.UK's error summary pattern).
+func errorTitle(title string, errs []formError) string {
+	if len(errs) > 0 {
+		return "Fel: " + title
+	}
+	return title
+}
+
 // anmalanForm is the form as sent, kept as typed so that a page with
 // errors shows the member's input again.
 type anmalanForm struct {

@@ -400,6 +400,16 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/moten/{id}/justering", keeper, s.markMinutesForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/utskick", internal, s.mailingsPage, get...)
 	s.handle(r, "/mina-organ/utkorg", internal, s.outboxPage, get...)
+	s.handle(r, adminPath, adminOnly, s.adminRoles, get...)
+	s.handle(r, adminPath+"/roller", adminOnly, s.adminRoles, get...)
+	s.handle(r, adminPath+"/roller", adminOnly, s.grantRoleForm, http.MethodPost)
+	s.handle(r, adminPath+"/roller/ta-bort", adminOnly, s.revokeRoleForm, http.MethodPost)
+	s.handle(r, adminPath+"/personer", adminOnly, s.adminPeople, get...)
+	s.handle(r, adminPath+"/personer/{key}", adminOnly, s.adminPerson, get...)
+	s.handle(r, adminPath+"/personer/{key}/radera", adminOnly, s.adminPerson, get...)
+	s.handle(r, adminPath+"/personer/{key}/radera", adminOnly, s.adminErase, http.MethodPost)
+	s.handle(r, adminPath+"/personer/{key}/logga-ut", adminOnly, s.adminSignOut, http.MethodPost)
+	s.handle(r, adminPath+"/personer/{key}/uppgifter", adminOnly, s.exportPerson, get...)
 	s.handle(r, "/mina-organ/utkorg/{id}/forsok-igen", keeper, s.retryOutboxForm, http.MethodPost)
 	// The secretary's agenda pages (agenda_pages.go).
 	const dag = "/mina-organ/moten/{id}/dagordning"

@@ -87,6 +87,8 @@ type viewer struct {
 	// Keeps is true for a secretary of any body and an admin: the header
 	// links "Mina organ".
 	Keeps bool
+	// Admin is true for an admin: the header links "Administration".
+	Admin bool
 }
 
 // signInOIDC reports whether the organisation's sign-in (OIDC) is
@@ -365,7 +367,7 @@ func viewerOf(r *http.Request) *viewer {
 	if p.Rights == nil || p.Actor.Via != calendar.ViaSession {
 		return nil
 	}
-	return &viewer{Name: p.Rights.Name, Keeps: p.KeepsAny()}
+	return &viewer{Name: p.Rights.Name, Keeps: p.KeepsAny(), Admin: p.SeeAll()}
 }
 
 // withViewer returns data, a page struct that embeds page, with Viewer
