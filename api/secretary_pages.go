@@ -134,6 +134,11 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 	for _, j := range pending {
 		justering[j.MeetingID] = j
 	}
+	windows, err := s.windowTodos(ctx, p, kept, now)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	reads := 0
 	for _, b := range kept {
 		kb := keptBody{Name: b.Name, Slug: b.Slug, Plan: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(now).Year()),
@@ -165,6 +170,7 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID), Action: "Fastställ",
 					Text: fmt.Sprintf("Föreslaget datum %s är inte fastställt.", weekDate(m.Start))})
 			}
+			kb.Todo = append(kb.Todo, s.mailTodos(m, n, now)...)
 			if m.Status != calendar.StatusCancelled && checked < proposalsChecked && reads < agendaReads {
 				checked++
 				reads++
@@ -186,9 +192,85 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
+		kb.Todo = append(kb.Todo, windows[b.Slug]...)
 		data.Bodies = append(data.Bodies, kb)
 	}
 	s.renderPage(w, r, http.StatusOK, s.pages.myBodies, data)
+}
+
+// mailSoon is how far ahead "Mina organ" tells of a call or kallelse that
+// goes out by itself, so that the secretary can read it first.
+const mailSoon = 7 * 24 * time.Hour
+
+// mailTodos tell of m's call and kallelse when they go out within
+// mailSoon, by the rules notify sends by (calendar.MailTiming): only a
+// fixed meeting gets them.
+func (s *Server) mailTodos(m *calendar.Meeting, n *names, now time.Time) []todoItem {
+	if m.Status != calendar.StatusConfirmed {
+		return nil
+	}
+	var bodies []*calendar.Body
+	for _, slug := range m.Bodies {
+		if b := n.bodies[slug]; b != nil {
+			bodies = append(bodies, b)
+		}
+	}
+	plan := s.mailTiming.ForMeeting(m.Start, bodies)
+	var out []todoItem
+	for _, due := range []struct {
+		at   time.Time
+		what string
+	}{{plan.CallAt, "Inbjudan att anmäla ärenden"}, {plan.NoticeAt, "Kallelsen"}} {
+		if !due.at.IsZero() && due.at.After(now) && !due.at.After(now.Add(mailSoon)) {
+			out = append(out, todoItem{Path: hubPath(m.ID) + "/utskick", Action: "Se utskicken",
+				Text: fmt.Sprintf("%s inför mötet %s går ut %s.", due.what, swedishDate(m.Start), swedishStamp(due.at))})
+		}
+	}
+	return out
+}
+
+// windowTodos are, per kept body, the booking windows still open (their
+// last day not passed) in which the body has fewer meetings than the
+// window asks for, counted as the booking-week reminder counts them
+// (plan.FindWindowBookings).
+// A secretary who keeps only some of a window's bodies books their
+// body's meeting by hand: the window's page is not theirs.
+func (s *Server) windowTodos(ctx context.Context, p *access.Principal, kept []*calendar.Body, now time.Time) (map[string][]todoItem, error) {
+	ws, err := s.store.FindBookingWindows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keeps := map[string]bool{}
+	for _, b := range kept {
+		keeps[b.Slug] = true
+	}
+	today := calendar.DateOf(now)
+	out := map[string][]todoItem{}
+	for _, w := range ws {
+		days := w.Days()
+		if len(days) == 0 || days[len(days)-1].Before(today) || !slices.ContainsFunc(w.Bodies, func(b string) bool { return keeps[b] }) {
+			continue
+		}
+		bookings, err := plan.FindWindowBookings(ctx, s.store, w)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bookings {
+			if !keeps[b.Body] || b.Done() {
+				continue
+			}
+			text := fmt.Sprintf("%s (%s): %d av %d möten är bokade.", w.Name, swedishWeeks(w.Weeks), b.Planned+b.Booked, b.Wanted)
+			if !w.Deadline.IsZero() {
+				text += " Sista dag att boka är " + swedishDate(w.Deadline.Start()) + "."
+			}
+			todo := todoItem{Path: fmt.Sprintf("/mina-organ/bokning/%d", w.ID), Action: "Planera bokningsveckorna", Text: text}
+			if !p.Change(w.Bodies...) { // the window's plan is for whoever keeps all its bodies
+				todo.Path, todo.Action = "/mina-organ/"+b.Body+"/nytt-mote", "Boka ett möte"
+			}
+			out[b.Body] = append(out[b.Body], todo)
+		}
+	}
+	return out, nil
 }
 
 // ---- the årsplan

@@ -54,9 +54,13 @@ func TestMinaOrgan(t *testing.T) {
 		c := seedCouncil(t, e) // Maria is its secretary; its meeting of 8 January is over
 		must(t, e.store.MarkMinutesReady(context.Background(), &calendar.Justering{MeetingID: c.meeting.ID, Justerare: []string{"siw-lunander"},
 			Chair: "behcet-barsom", DocumentURL: "https://region.example.se/protokoll.pdf"}, e.clock.Now(), 14))
+		bookingWeeks(t, e)
 		maria := sessionCookie(t, e, "maria-lindborg")
 		r := e.get("/mina-organ", maria)
 		wantIn(t, "Mina organ", r, http.StatusOK, `<a href="/mina-organ">Mina organ</a>`, "Chefsgrupp folkhälsa",
+			"Chefsgruppernas höstmöten (v 37 och 38 2025): 0 av 1 möten är bokade. Sista dag att boka är fredag 13 juni 2025.",
+			`href="/mina-organ/chefsgrupp-folkhalsa/nytt-mote">Boka ett möte`,
+			"Kallelsen inför mötet tisdag 21 januari 2025 går ut torsdag 16 januari 2025 kl. 08.00.",
 			"tisdag 21 januari 2025, v 4", "Föreslaget datum torsdag 22 maj 2025, v 21 är inte fastställt.", "Fastställ</a>",
 			"Planering av uppföljningsdagen", `href="/mina-organ/chefsgrupp-folkhalsa?ar=2025"`,
 			"1 förslag från ledamöter väntar inför mötet tisdag 21 januari 2025.",
