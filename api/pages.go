@@ -51,6 +51,7 @@ type pages struct {
 	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
 	windows, window, windowForm                               *template.Template // the booking weeks (window_pages.go)
 	adminRoles, adminPeople, adminPerson                      *template.Template // the admins' pages (admin_pages.go)
+	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
 	static                                                    fs.FS
 }
 
@@ -105,6 +106,7 @@ func newPages() (*pages, error) {
 		{&p.adminRoles, []string{"admin_roles.html", "agendaparts.html"}},
 		{&p.adminPeople, []string{"admin_people.html"}},
 		{&p.adminPerson, []string{"admin_person.html"}},
+		{&p.organ, []string{"organ.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err
@@ -150,6 +152,7 @@ type feedLinks struct {
 
 type bodyItem struct {
 	Name, Kind, Description string
+	Path                    string // the body's page, /organ/{slug}
 	Feed                    feedLinks
 }
 
@@ -288,7 +291,7 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 		data.SignedOut = "Du är utloggad i alla webbläsare."
 	}
 	for _, b := range bodies {
-		data.Bodies = append(data.Bodies, bodyItem{Name: b.Name, Kind: swedishBodyKind(b.Kind), Description: b.Description,
+		data.Bodies = append(data.Bodies, bodyItem{Name: b.Name, Path: "/organ/" + b.Slug, Kind: swedishBodyKind(b.Kind), Description: b.Description,
 			Feed: s.feedLinks("/feeds/bodies/" + b.Slug + ".ics")})
 	}
 	for _, m := range ms {
@@ -349,7 +352,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	var feeds []bodyItem
 	for _, slug := range m.Bodies {
 		if b := n.bodies[slug]; b != nil && isPublic(b) {
-			feeds = append(feeds, bodyItem{Name: b.Name, Feed: s.feedLinks("/feeds/bodies/" + b.Slug + ".ics")})
+			feeds = append(feeds, bodyItem{Name: b.Name, Path: "/organ/" + b.Slug, Feed: s.feedLinks("/feeds/bodies/" + b.Slug + ".ics")})
 		}
 	}
 	items, err := s.store.FindAgendaItems(ctx, m.ID)

@@ -381,6 +381,8 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, oidcFlowPath, anyone, s.oidcStart, http.MethodGet)
 	s.handle(r, oidcFlowPath+"/callback", anyone, s.oidcCallback, http.MethodGet)
 	s.handle(r, "/moten/{id}", anyone, s.meetingPage, get...)
+	s.handle(r, "/organ/{slug}", anyone, s.organPage, get...)
+	s.handle(r, "/organ/{slug}/sammantradesplan", anyone, s.organPage, get...)
 	s.handle(r, "/anmalan/{token}", anyone, s.anmalanPage, get...)
 	s.handle(r, "/anmalan/{token}", anyone, s.submitAgendaItem, http.MethodPost)
 	s.handle(r, "/justering/{token}", anyone, s.justeringPage, get...)

@@ -1,0 +1,59 @@
+package api_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/samkal/samkal/api"
+)
+
+// organShot is where TestBrowserOrgan keeps the printed sammanträdesplan.
+const organShot = "../docs/screenshots/sammantradesplan-utskrift.png"
+
+// TestBrowserOrgan: a body's page and its sammanträdesplan pass axe-core
+// and fit 390 px; printed (print media), the plan drops the site's header,
+// footer and year links and keeps the table.
+func TestBrowserOrgan(t *testing.T) {
+	chromium := chromiumPath(t)
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix testdata/axe`", err)
+	}
+	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
+	seed(t, e)
+	base := e.http.URL
+
+	browser := startBrowser(t, chromium)
+	tab := newTab(t, browser)
+	do(t, tab, chromedp.EmulateViewport(390, 800))
+	for _, p := range []string{"/organ/chefsgrupp-folkhalsa?ar=2025", "/organ/chefsgrupp-folkhalsa/sammantradesplan?ar=2025"} {
+		open(t, tab, base+p, 200)
+		audit(t, tab, axe)
+		if w := eval[float64](t, tab, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("%s is %.0f px wide at 390 px: it scrolls sideways", p, w)
+		}
+	}
+
+	do(t, tab, chromedp.EmulateViewport(794, 1123)) // A4 at 96 dpi
+	do(t, tab, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	for _, sel := range []string{"header.site", "footer.site", "nav.years"} {
+		if d := eval[string](t, tab, `getComputedStyle(document.querySelector("`+sel+`")).display`); d != "none" {
+			t.Errorf("printed, %s shows (display %s)", sel, d)
+		}
+	}
+	if n := eval[float64](t, tab, `document.querySelectorAll("table.sheet tbody tr").length`); n != 8 {
+		t.Errorf("the printed plan has %.0f rows, want the 8 meetings of 2025 (six, the joint one and one with the restricted working group)", n)
+	}
+	shot := run(t, tab, chromedp.FullScreenshot(100))
+	must(t, os.MkdirAll(filepath.Dir(organShot), 0o755))
+	must(t, os.WriteFile(organShot, shot, 0o644))
+}
