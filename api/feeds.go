@@ -501,13 +501,14 @@ func (s *Server) names(ctx context.Context) (*names, error) {
 // the bodies that show allows (a public feed: public bodies only). A
 // meeting whose minutes are approved says so in its description
 // ("Justerat den 2024-10-01 via e-post"), as the minutes themselves do.
-func (s *Server) events(ms []*calendar.Meeting, now time.Time, n *names, show func(*calendar.Body) bool) []ical.Event {
+// Only a personal feed (own) carries the links of digital meetings.
+func (s *Server) events(ms []*calendar.Meeting, now time.Time, n *names, show func(*calendar.Body) bool, own bool) []ical.Event {
 	out := make([]ical.Event, 0, len(ms))
 	for _, m := range ms {
 		if !s.policy.Shows(m, now) {
 			continue
 		}
-		e := ical.Event{Meeting: m, Room: n.rooms[m.Room]}
+		e := ical.Event{Meeting: m, Room: n.rooms[m.Room], HideOnline: !own}
 		if m.IsPublic(n.isPublic) { // a restricted meeting has no page to link
 			e.URL = s.meetingURL(m.ID)
 		}
@@ -541,7 +542,7 @@ func (s *Server) allFeed(ctx context.Context, now time.Time) (*feedSource, error
 		feed: &ical.Feed{
 			Name:        s.region + " – alla möten",
 			Description: "Alla offentliga möten i samverkansråd, chefsgrupper och andra organ inom " + s.region + ", och gemensamma händelser för hela länet.",
-			Events:      s.events(ms, now, n, isPublic),
+			Events:      s.events(ms, now, n, isPublic, false),
 		},
 		meetings: ms,
 		filename: "alla-moten.ics",
@@ -572,7 +573,7 @@ func (s *Server) bodyFeed(ctx context.Context, now time.Time, slug string) (*fee
 		desc = "Möten i " + b.Name + " (" + s.region + ")."
 	}
 	return &feedSource{
-		feed:     &ical.Feed{Name: b.Name, Description: desc, Events: s.events(ms, now, n, isPublic)},
+		feed:     &ical.Feed{Name: b.Name, Description: desc, Events: s.events(ms, now, n, isPublic, false)},
 		meetings: ms,
 		filename: slug + ".ics",
 	}, nil
@@ -608,7 +609,7 @@ func (s *Server) personFeed(ctx context.Context, now time.Time, token string) (*
 		feed: &ical.Feed{
 			Name:        "Samkal – " + p.Name,
 			Description: "Dina möten i de organ där du ingår (" + s.region + "). Adressen till den här kalendern är personlig: dela den inte.",
-			Events:      s.events(ms, now, n, func(b *calendar.Body) bool { return isPublic(b) || own[b.Slug] }),
+			Events:      s.events(ms, now, n, func(b *calendar.Body) bool { return isPublic(b) || own[b.Slug] }, true),
 		},
 		meetings: ms,
 		filename: "mina-moten.ics",

@@ -393,6 +393,13 @@ func TestPersonFeed(t *testing.T) {
 		if mixed := event(t, c, f.mixed.Title); !strings.Contains(mixed.Description, "Organ: Arbetsgrupp uppföljningsdag och Chefsgrupp folkhälsa") {
 			t.Errorf("Maria's mixed meeting names %q", mixed.Description)
 		}
+		// Her own feed carries the digital link, which public feeds leave out.
+		if mixed := event(t, c, f.mixed.Title); !strings.Contains(mixed.Description, "Digital länk: https://meet.example.se/j/4711") {
+			t.Errorf("Maria's feed lacks the digital link: %q", mixed.Description)
+		}
+		if all := e.get("/feeds/all.ics").text(); strings.Contains(all, "meet.example.se") {
+			t.Errorf("the public feed gives the digital link")
+		}
 
 		anna := icaltest.ParseWithICALJS(t, feed(t, e, "/feeds/people/"+f.anna.FeedToken+".ics").body)
 		if got := summaries(anna); !slices.Equal(got, []string{f.restricted.Title, f.mixed.Title, "Uppföljningsdag"}) {

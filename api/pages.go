@@ -178,6 +178,11 @@ type meetingPage struct {
 	When, Status, Place, Online, Bodies, Kind string
 	StatusClass                               string
 	Cancelled                                 bool
+	// OnlineHidden: the meeting is digital, but the caller is not one of
+	// its people, to whom alone the link is shown (signed in; the
+	// kallelse and the personal feed carry it too).
+	OnlineHidden bool
+	Self         string // the page's own path, to come back to after signing in
 	// Minutes is the justering status as the public reads it ("Justerat
 	// den 2024-10-01 via e-post", "Protokollet väntar på justering (1
 	// underskrift saknas)"), "" when the meeting's minutes need none.
@@ -377,9 +382,14 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	data := meetingPage{
 		page: page{Title: title, Region: s.region, Home: "/"},
 		Name: meetingTitle(m, n), When: swedishWhen(m), Status: swedishStatus(m.Status), StatusClass: string(m.Status),
-		Place: place(m, n), Online: m.OnlineURL, Bodies: publicBodyNames(m, n), Kind: kind, Cancelled: cancelled,
+		Place: place(m, n), Bodies: publicBodyNames(m, n), Kind: kind, Cancelled: cancelled,
 		Minutes: minutesStatus(m, just, n, s.now()), Agenda: agendaEntries(items),
 		Feeds: feeds, AllFeed: s.feedLinks("/feeds/all.ics"),
+	}
+	if takesPart(principalOf(r), m) {
+		data.Online = m.OnlineURL
+	} else {
+		data.OnlineHidden, data.Self = m.OnlineURL != "", r.URL.Path
 	}
 	s.renderPage(w, r, http.StatusOK, s.pages.meeting, data)
 }

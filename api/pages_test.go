@@ -61,13 +61,18 @@ func TestMeetingPage(t *testing.T) {
 	page := r.text()
 	for _, want := range []string{
 		"<h1>Avstämning inför uppföljningsdagen</h1>", "onsdag 12 februari 2025 kl. 09.00–10.00", "Fastställt",
-		"Digitalt möte", `<a href="https://meet.example.se/j/4711">`, "Chefsgrupp folkhälsa",
+		"Digitalt möte", "Finns i kallelsen.", fmt.Sprintf(`href="/logga-in?next=%%2fmoten%%2f%d"`, f.mixed.ID), "Chefsgrupp folkhälsa",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("meeting page lacks %q", want)
 		}
 	}
-	for _, hidden := range []string{"Arbetsgrupp", "Internt", mariaEmail} {
+	// The digital link is for the meeting's own people.
+	own := e.get(fmt.Sprintf("/moten/%d", f.mixed.ID), sessionCookie(t, e, "maria-lindborg")).text()
+	if !strings.Contains(own, `<a href="https://meet.example.se/j/4711">`) {
+		t.Errorf("a member of the meeting's body does not see the digital link")
+	}
+	for _, hidden := range []string{"Arbetsgrupp", "Internt", mariaEmail, "meet.example.se"} {
 		if strings.Contains(page, hidden) {
 			t.Errorf("public meeting page shows %q", hidden)
 		}

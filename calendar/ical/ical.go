@@ -47,6 +47,11 @@ type Event struct {
 	Room    *calendar.Room // nil when the meeting has no room
 	URL     string         // link to the meeting's web page; "" for none
 	Details []string       // extra DESCRIPTION lines in Swedish (agenda, justering status); never personal data
+	// HideOnline leaves the digital meeting's link out, for a feed anyone
+	// may read: the link is for the meeting's own people (their personal
+	// feed, the kallelse), and the event only says that the meeting is
+	// digital.
+	HideOnline bool
 	// Organizer and Attendee are for invitations sent by email only (a Feed
 	// with a Method): iTIP (RFC 5546) requires an ORGANIZER in a REQUEST
 	// and CANCEL, and clients show the invitation to the ATTENDEE. They are
@@ -299,6 +304,9 @@ func location(e *Event) string {
 		return l
 	}
 	if u := oneLine(m.OnlineURL); u != "" {
+		if e.HideOnline {
+			return "Digitalt möte"
+		}
 		return "Digitalt möte: " + u
 	}
 	return ""
@@ -315,7 +323,11 @@ func description(e *Event, bodies string) string {
 	}
 	lines = append(lines, "Status: "+swedishStatus(m.Status))
 	if u := oneLine(m.OnlineURL); u != "" {
-		lines = append(lines, "Digital länk: "+u)
+		if e.HideOnline {
+			lines = append(lines, "Digital länk: i kallelsen och i din personliga kalender")
+		} else {
+			lines = append(lines, "Digital länk: "+u)
+		}
 	}
 	for _, d := range e.Details {
 		if d = clean(d); d != "" {
