@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/samkal/samkal/calendar/sqlstore"
+	"github.com/samkal/samkal/calendar/ical/icaltest"
 )
 
 // TestOrganPage: a body's page shows its årsplan with ISO weeks and the
@@ -41,4 +43,30 @@ func TestOrganPage(t *testing.T) {
 		}
 		wantIn(t, "start links it", e.get("/", ""), http.StatusOK, `<a href="/organ/chefsgrupp-folkhalsa">Chefsgrupp folkhälsa</a>`)
 	})
+}
+
+// TestMeetingICS: "Lägg till i min kalender" gives the one meeting with
+// the UID of the feeds, without the digital link for a stranger and with
+// it for the meeting's own people; a restricted meeting is not found.
+func TestMeetingICS(t *testing.T) {
+	e := newEnv(t, nil)
+	f := seed(t, e)
+	path := fmt.Sprintf("/moten/%d/kalender.ics", f.mixed.ID)
+	r := e.get(path, "")
+	if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/calendar") ||
+		!strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("%s: %d %q %q", path, r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"))
+	}
+	c := icaltest.ParseWithICALJS(t, r.body)
+	if len(c.Events) != 1 || c.Events[0].UID != f.mixed.UID || c.Events[0].Summary != f.mixed.Title {
+		t.Fatalf("the file's events: %+v", c.Events)
+	}
+	if strings.Contains(r.text(), "meet.example.se") || strings.Contains(r.text(), "X-WR-CALNAME") {
+		t.Errorf("a stranger's copy has the digital link or a calendar name:\n%s", r.body)
+	}
+	if !strings.Contains(e.get(path, sessionCookie(t, e, "maria-lindborg")).text(), "meet.example.se/j/4711") {
+		t.Errorf("Maria's copy lacks the digital link")
+	}
+	wantIn(t, "restricted", e.get(fmt.Sprintf("/moten/%d/kalender.ics", f.restricted.ID), ""), http.StatusNotFound, "Sidan finns inte")
+	wantIn(t, "the page links it", e.get(fmt.Sprintf("/moten/%d", f.mixed.ID), ""), http.StatusOK, `href="`+path+`"`, "en kopia som inte uppdateras")
 }

@@ -183,6 +183,7 @@ type meetingPage struct {
 	// kallelse and the personal feed carry it too).
 	OnlineHidden bool
 	Self         string // the page's own path, to come back to after signing in
+	Download     string // the meeting alone as a calendar file, a copy that does not update
 	// Minutes is the justering status as the public reads it ("Justerat
 	// den 2024-10-01 via e-post", "Protokollet väntar på justering (1
 	// underskrift saknas)"), "" when the meeting's minutes need none.
@@ -329,29 +330,41 @@ func takesPart(p *access.Principal, m *calendar.Meeting) bool {
 	return false
 }
 
-func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
+// shownMeeting loads the meeting of the path's {id} for a members' page:
+// a public meeting for anyone, a restricted one for its own people, and
+// "Sidan finns inte" (answered here) for everything else.
+func (s *Server) shownMeeting(w http.ResponseWriter, r *http.Request) (*calendar.Meeting, *names, bool) {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
 	if err != nil || id <= 0 {
 		s.pageNotFound(w, r)
-		return
+		return nil, nil, false
 	}
 	m, err := s.store.FindMeetingByID(ctx, id)
 	if calendar.IsNotFound(err) {
 		s.pageNotFound(w, r)
-		return
+		return nil, nil, false
 	}
 	if err != nil {
 		s.Error(w, r, err)
-		return
+		return nil, nil, false
 	}
 	n, err := s.names(ctx)
 	if err != nil {
 		s.Error(w, r, err)
-		return
+		return nil, nil, false
 	}
 	if !m.IsPublic(n.isPublic) && !takesPart(principalOf(r), m) {
 		s.pageNotFound(w, r)
+		return nil, nil, false
+	}
+	return m, n, true
+}
+
+func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	m, n, ok := s.shownMeeting(w, r)
+	if !ok {
 		return
 	}
 	var feeds []bodyItem
@@ -384,7 +397,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		Name: meetingTitle(m, n), When: swedishWhen(m), Status: swedishStatus(m.Status), StatusClass: string(m.Status),
 		Place: place(m, n), Bodies: publicBodyNames(m, n), Kind: kind, Cancelled: cancelled,
 		Minutes: minutesStatus(m, just, n, s.now()), Agenda: agendaEntries(items),
-		Feeds: feeds, AllFeed: s.feedLinks("/feeds/all.ics"),
+		Feeds: feeds, AllFeed: s.feedLinks("/feeds/all.ics"), Download: fmt.Sprintf("/moten/%d/kalender.ics", m.ID),
 	}
 	if takesPart(principalOf(r), m) {
 		data.Online = m.OnlineURL
