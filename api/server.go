@@ -405,6 +405,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/konto", signedIn, s.accountPage, get...)
 	s.handle(r, "/mina-organ/moten/{id}/justering", internal, s.minutesPage, get...)
 	s.handle(r, "/mina-organ/moten/{id}/justering", keeper, s.markMinutesForm, http.MethodPost)
+	s.handle(r, "/mina-organ/moten/{id}/justering/paminn", keeper, s.remindMinutesForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/utskick", internal, s.mailingsPage, get...)
 	s.handle(r, "/mina-organ/utkorg", internal, s.outboxPage, get...)
 	s.handle(r, "/mina-organ/utkorg/{id}/forsok-igen", keeper, s.retryOutboxForm, http.MethodPost)
