@@ -337,29 +337,18 @@ func (s *Store) ApproveMinutes(ctx context.Context, meetingID int64, person stri
 	if now.IsZero() {
 		return nil, false, calendar.Errorf(calendar.EINVALID, "an approval needs the time it was given")
 	}
-	var out *calendar.Justering
-	var changed bool
-	err := s.write(ctx, func(t *tx) error {
-		out, changed = nil, false
-		if err := t.lockMeeting(ctx, meetingID); err != nil {
-			return err
-		}
-		old, err := t.findJustering(ctx, meetingID)
-		if err != nil {
-			return err
-		}
+	return s.changeJustering(ctx, meetingID, func(t *tx, old *calendar.Justering) (*calendar.Justering, error) {
 		i := slices.IndexFunc(old.Approvals, func(a calendar.Approval) bool { return a.Person == person })
 		if i < 0 {
 			keys := make([]string, len(old.Approvals))
 			for k, a := range old.Approvals {
 				keys[k] = a.Person
 			}
-			return calendar.Errorf(calendar.EINVALID, "%q does not approve the minutes of meeting %d; the approvers are %s",
+			return nil, calendar.Errorf(calendar.EINVALID, "%q does not approve the minutes of meeting %d; the approvers are %s",
 				person, meetingID, strings.Join(keys, ", "))
 		}
 		if !old.Approvals[i].ApprovedAt.IsZero() {
-			out = old
-			return nil
+			return nil, nil
 		}
 		n := *old
 		n.Approvals = slices.Clone(old.Approvals)
@@ -371,19 +360,14 @@ func (s *Store) ApproveMinutes(ctx context.Context, meetingID int64, person stri
 		if _, err := t.ExecContext(ctx, `UPDATE justering_approvals SET approved_at = $1
 			WHERE meeting_id = $2 AND person_id = (SELECT id FROM people WHERE key = $3)`,
 			n.Approvals[i].ApprovedAt.Unix(), meetingID, person); err != nil {
-			return fmt.Errorf("sqlstore: record approval: %w", err)
+			return nil, fmt.Errorf("sqlstore: record approval: %w", err)
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE justeringar SET approved_on = $1, updated_at = $2 WHERE meeting_id = $3`,
 			dayNumber(n.ApprovedOn), t.now.Unix(), meetingID); err != nil {
-			return fmt.Errorf("sqlstore: record approval: %w", err)
+			return nil, fmt.Errorf("sqlstore: record approval: %w", err)
 		}
-		out, changed = &n, true
-		return t.record(ctx, entityJustering, meetingID, calendar.ActionUpdate, diff(justeringColumns, old, &n))
+		return &n, nil
 	})
-	if err != nil {
-		return nil, false, err
-	}
-	return out, changed, nil
 }
 
 // RemindApprovers records at now a secretary's wish that the approvers who
@@ -394,6 +378,29 @@ func (s *Store) RemindApprovers(ctx context.Context, meetingID int64, now time.T
 	if now.IsZero() {
 		return nil, false, calendar.Errorf(calendar.EINVALID, "a reminder needs the time it was asked for")
 	}
+	return s.changeJustering(ctx, meetingID, func(t *tx, old *calendar.Justering) (*calendar.Justering, error) {
+		if old.Approved() {
+			return nil, calendar.Errorf(calendar.ECONFLICT, "the minutes of meeting %d are approved already; there is nobody to remind", meetingID)
+		}
+		if !old.RemindRequestedAt.IsZero() && now.Before(old.RemindRequestedAt.Add(calendar.RemindAgain)) {
+			return nil, nil
+		}
+		n := *old
+		n.RemindRequestedAt, n.UpdatedAt = fromUnix(now.Unix()), t.now
+		if _, err := t.ExecContext(ctx, `UPDATE justeringar SET remind_requested_at = $1, updated_at = $2 WHERE meeting_id = $3`,
+			n.RemindRequestedAt.Unix(), t.now.Unix(), meetingID); err != nil {
+			return nil, fmt.Errorf("sqlstore: record a reminder request: %w", err)
+		}
+		return &n, nil
+	})
+}
+
+// changeJustering runs change on the meeting's justering in a write
+// transaction, after locking the meeting (lockMeeting), and records the
+// change. change returns the justering as it wrote it, or nil when nothing
+// changes; changeJustering then returns the justering as it was, and false.
+func (s *Store) changeJustering(ctx context.Context, meetingID int64,
+	change func(t *tx, old *calendar.Justering) (*calendar.Justering, error)) (*calendar.Justering, bool, error) {
 	var out *calendar.Justering
 	var changed bool
 	err := s.write(ctx, func(t *tx) error {
@@ -405,21 +412,13 @@ func (s *Store) RemindApprovers(ctx context.Context, meetingID int64, now time.T
 		if err != nil {
 			return err
 		}
-		if old.Approved() {
-			return calendar.Errorf(calendar.ECONFLICT, "the minutes of meeting %d are approved already; there is nobody to remind", meetingID)
-		}
-		if !old.RemindRequestedAt.IsZero() && now.Before(old.RemindRequestedAt.Add(calendar.RemindAgain)) {
+		n, err := change(t, old)
+		if err != nil || n == nil {
 			out = old
-			return nil
+			return err
 		}
-		n := *old
-		n.RemindRequestedAt, n.UpdatedAt = fromUnix(now.Unix()), t.now
-		if _, err := t.ExecContext(ctx, `UPDATE justeringar SET remind_requested_at = $1, updated_at = $2 WHERE meeting_id = $3`,
-			n.RemindRequestedAt.Unix(), t.now.Unix(), meetingID); err != nil {
-			return fmt.Errorf("sqlstore: record a reminder request: %w", err)
-		}
-		out, changed = &n, true
-		return t.record(ctx, entityJustering, meetingID, calendar.ActionUpdate, diff(justeringColumns, old, &n))
+		out, changed = n, true
+		return t.record(ctx, entityJustering, meetingID, calendar.ActionUpdate, diff(justeringColumns, old, n))
 	})
 	if err != nil {
 		return nil, false, err
