@@ -455,6 +455,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, med+"/{id}/avsluta", keeper, s.endMember, http.MethodPost)
 	s.handle(r, med+"/{id}/ta-bort", keeper, s.removeMember, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/installningar", internal, s.settingsPage, get...)
+	s.handle(r, "/mina-organ/{slug}/andringar", internal, s.changesPage, get...)
 	s.handle(r, "/mina-organ/{slug}/installningar", keeper, s.saveSettings, http.MethodPost)
 	s.handle(r, "/static/{file}", anyone, s.static, get...)
 	s.handle(r, "/healthz", anyone, s.healthz, get...)

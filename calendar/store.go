@@ -268,6 +268,9 @@ type ChangeFilter struct {
 	// left out. An empty list keeps nothing. It is what a secretary, who
 	// is no admin, may read of the record.
 	Bodies *[]string
+	// Before keeps the changes with an ID below it (0: no bound): the
+	// next page after the oldest change of the page before.
+	Before int64
 	Limit  int
 }
 

@@ -15,7 +15,38 @@ func TestMailRequests(t *testing.T) {
 		{"CancelMessage", testCancelMessage},
 		{"RemindApprovers", testRemindApprovers},
 		{"DeclinedProposals", testDeclinedProposals},
+		{"ChangesBefore", testChangesBefore},
 	})
+}
+
+// testChangesBefore pages through a body's changes, newest first.
+func testChangesBefore(t *testing.T, e *env) {
+	e.body("chefsgrupp-folkhalsa", calendar.Public)
+	for i := range 5 {
+		e.meeting("Möte", day(2024, 10, 1+i), 9, 12, "chefsgrupp-folkhalsa")
+	}
+	bodies := []string{"chefsgrupp-folkhalsa"}
+	var seen []int64
+	f := calendar.ChangeFilter{Bodies: &bodies, Limit: 2}
+	for range 10 {
+		cs, err := e.s.FindChanges(e.ctx, f)
+		must(t, err)
+		if len(cs) == 0 {
+			break
+		}
+		for _, c := range cs {
+			seen = append(seen, c.ID)
+		}
+		f.Before = cs[len(cs)-1].ID
+	}
+	if len(seen) != 6 { // the body and its five meetings
+		t.Fatalf("paged through %d changes, want 6: %v", len(seen), seen)
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i] >= seen[i-1] {
+			t.Fatalf("pages not newest first without repeats: %v", seen)
+		}
+	}
 }
 
 func testCancelMessage(t *testing.T, e *env) {
