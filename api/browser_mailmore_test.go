@@ -21,9 +21,9 @@ import (
 // council's secretary cancels a meeting with a message for the
 // cancellation letter, declines a member's proposal with a note for the
 // proposer, and presses "Påminn nu" on the justering page, twice: the
-// second press says that a reminder was just asked for. axe-core audits
-// every page on the way; the cancel page and the justering page are
-// photographed.
+// second press says that a reminder was just asked for; then the body's
+// change log shows it. axe-core audits every page on the way; the cancel
+// page, the justering page and the change log are photographed.
 func TestBrowserMailRequests(t *testing.T) {
 	chromium := chromiumPath(t)
 	axe, err := os.ReadFile(axePath)
@@ -126,6 +126,18 @@ func TestBrowserMailRequests(t *testing.T) {
 		t.Errorf("after the second press the page says:\n%s", got)
 	}
 	audit(t, tab, axe)
+	// The body's change log, from its årsplan.
+	open(t, tab, base+"/mina-organ/"+c.slug, 200)
+	tabTo(t, tab, "andringar")
+	if got := submitByKey(t, tab, kb.Enter); got != 200 {
+		t.Fatalf("Ändringar: %d", got)
+	}
+	audit(t, tab, axe)
+	if got := mainText(); !strings.Contains(got, "Justering ändrades: påminnelse på begäran") || !strings.Contains(got, "Maria Lindborg") {
+		t.Errorf("the change log says:\n%s", got)
+	}
+	narrow("the change log")
+	screenshot(t, tab, "andringar-390.png")
 	if got := asked.Load(); got != 3 {
 		t.Errorf("MailRequested called %d times, want 3 (the cancellation, the decline, the first press)", got)
 	}
