@@ -55,7 +55,7 @@ var agendaDone = map[string]string{
 	"standard":   "Standardpunkterna är tillagda.",
 	"tagen":      "Förslaget är med på dagordningen.",
 	"backlogg":   "Förslaget är flyttat till backloggen.",
-	"avslagen":   "Förslaget är avslaget.",
+	"avslagen":   "Förslaget är avslaget. Den som föreslog punkten får beskedet i ett mejl.",
 	"bpost":      "Ämnet är tillagt i backloggen.",
 	"bborttagen": "Ämnet är borttaget från backloggen.",
 	"upptagen":   "Ämnet är tillagt på mötets dagordning och borttaget från backloggen.",
@@ -845,8 +845,9 @@ func (s *Server) declinePage(w http.ResponseWriter, r *http.Request) {
 
 // declineProposal answers POST …/{item}/avsla with motivering: the
 // proposal is declined with the note and moved last, out of the agenda's
-// way. The proposer reads the note on their /anmalan page; no email is
-// sent for it yet (no job in notify writes one).
+// way. The proposer reads the note on their /anmalan page and gets it by
+// email: notify's scan writes one letter per declined proposal, and is
+// asked to run at once.
 func (s *Server) declineProposal(w http.ResponseWriter, r *http.Request) {
 	m := s.pageMeeting(w, r, true)
 	if m == nil {
@@ -877,6 +878,7 @@ func (s *Server) declineProposal(w http.ResponseWriter, r *http.Request) {
 		_, err = s.store.UpdateAgendaItem(r.Context(), a.ID, calendar.AgendaItemUpdate{Status: &st, DeclineNote: &note, Position: &last})
 		if err == nil {
 			s.wrote()
+			s.requestMail()
 			seeOther(w, agendaPath(m.ID)+"?klart=avslagen")
 			return
 		}

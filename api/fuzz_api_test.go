@@ -454,6 +454,7 @@ var formRoutes = map[string]string{
 	"POST /logga-ut":                                                "none: the form is one button and sends no field (TestSessions posts it)",
 	"POST /logga-ut/overallt":                                       "none: the form is one button and sends no field (TestSessions posts it)",
 	"POST /mina-organ/moten/{id}/justering":                         "FuzzMinutesForm",
+	"POST /mina-organ/moten/{id}/justering/paminn":                  "none: the form is one button and sends no field (TestRemindNowPage posts it)",
 	"POST /mina-organ/utkorg/{id}/forsok-igen":                      "none: the form is one button and sends no field (TestOutboxPage posts it)",
 	"POST /mina-organ/moten/{id}/dagordning":                        "FuzzAgendaItemForm",
 	"POST /mina-organ/moten/{id}/dagordning/{item}/andra":           "none: the same fields and checks as adding an item (FuzzAgendaItemForm); TestAgendaPages posts it",

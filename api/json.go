@@ -111,12 +111,15 @@ type meetingJSON struct {
 	OnlineURL string   `json:"online_url"`
 	// Notes are internal (view.internal): absent for those who may not
 	// change the meeting.
-	Notes       *string `json:"notes,omitempty"`
-	Sequence    int     `json:"sequence"`
-	CancelledAt *string `json:"cancelled_at"`
-	CreatedAt   string  `json:"created_at"`
-	UpdatedAt   string  `json:"updated_at"`
-	URL         string  `json:"url"`
+	Notes *string `json:"notes,omitempty"`
+	// CancelMessage is internal too: it was written to those told the
+	// kallelse, not to the public.
+	CancelMessage *string `json:"cancel_message,omitempty"`
+	Sequence      int     `json:"sequence"`
+	CancelledAt   *string `json:"cancelled_at"`
+	CreatedAt     string  `json:"created_at"`
+	UpdatedAt     string  `json:"updated_at"`
+	URL           string  `json:"url"`
 	// Justering is null until the minutes are marked ready for approval.
 	Justering *justeringStatusJSON `json:"justering"`
 }
@@ -225,6 +228,9 @@ func (s *Server) toMeeting(m *calendar.Meeting, v *view, just *calendar.Justerin
 		Location: m.Location, OnlineURL: m.OnlineURL, Sequence: m.Sequence,
 		CancelledAt: optStamp(m.CancelledAt), CreatedAt: stamp(m.CreatedAt), UpdatedAt: stamp(m.UpdatedAt),
 		URL: s.meetingURL(m.ID), Notes: v.internal(m.Notes, m.Bodies...)}
+	if m.CancelMessage != "" {
+		j.CancelMessage = v.internal(m.CancelMessage, m.Bodies...)
+	}
 	if just != nil {
 		j.Justering = &justeringStatusJSON{Status: just.StatusText(), ApprovedOn: just.ApprovedOn}
 	}

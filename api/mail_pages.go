@@ -29,11 +29,12 @@ import (
 // retryOutbox) and answer 303 to the page. Nothing here sends mail: the
 // jobs in notify derive the requests and reminders from the justering, and
 // deliver what the outbox holds.
-
-// Reminding the approvers "now" is not offered: the reminders are written
-// by notify's scan (a letter with a personal link, on the schedule of
-// notify.Timing), which api must not import, and a page cannot enqueue a
-// letter it cannot write. The page says when reminders go out instead.
+//
+// "Påminn nu" is a wish recorded on the justering (RemindApprovers): api
+// cannot write the reminder (a letter with a personal link, composed in
+// notify, which api must not import), so notify's scan turns the wish
+// into a reminder to each approver who has not approved, and the page
+// asks for a scan at once (Options.MailRequested).
 
 // secretaryMeeting loads the meeting of the page's {id} and answers the
 // page itself when it cannot go on: 404 for an unknown meeting or one the
@@ -125,6 +126,9 @@ type minutesPage struct {
 	ErrorFor map[string]string
 	Example  string // a deadline to show as an example
 	Default  string // the deadline when none is given
+	Remind   string // the "Påminn nu" form's action
+	Reminded string // when a reminder was last asked for, "" for never
+	Done     string // what the last POST did, to confirm it
 }
 
 type approvalRow struct{ Name, Role, Approved string }
@@ -240,6 +244,38 @@ func (s *Server) markMinutesForm(w http.ResponseWriter, r *http.Request) {
 	s.renderMinutes(w, r, http.StatusUnprocessableEntity, m, n, cur, form, errs)
 }
 
+// remindMinutesForm answers POST /mina-organ/moten/{id}/justering/paminn
+// ("Påminn nu"): the wish is recorded on the justering, with the secretary
+// in the record of changes, notify is asked for a pass at once, and the
+// page confirms it. A second press within calendar.RemindAgain records
+// nothing and says that a reminder was just asked for. Minutes not marked
+// ready, or approved meanwhile, lead back to the page, which shows which.
+func (s *Server) remindMinutesForm(w http.ResponseWriter, r *http.Request) {
+	m, _, ok := s.secretaryMeeting(w, r, true)
+	if !ok {
+		return
+	}
+	if _, ok := s.accountForm(w, r); !ok {
+		return
+	}
+	path := meetingPagePath(m.ID, "/justering")
+	_, changed, err := s.store.RemindApprovers(r.Context(), m.ID, s.now())
+	switch calendar.ErrorCode(err) {
+	case "":
+		if !changed {
+			seeOther(w, path+"?klart=paminnelse-nyss")
+			return
+		}
+		s.wrote()
+		s.requestMail()
+		seeOther(w, path+"?klart=paminnelse")
+	case calendar.ENOTFOUND, calendar.ECONFLICT:
+		seeOther(w, path)
+	default:
+		s.Error(w, r, err)
+	}
+}
+
 // minutesMembers are the people who may be chosen as justerare or chair:
 // those with a membership active on the meeting's day in any of its
 // bodies, as ordförande, vice ordförande, ledamot or ersättare, in name
@@ -297,6 +333,22 @@ func (s *Server) renderMinutes(w http.ResponseWriter, r *http.Request, status in
 	}
 	if j != nil {
 		data.Marked, data.Approved = true, j.Approved()
+		data.Remind = meetingPagePath(m.ID, "/justering/paminn")
+		if !j.RemindRequestedAt.IsZero() {
+			data.Reminded = tableTime(j.RemindRequestedAt)
+		}
+		switch r.URL.Query().Get("klart") {
+		case "paminnelse":
+			data.Done = "Samkal skickar nu en påminnelse till dem som inte har justerat."
+		case "paminnelse-nyss":
+			if !j.RemindRequestedAt.IsZero() {
+				data.Done = "En påminnelse skickades nyss, " + tableTime(j.RemindRequestedAt) + ". Du kan påminna igen från kl. " +
+					swedishClock(j.RemindRequestedAt.Add(calendar.RemindAgain)) + "."
+			}
+		}
+		if data.Approved {
+			data.Done = ""
+		}
 		data.Document, data.Deadline, data.Ready = j.DocumentURL, swedishDate(j.Deadline.Start()), tableTime(j.ReadyAt)
 		people, err := s.store.FindPeople(r.Context(), calendar.PersonFilter{})
 		if err != nil {
@@ -368,6 +420,7 @@ var outboxKinds = map[string]string{
 	"justering":       "Begäran om justering",
 	"justering-sen":   "Justeringen är försenad",
 	"bokning":         "Påminnelse om bokning",
+	"avbojt":          "Besked om avböjt förslag",
 	"inloggning":      "Inloggningslänk",
 }
 

@@ -23,6 +23,9 @@ type meetingInput struct {
 	Location  json.RawMessage `json:"location"`
 	OnlineURL json.RawMessage `json:"online_url"`
 	Notes     json.RawMessage `json:"notes"`
+	// CancelMessage goes into the cancellation letter (with status
+	// cancelled, or to a meeting cancelled already).
+	CancelMessage json.RawMessage `json:"cancel_message"`
 	// ConfirmClashes saves a meeting that clashes (see apiClashes).
 	ConfirmClashes *bool `json:"confirm_clashes"`
 }
@@ -173,6 +176,8 @@ func meetingFields(f *fields, in *meetingInput) calendar.MeetingUpdate {
 		Location:  str(f, "location", in.Location),
 		OnlineURL: str(f, "online_url", in.OnlineURL),
 		Notes:     str(f, "notes", in.Notes),
+
+		CancelMessage: str(f, "cancel_message", in.CancelMessage),
 	}
 	if upd.Bodies != nil && *upd.Bodies == nil {
 		*upd.Bodies = []string{}
@@ -212,6 +217,7 @@ func (s *Server) createMeeting(w http.ResponseWriter, r *http.Request) {
 	setStr(&m.Location, u.Location)
 	setStr(&m.OnlineURL, u.OnlineURL)
 	setStr(&m.Notes, u.Notes)
+	setStr(&m.CancelMessage, u.CancelMessage)
 	if !s.mayChange(w, r, m.Bodies...) {
 		return
 	}

@@ -52,6 +52,7 @@ type pages struct {
 	windows, window, windowForm                               *template.Template // the booking weeks (window_pages.go)
 	adminRoles, adminPeople, adminPerson                      *template.Template // the admins' pages (admin_pages.go)
 	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
+	changes                                                   *template.Template // a body's change log (changes_page.go)
 	static                                                    fs.FS
 }
 
@@ -107,6 +108,7 @@ func newPages() (*pages, error) {
 		{&p.adminPeople, []string{"admin_people.html"}},
 		{&p.adminPerson, []string{"admin_person.html"}},
 		{&p.organ, []string{"organ.html"}},
+		{&p.changes, []string{"andringar.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

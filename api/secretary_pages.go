@@ -460,6 +460,7 @@ type meetingHubPage struct {
 	ID                                int64
 	Name, When, Status, StatusClass   string
 	Place, Online, Bodies, Notes      string
+	CancelMessage                     string
 	Saved                             string
 	Cancelled, Proposed, CanChange    bool
 	Edit, Cancel, Confirm, Public     string
@@ -486,7 +487,7 @@ func (s *Server) meetingHub(w http.ResponseWriter, r *http.Request) {
 	data := meetingHubPage{
 		page: page{Title: title + ", " + swedishDate(m.Start), Region: s.region, Home: "/"},
 		ID:   m.ID, Name: title, When: weekDate(m.Start) + ", " + swedishSpan(m), Status: swedishStatus(m.Status),
-		StatusClass: string(m.Status), Place: place(m, n), Online: m.OnlineURL, Bodies: bodyNames(m, n, all), Notes: m.Notes,
+		StatusClass: string(m.Status), Place: place(m, n), Online: m.OnlineURL, Bodies: bodyNames(m, n, all), Notes: m.Notes, CancelMessage: m.CancelMessage,
 		Cancelled: m.Status == calendar.StatusCancelled, Proposed: m.Status == calendar.StatusProposed,
 		CanChange: principalOf(r).Change(m.Bodies...),
 		Edit:      base + "/andra", Cancel: base + "/installa", Confirm: base + "/faststall",
@@ -908,9 +909,9 @@ func (s *Server) renderCancel(w http.ResponseWriter, r *http.Request, status int
 }
 
 // cancelMeetingForm answers POST /mina-organ/moten/{id}/installa. The
-// optional message is kept in the meeting's notes, as "Meddelande vid
-// inställningen: …": the meeting has no field of its own for it yet, and
-// the cancellation letter does not read one (see the report of issue 10).
+// optional message is the meeting's CancelMessage, which notify's
+// cancellation letter quotes to everyone told the kallelse; the meeting's
+// notes stay as they are. The scan is asked to run at once.
 func (s *Server) cancelMeetingForm(w http.ResponseWriter, r *http.Request) {
 	m := s.pageMeeting(w, r, true)
 	if m == nil {
@@ -926,23 +927,17 @@ func (s *Server) cancelMeetingForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := calendar.StatusCancelled
-	upd := calendar.MeetingUpdate{Status: &st}
-	if msg != "" {
-		notes := "Meddelande vid inställningen: " + msg
-		if m.Notes != "" {
-			notes = m.Notes + "\n" + notes
-		}
-		upd.Notes = &notes
-	}
+	upd := calendar.MeetingUpdate{Status: &st, CancelMessage: &msg}
 	if _, err := s.store.UpdateMeeting(r.Context(), m.ID, upd); err != nil {
 		if calendar.ErrorCode(err) == calendar.EINVALID {
-			s.renderCancel(w, r, http.StatusUnprocessableEntity, m, msg, []formError{{"meddelande", "Meddelandet är för långt för att sparas med mötets anteckningar. Korta det."}})
+			s.renderCancel(w, r, http.StatusUnprocessableEntity, m, msg, []formError{{"meddelande", "Mötet kunde inte ställas in med det här meddelandet. Korta det eller ta bort ovanliga tecken och försök igen."}})
 			return
 		}
 		s.Error(w, r, err)
 		return
 	}
 	s.wrote()
+	s.requestMail()
 	seeOther(w, hubPath(m.ID)+"?klart=installt")
 }
 

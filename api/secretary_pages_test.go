@@ -152,7 +152,14 @@ func TestMeetingPages(t *testing.T) {
 		aug := f.folkhalsa[3]
 		wantIn(t, "cancel page", e.get(fmt.Sprintf("/mina-organ/moten/%d/installa", aug.ID), maria), http.StatusOK, "Ställ in mötet", `name="meddelande"`)
 		r = e.postFollow(fmt.Sprintf("/mina-organ/moten/%d/installa", aug.ID), url.Values{"meddelande": {"Vi ses i september i stället."}}, maria)
-		wantIn(t, "cancelled", r, http.StatusOK, "Mötet är inställt.", "Inställt", "Meddelande vid inställningen: Vi ses i september i stället.")
+		wantIn(t, "cancelled", r, http.StatusOK, "Mötet är inställt.", "Inställt",
+			`<dt>Meddelande vid inställningen</dt><dd class="notes">Vi ses i september i stället.</dd>`)
+		// The message is the cancellation letter's, not the notes'.
+		cancelled, err := e.store.FindMeetingByID(context.Background(), aug.ID)
+		must(t, err)
+		if cancelled.CancelMessage != "Vi ses i september i stället." || cancelled.Notes != aug.Notes {
+			t.Errorf("cancelled: message %q, notes %q; want the message and the notes as they were (%q)", cancelled.CancelMessage, cancelled.Notes, aug.Notes)
+		}
 
 		// Fastställ one, then all.
 		r = e.postFollow(fmt.Sprintf("/mina-organ/moten/%d/faststall", f.folkhalsa[4].ID), url.Values{}, maria)

@@ -145,6 +145,11 @@ type Options struct {
 	// waiting for (a sign-in link); serve wires it to wake the delivery
 	// (notify.Jobs.Wake). nil: the mail goes with the next scheduled run.
 	MailQueued func()
+	// MailRequested is called after a handler recorded something the
+	// email scan turns into mail at once ("Påminn nu", a declined
+	// proposal, a cancellation); serve wires it to a whole notify pass
+	// (notify.Jobs.Request). nil: the mail goes with the next scheduled run.
+	MailRequested func()
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; from any other peer the header is ignored. None: the
 	// connection's peer is the client.
@@ -182,6 +187,7 @@ type Server struct {
 	slow            time.Duration // see Options.SlowRequest
 	signInMail      func(*calendar.Person, string, time.Time, time.Time) (*calendar.OutboxMessage, error)
 	mailQueued      func()
+	mailRequested   func() // Options.MailRequested; see requestMail
 	feeds           *feedCache
 	pages           *pages
 	handler         http.Handler
@@ -221,6 +227,7 @@ func New(o Options) (*Server, error) {
 		contact:         o.Contact,
 		signInMail:      o.SignInMail,
 		mailQueued:      o.MailQueued,
+		mailRequested:   o.MailRequested,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -401,6 +408,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/konto", signedIn, s.accountPage, get...)
 	s.handle(r, "/mina-organ/moten/{id}/justering", internal, s.minutesPage, get...)
 	s.handle(r, "/mina-organ/moten/{id}/justering", keeper, s.markMinutesForm, http.MethodPost)
+	s.handle(r, "/mina-organ/moten/{id}/justering/paminn", keeper, s.remindMinutesForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/utskick", internal, s.mailingsPage, get...)
 	s.handle(r, "/mina-organ/utkorg", internal, s.outboxPage, get...)
 	s.handle(r, adminPath, adminOnly, s.adminRoles, get...)
@@ -460,6 +468,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, med+"/{id}/avsluta", keeper, s.endMember, http.MethodPost)
 	s.handle(r, med+"/{id}/ta-bort", keeper, s.removeMember, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/installningar", internal, s.settingsPage, get...)
+	s.handle(r, "/mina-organ/{slug}/andringar", internal, s.changesPage, get...)
 	s.handle(r, "/mina-organ/{slug}/installningar", keeper, s.saveSettings, http.MethodPost)
 	s.handle(r, "/static/{file}", anyone, s.static, get...)
 	s.handle(r, "/healthz", anyone, s.healthz, get...)
@@ -587,6 +596,15 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, detail str
 // revalidated on their next request instead of after FeedVersionCheck.
 func (s *Server) wrote() {
 	s.feeds.invalidate()
+}
+
+// requestMail asks for a notify pass now (Options.MailRequested), after a
+// change the email scan turns into mail that should not wait for the next
+// scheduled run.
+func (s *Server) requestMail() {
+	if s.mailRequested != nil {
+		s.mailRequested()
+	}
 }
 
 // healthz answers {"status":"ok"}, or 503 when the database does not answer.

@@ -393,6 +393,10 @@ type AgendaStore interface {
 	FindAgendaItems(ctx context.Context, meetingID int64) ([]*AgendaItem, error)
 	// FindAgendaItemByID returns the item, or ENOTFOUND.
 	FindAgendaItemByID(ctx context.Context, id int64) (*AgendaItem, error)
+	// FindDeclinedProposals returns the members' proposals (items with a
+	// SubmittedBy) declined and last changed at or after since, ordered by
+	// meeting, then id: the email scan tells their proposers why.
+	FindDeclinedProposals(ctx context.Context, since time.Time) ([]*AgendaItem, error)
 	// CreateAgendaItem normalizes and validates a and appends it before the
 	// closing standard items (AppendIndex), or inserts it at a.Position
 	// (1 … count+1), shifting the items from there on. It

@@ -126,8 +126,17 @@ type Justering struct {
 	// ApprovedOn is the day (Swedish time) of the last approval; zero while
 	// any approval is missing.
 	ApprovedOn Date
-	UpdatedAt  time.Time
+	// RemindRequestedAt is when a secretary last asked for a reminder now
+	// ("Påminn nu"); zero when never. The email scan sends the approvers
+	// who have not approved a reminder at once, unless a scheduled reminder
+	// came after the request.
+	RemindRequestedAt time.Time
+	UpdatedAt         time.Time
 }
+
+// RemindAgain is how long after one "Påminn nu" another records nothing:
+// a second press soon after is the same wish, not a second reminder.
+const RemindAgain = time.Hour
 
 // Approved reports whether every approver has approved.
 func (j *Justering) Approved() bool { return !j.ApprovedOn.IsZero() }
@@ -219,6 +228,12 @@ type JusteringStore interface {
 	// arrives, ApprovedOn becomes now's day. ENOTFOUND when the minutes were
 	// never marked ready, EINVALID when person is not an approver.
 	ApproveMinutes(ctx context.Context, meetingID int64, person string, now time.Time) (*Justering, bool, error)
+	// RemindApprovers records at now a secretary's wish that the approvers
+	// who have not approved be reminded at once (RemindRequestedAt), and
+	// returns the justering and true. Within RemindAgain of the last wish
+	// it records nothing and returns false. ENOTFOUND when the minutes were
+	// never marked ready, ECONFLICT when every approver has approved.
+	RemindApprovers(ctx context.Context, meetingID int64, now time.Time) (*Justering, bool, error)
 }
 
 // SkippedMail records an email that was due but not sent because it had

@@ -184,7 +184,8 @@ type MeetingStore interface {
 	// UpdateMeeting applies upd with the same checks as CreateMeeting. It
 	// raises Sequence by one when start, end, all-day, room, location,
 	// online link or status change, sets CancelledAt when the status becomes
-	// cancelled (and clears it when it stops being so), and sets UpdatedAt
+	// cancelled (and clears it and CancelMessage when it stops being so),
+	// and sets UpdatedAt
 	// when anything changed. An update that changes nothing changes nothing,
 	// records no Change, and returns the meeting as it was.
 	UpdateMeeting(ctx context.Context, id int64, upd MeetingUpdate) (*Meeting, error)
@@ -228,6 +229,9 @@ type MeetingUpdate struct {
 	Location  *string
 	OnlineURL *string
 	Notes     *string
+	// CancelMessage is the message of a cancellation; a new status other
+	// than cancelled clears it unless it is given.
+	CancelMessage *string
 }
 
 // ChangeStore reads the record of changes.
@@ -264,6 +268,9 @@ type ChangeFilter struct {
 	// left out. An empty list keeps nothing. It is what a secretary, who
 	// is no admin, may read of the record.
 	Bodies *[]string
+	// Before keeps the changes with an ID below it (0: no bound): the
+	// next page after the oldest change of the page before.
+	Before int64
 	Limit  int
 }
 

@@ -266,6 +266,10 @@ type Meeting struct {
 	Location  string // free-text place when there is no room
 	OnlineURL string // link to a digital meeting
 	Notes     string
+	// CancelMessage is the secretary's message to everyone told that the
+	// meeting is cancelled (the cancellation letter quotes it); only a
+	// cancelled meeting has one.
+	CancelMessage string
 	// Sequence rises by one on every change of time, place or status, as
 	// iCalendar clients expect (RFC 5545 3.8.7.4).
 	Sequence    int
@@ -323,6 +327,10 @@ func (m *Meeting) Validate() error {
 	p.text("location", LineText, m.Location, false)
 	p.link("online_url", m.OnlineURL, false)
 	p.text("notes", NoteText, m.Notes, false)
+	p.text("cancel_message", NoteText, m.CancelMessage, false)
+	if m.CancelMessage != "" && m.Status != StatusCancelled {
+		p.add("only a cancelled meeting has a cancel_message")
+	}
 	return p.err()
 }
 

@@ -56,6 +56,8 @@ type Jobs struct {
 
 	wakeOnce sync.Once
 	wake     chan struct{}
+	askOnce  sync.Once
+	ask      chan struct{}
 }
 
 // wakeCh is the channel Wake signals, made on first use.
@@ -74,6 +76,24 @@ func (j *Jobs) Wake() {
 	case j.wakeCh() <- struct{}{}:
 	default:
 	}
+}
+
+// Request asks the running Jobs (Start) for a whole pass now, the scan
+// and the delivery with the quiet time respected: a secretary asked for
+// mail that the scan writes ("Påminn nu", a declined proposal, a
+// cancellation). It never blocks; requests that come while a pass is
+// pending are one pass. Before Start it leaves a note that the next Start
+// acts on.
+func (j *Jobs) Request() {
+	select {
+	case j.askCh() <- struct{}{}:
+	default:
+	}
+}
+
+func (j *Jobs) askCh() chan struct{} {
+	j.askOnce.Do(func() { j.ask = make(chan struct{}, 1) })
+	return j.ask
 }
 
 // RunPass scans at now, queueing what is due, and then sends the outbox
@@ -140,15 +160,18 @@ func (j *Jobs) Start(schedule string) (stop func(), err error) {
 	}, nil
 }
 
-// deliverWoken delivers the urgent mail each time Wake is called, until
-// ctx ends. A panic is logged and the loop goes on, as cron's Recover does
+// deliverWoken delivers the urgent mail each time Wake is called, and
+// runs a whole pass each time Request is, until ctx ends. A panic is logged and the loop goes on, as cron's Recover does
 // for the scheduled runs.
 func (j *Jobs) deliverWoken(ctx context.Context) {
 	for {
+		asked := false
 		select {
 		case <-ctx.Done():
 			return
 		case <-j.wakeCh():
+		case <-j.askCh():
+			asked = true
 		}
 		func() {
 			defer func() {
@@ -156,6 +179,12 @@ func (j *Jobs) deliverWoken(ctx context.Context) {
 					j.logger().Error("urgent mail delivery panicked", "panic", r)
 				}
 			}()
+			if asked {
+				if _, err := j.RunPass(ctx, time.Now(), false); err != nil && ctx.Err() == nil {
+					j.logger().Error("notify pass on request failed", "err", err)
+				}
+				return
+			}
 			if _, err := j.Deliverer.RunUrgent(ctx); err != nil && ctx.Err() == nil {
 				j.logger().Error("urgent mail delivery failed", "err", err)
 			}

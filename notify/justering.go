@@ -18,6 +18,7 @@ const justeringLinkLife = 365 * 24 * time.Hour
 // justeringar finds, for minutes not yet approved, the first request to
 // each approver who has not approved, a reminder every
 // JusteringReminderDays (only the latest one when several were missed),
+// a reminder at once when a secretary asked for one (Påminn nu),
 // and once the deadline has passed a note to the secretaries. They are
 // never pointless while approval is missing, so the catch-up window does
 // not apply.
@@ -89,31 +90,47 @@ func (c *scan) justering(j *calendar.Justering) error {
 	if end := j.Deadline.AddDays(1).Start(); !overdue && end.Before(sendBefore) {
 		sendBefore = end
 	}
-	for _, pk := range j.Pending() {
-		base := key(prefix, KindJustering, pk, strconv.Itoa(n))
-		k := base
-		if overdue {
-			k = base + "-sen"
-			if done.told(base) || done.has(base+noAddressSuffix) {
-				continue // this reminder went out before the deadline passed
+	// round writes to each approver who has not approved the email under
+	// the key part part: reminder number reminder, due at.
+	round := func(part string, reminder int, at time.Time) error {
+		for _, pk := range j.Pending() {
+			base := key(prefix, KindJustering, pk, part)
+			k := base
+			if overdue {
+				k = base + "-sen"
+				if done.told(base) || done.has(base+noAddressSuffix) {
+					continue // this reminder went out before the deadline passed
+				}
 			}
+			if done.has(k) || done.has(k+noAddressSuffix) {
+				continue
+			}
+			p, err := c.person(pk)
+			if err != nil {
+				return err
+			}
+			role := roles[pk]
+			d := &Due{Key: k, Kind: KindJustering, MeetingID: m.ID, To: p, At: at, replyTo: secretary,
+				link: &linkSpec{purpose: calendar.LinkJustering, expires: expires}, sendBefore: sendBefore}
+			d.letter = func(link string) (letters.Letter, error) {
+				return letters.JusteringRequest{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
+					Role: role, DocumentURL: j.DocumentURL, LinkURL: link, Deadline: j.Deadline, Reminder: reminder,
+					Overdue: overdue}.Letter()
+			}
+			c.add(d)
 		}
-		if done.has(k) || done.has(k+noAddressSuffix) {
-			continue
-		}
-		p, err := c.person(pk)
-		if err != nil {
+		return nil
+	}
+	if err := round(strconv.Itoa(n), n, at); err != nil {
+		return err
+	}
+	// A secretary's "Påminn nu" is a reminder round at once (key part
+	// "nu" and the time of the wish), unless the first request or a
+	// scheduled reminder became due after it.
+	if r := j.RemindRequestedAt; r.After(at) && !c.now.Before(r) {
+		if err := round("nu"+strconv.FormatInt(r.Unix(), 10), max(n, 1), r); err != nil {
 			return err
 		}
-		role, reminder := roles[pk], n
-		d := &Due{Key: k, Kind: KindJustering, MeetingID: m.ID, To: p, At: at, replyTo: secretary,
-			link: &linkSpec{purpose: calendar.LinkJustering, expires: expires}, sendBefore: sendBefore}
-		d.letter = func(link string) (letters.Letter, error) {
-			return letters.JusteringRequest{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
-				Role: role, DocumentURL: j.DocumentURL, LinkURL: link, Deadline: j.Deadline, Reminder: reminder,
-				Overdue: overdue}.Letter()
-		}
-		c.add(d)
 	}
 
 	// After the deadline day the secretaries hear who has not approved;

@@ -268,7 +268,8 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 func revision(seq int) string { return "r" + strconv.Itoa(seq) }
 
 // cancellation tells everyone who got a kallelse that the meeting is
-// cancelled, with a CANCEL for their calendars. Without a kallelse there
+// cancelled, with a CANCEL for their calendars and the secretary's
+// message (Meeting.CancelMessage) when there is one. Without a kallelse there
 // is nothing in their calendars to take away, and no email is sent. The
 // key holds the revision, so that a meeting cancelled, confirmed again and
 // cancelled again is cancelled again; a key from before revisions were in
@@ -295,7 +296,7 @@ func (c *scan) cancellation(mc *meetingContext, done mailSet, secretary *calenda
 		}
 		d.letter = func(string) (letters.Letter, error) {
 			return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
-				Change: letters.NoticeCancel}.Letter()
+				Change: letters.NoticeCancel, CancelMessage: m.CancelMessage}.Letter()
 		}
 		d.invite = c.invitation(mc, p, "CANCEL")
 		c.add(d)

@@ -25,6 +25,7 @@ const (
 	KindJustering       = "justering"       // please approve the minutes, and the reminders
 	KindJusteringLate   = "justering-sen"   // to the secretary: approval is overdue
 	KindBookingReminder = "bokning"         // to a secretary: book your meetings in the booking weeks
+	KindDeclined        = "avbojt"          // to a member: your proposal is declined, and why
 )
 
 // Timing is when each kind of email is due: the server's defaults, which a
@@ -171,6 +172,9 @@ func (s *Scanner) find(ctx context.Context, now time.Time) (*scan, error) {
 		return nil, err
 	}
 	if err := c.justeringar(); err != nil {
+		return nil, err
+	}
+	if err := c.declined(); err != nil {
 		return nil, err
 	}
 	if err := c.bookingWindows(); err != nil {

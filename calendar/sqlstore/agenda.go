@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/samkal/samkal/calendar"
 )
@@ -112,6 +113,18 @@ func (s *Store) FindAgendaItemByID(ctx context.Context, id int64) (*calendar.Age
 	var out *calendar.AgendaItem
 	err := s.read(ctx, func(t *tx) (err error) {
 		out, err = t.findAgendaItem(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+// FindDeclinedProposals returns the members' proposals declined and last
+// changed at or after since, ordered by meeting, then id.
+func (s *Store) FindDeclinedProposals(ctx context.Context, since time.Time) ([]*calendar.AgendaItem, error) {
+	var out []*calendar.AgendaItem
+	err := s.read(ctx, func(t *tx) (err error) {
+		out, err = queryAll(ctx, t, "declined proposals", "agenda item", scanAgendaItem,
+			agendaSelect+` WHERE status = 'declined' AND updated_at >= $1 AND submitted_by <> '' ORDER BY meeting_id, id`, since.Unix())
 		return err
 	})
 	return out, err

@@ -117,6 +117,9 @@ func (s *Store) FindChanges(ctx context.Context, f calendar.ChangeFilter) ([]*ca
 	if f.To != nil {
 		w.add("c.at < $?", f.To.Unix())
 	}
+	if f.Before > 0 {
+		w.add("c.id < $?", f.Before)
+	}
 	var out []*calendar.Change
 	err := s.read(ctx, func(t *tx) error {
 		if f.Bodies != nil {

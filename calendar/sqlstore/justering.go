@@ -37,18 +37,20 @@ var justeringColumns = []column[calendar.Justering]{
 		return strings.Join(keys, ",")
 	}},
 	{"approved_on", func(j *calendar.Justering) string { return j.ApprovedOn.String() }},
+	{"remind_requested_at", func(j *calendar.Justering) string { return timeText(j.RemindRequestedAt) }},
 }
 
-const justeringSelect = `SELECT j.meeting_id, j.document_url, COALESCE(c.key, ''), j.deadline, j.ready_at, j.approved_on, j.updated_at
+const justeringSelect = `SELECT j.meeting_id, j.document_url, COALESCE(c.key, ''), j.deadline, j.ready_at, j.approved_on, j.remind_requested_at, j.updated_at
 	FROM justeringar j LEFT JOIN people c ON c.id = j.chair_id`
 
 func scanJustering(r scanner) (*calendar.Justering, error) {
 	var j calendar.Justering
-	var deadline, ready, approvedOn, updated int64
-	if err := r.Scan(&j.MeetingID, &j.DocumentURL, &j.Chair, &deadline, &ready, &approvedOn, &updated); err != nil {
+	var deadline, ready, approvedOn, remind, updated int64
+	if err := r.Scan(&j.MeetingID, &j.DocumentURL, &j.Chair, &deadline, &ready, &approvedOn, &remind, &updated); err != nil {
 		return nil, err
 	}
 	j.Deadline, j.ApprovedOn = dayFromNumber(deadline), dayFromNumber(approvedOn)
+	j.RemindRequestedAt = fromUnixOrZero(remind)
 	j.ReadyAt, j.UpdatedAt = fromUnix(ready), fromUnix(updated)
 	return &j, nil
 }
@@ -199,7 +201,7 @@ func (s *Store) MarkMinutesReady(ctx context.Context, j *calendar.Justering, now
 					n.MeetingID, strings.Join(approved, ", "))
 			}
 			same := n
-			same.ReadyAt = old.ReadyAt
+			same.ReadyAt, same.RemindRequestedAt = old.ReadyAt, old.RemindRequestedAt
 			if len(diff(justeringColumns, old, &same)) == 0 {
 				n = *old
 				return nil
@@ -214,7 +216,8 @@ func (s *Store) MarkMinutesReady(ctx context.Context, j *calendar.Justering, now
 		_, err = t.ExecContext(ctx, `INSERT INTO justeringar (meeting_id, document_url, chair_id, deadline, ready_at, approved_on, updated_at)
 			VALUES ($1, $2, $3, $4, $5, 0, $6)
 			ON CONFLICT (meeting_id) DO UPDATE SET document_url = excluded.document_url, chair_id = excluded.chair_id,
-				deadline = excluded.deadline, ready_at = excluded.ready_at, approved_on = 0, updated_at = excluded.updated_at`,
+				deadline = excluded.deadline, ready_at = excluded.ready_at, approved_on = 0, remind_requested_at = 0,
+				updated_at = excluded.updated_at`,
 			n.MeetingID, n.DocumentURL, chair, dayNumber(n.Deadline), n.ReadyAt.Unix(), t.now.Unix())
 		if err := t.check(err, "store justering", nil, calendar.Errorf(calendar.EINVALID, "the meeting or a person of the justering does not exist")); err != nil {
 			return err
@@ -334,29 +337,18 @@ func (s *Store) ApproveMinutes(ctx context.Context, meetingID int64, person stri
 	if now.IsZero() {
 		return nil, false, calendar.Errorf(calendar.EINVALID, "an approval needs the time it was given")
 	}
-	var out *calendar.Justering
-	var changed bool
-	err := s.write(ctx, func(t *tx) error {
-		out, changed = nil, false
-		if err := t.lockMeeting(ctx, meetingID); err != nil {
-			return err
-		}
-		old, err := t.findJustering(ctx, meetingID)
-		if err != nil {
-			return err
-		}
+	return s.changeJustering(ctx, meetingID, func(t *tx, old *calendar.Justering) (*calendar.Justering, error) {
 		i := slices.IndexFunc(old.Approvals, func(a calendar.Approval) bool { return a.Person == person })
 		if i < 0 {
 			keys := make([]string, len(old.Approvals))
 			for k, a := range old.Approvals {
 				keys[k] = a.Person
 			}
-			return calendar.Errorf(calendar.EINVALID, "%q does not approve the minutes of meeting %d; the approvers are %s",
+			return nil, calendar.Errorf(calendar.EINVALID, "%q does not approve the minutes of meeting %d; the approvers are %s",
 				person, meetingID, strings.Join(keys, ", "))
 		}
 		if !old.Approvals[i].ApprovedAt.IsZero() {
-			out = old
-			return nil
+			return nil, nil
 		}
 		n := *old
 		n.Approvals = slices.Clone(old.Approvals)
@@ -368,14 +360,65 @@ func (s *Store) ApproveMinutes(ctx context.Context, meetingID int64, person stri
 		if _, err := t.ExecContext(ctx, `UPDATE justering_approvals SET approved_at = $1
 			WHERE meeting_id = $2 AND person_id = (SELECT id FROM people WHERE key = $3)`,
 			n.Approvals[i].ApprovedAt.Unix(), meetingID, person); err != nil {
-			return fmt.Errorf("sqlstore: record approval: %w", err)
+			return nil, fmt.Errorf("sqlstore: record approval: %w", err)
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE justeringar SET approved_on = $1, updated_at = $2 WHERE meeting_id = $3`,
 			dayNumber(n.ApprovedOn), t.now.Unix(), meetingID); err != nil {
-			return fmt.Errorf("sqlstore: record approval: %w", err)
+			return nil, fmt.Errorf("sqlstore: record approval: %w", err)
 		}
-		out, changed = &n, true
-		return t.record(ctx, entityJustering, meetingID, calendar.ActionUpdate, diff(justeringColumns, old, &n))
+		return &n, nil
+	})
+}
+
+// RemindApprovers records at now a secretary's wish that the approvers who
+// have not approved be reminded at once; within calendar.RemindAgain of
+// the last wish it records nothing and returns false. ENOTFOUND when the
+// minutes were never marked ready, ECONFLICT when they are approved.
+func (s *Store) RemindApprovers(ctx context.Context, meetingID int64, now time.Time) (*calendar.Justering, bool, error) {
+	if now.IsZero() {
+		return nil, false, calendar.Errorf(calendar.EINVALID, "a reminder needs the time it was asked for")
+	}
+	return s.changeJustering(ctx, meetingID, func(t *tx, old *calendar.Justering) (*calendar.Justering, error) {
+		if old.Approved() {
+			return nil, calendar.Errorf(calendar.ECONFLICT, "the minutes of meeting %d are approved already; there is nobody to remind", meetingID)
+		}
+		if !old.RemindRequestedAt.IsZero() && now.Before(old.RemindRequestedAt.Add(calendar.RemindAgain)) {
+			return nil, nil
+		}
+		n := *old
+		n.RemindRequestedAt, n.UpdatedAt = fromUnix(now.Unix()), t.now
+		if _, err := t.ExecContext(ctx, `UPDATE justeringar SET remind_requested_at = $1, updated_at = $2 WHERE meeting_id = $3`,
+			n.RemindRequestedAt.Unix(), t.now.Unix(), meetingID); err != nil {
+			return nil, fmt.Errorf("sqlstore: record a reminder request: %w", err)
+		}
+		return &n, nil
+	})
+}
+
+// changeJustering runs change on the meeting's justering in a write
+// transaction, after locking the meeting (lockMeeting), and records the
+// change. change returns the justering as it wrote it, or nil when nothing
+// changes; changeJustering then returns the justering as it was, and false.
+func (s *Store) changeJustering(ctx context.Context, meetingID int64,
+	change func(t *tx, old *calendar.Justering) (*calendar.Justering, error)) (*calendar.Justering, bool, error) {
+	var out *calendar.Justering
+	var changed bool
+	err := s.write(ctx, func(t *tx) error {
+		out, changed = nil, false
+		if err := t.lockMeeting(ctx, meetingID); err != nil {
+			return err
+		}
+		old, err := t.findJustering(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		n, err := change(t, old)
+		if err != nil || n == nil {
+			out = old
+			return err
+		}
+		out, changed = n, true
+		return t.record(ctx, entityJustering, meetingID, calendar.ActionUpdate, diff(justeringColumns, old, n))
 	})
 	if err != nil {
 		return nil, false, err

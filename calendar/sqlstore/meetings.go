@@ -20,7 +20,7 @@ import (
 // subquery per row; queryMeetings folds the rows back into meetings. The
 // ORDER BY that queryMeetings adds keeps a meeting's rows together.
 const meetingSelect = `SELECT m.id, m.uid, m.key, m.kind, m.title, m.start_at, m.end_at, m.all_day, m.status,
-	COALESCE(r.slug, ''), m.location, m.online_url, m.notes, m.sequence, m.cancelled_at, m.created_at, m.updated_at, b.slug
+	COALESCE(r.slug, ''), m.location, m.online_url, m.notes, m.cancel_message, m.sequence, m.cancelled_at, m.created_at, m.updated_at, b.slug
 	FROM meetings m LEFT JOIN rooms r ON r.id = m.room_id
 	LEFT JOIN meeting_bodies mb ON mb.meeting_id = m.id LEFT JOIN bodies b ON b.id = mb.body_id`
 
@@ -40,7 +40,7 @@ func (t *tx) queryMeetings(ctx context.Context, w *where) ([]*calendar.Meeting, 
 		var cancelled sql.NullInt64
 		var body sql.NullString
 		if err := rows.Scan(&m.ID, &m.UID, &m.Key, &kind, &m.Title, &start, &end, &m.AllDay, &status, &m.Room,
-			&m.Location, &m.OnlineURL, &m.Notes, &m.Sequence, &cancelled, &created, &updated, &body); err != nil {
+			&m.Location, &m.OnlineURL, &m.Notes, &m.CancelMessage, &m.Sequence, &cancelled, &created, &updated, &body); err != nil {
 			return nil, fmt.Errorf("sqlstore: scan meeting: %w", err)
 		}
 		if n := len(out); n > 0 && out[n-1].ID == m.ID { // another body of the same meeting
@@ -91,6 +91,7 @@ var meetingColumns = []column[calendar.Meeting]{
 	{"location", func(m *calendar.Meeting) string { return m.Location }},
 	{"online_url", func(m *calendar.Meeting) string { return m.OnlineURL }},
 	{"notes", func(m *calendar.Meeting) string { return m.Notes }},
+	{"cancel_message", func(m *calendar.Meeting) string { return m.CancelMessage }},
 	{"sequence", func(m *calendar.Meeting) string { return intText(m.Sequence) }},
 }
 
@@ -231,10 +232,10 @@ func (s *Store) CreateMeeting(ctx context.Context, m *calendar.Meeting) error {
 		}
 		var id int64
 		err = t.QueryRowContext(ctx, `INSERT INTO meetings (uid, key, kind, title, start_at, end_at, start_day, all_day, status,
-			room_id, location, online_url, notes, sequence, cancelled_at, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $15) RETURNING id`,
+			room_id, location, online_url, notes, cancel_message, sequence, cancelled_at, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16, $16) RETURNING id`,
 			uid, m.Key, string(m.Kind), m.Title, m.Start.Unix(), m.End.Unix(), dayNumber(calendar.DateOf(m.Start)), m.AllDay,
-			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, cancelled, t.now.Unix()).Scan(&id)
+			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, m.CancelMessage, cancelled, t.now.Unix()).Scan(&id)
 		if err := t.check(err, "insert meeting", keyTaken, nil); err != nil {
 			return err
 		}
@@ -316,9 +317,9 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.Meetin
 		m.UpdatedAt = t.now
 		err = t.QueryRowContext(ctx, `UPDATE meetings SET key = $1, kind = $2, title = $3, start_at = $4, end_at = $5, start_day = $6,
 			all_day = $7, status = $8, room_id = $9, location = $10, online_url = $11, notes = $12, sequence = sequence + $13,
-			cancelled_at = $14, updated_at = $15 WHERE id = $16 RETURNING sequence`,
+			cancelled_at = $14, updated_at = $15, cancel_message = $16 WHERE id = $17 RETURNING sequence`,
 			m.Key, string(m.Kind), m.Title, m.Start.Unix(), m.End.Unix(), dayNumber(calendar.DateOf(m.Start)), m.AllDay,
-			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, bump, cancelled, t.now.Unix(), id).Scan(&m.Sequence)
+			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, bump, cancelled, t.now.Unix(), m.CancelMessage, id).Scan(&m.Sequence)
 		if err := t.check(err, "update meeting", keyTaken, nil); err != nil {
 			return err
 		}
@@ -367,7 +368,11 @@ func applyMeetingUpdate(m calendar.Meeting, upd calendar.MeetingUpdate) calendar
 	}
 	if upd.Status != nil {
 		m.Status = *upd.Status
+		if m.Status != calendar.StatusCancelled {
+			m.CancelMessage = ""
+		}
 	}
+	set(&m.CancelMessage, upd.CancelMessage)
 	return m
 }
 

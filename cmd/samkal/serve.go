@@ -162,6 +162,7 @@ func serve(ctx context.Context, e *env, args []string) int {
 	}
 	if jobs != nil {
 		opts.MailQueued = jobs.Wake
+		opts.MailRequested = jobs.Request
 	}
 	srv, err := api.New(opts)
 	if err != nil {

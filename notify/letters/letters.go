@@ -3,7 +3,8 @@
 // secretary, the kallelse with the agenda (and its update and
 // cancellation), the request to approve minutes (justering) with its
 // reminders, the notice that a justering is overdue, the reminder to
-// book meetings in the booking weeks, and the one-time sign-in link.
+// book meetings in the booking weeks, the note to a member whose proposal
+// was declined, and the one-time sign-in link.
 //
 // Each email is a view model (Call, Digest, Notice, …) whose Letter method
 // renders a Subject, a plain Text and an HTML body from the same data with
@@ -139,6 +140,22 @@ type Notice struct {
 	// before, when known (nil otherwise): the email then names the old time
 	// and place next to the new ones.
 	Previous *Meeting
+	// CancelMessage is, for the cancellation, the secretary's message
+	// (why, or when they meet instead); "" for none. Its line breaks are
+	// kept as paragraphs.
+	CancelMessage string
+}
+
+// Declined tells a member that the secretary declined the item they
+// proposed for a meeting, and why.
+type Declined struct {
+	Region    string
+	Meeting   Meeting
+	To        Person // the proposer
+	Secretary *Person
+	// Title is the proposed item's title; Note the secretary's reason, its
+	// line breaks kept as paragraphs. Both required.
+	Title, Note string
 }
 
 // JusteringRequest asks a justerare or the chair to approve the minutes.

@@ -25,7 +25,7 @@ import (
 var templateFS embed.FS
 
 // kinds are the emails, named as their template files are.
-var kinds = []string{"call", "digest", "notice", "justering", "overdue", "booking", "signin"}
+var kinds = []string{"call", "digest", "notice", "justering", "overdue", "booking", "signin", "declined"}
 
 // TextWidth is the width the text part is wrapped to. Longer lines remain
 // only where one word (a link) is longer.
@@ -87,6 +87,11 @@ type view struct {
 
 	Moved            bool
 	PreviousDeadline string // Day(previous deadline), "" when not known
+
+	// Proposal is a declined item's title; Message the secretary's text
+	// (a cancellation's message, a decline's reason), one paragraph each.
+	Proposal string
+	Message  []string
 
 	Pending []Person
 	Until   string // "kl. 09.15" (the sign-in link)
@@ -466,6 +471,42 @@ func (d Digest) Letter() (Letter, error) {
 	return render("digest", v)
 }
 
+// paragraphs splits user text into its non-empty lines, each flattened
+// (oneLine): a message of several paragraphs keeps them.
+func paragraphs(s string) []string {
+	return oneLines(strings.Split(calendar.NormalizeNewlines(s), "\n"))
+}
+
+// Letter renders the note to a member whose proposal was declined.
+// Required: Region, To.Email, Meeting.Title and Start, Title, Note.
+func (d Declined) Letter() (Letter, error) {
+	p := newProblems("declined proposal", d.To)
+	p.required("Region", d.Region)
+	p.email("To.Email", d.To.Email)
+	p.person("Secretary", d.Secretary)
+	p.meeting("Meeting", d.Meeting)
+	p.required("Title", oneLine(d.Title))
+	note := paragraphs(d.Note)
+	if len(note) == 0 {
+		p.add("Note is required")
+	}
+	if err := p.err(); err != nil {
+		return Letter{}, err
+	}
+	v := &view{
+		Greeting:  greeting(d.To),
+		Secretary: cleanPerson(d.Secretary),
+		Region:    oneLine(d.Region),
+		M:         meetingOf(d.Meeting),
+		Proposal:  oneLine(d.Title),
+		Message:   note,
+	}
+	v.Footer = footer(v.Region, v.Secretary, false)
+	v.Subject = "Ditt förslag ”" + v.Proposal + "” tas inte upp på " + v.M.Title + " " + dayMonth(calendar.DateOf(d.Meeting.Start))
+	v.Heading = "Ditt förslag tas inte upp"
+	return render("declined", v)
+}
+
 // Letter renders the kallelse, its update or the cancellation. Required:
 // Region, To.Email, Meeting.Title and Start.
 func (n Notice) Letter() (Letter, error) {
@@ -495,6 +536,7 @@ func (n Notice) Letter() (Letter, error) {
 	v.Update = n.Change == NoticeUpdate && !v.Cancel
 	if v.Cancel {
 		v.M.OnlineURL = "" // nobody is to join a cancelled meeting
+		v.Message = paragraphs(n.CancelMessage)
 	}
 	v.Footer = footer(v.Region, v.Secretary, false)
 	when := " " + whenShort(n.Meeting)
