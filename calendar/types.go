@@ -117,7 +117,7 @@ type Body struct {
 	// meetings go by themselves ("" or auto) or wait for "Skicka".
 	MailRelease MailRelease
 	CreatedAt   time.Time
-	UpdatedAt time.Time
+	UpdatedAt   time.Time
 }
 
 // Validate checks b and returns EINVALID listing every problem.
