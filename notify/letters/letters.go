@@ -139,6 +139,9 @@ type Notice struct {
 	// before, when known (nil otherwise): the email then names the old time
 	// and place next to the new ones.
 	Previous *Meeting
+	// PersonalMessage is the secretary's own words at the top of the
+	// kallelse (and of its updates), a few lines; "" for none.
+	PersonalMessage string
 }
 
 // JusteringRequest asks a justerare or the chair to approve the minutes.

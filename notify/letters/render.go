@@ -89,6 +89,9 @@ type view struct {
 	PreviousDeadline string // Day(previous deadline), "" when not known
 
 	Pending []Person
+	// Message is the secretary's message, line by line ("" for a blank
+	// line between paragraphs).
+	Message []string
 	Until   string // "kl. 09.15" (the sign-in link)
 	Window  string
 	Weeks   string
@@ -161,6 +164,27 @@ func oneLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// messageLines splits a message of several lines into lines, each
+// cleaned as oneLine does; runs of blank lines become one, and blank lines
+// at the ends go. nil for a message with no words.
+func messageLines(s string) []string {
+	var out []string
+	blank := false
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		l = oneLine(l)
+		if l == "" {
+			blank = len(out) > 0
+			continue
+		}
+		if blank {
+			out = append(out, "")
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 func oneLines(ss []string) []string {
@@ -493,6 +517,9 @@ func (n Notice) Letter() (Letter, error) {
 		Cancel:    n.Change == NoticeCancel || n.Meeting.Cancelled,
 	}
 	v.Update = n.Change == NoticeUpdate && !v.Cancel
+	if !v.Cancel {
+		v.Message = messageLines(n.PersonalMessage)
+	}
 	if v.Cancel {
 		v.M.OnlineURL = "" // nobody is to join a cancelled meeting
 	}
