@@ -84,8 +84,8 @@ func TestLetterPages(t *testing.T) {
 
 		wantHTML(t, e.get(utskick, maria), http.StatusOK, `<h2 id="breven">Inbjudan och kallelse</h2>`,
 			"<h3>Inbjudan att anmäla punkter</h3>\n<p>Skickas automatiskt 2025-03-06 09.00</p>",
-			`<a href="`+utskick+`/inbjudan">Läs brevet<span class="sr-only">: Inbjudan att anmäla punkter</span></a>`,
-			`<button class="secondary" type="submit" name="atgard" value="hall" id="hall-inbjudan">Håll inne`,
+			`<a href="`+utskick+`/inbjudan" id="las-inbjudan">Läs brevet<span class="sr-only">: Inbjudan att anmäla punkter</span></a>`,
+			`<button class="button secondary" type="submit" name="atgard" value="hall" id="hall-inbjudan">Håll inne`,
 			`<button class="button" type="submit" name="atgard" value="skicka" id="skicka-nu-kallelse">Skicka nu`,
 			`<label for="meddelande">Personligt meddelande i kallelsen (frivilligt)</label>`)
 
