@@ -137,9 +137,18 @@ func (s *Server) letterRows(m *calendar.Meeting, n *names, msgs []*calendar.Outb
 			return x.Kind == letterKinds[l] && x.Status != calendar.OutboxSkipped
 		})
 		c := controls[l]
+		late := ""
+		switch {
+		case !s.now().Before(m.Start):
+			late = "Mötet har redan börjat, så brevet skickas inte."
+		case l == calendar.MailCall && !s.now().Before(plan.CallCloses):
+			late = "Sista dagen för att anmäla punkter har passerat, så inbjudan skickas inte."
+		}
 		switch {
 		case row.Told:
 			row.State = "Skickat eller på väg. Den som blir medlem senare får det automatiskt."
+		case late != "":
+			row.State = late
 		case waitingFor(c, manual) != "":
 			row.State = waitingFor(c, manual)
 		case s.now().Before(at):
@@ -147,7 +156,7 @@ func (s *Server) letterRows(m *calendar.Meeting, n *names, msgs []*calendar.Outb
 		default:
 			row.State = "Skickas inom kort"
 		}
-		if canChange && !row.Told {
+		if canChange && !row.Told && late == "" {
 			switch {
 			case c.State == calendar.MailHeld:
 				row.Release, row.SendNow = true, true

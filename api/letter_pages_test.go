@@ -233,3 +233,23 @@ func FuzzLetterMessageForm(f *testing.F) {
 		}
 	})
 }
+
+// TestLetterPagesTooLate: a letter whose time has passed (the meeting
+// began, the call's deadline went by) is said to be so, with no button.
+func TestLetterPagesTooLate(t *testing.T) {
+	e := newEnv(t, nil, (&letterFake{}).options)
+	f := seed(t, e)
+	grant(t, e, "maria-lindborg", calendar.AccessSecretary, "chefsgrupp-folkhalsa")
+	e.clock.Set(time.Date(2025, 3, 14, 10, 0, 0, 0, calendar.Location))
+	maria := sessionOf(t, e, "maria-lindborg")
+	page := wantHTML(t, e.get(fmt.Sprintf("/mina-organ/moten/%d/utskick", f.folkhalsa[1].ID), maria), http.StatusOK,
+		"<p>Sista dagen för att anmäla punkter har passerat, så inbjudan skickas inte.</p>", "<p>Skickas automatiskt 2025-03-15 09.00</p>")
+	if strings.Contains(page, `id="hall-inbjudan"`) || !strings.Contains(page, `id="hall-kallelse"`) {
+		t.Error("the call past its deadline offers Håll inne, or the kallelse does not")
+	}
+	page = wantHTML(t, e.get(fmt.Sprintf("/mina-organ/moten/%d/utskick", f.folkhalsa[0].ID), maria), http.StatusOK,
+		"<p>Mötet har redan börjat, så brevet skickas inte.</p>")
+	if strings.Contains(page, `name="atgard"`) {
+		t.Error("a meeting that began offers buttons for its letters")
+	}
+}
