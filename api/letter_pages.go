@@ -113,6 +113,7 @@ type letterRow struct {
 	// meeting or the letter has gone.
 	Hold, Release, SendNow, Send bool
 	Told                         bool // some of it is queued or sent
+	Late                         bool // its time has passed: it is not sent
 }
 
 // letterRows are the call and the kallelse of m that its bodies send (a
@@ -156,7 +157,8 @@ func (s *Server) letterRows(m *calendar.Meeting, n *names, msgs []*calendar.Outb
 		default:
 			row.State = "Skickas inom kort"
 		}
-		if canChange && !row.Told && late == "" {
+		row.Late = late != ""
+		if canChange && !row.Told && !row.Late {
 			switch {
 			case c.State == calendar.MailHeld:
 				row.Release, row.SendNow = true, true
