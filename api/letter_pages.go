@@ -147,7 +147,7 @@ func (s *Server) letterRows(m *calendar.Meeting, n *names, msgs []*calendar.Outb
 		}
 		switch {
 		case row.Told:
-			row.State = "Skickat eller på väg. Den som blir medlem senare får det automatiskt."
+			row.State = "Har gått ut eller ligger i utkorgen, se nedan. Den som blir medlem senare får det automatiskt."
 		case late != "":
 			row.State = late
 		case waitingFor(c, manual) != "":
