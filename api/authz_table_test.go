@@ -250,6 +250,8 @@ func tablePath(t *testing.T, w *world, template string) string {
 			segs[i] = "chefsgrupp-folkhalsa"
 		case segs[i-1] == "personer" && s == "{key}":
 			segs[i] = w.candidates("people")[0]
+		case segs[i-1] == "utskick" && strings.HasPrefix(s, "{brev"): // a letter of the meeting above
+			segs[i] = "inbjudan"
 		case segs[i-1] == "backlogg" && s == "{topic}":
 			segs[i] = w.candidates("backlog-items")[0]
 		case strings.HasPrefix(s, "{"):

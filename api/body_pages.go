@@ -509,6 +509,7 @@ type settingsForm struct {
 	Name, Description              string
 	Approval                       bool
 	CallDays, DeadlineDays, Notice string
+	Manual                         bool // the calls and kallelser wait for "Skicka"
 }
 
 type settingsPageData struct {
@@ -536,7 +537,8 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderSettings(w, r, http.StatusOK, b, settingsForm{Name: b.Name, Description: b.Description, Approval: b.MinutesNeedApproval,
-		CallDays: daysText(b.Notify.CallDays), DeadlineDays: daysText(b.Notify.CallDeadlineDays), Notice: daysText(b.Notify.NoticeDays)}, nil)
+		CallDays: daysText(b.Notify.CallDays), DeadlineDays: daysText(b.Notify.CallDeadlineDays), Notice: daysText(b.Notify.NoticeDays),
+		Manual: b.MailRelease.Manual()}, nil)
 }
 
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, b *calendar.Body, form settingsForm, errs []formError) {
@@ -561,7 +563,12 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := settingsForm{Name: values.Get("namn"), Description: values.Get("beskrivning"), Approval: values.Get("justering") == "ja",
-		CallDays: values.Get("inbjudan"), DeadlineDays: values.Get("sista-dag"), Notice: values.Get("kallelse")}
+		CallDays: values.Get("inbjudan"), DeadlineDays: values.Get("sista-dag"), Notice: values.Get("kallelse"),
+		Manual: values.Get("utskick") == "manuellt"}
+	release := calendar.MailReleaseAuto
+	if form.Manual {
+		release = calendar.MailReleaseManual
+	}
 	var errs []formError
 	name := strings.TrimSpace(form.Name)
 	description := strings.TrimSpace(calendar.NormalizeNewlines(form.Description))
@@ -594,7 +601,8 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 		s.renderSettings(w, r, http.StatusUnprocessableEntity, b, form, errs)
 		return
 	}
-	_, err := s.store.UpdateBody(r.Context(), b.Slug, calendar.BodyUpdate{Name: &name, Description: &description, MinutesNeedApproval: &form.Approval, Notify: &n})
+	_, err := s.store.UpdateBody(r.Context(), b.Slug, calendar.BodyUpdate{Name: &name, Description: &description, MinutesNeedApproval: &form.Approval, Notify: &n,
+		MailRelease: &release})
 	if calendar.ErrorCode(err) == calendar.EINVALID {
 		s.renderSettings(w, r, http.StatusUnprocessableEntity, b, form,
 			[]formError{{"", "Inställningarna kunde inte sparas med de här uppgifterna. Kontrollera fälten och försök igen."}})

@@ -156,14 +156,15 @@ func TestCRUD(t *testing.T) {
 				collection: "/api/v1/bodies", id: "lansdel-vaster",
 				create: `{"slug":"lansdel-vaster","name":"Länsdel Väster","kind":"lansdel-group","description":"Karlskoga, Degerfors, Laxå, Hällefors",` +
 					`"notify":{"call_days":21,"call_deadline_days":14}}`,
-				fields: []string{"id", "slug", "name", "kind", "visibility", "organisation", "minutes_need_approval", "description", "notify", "feed_url", "created_at", "updated_at"},
+				fields: []string{"id", "slug", "name", "kind", "visibility", "organisation", "minutes_need_approval", "description", "notify", "mail_release",
+					"feed_url", "created_at", "updated_at"},
 				created: object{"name": "Länsdel Väster", "kind": "lansdel-group", "visibility": "public", "organisation": nil,
-					"minutes_need_approval": false, "feed_url": baseURL + "/feeds/bodies/lansdel-vaster.ics",
+					"minutes_need_approval": false, "feed_url": baseURL + "/feeds/bodies/lansdel-vaster.ics", "mail_release": "auto",
 					"notify": "map[call_days:21 call_deadline_days:14 notice_days:<nil>]"},
 				// "notify" replaces all three timings: those left out go back
 				// to the server's default.
-				patch: `{"visibility":"restricted","minutes_need_approval":true,"organisation":"region-orebro-lan","notify":{"notice_days":0}}`,
-				patched: object{"name": "Länsdel Väster", "visibility": "restricted", "minutes_need_approval": true,
+				patch: `{"visibility":"restricted","minutes_need_approval":true,"organisation":"region-orebro-lan","notify":{"notice_days":0},"mail_release":"manual"}`,
+				patched: object{"name": "Länsdel Väster", "visibility": "restricted", "minutes_need_approval": true, "mail_release": "manual",
 					"organisation": "region-orebro-lan", "feed_url": nil, "description": "Karlskoga, Degerfors, Laxå, Hällefors",
 					"notify": "map[call_days:<nil> call_deadline_days:<nil> notice_days:0]"},
 			}.run(t, e)

@@ -412,6 +412,8 @@ type bodyInput struct {
 	MinutesNeedApproval json.RawMessage `json:"minutes_need_approval"`
 	Description         json.RawMessage `json:"description"`
 	Notify              json.RawMessage `json:"notify"`
+	// MailRelease is "auto" or "manual"; null is auto (calendar.MailRelease).
+	MailRelease json.RawMessage `json:"mail_release"`
 }
 
 func (s *Server) listBodies(w http.ResponseWriter, r *http.Request) {
@@ -507,6 +509,7 @@ func (s *Server) createBody(w http.ResponseWriter, r *http.Request) {
 	if n := notifyTimings(&f, in.Notify); n != nil {
 		b.Notify = *n
 	}
+	setStr(&b.MailRelease, strTo[calendar.MailRelease](&f, "mail_release", in.MailRelease, true))
 	if err := f.err(); err != nil {
 		s.Error(w, r, err)
 		return
@@ -538,6 +541,7 @@ func (s *Server) updateBody(w http.ResponseWriter, r *http.Request) {
 		MinutesNeedApproval: value[bool](&f, "minutes_need_approval", in.MinutesNeedApproval, false),
 		Description:         str(&f, "description", in.Description),
 		Notify:              notifyTimings(&f, in.Notify),
+		MailRelease:         strTo[calendar.MailRelease](&f, "mail_release", in.MailRelease, true),
 	}
 	if err := f.err(); err != nil {
 		s.Error(w, r, err)

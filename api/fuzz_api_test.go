@@ -455,6 +455,8 @@ var formRoutes = map[string]string{
 	"POST /logga-ut/overallt":                                       "none: the form is one button and sends no field (TestSessions posts it)",
 	"POST /mina-organ/moten/{id}/justering":                         "FuzzMinutesForm",
 	"POST /mina-organ/moten/{id}/justering/paminn":                  "none: the form is one button and sends no field (TestRemindNowPage posts it)",
+	"POST /mina-organ/moten/{id}/utskick/{brev:inbjudan|kallelse}":  "none: one field, atgard, hall, slapp or skicka; anything else changes nothing (TestLetterPages posts a wrong one)",
+	"POST /mina-organ/moten/{id}/utskick/kallelse/meddelande":       "FuzzLetterMessageForm",
 	"POST /mina-organ/utkorg/{id}/forsok-igen":                      "none: the form is one button and sends no field (TestOutboxPage posts it)",
 	"POST /mina-organ/moten/{id}/dagordning":                        "FuzzAgendaItemForm",
 	"POST /mina-organ/moten/{id}/dagordning/{item}/andra":           "none: the same fields and checks as adding an item (FuzzAgendaItemForm); TestAgendaPages posts it",

@@ -60,6 +60,9 @@ type bodyJSON struct {
 	// Notify is the body's timing of the automatic emails; always present,
 	// with null for "the server's default".
 	Notify bodyNotifyJSON `json:"notify"`
+	// MailRelease is "auto" (calls and kallelser go by themselves) or
+	// "manual" (they wait for "Skicka" on the meeting's Utskick page).
+	MailRelease string `json:"mail_release"`
 	// FeedURL is the public feed of a public body, null for a restricted one.
 	FeedURL   *string `json:"feed_url"`
 	CreatedAt string  `json:"created_at"`
@@ -196,6 +199,10 @@ func (s *Server) toBody(b *calendar.Body) bodyJSON {
 		Organisation: optSlug(b.Organisation), MinutesNeedApproval: b.MinutesNeedApproval, Description: b.Description,
 		CreatedAt: stamp(b.CreatedAt), UpdatedAt: stamp(b.UpdatedAt)}
 	j.Notify = bodyNotifyJSON{CallDays: b.Notify.CallDays, CallDeadlineDays: b.Notify.CallDeadlineDays, NoticeDays: b.Notify.NoticeDays}
+	j.MailRelease = string(calendar.MailReleaseAuto)
+	if b.MailRelease.Manual() {
+		j.MailRelease = string(calendar.MailReleaseManual)
+	}
 	if b.Visibility == calendar.Public {
 		u := s.bodyFeedURL(b.Slug)
 		j.FeedURL = &u

@@ -672,6 +672,15 @@ type mailingsPage struct {
 	Planned            []plannedMail
 	Messages           []outboxRow
 	Skipped            []skippedRow
+	// Letters are the call and the kallelse, which the secretary may
+	// read before they go, hold, release or send now (letter_pages.go).
+	Letters  []letterRow
+	Message  string // the secretary's message in the kallelse, as saved or sent
+	MsgSaved string // when the message was saved, "" when never
+	Action   string // the message form's action
+	Done     string
+	Errors   []formError
+	ErrorFor map[string]string
 }
 
 // plannedMail is one kind of email the meeting gets: when, to whom, and
@@ -684,6 +693,12 @@ func (s *Server) mailingsPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.renderMailings(w, r, http.StatusOK, m, n, mailingsPage{Done: mailingsDone[r.URL.Query().Get("klart")]}, nil)
+}
+
+// renderMailings fills in the page of m and renders it; message, when not
+// nil, is the message form as sent (shown again with its errors).
+func (s *Server) renderMailings(w http.ResponseWriter, r *http.Request, status int, m *calendar.Meeting, n *names, data mailingsPage, message *string) {
 	ctx := r.Context()
 	id := m.ID
 	msgs, err := s.store.FindMessages(ctx, calendar.OutboxFilter{MeetingID: &id, Limit: outboxLimit})
@@ -706,20 +721,41 @@ func (s *Server) mailingsPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	controls, err := s.mailControls(ctx, m.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	name := make(map[string]string, len(people))
 	for _, p := range people {
 		name[p.Key] = p.Name
 	}
-	data := mailingsPage{page: page{Title: "Utskick: " + secretaryMeetingTitle(m, n), Region: s.region, Home: "/"},
-		Meeting: secretaryMeetingName(m, n), When: swedishWhen(m), Hub: meetingPagePath(m.ID, "")}
+	data.page = page{Title: "Utskick: " + secretaryMeetingTitle(m, n), Region: s.region, Home: "/"}
+	if len(data.Errors) > 0 {
+		data.Title = "Fel: " + data.Title
+	}
+	data.Meeting, data.When, data.Hub = secretaryMeetingName(m, n), swedishWhen(m), meetingPagePath(m.ID, "")
+	data.ErrorFor = errorFor(data.Errors)
 	for _, x := range msgs {
 		data.Messages = append(data.Messages, toOutboxRow(x, name))
 	}
 	for _, x := range skipped {
 		data.Skipped = append(data.Skipped, toSkippedRow(x, name))
 	}
-	data.Planned, data.Note = s.plannedMail(m, n, j, msgs)
-	s.renderPage(w, r, http.StatusOK, s.pages.mailings, data)
+	data.Planned, data.Note = s.plannedMail(m, n, j, msgs, controls)
+	if data.Note == "" {
+		data.Letters = s.letterRows(m, n, msgs, controls, principalOf(r).Change(m.Bodies...))
+	}
+	notice := controls[calendar.MailNotice]
+	data.Action = meetingPagePath(m.ID, "/utskick/kallelse/meddelande")
+	data.Message = notice.Message
+	if notice.Message != "" {
+		data.MsgSaved = tableTime(notice.ChangedAt)
+	}
+	if message != nil {
+		data.Message = *message
+	}
+	s.renderPage(w, r, status, s.pages.mailings, data)
 }
 
 // plannedMail lists the emails of m by the rules of calendar.MailTiming:
@@ -727,7 +763,8 @@ func (s *Server) mailingsPage(w http.ResponseWriter, r *http.Request) {
 // requests and reminders, each with its time and how far it has come
 // (from the meeting's outbox messages). It returns a note instead when
 // nothing is sent: a proposed meeting, or an event.
-func (s *Server) plannedMail(m *calendar.Meeting, n *names, j *calendar.Justering, msgs []*calendar.OutboxMessage) ([]plannedMail, string) {
+func (s *Server) plannedMail(m *calendar.Meeting, n *names, j *calendar.Justering, msgs []*calendar.OutboxMessage,
+	controls map[calendar.MailLetter]*calendar.MailControl) ([]plannedMail, string) {
 	now := s.now()
 	count := func(kinds ...string) (sent, waiting, failed int) {
 		for _, x := range msgs {
@@ -789,14 +826,25 @@ func (s *Server) plannedMail(m *calendar.Meeting, n *names, j *calendar.Justerin
 		return out, ""
 	}
 	plan := s.mailTiming.ForMeeting(m.Start, bodies)
+	manual := slices.ContainsFunc(bodies, func(b *calendar.Body) bool { return b.MailRelease.Manual() })
+	// letterState is state, or what the secretary's choice makes of a
+	// letter nothing of which is queued or sent yet.
+	letterState := func(at time.Time, l calendar.MailLetter, kind string) string {
+		if sent, waiting, failed := count(kind); sent+waiting+failed == 0 {
+			if w := waitingFor(controls[l], manual); w != "" {
+				return w
+			}
+		}
+		return state(at, kind)
+	}
 	if !plan.CallAt.IsZero() {
 		out = append(out,
 			plannedMail{Kind: "Inbjudan att anmäla punkter", To: "ledamöter, ersättare och tjänstepersoner",
-				At: tableTime(plan.CallAt) + ", med sista dag " + plan.CallDeadline.String(), State: state(plan.CallAt, "anmalan")},
+				At: tableTime(plan.CallAt) + ", med sista dag " + plan.CallDeadline.String(), State: letterState(plan.CallAt, calendar.MailCall, "anmalan")},
 			plannedMail{Kind: "Sammanställning av anmälda punkter", To: "sekreteraren", At: tableTime(plan.DigestAt), State: state(plan.DigestAt, "sammanstallning")})
 	}
 	if !plan.NoticeAt.IsZero() {
-		out = append(out, plannedMail{Kind: "Kallelse med dagordning", To: "alla som deltar i mötet", At: tableTime(plan.NoticeAt), State: state(plan.NoticeAt, "kallelse")})
+		out = append(out, plannedMail{Kind: "Kallelse med dagordning", To: "alla som deltar i mötet", At: tableTime(plan.NoticeAt), State: letterState(plan.NoticeAt, calendar.MailNotice, "kallelse")})
 	}
 	needApproval := slices.ContainsFunc(bodies, func(b *calendar.Body) bool { return b.MinutesNeedApproval })
 	switch {

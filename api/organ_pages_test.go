@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samkal/samkal/calendar/sqlstore"
 	"github.com/samkal/samkal/calendar/ical/icaltest"
+	"github.com/samkal/samkal/calendar/sqlstore"
 )
 
 // TestOrganPage: a body's page shows its årsplan with ISO weeks and the

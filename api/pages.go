@@ -45,6 +45,7 @@ type pages struct {
 	signIn, signInLink, signInGone *template.Template // signing in (signin.go)
 	account                        *template.Template // /konto
 	minutes, outbox, mailings      *template.Template // /mina-organ/moten/{id}/justering, /mina-organ/utkorg, …/utskick
+	letter                         *template.Template // …/utskick/inbjudan, …/utskick/kallelse
 	// The secretary's agenda pages (agenda_pages.go).
 	agenda, agendaEdit, agendaDelete, agendaDecline, backlog  *template.Template
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
@@ -86,7 +87,8 @@ func newPages() (*pages, error) {
 		{&p.account, []string{"account.html"}},
 		{&p.minutes, []string{"minutes.html"}},
 		{&p.outbox, []string{"outbox.html"}},
-		{&p.mailings, []string{"mailings.html"}},
+		{&p.mailings, []string{"mailings.html", "agendaparts.html", "letterparts.html"}},
+		{&p.letter, []string{"letter.html", "letterparts.html"}},
 		{&p.agenda, []string{"dagordning.html", "agendaparts.html"}},
 		{&p.agendaEdit, []string{"dagordning_andra.html", "agendaparts.html"}},
 		{&p.agendaDelete, []string{"dagordning_ta_bort.html", "agendaparts.html"}},

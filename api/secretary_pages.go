@@ -139,6 +139,11 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	waiting, err := s.lettersWaiting(ctx, ms, n, now)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	reads := 0
 	for _, b := range kept {
 		kb := keptBody{Name: b.Name, Slug: b.Slug, Plan: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(now).Year()),
@@ -166,6 +171,7 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 				kb.Coming = append(kb.Coming, comingRow{Path: hubPath(m.ID), Title: title, When: weekDate(m.Start) + ", " + swedishSpan(m),
 					Status: shortStatus(m.Status), StatusClass: string(m.Status)})
 			}
+			kb.Todo = append(kb.Todo, waiting[m.ID]...)
 			if m.Status == calendar.StatusProposed {
 				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID), Action: "Fastställ",
 					Text: fmt.Sprintf("Föreslaget datum %s är inte fastställt.", weekDate(m.Start))})

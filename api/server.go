@@ -150,6 +150,15 @@ type Options struct {
 	// proposal, a cancellation); serve wires it to a whole notify pass
 	// (notify.Jobs.Request). nil: the mail goes with the next scheduled run.
 	MailRequested func()
+	// PreviewLetter writes a meeting's call (calendar.MailCall) or
+	// kallelse (MailNotice) as its recipients will read it at now, with no
+	// side effect; nil when the meeting gets no such letter. serve passes
+	// notify.Scanner.Preview. nil: the pages offer no preview.
+	PreviewLetter func(ctx context.Context, meetingID int64, letter calendar.MailLetter, now time.Time) (*LetterPreview, error)
+	// QueueMail runs the scan that queues the mail that is due (after the
+	// secretary pressed "Skicka nu"); serve passes notify.Scanner.Run.
+	// nil: the letter is queued by the next scheduled scan.
+	QueueMail func(ctx context.Context) error
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; from any other peer the header is ignored. None: the
 	// connection's peer is the client.
@@ -188,6 +197,8 @@ type Server struct {
 	signInMail      func(*calendar.Person, string, time.Time, time.Time) (*calendar.OutboxMessage, error)
 	mailQueued      func()
 	mailRequested   func() // Options.MailRequested; see requestMail
+	previewLetter   func(context.Context, int64, calendar.MailLetter, time.Time) (*LetterPreview, error)
+	queueMail       func(context.Context) error
 	feeds           *feedCache
 	pages           *pages
 	handler         http.Handler
@@ -228,6 +239,8 @@ func New(o Options) (*Server, error) {
 		signInMail:      o.SignInMail,
 		mailQueued:      o.MailQueued,
 		mailRequested:   o.MailRequested,
+		previewLetter:   o.PreviewLetter,
+		queueMail:       o.QueueMail,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -410,6 +423,9 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/moten/{id}/justering", keeper, s.markMinutesForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/justering/paminn", keeper, s.remindMinutesForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/utskick", internal, s.mailingsPage, get...)
+	s.handle(r, "/mina-organ/moten/{id}/utskick/kallelse/meddelande", keeper, s.letterMessageForm, http.MethodPost)
+	s.handle(r, "/mina-organ/moten/{id}/utskick/{brev:inbjudan|kallelse}", internal, s.letterPage, get...)
+	s.handle(r, "/mina-organ/moten/{id}/utskick/{brev:inbjudan|kallelse}", keeper, s.letterControlForm, http.MethodPost)
 	s.handle(r, "/mina-organ/utkorg", internal, s.outboxPage, get...)
 	s.handle(r, adminPath, adminOnly, s.adminRoles, get...)
 	s.handle(r, adminPath+"/roller", adminOnly, s.adminRoles, get...)

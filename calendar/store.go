@@ -34,6 +34,7 @@ type Store interface {
 	SkippedMailStore
 	AccessStore
 	PersonDataStore
+	MailControlStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports
@@ -125,6 +126,8 @@ type BodyUpdate struct {
 	// Notify replaces all three timings at once (a nil field inside means
 	// the server's default).
 	Notify *BodyNotify
+	// MailRelease "" is the default, auto.
+	MailRelease *MailRelease
 }
 
 // MembershipStore keeps who sits in which body.

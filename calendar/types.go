@@ -112,9 +112,12 @@ type Body struct {
 	MinutesNeedApproval bool
 	Description         string
 	// Notify is when the automatic emails go out for this body's meetings.
-	Notify    BodyNotify
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Notify BodyNotify
+	// MailRelease says whether the calls and kallelser of the body's
+	// meetings go by themselves ("" or auto) or wait for "Skicka".
+	MailRelease MailRelease
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Validate checks b and returns EINVALID listing every problem.
@@ -133,6 +136,9 @@ func (b *Body) Validate() error {
 	}
 	p.text("description", NoteText, b.Description, false)
 	b.Notify.check(&p)
+	if !b.MailRelease.Valid() {
+		p.add("mail_release %s is unknown; use auto or manual", quote(string(b.MailRelease)))
+	}
 	return p.err()
 }
 

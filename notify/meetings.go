@@ -53,6 +53,12 @@ func (c *scan) meetings() error {
 	if err != nil {
 		return fmt.Errorf("notify: meetings with mail: %w", err)
 	}
+	// And those whose letter the secretary sent before its day.
+	now, err := c.sentNow()
+	if err != nil {
+		return err
+	}
+	far = append(far, now...)
 	for _, id := range far {
 		if seen[id] {
 			continue
@@ -131,7 +137,11 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 	// The call for agenda items, its correction after a move, and the
 	// digest after its deadline.
 	if t.CallDays > 0 {
-		callAt, deadlineDay := plan.CallAt, plan.CallDeadline
+		g, err := c.gate(m, bodies, calendar.MailCall)
+		if err != nil {
+			return err
+		}
+		callAt, deadlineDay := g.due(plan.CallAt), plan.CallDeadline
 		closes := plan.CallCloses // the links work until the end of the deadline day
 		// The call makes sense until its deadline, and never after the
 		// meeting began; the deadline it gives is recorded with it as
@@ -215,7 +225,11 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 
 	// The kallelse, and an update after a change of time, place or status.
 	if t.NoticeDays > 0 {
-		noticeAt := plan.NoticeAt
+		g, err := c.gate(m, bodies, calendar.MailNotice)
+		if err != nil {
+			return err
+		}
+		noticeAt := g.due(plan.NoticeAt)
 		told := toldNotices(done, m.ID)
 		if c.now.Before(noticeAt) && len(told) == 0 {
 			return nil
@@ -255,7 +269,7 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 			p := p
 			d.letter = func(string) (letters.Letter, error) {
 				return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
-					Agenda: agenda, Change: ch}.Letter()
+					Agenda: agenda, Change: ch, PersonalMessage: g.message}.Letter()
 			}
 			d.invite = c.invitation(mc, p, "REQUEST")
 			c.add(d)

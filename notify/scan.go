@@ -163,8 +163,7 @@ func (s *Scanner) Find(ctx context.Context, now time.Time) ([]*Due, error) {
 // find derives what is due at now, after deciding which queued emails are
 // out of date; it writes nothing.
 func (s *Scanner) find(ctx context.Context, now time.Time) (*scan, error) {
-	c := &scan{Scanner: s, ctx: ctx, now: calendar.In(now), people: map[string]*calendar.Person{}, bodies: map[string]*calendar.Body{},
-		active: map[string][]*calendar.Membership{}, known: map[string]bool{}, outdated: map[string]bool{}}
+	c := s.newScan(ctx, now)
 	if err := c.sweep(); err != nil {
 		return nil, err
 	}
@@ -187,6 +186,12 @@ func (s *Scanner) find(ctx context.Context, now time.Time) (*scan, error) {
 		return strings.Compare(a.Key, b.Key)
 	})
 	return c, nil
+}
+
+// newScan is the state of one scan at now, empty.
+func (s *Scanner) newScan(ctx context.Context, now time.Time) *scan {
+	return &scan{Scanner: s, ctx: ctx, now: calendar.In(now), people: map[string]*calendar.Person{}, bodies: map[string]*calendar.Body{},
+		active: map[string][]*calendar.Membership{}, known: map[string]bool{}, outdated: map[string]bool{}}
 }
 
 // maxQueued bounds how many queued emails one scan checks; more than this
@@ -440,6 +445,12 @@ type scan struct {
 	stale []staleMail
 	// linkMoves are the meetings whose agenda links get a new deadline.
 	linkMoves []linkMove
+	// controls are the secretaries' choices about letters, by meeting;
+	// read on first use (gate).
+	controls map[int64]map[calendar.MailLetter]*calendar.MailControl
+	// preview is the letter a Preview writes as if nothing had been sent
+	// and it were sent now; "" in a real scan.
+	preview calendar.MailLetter
 }
 
 // staleMail is a queued email the scan skips, and why.
@@ -467,6 +478,9 @@ func (s mailSet) told(key string) bool { h, ok := s[key]; return ok && h.Status.
 // handled returns the emails already in the outbox or skipped under
 // prefix; queued emails the sweep found out of date count as skipped.
 func (c *scan) handled(prefix string) (mailSet, error) {
+	if c.preview != "" {
+		return mailSet{}, nil // a preview writes to everyone, as if first
+	}
 	hs, err := c.Store.FindHandledMail(c.ctx, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("notify: emails under %s: %w", prefix, err)

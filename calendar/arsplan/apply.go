@@ -431,6 +431,10 @@ func (a *applier) bodies(ctx context.Context) error {
 			n := b.Notify
 			upd.Notify, changed = &n, true
 		}
+		if cur.MailRelease.Manual() != b.MailRelease.Manual() {
+			r := b.MailRelease
+			upd.MailRelease, changed = &r, true
+		}
 		if changed {
 			if _, err := a.tx.UpdateBody(ctx, b.Slug, upd); err != nil {
 				return a.fail(b.Pos, what, err)

@@ -146,7 +146,7 @@ func encode(f *File, head string) ([]byte, error) {
 			m.add("name", str(b.Name)).add("kind", str(string(b.Kind))).add("visibility", str(string(b.Visibility))).
 				opt("organisation", b.Organisation).add("minutes_need_approval", plain(strconv.FormatBool(b.MinutesNeedApproval))).
 				opt("description", b.Description)
-			if n := notifyNode(b.Notify); n != nil {
+			if n := notifyNode(b.Notify, b.MailRelease); n != nil {
 				m.add("notify", n)
 			}
 		}
@@ -245,13 +245,16 @@ func meetingNode(x *Meeting) *yaml.Node {
 
 // notifyNode writes a body's email timings on one line, e.g.
 // {call_days: 14, notice_days: 5}, leaving out those that are the server's
-// default; nil when all are.
-func notifyNode(n calendar.BodyNotify) *yaml.Node {
+// default, and mail_release when it is manual; nil when all are defaults.
+func notifyNode(n calendar.BodyNotify, release calendar.MailRelease) *yaml.Node {
 	out := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
 	for i, v := range []*int{n.CallDays, n.CallDeadlineDays, n.NoticeDays} {
 		if v != nil {
 			out.Content = append(out.Content, str(notifyKeys[i]), plain(strconv.Itoa(*v)))
 		}
+	}
+	if release.Manual() {
+		out.Content = append(out.Content, str("mail_release"), plain(string(calendar.MailReleaseManual)))
 	}
 	if len(out.Content) == 0 {
 		return nil

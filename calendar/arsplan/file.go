@@ -95,7 +95,7 @@ var (
 	personKeys       = []string{"key", "name", "email", "phone", "title", "organisation"}
 	roomKeys         = []string{"slug", "name", "address", "capacity"}
 	bodyKeys         = []string{"slug", "name", "kind", "visibility", "organisation", "minutes_need_approval", "description", "notify", "members"}
-	notifyKeys       = []string{"call_days", "call_deadline_days", "notice_days"}
+	notifyKeys       = []string{"call_days", "call_deadline_days", "notice_days", "mail_release"}
 	membershipKeys   = []string{"person", "role", "from", "until"}
 	meetingKeys      = []string{"key", "uid", "kind", "bodies", "title", "date", "end_date", "start", "end", "all_day", "status", "room", "location", "online_url", "notes"}
 )

@@ -219,3 +219,49 @@ func TestExportNotify(t *testing.T) {
 		})
 	}
 }
+
+// TestMailReleaseYAML: notify's mail_release makes a body's calls and
+// kallelser wait for "Skicka"; the import stores it, the export writes it
+// (only when manual) and reads back unchanged, and a wrong value is named
+// on its line.
+func TestMailReleaseYAML(t *testing.T) {
+	f := mustParse(t, "t.yaml", bodyDoc("    notify: {notice_days: 7, mail_release: manual}"))
+	if got := f.Bodies[0].MailRelease; got != calendar.MailReleaseManual {
+		t.Errorf("mail_release manual parsed as %q", got)
+	}
+	if got := mustParse(t, "t.yaml", bodyDoc("    notify: {mail_release: auto}")).Bodies[0].MailRelease; got != "" {
+		t.Errorf("mail_release auto parsed as %q, want the default", got)
+	}
+	_, err := Parse("t.yaml", bodyDoc("    notify:", "      mail_release: ibland"))
+	if want := `t.yaml:6: body "specifikt-rad-folkhalsa": notify: mail_release must be auto or manual, not "ibland"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want %s", err, want)
+	}
+
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := t.Context()
+		mustApply(t, s, mustParse(t, "folkhalsa.yaml", notifyRegion("    notify: {call_days: 21, mail_release: manual}")))
+		b, err := s.FindBodyBySlug(ctx, "specifikt-rad-folkhalsa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.MailRelease != calendar.MailReleaseManual {
+			t.Fatalf("after import MailRelease = %q, want manual", b.MailRelease)
+		}
+		out, err := Export(ctx, s, "specifikt-rad-folkhalsa", 2025)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), "notify: {call_days: 21, mail_release: manual}") {
+			t.Errorf("export lacks mail_release:\n%s", out)
+		}
+		before := dataVersion(t, s)
+		if rep := mustApply(t, s, mustParse(t, "export.yaml", out)); rep.Updated["bodies"] != 0 || dataVersion(t, s) != before {
+			t.Errorf("re-applying the export changed something: %s", rep)
+		}
+		// Without it, the body's letters go by themselves again.
+		mustApply(t, s, mustParse(t, "folkhalsa.yaml", notifyRegion("    notify: {call_days: 21}")))
+		if b, err = s.FindBodyBySlug(ctx, "specifikt-rad-folkhalsa"); err != nil || b.MailRelease.Manual() {
+			t.Errorf("after importing without mail_release: %q (%v), want auto", b.MailRelease, err)
+		}
+	})
+}

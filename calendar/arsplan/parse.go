@@ -600,7 +600,7 @@ func (p *parser) body(n *yaml.Node) *Body {
 	b.Organisation = e.str("organisation")
 	b.MinutesNeedApproval = e.boolean("minutes_need_approval")
 	b.Description = e.str("description")
-	b.Notify = p.notify(e)
+	b.Notify, b.MailRelease = p.notify(e)
 	if b.Ref {
 		stub := calendar.Body{Slug: b.Slug, Name: "-", Kind: calendar.BodyWorkingGroup, Visibility: calendar.Public}
 		e.validate(stub.Validate(), bodyRules, nil)
@@ -620,25 +620,36 @@ func (p *parser) body(n *yaml.Node) *Body {
 	return b
 }
 
-var notifyRules = []fieldRule{{"call_days", "call_days"}, {"call_deadline_days", "call_deadline_days"}, {"notice_days", "notice_days"}}
+var notifyRules = []fieldRule{{"call_days", "call_days"}, {"call_deadline_days", "call_deadline_days"}, {"notice_days", "notice_days"},
+	{"mail_release", "mail_release"}}
 
 // notify reads a body's notify: {call_days, call_deadline_days,
-// notice_days}, each a whole number of days before the meeting. A key left
-// out (or notify left out) is the server's default; 0 turns that email off.
-// Problems are reported on the line of the key they concern.
-func (p *parser) notify(body *entry) calendar.BodyNotify {
+// notice_days}, each a whole number of days before the meeting, and
+// mail_release (auto or manual: whether the calls and kallelser go by
+// themselves or wait for "Skicka"). A key left out (or notify left out) is
+// the server's default, and auto; 0 turns that email off. Problems are
+// reported on the line of the key they concern.
+func (p *parser) notify(body *entry) (calendar.BodyNotify, calendar.MailRelease) {
 	n, ok := body.vals["notify"]
 	if !ok || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
-		return calendar.BodyNotify{}
+		return calendar.BodyNotify{}, ""
 	}
 	e := p.entry(n, body.what+": notify", "", notifyKeys)
 	if e == nil {
 		body.bad["notify"] = true
-		return calendar.BodyNotify{}
+		return calendar.BodyNotify{}, ""
 	}
 	out := calendar.BodyNotify{CallDays: e.days("call_days"), CallDeadlineDays: e.days("call_deadline_days"), NoticeDays: e.days("notice_days")}
 	e.validate(out.Validate(), notifyRules, nil)
-	return out
+	release := calendar.MailRelease(e.str("mail_release"))
+	if !release.Valid() {
+		e.errorf("mail_release", "mail_release must be auto or manual, not %q", string(release))
+		release = ""
+	}
+	if release == calendar.MailReleaseAuto {
+		release = "" // the default, as stored
+	}
+	return out, release
 }
 
 // days reads a whole number of days; nil when the key is missing, empty or

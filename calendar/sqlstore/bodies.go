@@ -12,7 +12,7 @@ import (
 )
 
 const bodySelect = `SELECT b.id, b.slug, b.name, b.kind, b.visibility, COALESCE(o.slug, ''), b.minutes_need_approval,
-	b.description, b.call_days, b.call_deadline_days, b.notice_days, b.created_at, b.updated_at
+	b.description, b.call_days, b.call_deadline_days, b.notice_days, COALESCE(b.mail_release, ''), b.created_at, b.updated_at
 	FROM bodies b LEFT JOIN organisations o ON o.id = b.organisation_id`
 
 func scanBody(r scanner) (*calendar.Body, error) {
@@ -20,12 +20,14 @@ func scanBody(r scanner) (*calendar.Body, error) {
 	var kind, vis string
 	var call, deadline, notice sql.NullInt64
 	var created, updated int64
+	var release string
 	if err := r.Scan(&b.ID, &b.Slug, &b.Name, &kind, &vis, &b.Organisation, &b.MinutesNeedApproval, &b.Description,
-		&call, &deadline, &notice, &created, &updated); err != nil {
+		&call, &deadline, &notice, &release, &created, &updated); err != nil {
 		return nil, err
 	}
 	b.Kind, b.Visibility = calendar.BodyKind(kind), calendar.Visibility(vis)
 	b.Notify = calendar.BodyNotify{CallDays: nullDays(call), CallDeadlineDays: nullDays(deadline), NoticeDays: nullDays(notice)}
+	b.MailRelease = calendar.MailRelease(release)
 	b.CreatedAt, b.UpdatedAt = fromUnix(created), fromUnix(updated)
 	return &b, nil
 }
@@ -58,6 +60,11 @@ func copyNotify(n calendar.BodyNotify) calendar.BodyNotify {
 		return &x
 	}
 	return calendar.BodyNotify{CallDays: c(n.CallDays), CallDeadlineDays: c(n.CallDeadlineDays), NoticeDays: c(n.NoticeDays)}
+}
+
+// releaseArg binds a body's mail release: the default is NULL.
+func releaseArg(r calendar.MailRelease) sql.NullString {
+	return sql.NullString{String: string(r), Valid: r != ""}
 }
 
 // daysText is a timing in the record of changes: "" for the default.
@@ -130,10 +137,10 @@ func (s *Store) CreateBody(ctx context.Context, b *calendar.Body) error {
 		}
 		var id int64
 		err = t.QueryRowContext(ctx, `INSERT INTO bodies (slug, name, kind, visibility, organisation_id, minutes_need_approval, description,
-			call_days, call_deadline_days, notice_days, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+			call_days, call_deadline_days, notice_days, mail_release, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
 			b.Slug, b.Name, string(b.Kind), string(b.Visibility), org, b.MinutesNeedApproval, b.Description,
-			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), t.now.Unix()).Scan(&id)
+			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), releaseArg(b.MailRelease), t.now.Unix()).Scan(&id)
 		if err := t.check(err, "insert body", taken, missing("organisation", b.Organisation)); err != nil {
 			return err
 		}
@@ -153,6 +160,7 @@ var bodyColumns = []column[calendar.Body]{
 	{"call_days", func(b *calendar.Body) string { return daysText(b.Notify.CallDays) }},
 	{"call_deadline_days", func(b *calendar.Body) string { return daysText(b.Notify.CallDeadlineDays) }},
 	{"notice_days", func(b *calendar.Body) string { return daysText(b.Notify.NoticeDays) }},
+	{"mail_release", func(b *calendar.Body) string { return string(b.MailRelease) }},
 }
 
 // UpdateBody applies upd; Organisation "" removes the organisation, and
@@ -191,6 +199,9 @@ func (s *Store) UpdateBody(ctx context.Context, slug string, upd calendar.BodyUp
 		if upd.Notify != nil {
 			b.Notify = copyNotify(*upd.Notify)
 		}
+		if upd.MailRelease != nil {
+			b.MailRelease = *upd.MailRelease
+		}
 		if err := b.Validate(); err != nil {
 			return err
 		}
@@ -206,9 +217,9 @@ func (s *Store) UpdateBody(ctx context.Context, slug string, upd calendar.BodyUp
 		b.UpdatedAt = t.now
 		_, err = t.ExecContext(ctx, `UPDATE bodies SET name = $1, kind = $2, visibility = $3, organisation_id = $4,
 			minutes_need_approval = $5, description = $6, call_days = $7, call_deadline_days = $8, notice_days = $9,
-			updated_at = $10 WHERE id = $11`,
+			mail_release = $10, updated_at = $11 WHERE id = $12`,
 			b.Name, string(b.Kind), string(b.Visibility), org, b.MinutesNeedApproval, b.Description,
-			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), t.now.Unix(), b.ID)
+			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), releaseArg(b.MailRelease), t.now.Unix(), b.ID)
 		if err := t.check(err, "update body", nil, missing("organisation", b.Organisation)); err != nil {
 			return err
 		}

@@ -163,7 +163,20 @@ func serve(ctx context.Context, e *env, args []string) int {
 	if jobs != nil {
 		opts.MailQueued = jobs.Wake
 		opts.MailRequested = jobs.Request
+		opts.QueueMail = func(ctx context.Context) error {
+			_, err := jobs.Scanner.Run(ctx, time.Now())
+			return err
+		}
 	}
+	// The secretary reads each letter before it goes, also on a server
+	// that sends none yet: the letters are written by the scan's rules.
+	preview, err := newScanner(cfg, store, nil, baseURL, log)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(e.stderr, "samkal serve: %v\n", err)
+		return exitFailure
+	}
+	opts.PreviewLetter = previewLetter(preview)
 	srv, err := api.New(opts)
 	if err != nil {
 		ln.Close()
@@ -392,6 +405,25 @@ func buildJobs(cfg *config.Config, store calendar.Store, m *mailer, baseURL stri
 		return nil, err
 	}
 	return newJobs(cfg, store, m, baseURL, log, metrics)
+}
+
+// previewLetter adapts notify's preview of a letter to the pages' type
+// (api does not import notify).
+func previewLetter(s *notify.Scanner) func(context.Context, int64, calendar.MailLetter, time.Time) (*api.LetterPreview, error) {
+	return func(ctx context.Context, id int64, l calendar.MailLetter, now time.Time) (*api.LetterPreview, error) {
+		p, err := s.Preview(ctx, now, id, l)
+		if err != nil || p == nil {
+			return nil, err
+		}
+		r := func(x notify.PreviewRecipient) api.LetterRecipient {
+			return api.LetterRecipient{Name: x.Name, Email: x.Email, Skip: x.Skip}
+		}
+		out := &api.LetterPreview{Subject: p.Subject, Text: p.Text, Sample: r(p.Sample)}
+		for _, x := range p.Recipients {
+			out.Recipients = append(out.Recipients, r(x))
+		}
+		return out, nil
+	}
 }
 
 // startJobs starts jobs on the configured schedule, and the delivery of

@@ -144,6 +144,9 @@ type Notice struct {
 	// (why, or when they meet instead); "" for none. Its line breaks are
 	// kept as paragraphs.
 	CancelMessage string
+	// PersonalMessage is the secretary's own words at the top of the
+	// kallelse (and of its updates), a few lines; "" for none.
+	PersonalMessage string
 }
 
 // Declined tells a member that the secretary declined the item they

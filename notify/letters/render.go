@@ -88,8 +88,10 @@ type view struct {
 	Moved            bool
 	PreviousDeadline string // Day(previous deadline), "" when not known
 
-	// Proposal is a declined item's title; Message the secretary's text
-	// (a cancellation's message, a decline's reason), one paragraph each.
+	// Proposal is a declined item's title; Message the secretary's text:
+	// a cancellation's message or a decline's reason (one paragraph each),
+	// or the personal message atop a kallelse (line by line, "" for a
+	// blank line between paragraphs).
 	Proposal string
 	Message  []string
 
@@ -166,6 +168,27 @@ func oneLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// messageLines splits a message of several lines into lines, each
+// cleaned as oneLine does; runs of blank lines become one, and blank lines
+// at the ends go. nil for a message with no words.
+func messageLines(s string) []string {
+	var out []string
+	blank := false
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		l = oneLine(l)
+		if l == "" {
+			blank = len(out) > 0
+			continue
+		}
+		if blank {
+			out = append(out, "")
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 func oneLines(ss []string) []string {
@@ -534,6 +557,9 @@ func (n Notice) Letter() (Letter, error) {
 		Cancel:    n.Change == NoticeCancel || n.Meeting.Cancelled,
 	}
 	v.Update = n.Change == NoticeUpdate && !v.Cancel
+	if !v.Cancel {
+		v.Message = messageLines(n.PersonalMessage)
+	}
 	if v.Cancel {
 		v.M.OnlineURL = "" // nobody is to join a cancelled meeting
 		v.Message = paragraphs(n.CancelMessage)
