@@ -15,24 +15,24 @@ import (
 	"github.com/samkal/samkal/notify"
 )
 
-// queued is one message in the outbox as these tests read it: its
+// queuedMail is one message in the outbox as these tests read it: its
 // recipient, subject and text part.
-type queued struct{ key, to, subject, text string }
+type queuedMail struct{ key, to, subject, text string }
 
 // outboxOf returns the outbox's messages of kind, by key.
-func outboxOf(t *testing.T, st calendar.Store, kind string) map[string]queued {
+func outboxOf(t *testing.T, st calendar.Store, kind string) map[string]queuedMail {
 	t.Helper()
 	ms, err := st.FindMessages(context.Background(), calendar.OutboxFilter{Kind: &kind, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]queued{}
+	out := map[string]queuedMail{}
 	for _, m := range ms {
 		if m, err = st.FindMessageByID(context.Background(), m.ID); err != nil { // with its body
 			t.Fatal(err)
 		}
 		_, parts := mailParts(t, m.Body)
-		out[m.Key] = queued{key: m.Key, to: m.Recipient, subject: m.Subject, text: strings.Join(strings.Fields(parts["text/plain"]), " ")}
+		out[m.Key] = queuedMail{key: m.Key, to: m.Recipient, subject: m.Subject, text: strings.Join(strings.Fields(parts["text/plain"]), " ")}
 	}
 	return out
 }
