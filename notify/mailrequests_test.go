@@ -37,16 +37,6 @@ func outboxOf(t *testing.T, st calendar.Store, kind string) map[string]queuedMai
 	return out
 }
 
-// scanAt runs the scan alone at now and returns what it did.
-func scanAt(t *testing.T, s *notify.Scanner, now string) notify.ScanStats {
-	t.Helper()
-	st, err := s.Run(context.Background(), local(now))
-	if err != nil {
-		t.Fatalf("Run(%s): %v", now, err)
-	}
-	return st
-}
-
 // TestCancellationCarriesMessage: everyone told the kallelse gets the
 // cancellation once, quoting the secretary's message; the meeting's notes
 // are left as they were.
@@ -137,8 +127,8 @@ func TestDeclinedProposalTellsProposer(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			scanAt(t, s, "2026-03-16 09:05")
-			second := scanAt(t, s, "2026-03-16 10:05")
+			scanAt(t, s, local("2026-03-16 09:05"))
+			second := scanAt(t, s, local("2026-03-16 10:05"))
 			got := outboxOf(t, st, notify.KindDeclined)
 			k := "m" + strconv.FormatInt(r.meeting.ID, 10) + "/avbojt/p" + strconv.FormatInt(bertil.ID, 10)
 			q, ok := got[k]
@@ -196,7 +186,7 @@ func TestRemindNow(t *testing.T) {
 				}
 				return out
 			}
-			scanAt(t, s, "2026-03-31 10:05") // the first requests
+			scanAt(t, s, local("2026-03-31 10:05")) // the first requests
 			if got := count(); len(got) != 0 {
 				t.Fatalf("reminders before any press: %v", got)
 			}
@@ -207,8 +197,8 @@ func TestRemindNow(t *testing.T) {
 				}
 			}
 			press("2026-03-31 11:00")
-			scanAt(t, s, "2026-03-31 11:00")
-			scanAt(t, s, "2026-03-31 11:30")
+			scanAt(t, s, local("2026-03-31 11:00"))
+			scanAt(t, s, local("2026-03-31 11:30"))
 			if got := count(); got["anna.ek@kommun.test.example"] != 1 || got["bertil.al@kommun.test.example"] != 1 || len(got) != 2 {
 				t.Fatalf("after the press: %v, want one reminder each to Anna and Bertil", got)
 			}
@@ -216,14 +206,14 @@ func TestRemindNow(t *testing.T) {
 				t.Fatal(err)
 			}
 			press("2026-04-01 14:00")
-			scanAt(t, s, "2026-04-01 14:01")
+			scanAt(t, s, local("2026-04-01 14:01"))
 			if got := count(); got["anna.ek@kommun.test.example"] != 2 || got["bertil.al@kommun.test.example"] != 1 {
 				t.Fatalf("after the second press: %v, want Anna 2, Bertil 1", got)
 			}
 			// The scheduled reminder (2026-04-03 08:00) overtakes a press
 			// that was not scanned before it.
 			press("2026-04-03 07:00")
-			scanAt(t, s, "2026-04-03 08:00")
+			scanAt(t, s, local("2026-04-03 08:00"))
 			if got := count(); got["anna.ek@kommun.test.example"] != 3 {
 				t.Fatalf("after the scheduled reminder: %v, want Anna 3 (the press folded into it)", got)
 			}
