@@ -467,6 +467,8 @@ var formRoutes = map[string]string{
 	"POST /mina-organ/moten/{id}/installa":                          "none: one free-text field checked with calendar.NoteText (TestMeetingPages posts it)",
 	"POST /mina-organ/moten/{id}/faststall":                         "none: the form is one button and sends no field (TestMeetingPages posts it)",
 	"POST /mina-organ/bokning/{id}/lagg-in":                         "none: the form is one button and sends no field (TestWindowPages, TestWindowPageConflicts post it)",
+	"POST /mina-organ/bokning/{id}/andra":                           "none yet: the fields and checks of POST /mina-organ/bokning/ny (readWindowForm); TestWindowEditDelete posts a wrong one",
+	"POST /mina-organ/bokning/{id}/ta-bort":                         "none: the form is one button and sends no field (TestWindowEditDelete posts it)",
 	"POST /mina-organ/bokning/ny":                                   "none yet: each field parsed on its own (parseWeeks, parseSpans, ParseDate), then BookingWindow.Validate as the API's POST; TestWindowForm posts wrong ones",
 	"POST /mina-organ/{slug}/faststall":                             "none: the form is one button and sends no field (TestMeetingPages posts it)",
 	"POST /mina-organ/{slug}/medlemmar":                             "FuzzMembershipForm (role and period); name and email checked with calendar.NameText, EmailText and net/mail (TestMemberPages posts wrong forms)",

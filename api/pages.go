@@ -49,7 +49,7 @@ type pages struct {
 	agenda, agendaEdit, agendaDelete, agendaDecline, backlog  *template.Template
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
 	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
-	windows, window, windowForm                               *template.Template // the booking weeks (window_pages.go)
+	windows, window, windowForm, windowDelete                 *template.Template // the booking weeks (window_pages.go)
 	static                                                    fs.FS
 }
 
@@ -101,6 +101,7 @@ func newPages() (*pages, error) {
 		{&p.windows, []string{"windows.html"}},
 		{&p.window, []string{"window.html"}},
 		{&p.windowForm, []string{"windowform.html", "agendaparts.html"}},
+		{&p.windowDelete, []string{"window_ta_bort.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

@@ -28,6 +28,12 @@ func windowPath(id int64) string { return windowsPath + "/" + strconv.FormatInt(
 var windowDone = map[string]string{
 	"skapat": "Bokningsveckorna är sparade. Här är Samkals förslag.",
 	"inlagt": "Förslaget är inlagt: mötena finns nu som föreslagna möten i organens kalendrar.",
+	"andrat": "Ändringarna är sparade. Här är Samkals förslag för bokningsveckorna som de är nu.",
+}
+
+// windowsDone are the confirmations of the list.
+var windowsDone = map[string]string{
+	"borttaget": "Bokningsveckorna är borttagna. Mötena som låg i kalendrarna ligger kvar.",
 }
 
 type windowBody struct {
@@ -50,8 +56,17 @@ type windowRow struct {
 
 type windowsPageData struct {
 	page
+	Done    string
 	Windows []windowRow
 }
+
+type windowDeleteData struct {
+	page
+	Name, Weeks, Back, Action string
+	Meetings                  []deletedWindowMeeting
+}
+
+type deletedWindowMeeting struct{ Body, When, Status, Path string }
 
 type planRow struct {
 	Body, When, Room string
@@ -190,7 +205,7 @@ func (s *Server) windowsPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data := windowsPageData{page: page{Title: "Bokningsveckor", Region: s.region, Home: "/"}}
+	data := windowsPageData{page: page{Title: "Bokningsveckor", Region: s.region, Home: "/"}, Done: windowsDone[r.URL.Query().Get("klart")]}
 	for _, x := range ws {
 		if !keepsAll(p, x.Bodies) {
 			continue
@@ -285,7 +300,7 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 		days = append(days, swedishWeekdayNames[d])
 	}
 	for _, h := range x.Hours {
-		hours = append(hours, fmt.Sprintf("%02d.%02d–%02d.%02d", h.From/60, h.From%60, h.To/60, h.To%60))
+		hours = append(hours, spanText(h))
 	}
 	for _, ro := range x.Rooms {
 		rooms = append(rooms, n.roomName(&ro))
@@ -392,4 +407,49 @@ func (s *Server) applyWindowForm(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.Error(w, r, err)
 	}
+}
+
+// deleteWindowPage answers GET /mina-organ/bokning/{id}/ta-bort: it asks
+// before the window goes, and says that the meetings already in the
+// bodies' calendars stay.
+func (s *Server) deleteWindowPage(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, false)
+	if x == nil {
+		return
+	}
+	ctx := r.Context()
+	n, err := s.names(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	bookings, err := plan.FindWindowBookings(ctx, s.store, x)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := windowDeleteData{page: page{Title: "Ta bort " + x.Name, Region: s.region, Home: "/"}, Name: x.Name, Weeks: weekRuns(x.Weeks),
+		Back: windowPath(x.ID), Action: windowPath(x.ID) + "/ta-bort"}
+	for _, wm := range s.windowRowOf(x, bookings, n).Bodies {
+		for _, m := range wm.Meetings {
+			data.Meetings = append(data.Meetings, deletedWindowMeeting{Body: wm.Name, When: m.When, Status: m.Status, Path: m.Path})
+		}
+	}
+	s.renderPage(w, r, http.StatusOK, s.pages.windowDelete, data)
+}
+
+// deleteWindowForm answers POST /mina-organ/bokning/{id}/ta-bort. The
+// window's meetings stay: they are the bodies' meetings now.
+func (s *Server) deleteWindowForm(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, true)
+	if x == nil {
+		return
+	}
+	err := s.store.DeleteBookingWindow(r.Context(), x.ID)
+	if err != nil && !calendar.IsNotFound(err) {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	http.Redirect(w, r, windowsPath+"?klart=borttaget", http.StatusSeeOther)
 }

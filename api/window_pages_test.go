@@ -235,3 +235,78 @@ func TestWindowForm(t *testing.T) {
 		}
 	})
 }
+
+// TestWindowEditDelete: the form of a stored window comes filled in as the
+// secretary would type it; a wrong field answers 422 and changes nothing;
+// a change is stored with the fields the form does not show (attendees)
+// kept. Deleting asks first, naming the meetings that stay, and a meeting
+// laid in from the plan is still there after.
+func TestWindowEditDelete(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		x := bookingWeeks(t, e)
+		for _, b := range []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"} {
+			_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
+			must(t, err)
+		}
+		maria := sessionCookie(t, e, "maria-lindborg")
+		page := fmt.Sprintf("/mina-organ/bokning/%d", x.ID)
+		if r := e.get(page, maria); !strings.Contains(r.text(), `href="`+page+`/andra"`) || !strings.Contains(r.text(), `href="`+page+`/ta-bort"`) {
+			t.Errorf("the window page links neither change nor delete:\n%s", r.body)
+		}
+		r := e.get(page+"/andra", maria)
+		for _, want := range []string{`value="Chefsgruppernas höstmöten"`, `value="v 37–38 2025"`, `value="120"`, `value="09.00–12.00"`, `value="2025-06-13"`,
+			`value="2" id="dag-2" checked`, `value="lokal-eken" id="lokal-lokal-eken" checked`, `action="` + page + `/andra"`, "Ändra Chefsgruppernas höstmöten"} {
+			if !strings.Contains(r.text(), want) {
+				t.Errorf("the filled-in form lacks %q", want)
+			}
+		}
+		if t.Failed() {
+			t.Logf("%s", r.body)
+		}
+		form := url.Values{"namn": {"Hösten"}, "veckor": {"v 38–39 2025"}, "organ": {"chefsgrupp-folkhalsa", "skolchefsgruppen"},
+			"langd": {"90"}, "dagar": {"2", "4"}, "tider": {"13.00–16.00"}, "sista-dag": {"i morgon"}}
+		if r := e.postForm(page+"/andra", form, maria); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), `href="#sista-dag"`) {
+			t.Errorf("a wrong deadline: %d\n%s", r.StatusCode, r.body)
+		}
+		if y, err := e.store.FindBookingWindowByID(ctx, x.ID); err != nil || y.Name != x.Name {
+			t.Errorf("a refused change was stored: %v %v", y, err)
+		}
+		form.Set("sista-dag", "")
+		wantSeeOther(t, "edit", e.postForm(page+"/andra", form, maria), page+"?klart=andrat")
+		y, err := e.store.FindBookingWindowByID(ctx, x.ID)
+		must(t, err)
+		if got := fmt.Sprint(y.Name, y.Weeks, y.DurationMinutes, y.Weekdays, y.Hours, y.Rooms, y.Deadline.IsZero(), y.Attendees); got !=
+			"Hösten[2025-W38 2025-W39] 90 [tue thu] [{13:00 16:00}] [] true map[chefsgrupp-folkhalsa:[maria-lindborg] skolchefsgruppen:[anna-berg maria-lindborg]]" {
+			t.Errorf("stored %s", got)
+		}
+		if r := e.get(page+"?klart=andrat", maria); !strings.Contains(r.text(), "Ändringarna är sparade") || !strings.Contains(r.text(), "13.00–16.00") {
+			t.Errorf("after the change:\n%s", r.body)
+		}
+
+		wantSeeOther(t, "apply", e.postForm(page+"/lagg-in", url.Values{}, maria), page+"?klart=inlagt")
+		r = e.get(page+"/ta-bort", maria)
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "ligger kvar") || !strings.Contains(r.text(), "Skolchefsgruppen: <a href=\"/mina-organ/moten/") {
+			t.Errorf("the delete page: %d\n%s", r.StatusCode, r.body)
+		}
+		before, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{})
+		must(t, err)
+		wantSeeOther(t, "delete", e.postForm(page+"/ta-bort", url.Values{}, maria), "/mina-organ/bokning?klart=borttaget")
+		if _, err := e.store.FindBookingWindowByID(ctx, x.ID); !calendar.IsNotFound(err) {
+			t.Errorf("the window is still there: %v", err)
+		}
+		after, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{})
+		must(t, err)
+		if len(after) != len(before) {
+			t.Errorf("deleting the window took meetings with it: %d, then %d", len(before), len(after))
+		}
+		if r := e.get("/mina-organ/bokning?klart=borttaget", maria); !strings.Contains(r.text(), "Bokningsveckorna är borttagna") {
+			t.Errorf("after delete:\n%s", r.body)
+		}
+		if r := e.get(page+"/ta-bort", maria); r.StatusCode != http.StatusNotFound {
+			t.Errorf("the delete page of a deleted window: %d", r.StatusCode)
+		}
+	})
+}
