@@ -76,6 +76,9 @@ type Problem struct {
 	// BodyNames maps body slugs to display names ("Länsdel Väster") for
 	// the same texts; optional, a slug stands for a body without a name.
 	BodyNames map[string]string
+	// RoomNames maps room slugs to display names ("Lokal Eken"), the
+	// same way.
+	RoomNames map[string]string
 }
 
 // Suggestion is a free slot for one body, with its score (higher is
@@ -100,6 +103,10 @@ type Assignment struct {
 	// Result.Score.
 	Score   float64
 	Reasons []string // in Swedish, as for Suggestion
+	// Kept marks a meeting the window laid in earlier that re-planning
+	// leaves where it is (see PlanWindow): it scores nothing, and
+	// ApplyWindowPlan does not touch it.
+	Kept bool
 	// Violations lists, in Swedish, the hard rules this meeting breaks
 	// ("krockar med Chefsgrupp folkhälsa 2025-12-02 13.00 (Maria
 	// Lindborg)"); only in an infeasible best-effort plan.
