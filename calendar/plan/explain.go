@@ -61,7 +61,7 @@ func (m *model) explain(t *tally, bodies []int, proven bool, budget int) (out []
 			ok, known := feasible(core, false)
 			roomsToBlame = ok && known
 		}
-		out = append(out, m.conflict(t, core, roomsToBlame))
+		out = append(out, m.withHolidays(m.conflict(t, core, roomsToBlame)))
 		dropped = append(dropped, core...)
 		rest = slices.DeleteFunc(rest, func(b int) bool { return slices.Contains(core, b) })
 		restFits = len(rest) == 0
@@ -305,4 +305,21 @@ func (m *model) roomNames() []string {
 		out[i] = m.p.roomName(r)
 	}
 	return out
+}
+
+// withHolidays adds to c the window's days left out as holidays, and says
+// so at the end of its reason: a secretary counting the days sees why
+// they are fewer.
+func (m *model) withHolidays(c Conflict) Conflict {
+	_, holidays, _ := allowedDays(m.win)
+	if len(holidays) == 0 {
+		return c
+	}
+	c.Holidays = holidays
+	word := "är en helgdag"
+	if len(holidays) > 1 {
+		word = "är helgdagar"
+	}
+	c.Reason += fmt.Sprintf(" %s %s och räknas inte.", joinSv(holidays), word)
+	return c
 }

@@ -125,8 +125,11 @@ type Conflict struct {
 	// Rooms are the window's rooms when they, not the people, are short.
 	Rooms []string
 	// Days are the days on which the bodies have any free time.
-	Days   []calendar.Date
-	Reason string // in Swedish, for the secretary
+	Days []calendar.Date
+	// Holidays are the window's days left out as holidays, "2025-12-25
+	// (juldagen)"; the reason names them too.
+	Holidays []string
+	Reason   string // in Swedish, for the secretary
 }
 
 // Result is a plan for a whole window.
