@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -160,4 +161,70 @@ func (p *Problem) keepPlaced(own map[string][]*calendar.Meeting) (kept, moved []
 func keptAssignment(k Placed) Assignment {
 	return Assignment{Body: k.Body, Start: k.Meeting.Start, End: k.Meeting.End, Room: k.Meeting.Room, Kept: true,
 		Reasons: []string{"ligger kvar där det redan är inlagt"}}
+}
+
+// TakeSuggestion lays in one of body's suggestions in window w (see
+// SuggestWindow) as the window's own proposed meeting, all in one
+// transaction: start and room must be those of a suggestion as the store
+// is now, or it is ECONFLICT (the time is no longer free). A body that
+// still needs a meeting gets a new one, keyed as ApplyWindowPlan keys
+// them; one that has all its meetings, one of them the window's, has that
+// meeting (its first) moved there; one that has booked otherwise is
+// EINVALID. Re-planning keeps the meeting where it is (see PlanWindow).
+func TakeSuggestion(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, body string, start time.Time, room string, now time.Time) (*calendar.Meeting, error) {
+	if w == nil || w.ID <= 0 {
+		return nil, calendar.Errorf(calendar.EINVALID, "only a stored booking window's suggestions can be taken")
+	}
+	var out *calendar.Meeting
+	err := store.InTx(ctx, func(tx calendar.Store) error {
+		sg, err := SuggestWindow(ctx, tx, w, body, now, 0)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(sg, func(g Suggestion) bool { return g.Start.Equal(start) && g.Room == room })
+		if i < 0 {
+			return calendar.Errorf(calendar.ECONFLICT, "%s is not a free time for body %q in booking window %q", start.Format(time.RFC3339), body, w.Name)
+		}
+		g := sg[i]
+		bookings, err := FindWindowBookings(ctx, tx, w)
+		if err != nil {
+			return err
+		}
+		b := bookings[slices.Index(w.Bodies, body)]
+		var own []*calendar.Meeting
+		for _, m := range b.Meetings {
+			if IsWindowMeeting(w.ID, m) {
+				own = append(own, m)
+			}
+		}
+		location := ""
+		if g.Room == "" {
+			location = "Digitalt"
+		}
+		notes := fmt.Sprintf("Förslag från bokningsveckorna %q.", w.Name)
+		if b.Done() {
+			if len(own) == 0 {
+				return calendar.Errorf(calendar.EINVALID, "body %q has booked its meetings in booking window %q already", body, w.Name)
+			}
+			out, err = tx.UpdateMeeting(ctx, own[0].ID, calendar.MeetingUpdate{Start: &g.Start, End: &g.End, Room: &g.Room, Location: &location, Notes: &notes})
+			return err
+		}
+		for n := 1; ; n++ {
+			key := WindowMeetingKey(w.ID, body, n)
+			_, err := tx.FindMeetingByKey(ctx, key)
+			if err == nil {
+				continue
+			}
+			if !calendar.IsNotFound(err) {
+				return err
+			}
+			out = &calendar.Meeting{Key: key, Kind: calendar.KindMeeting, Bodies: []string{body}, Start: g.Start, End: g.End,
+				Status: calendar.StatusProposed, Room: g.Room, Location: location, Notes: notes}
+			return tx.CreateMeeting(ctx, out)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -807,3 +807,36 @@ func TestPlanWindowKeepsPlaced(t *testing.T) {
 		}
 	})
 }
+
+// TestTakeSuggestion: a body's suggestion taken is the window's own
+// proposed meeting, which planning then keeps where it is; a time that is
+// not a suggestion is ECONFLICT; taken again, the same meeting moves.
+func TestTakeSuggestion(t *testing.T) {
+	eachEngine(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		s, ws := exampleStore(t, open)
+		ctx := context.Background()
+		w := ws[0]
+		sg, err := plan.SuggestWindow(ctx, s, w, "lansdel-norr", loadNow, 3)
+		mustNil(t, err)
+		if len(sg) < 2 {
+			t.Fatalf("%d suggestions", len(sg))
+		}
+		_, err = plan.TakeSuggestion(ctx, s, w, "lansdel-norr", sg[1].Start.Add(5*time.Minute), sg[1].Room, loadNow)
+		wantCode(t, err, calendar.ECONFLICT, "not a free time")
+		m, err := plan.TakeSuggestion(ctx, s, w, "lansdel-norr", sg[1].Start, sg[1].Room, loadNow)
+		mustNil(t, err)
+		if !plan.IsWindowMeeting(w.ID, m) || !m.Start.Equal(sg[1].Start) || m.Room != sg[1].Room || m.Status != calendar.StatusProposed {
+			t.Errorf("taken: %+v", m)
+		}
+		wp, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
+		mustNil(t, err)
+		if len(wp.Kept) != 1 || wp.Kept[0].Meeting.ID != m.ID || !wp.Result.Feasible {
+			t.Errorf("planning after taking: kept %v", wp.Kept)
+		}
+		m2, err := plan.TakeSuggestion(ctx, s, w, "lansdel-norr", sg[0].Start, sg[0].Room, loadNow)
+		mustNil(t, err)
+		if m2.ID != m.ID || !m2.Start.Equal(sg[0].Start) {
+			t.Errorf("taken again: meeting %d at %s, want %d moved to %s", m2.ID, m2.Start, m.ID, sg[0].Start)
+		}
+	})
+}
