@@ -468,6 +468,7 @@ var formRoutes = map[string]string{
 	"POST /mina-organ/moten/{id}/faststall":                         "none: the form is one button and sends no field (TestMeetingPages posts it)",
 	"POST /mina-organ/bokning/{id}/lagg-in":                         "none: the form is one button and sends no field (TestWindowPages, TestWindowPageConflicts post it)",
 	"POST /mina-organ/bokning/{id}/andra":                           "none yet: the fields and checks of POST /mina-organ/bokning/ny (readWindowForm); TestWindowEditDelete posts a wrong one",
+	"POST /mina-organ/bokning/{id}/ta-tid":                          "none: a body checked against the window, a start parsed with time.ParseInLocation, then plan.TakeSuggestion takes only one of the body's suggestions (TestWindowPageSuggestionsAndKept posts wrong ones)",
 	"POST /mina-organ/bokning/{id}/ta-bort":                         "none: the form is one button and sends no field (TestWindowEditDelete posts it)",
 	"POST /mina-organ/bokning/ny":                                   "none yet: each field parsed on its own (parseWeeks, parseSpans, ParseDate), then BookingWindow.Validate as the API's POST; TestWindowForm posts wrong ones",
 	"POST /mina-organ/{slug}/faststall":                             "none: the form is one button and sends no field (TestMeetingPages posts it)",

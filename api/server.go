@@ -425,6 +425,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/bokning/ny", keeper, s.createWindowForm, http.MethodPost)
 	s.handle(r, "/mina-organ/bokning/{id}", internal, s.windowPage, get...)
 	s.handle(r, "/mina-organ/bokning/{id}/lagg-in", keeper, s.applyWindowForm, http.MethodPost)
+	s.handle(r, "/mina-organ/bokning/{id}/ta-tid", keeper, s.takeSuggestionForm, http.MethodPost)
 	s.handle(r, "/mina-organ/bokning/{id}/andra", internal, s.editWindowPage, get...)
 	s.handle(r, "/mina-organ/bokning/{id}/andra", keeper, s.editWindowForm, http.MethodPost)
 	s.handle(r, "/mina-organ/bokning/{id}/ta-bort", internal, s.deleteWindowPage, get...)

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -29,6 +31,7 @@ var windowDone = map[string]string{
 	"skapat": "Bokningsveckorna är sparade. Här är Samkals förslag.",
 	"inlagt": "Förslaget är inlagt: mötena finns nu som föreslagna möten i organens kalendrar.",
 	"andrat": "Ändringarna är sparade. Här är Samkals förslag för bokningsveckorna som de är nu.",
+	"vald":   "Tiden är vald: mötet ligger som föreslaget möte i organets kalender, och det ligger kvar när förslaget läggs in.",
 }
 
 // windowsDone are the confirmations of the list.
@@ -87,7 +90,29 @@ type windowPageData struct {
 	Proposals                      []planRow
 	Conflicts                      []conflictRow
 	AlreadyBooked                  []string
-	Apply                          string
+	Apply, Take                    string
+	// Kept are the meetings laid in earlier that stay where they are,
+	// Moved those that must move, with why.
+	Kept, Moved []placedRow
+	// Suggested are the bodies still to place, each with its own free
+	// times.
+	Suggested []bodySuggestions
+}
+
+type placedRow struct {
+	Body, When, Room, Path string
+	Reasons                []string
+}
+
+type bodySuggestions struct {
+	Name, Slug, Anchor string
+	Times              []suggestedTime
+}
+
+type suggestedTime struct {
+	When, Place, Reasons string
+	// Start ("2025-09-09T09:00") and Room are what the form sends back.
+	Start, Room string
 }
 
 // weekRuns writes a window's weeks the Swedish way: "v 37–38 2025",
@@ -294,7 +319,7 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 		title = "Fel: " + title
 	}
 	data := windowPageData{page: page{Title: title, Region: s.region, Home: "/"}, Done: windowDone[r.URL.Query().Get("klart")],
-		Error: problem, Apply: windowPath(x.ID) + "/lagg-in", Length: fmt.Sprintf("%d minuter", x.DurationMinutes), Rooms: "digitalt"}
+		Error: problem, Apply: windowPath(x.ID) + "/lagg-in", Take: windowPath(x.ID) + "/ta-tid", Length: fmt.Sprintf("%d minuter", x.DurationMinutes), Rooms: "digitalt"}
 	var days, hours, rooms []string
 	for _, d := range x.Weekdays {
 		days = append(days, swedishWeekdayNames[d])
@@ -329,10 +354,39 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 	for _, b := range wp.AlreadyBooked {
 		data.AlreadyBooked = append(data.AlreadyBooked, n.bodyName(b.Body))
 	}
+	placed := func(pl plan.Placed) placedRow {
+		m := pl.Meeting
+		return placedRow{Body: n.bodyName(pl.Body), When: swedishDate(m.Start) + " " + swedishClock(m.Start) + "–" + swedishClock(m.End),
+			Room: n.roomName(&m.Room), Path: hubPath(m.ID), Reasons: pl.Reasons}
+	}
+	for _, k := range wp.Kept {
+		data.Kept = append(data.Kept, placed(k))
+	}
+	for _, mv := range wp.Moved {
+		data.Moved = append(data.Moved, placed(mv))
+	}
+	if p := wp.Problem; p != nil && len(p.Demands) > 0 {
+		each, err := p.SuggestEach(suggestionsPerBody)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		for _, d := range p.Demands {
+			bs := bodySuggestions{Name: n.bodyName(d.Body), Slug: d.Body, Anchor: "tider-" + d.Body}
+			for _, g := range each[d.Body] {
+				bs.Times = append(bs.Times, suggestedTime{When: swedishDate(g.Start) + " " + swedishClock(g.Start) + "–" + swedishClock(g.End),
+					Place: n.roomName(&g.Room), Reasons: strings.Join(g.Reasons, "; "), Start: calendar.In(g.Start).Format(suggestionStart), Room: g.Room})
+			}
+			data.Suggested = append(data.Suggested, bs)
+		}
+	}
 	if res := wp.Result; res != nil {
 		data.Planned = true
 		data.Feasible = res.Feasible
 		for _, a := range res.Assignments {
+			if a.Kept {
+				continue
+			}
 			data.Proposals = append(data.Proposals, planRow{Body: n.bodyName(a.Body),
 				When: swedishDate(a.Start) + " " + swedishClock(a.Start) + "–" + swedishClock(a.End),
 				Room: n.roomName(&a.Room), Reasons: a.Reasons, Violations: a.Violations})
@@ -452,4 +506,40 @@ func (s *Server) deleteWindowForm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.wrote()
 	http.Redirect(w, r, windowsPath+"?klart=borttaget", http.StatusSeeOther)
+}
+
+// suggestionStart is how a suggested time's start goes in the form.
+const suggestionStart = "2006-01-02T15:04"
+
+// takeSuggestionForm answers POST /mina-organ/bokning/{id}/ta-tid: one
+// body takes one of its suggested times (organ, start, lokal), laid in as
+// the window's own proposed meeting (plan.TakeSuggestion) if it is still
+// free.
+func (s *Server) takeSuggestionForm(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, true)
+	if x == nil {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, calendar.Errorf(calendar.EINVALID, "the form could not be read"))
+		return
+	}
+	body, room := r.PostForm.Get("organ"), r.PostForm.Get("lokal")
+	start, err := time.ParseInLocation(suggestionStart, r.PostForm.Get("start"), calendar.Location)
+	if err != nil || !slices.Contains(x.Bodies, body) {
+		s.renderWindowPage(w, r, http.StatusBadRequest, x, "Tiden kunde inte väljas. Välj en av tiderna nedan.")
+		return
+	}
+	_, err = plan.TakeSuggestion(r.Context(), s.store, x, body, start, room, s.now())
+	switch calendar.ErrorCode(err) {
+	case "":
+		s.wrote()
+		http.Redirect(w, r, windowPath(x.ID)+"?klart=vald", http.StatusSeeOther)
+	case calendar.ECONFLICT:
+		s.renderWindowPage(w, r, http.StatusConflict, x, "Tiden är inte ledig längre: någon som ska vara med, eller lokalen, har bokats under tiden. Välj en annan tid nedan.")
+	case calendar.EINVALID:
+		s.renderWindowPage(w, r, http.StatusBadRequest, x, "Tiden kunde inte väljas: organet har redan bokat sina möten under veckorna, eller så behöver bokningsveckorna ses över.")
+	default:
+		s.Error(w, r, err)
+	}
 }

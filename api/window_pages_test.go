@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/plan"
 	"github.com/samkal/samkal/calendar/sqlstore"
 )
 
@@ -307,6 +309,92 @@ func TestWindowEditDelete(t *testing.T) {
 		}
 		if r := e.get(page+"/ta-bort", maria); r.StatusCode != http.StatusNotFound {
 			t.Errorf("the delete page of a deleted window: %d", r.StatusCode)
+		}
+	})
+}
+
+// TestWindowPageSuggestionsAndKept: the window page lists each body's own
+// free times; taking one lays it in (303), and the page then says it lies
+// where it is ("Ligger kvar") and suggests only for the other body; a time
+// no longer free is 409 and a wrong form 400, in Swedish. After the
+// window loses the taken meeting's weekday, the page says the meeting
+// must move and why before "Lägg in förslaget", which moves it.
+func TestWindowPageSuggestionsAndKept(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		x := bookingWeeks(t, e)
+		for _, b := range []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"} {
+			_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
+			must(t, err)
+		}
+		maria := sessionCookie(t, e, "maria-lindborg")
+		page := fmt.Sprintf("/mina-organ/bokning/%d", x.ID)
+		r := e.get(page, maria)
+		txt := r.text()
+		for _, want := range []string{"Lediga tider för varje organ", `id="tider-chefsgrupp-folkhalsa"`, `id="tider-skolchefsgruppen"`, `action="` + page + `/ta-tid"`,
+			`name="start" value="2025-09-`, "Välj tiden", "Lokal Eken"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("the window page lacks %q", want)
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("%s", r.body)
+		}
+		sg, err := plan.SuggestWindow(ctx, e.store, x, "chefsgrupp-folkhalsa", e.clock.Now(), 2)
+		must(t, err)
+		take := url.Values{"organ": {"chefsgrupp-folkhalsa"}, "start": {calendar.In(sg[1].Start).Format("2006-01-02T15:04")}, "lokal": {sg[1].Room}}
+		bad := url.Values{"organ": {"chefsgrupp-folkhalsa"}, "start": {"2025-09-13T09:00"}, "lokal": {sg[1].Room}} // a Saturday
+		if r := e.postForm(page+"/ta-tid", bad, maria); r.StatusCode != http.StatusConflict || !strings.Contains(r.text(), "Tiden är inte ledig längre") {
+			t.Errorf("a time not free: %d\n%s", r.StatusCode, r.body)
+		}
+		wrong := url.Values{"organ": {"chefsgrupp-social-valfard"}, "start": take["start"]}
+		if r := e.postForm(page+"/ta-tid", wrong, maria); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.text(), "Tiden kunde inte väljas") {
+			t.Errorf("a body not in the window: %d\n%s", r.StatusCode, r.body)
+		}
+		wantSeeOther(t, "take", e.postForm(page+"/ta-tid", take, maria), page+"?klart=vald")
+		ms, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{"chefsgrupp-folkhalsa"}, Status: []calendar.MeetingStatus{calendar.StatusProposed}})
+		must(t, err)
+		var taken *calendar.Meeting
+		for _, m := range ms {
+			if plan.IsWindowMeeting(x.ID, m) {
+				taken = m
+			}
+		}
+		if taken == nil || !taken.Start.Equal(sg[1].Start) {
+			t.Fatalf("the taken time is not laid in: %v", ms)
+		}
+		r = e.get(page+"?klart=vald", maria)
+		txt = r.text()
+		if !strings.Contains(txt, "Tiden är vald") || !strings.Contains(txt, "Ligger kvar") || strings.Contains(txt, `id="tider-chefsgrupp-folkhalsa"`) ||
+			!strings.Contains(txt, `id="tider-skolchefsgruppen"`) || strings.Contains(txt, "Måste flyttas") {
+			t.Errorf("after taking a time:\n%s", r.body)
+		}
+
+		// The window loses the taken meeting's weekday.
+		day := calendar.Weekday(calendar.In(taken.Start).Weekday())
+		_, err = e.store.EditBookingWindow(ctx, x.ID, func(y *calendar.BookingWindow) error {
+			y.Weekdays = slices.DeleteFunc(y.Weekdays, func(d calendar.Weekday) bool { return d == day })
+			return nil
+		})
+		must(t, err)
+		r = e.get(page, maria)
+		txt = r.text()
+		if !strings.Contains(txt, "Måste flyttas") || !strings.Contains(txt, "är inte längre en av bokningsveckornas dagar") || !strings.Contains(txt, "Lägg in förslaget") {
+			t.Errorf("after the weekday went:\n%s", r.body)
+		}
+		main := txt[strings.Index(txt, "<main"):strings.Index(txt, "</main>")]
+		for _, english := range []string{" the ", "body", "window", "cannot"} {
+			if strings.Contains(main, english) {
+				t.Errorf("the page has English %q", english)
+			}
+		}
+		wantSeeOther(t, "apply", e.postForm(page+"/lagg-in", url.Values{}, maria), page+"?klart=inlagt")
+		moved, err := e.store.FindMeetingByID(ctx, taken.ID)
+		must(t, err)
+		if calendar.Weekday(calendar.In(moved.Start).Weekday()) == day {
+			t.Errorf("the meeting did not move: %s", moved.Start)
 		}
 	})
 }
