@@ -196,8 +196,25 @@ var windowBodyPattern = regexp.MustCompile(`body "([^"]+)"`)
 
 // invalidWindowText says in Swedish why a window cannot be planned: the
 // planner's messages are English, for the API.
-func invalidWindowText(err error, n *names) string {
+func invalidWindowText(err error, n *names, x *calendar.BookingWindow) string {
 	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "has no day to meet on"):
+		var holidays []string
+		for _, d := range x.Days() {
+			if name, ok := plan.Holiday(d); ok && slices.Contains(x.Weekdays, calendar.Weekday(d.Weekday())) {
+				holidays = append(holidays, d.String()+" ("+name+")")
+			}
+		}
+		if len(holidays) > 0 {
+			return "Bokningsveckorna har ingen dag att mötas på: veckodagarna i veckorna är helgdagar eller spärrade (" + joinSwedish(holidays) + "). Ändra veckorna eller veckodagarna."
+		}
+		return "Bokningsveckorna har ingen dag att mötas på: veckodagarna i veckorna är spärrade. Ändra veckorna eller veckodagarna."
+	case strings.Contains(msg, "has no start time"):
+		return fmt.Sprintf("Ett möte på %d minuter får inte plats inom tiderna. Ändra tiderna eller mötenas längd.", x.DurationMinutes)
+	case strings.Contains(msg, "too large to plan"):
+		return "Bokningsveckorna är för stora för att Samkal ska hinna planera dem: ta färre veckor eller kortare tider, eller dela organen på flera bokningsveckor."
+	}
 	body := ""
 	if m := windowBodyPattern.FindStringSubmatch(msg); m != nil {
 		body = n.bodyName(m[1])
@@ -345,7 +362,7 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 		data.windowRow = s.windowRowOf(x, bookings, n)
 		data.Invalid = true
 		if data.Error == "" {
-			data.Error = invalidWindowText(err, n)
+			data.Error = invalidWindowText(err, n, x)
 		}
 		s.renderPage(w, r, status, s.pages.window, data)
 		return

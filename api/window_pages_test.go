@@ -398,3 +398,24 @@ func TestWindowPageSuggestionsAndKept(t *testing.T) {
 		}
 	})
 }
+
+// TestWindowPageNoDay: a window whose only weekday is a holiday says so
+// in Swedish, naming the holiday, and offers no plan.
+func TestWindowPageNoDay(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "anna-berg", Role: calendar.AccessAdmin})
+		must(t, err)
+		x := &calendar.BookingWindow{Name: "Kristi himmelsfärd", Weeks: []calendar.ISOWeek{{Year: 2025, Week: 22}},
+			Bodies: []string{"chefsgrupp-folkhalsa"}, DurationMinutes: 60, Attendees: map[string][]string{"chefsgrupp-folkhalsa": {"maria-lindborg"}},
+			Weekdays: []calendar.Weekday{4}, Hours: []calendar.TimeSpan{{From: 9 * 60, To: 12 * 60}}}
+		must(t, e.store.CreateBookingWindow(ctx, x))
+		r := e.get(fmt.Sprintf("/mina-organ/bokning/%d", x.ID), sessionCookie(t, e, "anna-berg"))
+		if txt := r.text(); r.StatusCode != http.StatusOK || !strings.Contains(txt, "ingen dag att mötas på") || !strings.Contains(txt, "2025-05-29 (") ||
+			strings.Contains(txt, "Lägg in förslaget") || strings.Contains(txt, "holiday") {
+			t.Errorf("a window of one holiday: %d\n%s", r.StatusCode, r.body)
+		}
+	})
+}
