@@ -183,6 +183,7 @@ type Server struct {
 	signInMail      func(*calendar.Person, string, time.Time, time.Time) (*calendar.OutboxMessage, error)
 	mailQueued      func()
 	feeds           *feedCache
+	windowPlans     windowPlanCache // the window page's plans (window_cache.go)
 	pages           *pages
 	handler         http.Handler
 	router          *mux.Router

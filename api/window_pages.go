@@ -326,7 +326,7 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 		s.Error(w, r, err)
 		return
 	}
-	wp, err := plan.PlanWindow(ctx, s.store, x, s.now(), plan.Options{})
+	wp, each, err := s.windowPlan(ctx, x)
 	if err != nil && calendar.ErrorCode(err) != calendar.EINVALID {
 		s.Error(w, r, err)
 		return
@@ -382,12 +382,7 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 	for _, mv := range wp.Moved {
 		data.Moved = append(data.Moved, placed(mv))
 	}
-	if p := wp.Problem; p != nil && len(p.Demands) > 0 {
-		each, err := p.SuggestEach(suggestionsPerBody)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
+	if p := wp.Problem; p != nil {
 		for _, d := range p.Demands {
 			bs := bodySuggestions{Name: n.bodyName(d.Body), Slug: d.Body, Anchor: "tider-" + d.Body}
 			for _, g := range each[d.Body] {
