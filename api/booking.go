@@ -85,7 +85,7 @@ type bookedMeetingJSON struct {
 	Status string  `json:"status"`
 	Room   *string `json:"room"`
 	// PlannedByWindow marks the window's own proposals, which planning
-	// the window again replaces.
+	// the window again keeps where they are unless they break a hard rule.
 	PlannedByWindow bool   `json:"planned_by_window"`
 	URL             string `json:"url"`
 }

@@ -1,18 +1,13 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"github.com/samkal/samkal/api"
-	"github.com/samkal/samkal/calendar"
 )
 
 // windowPlanShot is the 390 px screenshot of a window's page after one
@@ -26,29 +21,8 @@ const windowPlanShot = "../docs/screenshots/bokningsveckor-valj-tid-390.png"
 // deletes the window after its confirmation page. axe-core audits every
 // page on the way.
 func TestBrowserWindowPlan(t *testing.T) {
-	chromium := chromiumPath(t)
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix testdata/axe`", err)
-	}
-	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
-	seed(t, e)
-	x := bookingWeeks(t, e)
-	ctx := context.Background()
-	for _, b := range x.Bodies {
-		_, err = e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
-		must(t, err)
-	}
-	secret, _, err := e.store.CreateSession(ctx, "maria-lindborg", "link", time.Hour)
-	must(t, err)
-	base := e.http.URL
+	x, tab, axe, base := windowBrowser(t)
 	page := fmt.Sprintf("%s/mina-organ/bokning/%d", base, x.ID)
-
-	browser := startBrowser(t, chromium)
-	tab := newTab(t, browser)
-	do(t, tab, chromedp.EmulateViewport(390, 800))
-	open(t, tab, base+"/", 200)
-	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
 	mainText := func() string { return eval[string](t, tab, `document.querySelector("main").innerText`) }
 
 	// Change the name.

@@ -443,8 +443,8 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 // applyWindowForm answers POST /mina-organ/bokning/{id}/lagg-in: plans
 // the window and writes the plan's meetings in one transaction, as the
 // API's plan with apply=true does. Meetings booked otherwise than by the
-// window are left where they are; the window's own earlier proposals are
-// moved to the new plan.
+// window are left where they are; so are the window's own earlier ones,
+// unless they now break a hard rule (plan.PlanWindow).
 func (s *Server) applyWindowForm(w http.ResponseWriter, r *http.Request) {
 	x := s.pageWindow(w, r, true)
 	if x == nil {

@@ -515,7 +515,9 @@ func PlanWindow(ctx context.Context, store calendar.Store, w *calendar.BookingWi
 // ApplyWindowPlan writes res, a plan of the stored window w, as proposed
 // meetings, all in one transaction: the n-th meeting of a body gets the key
 // WindowMeetingKey(w.ID, body, n) (n skips keys that meetings other than
-// the window's own already have). The window's own meetings from an
+// the window's own already have). A kept assignment (Kept, or one at the
+// very time and room of one of the window's own meetings) keeps that
+// meeting and its key, untouched. The window's other meetings from an
 // earlier plan are moved to the new times where their key is used again,
 // and deleted where it is not, so that applying twice never duplicates and
 // applying the same plan again changes nothing. A meeting without a room
