@@ -59,6 +59,14 @@ func IsWindowMeeting(id int64, m *calendar.Meeting) bool {
 	return id > 0 && m.Status == calendar.StatusProposed && strings.HasPrefix(m.Key, WindowKeyPrefix(id))
 }
 
+// ownMeeting reports whether m is window w's own planned meeting (see
+// IsWindowMeeting) of one of its bodies. The meetings of a body taken out
+// of the window are the body's now: they block as any meeting, and stay
+// where they are, as when the window is deleted.
+func ownMeeting(w *calendar.BookingWindow, m *calendar.Meeting) bool {
+	return IsWindowMeeting(w.ID, m) && slices.ContainsFunc(m.Bodies, func(b string) bool { return slices.Contains(w.Bodies, b) })
+}
+
 // Load builds the Problem of window w from store, as seen at now.
 //
 //   - Demands: one per body of the window, in the window's order, with
@@ -73,8 +81,10 @@ func IsWindowMeeting(id int64, m *calendar.Meeting) bool {
 //     days or the day before or after them, with People the blocking
 //     members of its bodies on its day, and its room.
 //
-// The window's own planned meetings (see IsWindowMeeting) are left out of
-// both, so that planning again does not clash with the previous plan.
+// The window's own planned meetings of its bodies (see IsWindowMeeting)
+// are left out of Busy, so that planning again does not clash with the
+// previous plan (PlanWindow then adds back those it keeps); those of a
+// body no longer in the window block as any meeting.
 //
 // Errors are EINVALID: the window fails calendar's Validate, names a body,
 // room or attendee that does not exist, or has a body with nobody who must
@@ -162,7 +172,7 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 		return nil, err
 	}
 	for _, m := range around {
-		if IsWindowMeeting(w.ID, m) {
+		if ownMeeting(w, m) {
 			continue
 		}
 		day := calendar.DateOf(m.Start)
@@ -551,7 +561,7 @@ func ApplyWindowPlan(ctx context.Context, store calendar.Store, w *calendar.Book
 		}
 		own := map[string]*calendar.Meeting{}
 		for _, m := range proposed {
-			if IsWindowMeeting(w.ID, m) {
+			if ownMeeting(w, m) {
 				own[m.Key] = m
 			}
 		}

@@ -838,5 +838,19 @@ func TestTakeSuggestion(t *testing.T) {
 		if m2.ID != m.ID || !m2.Start.Equal(sg[0].Start) {
 			t.Errorf("taken again: meeting %d at %s, want %d moved to %s", m2.ID, m2.Start, m.ID, sg[0].Start)
 		}
+
+		// Norr is taken out of the window: its meeting stays when the
+		// plan of the others is laid in.
+		changed := *w
+		changed.Bodies = slices.DeleteFunc(slices.Clone(w.Bodies), func(b string) bool { return b == "lansdel-norr" })
+		w, err = s.UpdateBookingWindow(ctx, w.ID, &changed)
+		mustNil(t, err)
+		wp, err = plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
+		mustNil(t, err)
+		_, err = plan.ApplyWindowPlan(ctx, s, w, wp.Result)
+		mustNil(t, err)
+		if kept, err := s.FindMeetingByID(ctx, m.ID); err != nil || !kept.Start.Equal(sg[0].Start) {
+			t.Errorf("Norr's meeting after Norr left the window: %v %v", kept, err)
+		}
 	})
 }
