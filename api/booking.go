@@ -85,7 +85,7 @@ type bookedMeetingJSON struct {
 	Status string  `json:"status"`
 	Room   *string `json:"room"`
 	// PlannedByWindow marks the window's own proposals, which planning
-	// the window again replaces.
+	// the window again keeps where they are unless they break a hard rule.
 	PlannedByWindow bool   `json:"planned_by_window"`
 	URL             string `json:"url"`
 }
@@ -484,6 +484,9 @@ type assignmentJSON struct {
 	Score      float64  `json:"score"`
 	Reasons    []string `json:"reasons"`
 	Violations []string `json:"violations"`
+	// Kept marks a meeting the window laid in earlier that stays where it
+	// is: re-planning moves only what breaks a hard rule.
+	Kept bool `json:"kept"`
 }
 
 type conflictJSON struct {
@@ -521,7 +524,7 @@ func toPlan(id int64, wp *plan.WindowPlan) planJSON {
 		Conflicts: []conflictJSON{}, AlreadyBooked: []alreadyBookedJSON{}, Warnings: nonNil(wp.Warnings)}
 	for _, a := range res.Assignments {
 		j.Assignments = append(j.Assignments, assignmentJSON{Body: a.Body, Start: stamp(a.Start), End: stamp(a.End), Room: optSlug(a.Room),
-			Score: a.Score, Reasons: nonNil(a.Reasons), Violations: nonNil(a.Violations)})
+			Score: a.Score, Reasons: nonNil(a.Reasons), Violations: nonNil(a.Violations), Kept: a.Kept})
 	}
 	for _, c := range res.Conflicts {
 		j.Conflicts = append(j.Conflicts, conflictJSON{Bodies: nonNil(c.Bodies), People: nonNil(c.People), Rooms: nonNil(c.Rooms),

@@ -27,28 +27,7 @@ const windowShot = "../docs/screenshots/bokningsveckor-390.png"
 // axe-core audits the list, the window page before and after, and the
 // form without and with errors.
 func TestBrowserWindow(t *testing.T) {
-	chromium := chromiumPath(t)
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix testdata/axe`", err)
-	}
-	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
-	seed(t, e)
-	x := bookingWeeks(t, e)
-	ctx := context.Background()
-	for _, b := range x.Bodies {
-		_, err = e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
-		must(t, err)
-	}
-	secret, _, err := e.store.CreateSession(ctx, "maria-lindborg", "link", time.Hour)
-	must(t, err)
-	base := e.http.URL
-
-	browser := startBrowser(t, chromium)
-	tab := newTab(t, browser)
-	do(t, tab, chromedp.EmulateViewport(390, 800))
-	open(t, tab, base+"/", 200)
-	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+	x, tab, axe, base := windowBrowser(t)
 
 	open(t, tab, base+"/mina-organ", 200)
 	tabTo(t, tab, "bokningsveckor")
@@ -97,4 +76,33 @@ func TestBrowserWindow(t *testing.T) {
 		t.Errorf("the error summary says %q", got)
 	}
 	screenshot(t, tab, "bokningsveckor-ny-fel-390.png")
+}
+
+// windowBrowser starts Chromium at 390 px with Maria signed in, secretary
+// of both bodies of bookingWeeks' window, and returns the window, the tab,
+// axe-core and the server's base URL.
+func windowBrowser(t *testing.T) (*calendar.BookingWindow, context.Context, []byte, string) {
+	t.Helper()
+	chromium := chromiumPath(t)
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix testdata/axe`", err)
+	}
+	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
+	seed(t, e)
+	x := bookingWeeks(t, e)
+	ctx := context.Background()
+	for _, b := range x.Bodies {
+		_, err = e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
+		must(t, err)
+	}
+	secret, _, err := e.store.CreateSession(ctx, "maria-lindborg", "link", time.Hour)
+	must(t, err)
+	base := e.http.URL
+	browser := startBrowser(t, chromium)
+	tab := newTab(t, browser)
+	do(t, tab, chromedp.EmulateViewport(390, 800))
+	open(t, tab, base+"/", 200)
+	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+	return x, tab, axe, base
 }

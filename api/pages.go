@@ -50,10 +50,10 @@ type pages struct {
 	agenda, agendaEdit, agendaDelete, agendaDecline, backlog  *template.Template
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
 	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
-	windows, window, windowForm                               *template.Template // the booking weeks (window_pages.go)
 	adminRoles, adminPeople, adminPerson                      *template.Template // the admins' pages (admin_pages.go)
 	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
 	changes                                                   *template.Template // a body's change log (changes_page.go)
+	windows, window, windowForm, windowDelete                 *template.Template // the booking weeks (window_pages.go)
 	static                                                    fs.FS
 }
 
@@ -111,6 +111,7 @@ func newPages() (*pages, error) {
 		{&p.adminPerson, []string{"admin_person.html"}},
 		{&p.organ, []string{"organ.html"}},
 		{&p.changes, []string{"andringar.html"}},
+		{&p.windowDelete, []string{"window_ta_bort.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

@@ -200,6 +200,7 @@ type Server struct {
 	previewLetter   func(context.Context, int64, calendar.MailLetter, time.Time) (*LetterPreview, error)
 	queueMail       func(context.Context) error
 	feeds           *feedCache
+	windowPlans     windowPlanCache // the window page's plans (window_cache.go)
 	pages           *pages
 	handler         http.Handler
 	router          *mux.Router
@@ -462,6 +463,11 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/bokning/ny", keeper, s.createWindowForm, http.MethodPost)
 	s.handle(r, "/mina-organ/bokning/{id}", internal, s.windowPage, get...)
 	s.handle(r, "/mina-organ/bokning/{id}/lagg-in", keeper, s.applyWindowForm, http.MethodPost)
+	s.handle(r, "/mina-organ/bokning/{id}/ta-tid", keeper, s.takeSuggestionForm, http.MethodPost)
+	s.handle(r, "/mina-organ/bokning/{id}/andra", internal, s.editWindowPage, get...)
+	s.handle(r, "/mina-organ/bokning/{id}/andra", keeper, s.editWindowForm, http.MethodPost)
+	s.handle(r, "/mina-organ/bokning/{id}/ta-bort", internal, s.deleteWindowPage, get...)
+	s.handle(r, "/mina-organ/bokning/{id}/ta-bort", keeper, s.deleteWindowForm, http.MethodPost)
 	// After /mina-organ/utkorg and before /mina-organ/{slug}, which would
 	// take "utkorg" or "moten" for a body.
 	s.handle(r, "/mina-organ/moten/{id}", internal, s.meetingHub, get...)

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -10,8 +12,9 @@ import (
 	"github.com/samkal/samkal/calendar"
 )
 
-// The form that creates a booking window: GET and POST
-// /mina-organ/bokning/ny. It writes through the store with the domain's
+// The form that creates a booking window, GET and POST
+// /mina-organ/bokning/ny, and the same form filled in that changes one,
+// /mina-organ/bokning/{id}/andra. It writes through the store with the domain's
 // validation (calendar.BookingWindow.Validate), as the API's POST does.
 
 type windowForm struct {
@@ -32,6 +35,8 @@ type windowFormData struct {
 	Rooms    []choice
 	Errors   []formError
 	ErrorFor map[string]string
+	// Heading, Action and Back differ between a new window and a change.
+	Heading, Action, Back string
 }
 
 type textField struct{ ID, Label, Hint, Value, Error string }
@@ -115,7 +120,9 @@ func (s *Server) newWindowPage(w http.ResponseWriter, r *http.Request) {
 	s.renderWindowForm(w, r, http.StatusOK, windowForm{Length: "120", Weekdays: []string{"1", "2", "3", "4", "5"}, Hours: "09.00–12.00, 13.00–16.00"}, nil)
 }
 
-func (s *Server) renderWindowForm(w http.ResponseWriter, r *http.Request, status int, f windowForm, errs []formError) {
+// renderWindowForm shows the window form: a new window, or stored (one
+// x) to change.
+func (s *Server) renderWindowForm(w http.ResponseWriter, r *http.Request, status int, f windowForm, errs []formError, stored ...*calendar.BookingWindow) {
 	ctx := r.Context()
 	p := principalOf(r)
 	n, err := s.names(ctx)
@@ -123,14 +130,20 @@ func (s *Server) renderWindowForm(w http.ResponseWriter, r *http.Request, status
 		s.Error(w, r, err)
 		return
 	}
-	title := "Nya bokningsveckor"
+	title, action, back := "Nya bokningsveckor", windowsPath+"/ny", windowsPath
+	if len(stored) > 0 {
+		title, action, back = "Ändra "+stored[0].Name, windowPath(stored[0].ID)+"/andra", windowPath(stored[0].ID)
+	}
+	heading := title
 	if len(errs) > 0 {
 		title = "Fel: " + title
 	}
-	data := windowFormData{page: page{Title: title, Region: s.region, Home: "/"}, Form: f, Errors: errs, ErrorFor: errorFor(errs)}
+	data := windowFormData{page: page{Title: title, Region: s.region, Home: "/"}, Form: f, Errors: errs, ErrorFor: errorFor(errs),
+		Heading: heading, Action: action, Back: back}
 	var slugs []string
 	for slug := range n.bodies {
-		if p.Change(slug) {
+		// A read token sees the window's own bodies, not to change them.
+		if p.Change(slug) || slices.Contains(f.Bodies, slug) && p.SeeInternal(slug) {
 			slugs = append(slugs, slug)
 		}
 	}
@@ -153,16 +166,15 @@ func (s *Server) renderWindowForm(w http.ResponseWriter, r *http.Request, status
 	s.renderPage(w, r, status, s.pages.windowForm, data)
 }
 
-// createWindowForm answers POST /mina-organ/bokning/ny.
-func (s *Server) createWindowForm(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.Error(w, r, calendar.Errorf(calendar.EINVALID, "the form could not be read"))
-		return
-	}
+// readWindowForm reads the window form of r into f and, where every
+// field holds, into x's fields that the form shows (name, weeks, bodies,
+// length, weekdays, hours, rooms, deadline); the rest of x is left as it
+// is. It returns the problems in Swedish, one per field.
+func readWindowForm(r *http.Request, x *calendar.BookingWindow) (windowForm, []formError) {
 	v := r.PostForm
 	f := windowForm{Name: strings.TrimSpace(v.Get("namn")), Weeks: v.Get("veckor"), Length: strings.TrimSpace(v.Get("langd")),
 		Hours: v.Get("tider"), Deadline: strings.TrimSpace(v.Get("sista-dag")), Bodies: v["organ"], Weekdays: v["dagar"], Rooms: v["lokaler"]}
-	x := &calendar.BookingWindow{Name: f.Name, Bodies: f.Bodies, Rooms: f.Rooms}
+	x.Name, x.Bodies, x.Rooms = f.Name, f.Bodies, f.Rooms
 	var errs []formError
 	add := func(field, msg string) { errs = append(errs, formError{Field: field, Message: msg}) }
 	if f.Name == "" {
@@ -184,6 +196,7 @@ func (s *Server) createWindowForm(w http.ResponseWriter, r *http.Request) {
 	} else {
 		x.DurationMinutes = m
 	}
+	x.Weekdays = nil
 	for _, d := range f.Weekdays {
 		n, err := strconv.Atoi(d)
 		if err != nil || n < 1 || n > 7 {
@@ -205,6 +218,7 @@ func (s *Server) createWindowForm(w http.ResponseWriter, r *http.Request) {
 	} else {
 		add("tider", "Skriv tiderna som ”09.00–12.00, 13.00–16.00”.")
 	}
+	x.Deadline = calendar.Date{}
 	if f.Deadline != "" {
 		if d, err := calendar.ParseDate(f.Deadline); err != nil {
 			add("sista-dag", "Skriv sista dag att boka som 2025-06-13, eller lämna fältet tomt.")
@@ -212,18 +226,44 @@ func (s *Server) createWindowForm(w http.ResponseWriter, r *http.Request) {
 			x.Deadline = d
 		}
 	}
+	// Counts and attendees of bodies no longer in the window go with them.
+	for body := range x.Counts {
+		if !slices.Contains(x.Bodies, body) {
+			delete(x.Counts, body)
+		}
+	}
+	for body := range x.Attendees {
+		if !slices.Contains(x.Bodies, body) {
+			delete(x.Attendees, body)
+		}
+	}
 	if len(errs) == 0 {
 		if err := x.Validate(); err != nil {
 			add("veckor", "Bokningsveckorna går inte att spara så här: kontrollera veckorna (högst ett år) och tiderna.")
 		}
 	}
+	return f, errs
+}
+
+// windowSaveError is what the form says when the store refuses a window
+// the form's checks let through.
+var windowSaveError = []formError{{Field: "veckor", Message: "Bokningsveckorna går inte att spara så här: kontrollera veckorna och tiderna."}}
+
+// createWindowForm answers POST /mina-organ/bokning/ny.
+func (s *Server) createWindowForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, calendar.Errorf(calendar.EINVALID, "the form could not be read"))
+		return
+	}
+	x := &calendar.BookingWindow{}
+	f, errs := readWindowForm(r, x)
 	if len(errs) > 0 {
 		s.renderWindowForm(w, r, http.StatusUnprocessableEntity, f, errs)
 		return
 	}
 	if err := s.store.CreateBookingWindow(r.Context(), x); err != nil {
 		if calendar.ErrorCode(err) == calendar.EINVALID {
-			s.renderWindowForm(w, r, http.StatusUnprocessableEntity, f, []formError{{Field: "veckor", Message: "Bokningsveckorna går inte att spara så här: kontrollera veckorna och tiderna."}})
+			s.renderWindowForm(w, r, http.StatusUnprocessableEntity, f, windowSaveError)
 			return
 		}
 		s.Error(w, r, err)
@@ -232,3 +272,76 @@ func (s *Server) createWindowForm(w http.ResponseWriter, r *http.Request) {
 	s.wrote()
 	http.Redirect(w, r, windowPath(x.ID)+"?klart=skapat", http.StatusSeeOther)
 }
+
+// formOfWindow fills the form with a stored window, as the secretary
+// would type it.
+func formOfWindow(x *calendar.BookingWindow) windowForm {
+	f := windowForm{Name: x.Name, Weeks: weekRuns(x.Weeks), Length: strconv.Itoa(x.DurationMinutes),
+		Bodies: slices.Clone(x.Bodies), Rooms: slices.Clone(x.Rooms)}
+	var hours []string
+	for _, h := range x.Hours {
+		hours = append(hours, spanText(h))
+	}
+	f.Hours = strings.Join(hours, ", ")
+	for _, d := range x.Weekdays {
+		f.Weekdays = append(f.Weekdays, strconv.Itoa(int(d)))
+	}
+	if !x.Deadline.IsZero() {
+		f.Deadline = x.Deadline.String()
+	}
+	return f
+}
+
+// spanText writes a time span as "09.00–12.00".
+func spanText(h calendar.TimeSpan) string {
+	return fmt.Sprintf("%02d.%02d–%02d.%02d", h.From/60, h.From%60, h.To/60, h.To%60)
+}
+
+// editWindowPage answers GET /mina-organ/bokning/{id}/andra: the form of
+// /mina-organ/bokning/ny, filled in.
+func (s *Server) editWindowPage(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, false)
+	if x == nil {
+		return
+	}
+	s.renderWindowForm(w, r, http.StatusOK, formOfWindow(x), nil, x)
+}
+
+// editWindowForm answers POST /mina-organ/bokning/{id}/andra. The fields
+// the form does not show (counts, attendees, buffer, blackouts) are kept;
+// the window is changed as the store holds it locked, as the API's PATCH.
+func (s *Server) editWindowForm(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, true)
+	if x == nil {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, calendar.Errorf(calendar.EINVALID, "the form could not be read"))
+		return
+	}
+	var f windowForm
+	var errs []formError
+	_, err := s.store.EditBookingWindow(r.Context(), x.ID, func(y *calendar.BookingWindow) error {
+		f, errs = readWindowForm(r, y)
+		if len(errs) > 0 {
+			return errFormInvalid
+		}
+		return nil
+	})
+	switch {
+	case err == errFormInvalid:
+		s.renderWindowForm(w, r, http.StatusUnprocessableEntity, f, errs, x)
+		return
+	case calendar.ErrorCode(err) == calendar.EINVALID:
+		s.renderWindowForm(w, r, http.StatusUnprocessableEntity, f, windowSaveError, x)
+		return
+	case err != nil:
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	http.Redirect(w, r, windowPath(x.ID)+"?klart=andrat", http.StatusSeeOther)
+}
+
+// errFormInvalid stops an edit whose form has errors.
+var errFormInvalid = errors.New("the form has errors")

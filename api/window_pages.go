@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -28,6 +30,13 @@ func windowPath(id int64) string { return windowsPath + "/" + strconv.FormatInt(
 var windowDone = map[string]string{
 	"skapat": "Bokningsveckorna är sparade. Här är Samkals förslag.",
 	"inlagt": "Förslaget är inlagt: mötena finns nu som föreslagna möten i organens kalendrar.",
+	"andrat": "Ändringarna är sparade. Här är Samkals förslag för bokningsveckorna som de är nu.",
+	"vald":   "Tiden är vald: mötet ligger som föreslaget möte i organets kalender, och det ligger kvar när förslaget läggs in.",
+}
+
+// windowsDone are the confirmations of the list.
+var windowsDone = map[string]string{
+	"borttaget": "Bokningsveckorna är borttagna. Mötena som låg i kalendrarna ligger kvar.",
 }
 
 type windowBody struct {
@@ -50,8 +59,17 @@ type windowRow struct {
 
 type windowsPageData struct {
 	page
+	Done    string
 	Windows []windowRow
 }
+
+type windowDeleteData struct {
+	page
+	Name, Weeks, Back, Action string
+	Meetings                  []deletedWindowMeeting
+}
+
+type deletedWindowMeeting struct{ Body, When, Status, Path string }
 
 type planRow struct {
 	Body, When, Room string
@@ -72,7 +90,29 @@ type windowPageData struct {
 	Proposals                      []planRow
 	Conflicts                      []conflictRow
 	AlreadyBooked                  []string
-	Apply                          string
+	Apply, Take                    string
+	// Kept are the meetings laid in earlier that stay where they are,
+	// Moved those that must move, with why.
+	Kept, Moved []placedRow
+	// Suggested are the bodies still to place, each with its own free
+	// times.
+	Suggested []bodySuggestions
+}
+
+type placedRow struct {
+	Body, When, Room, Path string
+	Reasons                []string
+}
+
+type bodySuggestions struct {
+	Name, Slug, Anchor string
+	Times              []suggestedTime
+}
+
+type suggestedTime struct {
+	When, Place, Reasons string
+	// Start ("2025-09-09T09:00") and Room are what the form sends back.
+	Start, Room string
 }
 
 // weekRuns writes a window's weeks the Swedish way: "v 37–38 2025",
@@ -156,8 +196,25 @@ var windowBodyPattern = regexp.MustCompile(`body "([^"]+)"`)
 
 // invalidWindowText says in Swedish why a window cannot be planned: the
 // planner's messages are English, for the API.
-func invalidWindowText(err error, n *names) string {
+func invalidWindowText(err error, n *names, x *calendar.BookingWindow) string {
 	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "has no day to meet on"):
+		var holidays []string
+		for _, d := range x.Days() {
+			if name, ok := plan.Holiday(d); ok && slices.Contains(x.Weekdays, calendar.Weekday(d.Weekday())) {
+				holidays = append(holidays, d.String()+" ("+name+")")
+			}
+		}
+		if len(holidays) > 0 {
+			return "Bokningsveckorna har ingen dag att mötas på: veckodagarna i veckorna är helgdagar eller spärrade (" + joinSwedish(holidays) + "). Ändra veckorna eller veckodagarna."
+		}
+		return "Bokningsveckorna har ingen dag att mötas på: veckodagarna i veckorna är spärrade. Ändra veckorna eller veckodagarna."
+	case strings.Contains(msg, "has no start time"):
+		return fmt.Sprintf("Ett möte på %d minuter får inte plats inom tiderna. Ändra tiderna eller mötenas längd.", x.DurationMinutes)
+	case strings.Contains(msg, "too large to plan"):
+		return "Bokningsveckorna är för stora för att Samkal ska hinna planera dem: ta färre veckor eller kortare tider, eller dela organen på flera bokningsveckor."
+	}
 	body := ""
 	if m := windowBodyPattern.FindStringSubmatch(msg); m != nil {
 		body = n.bodyName(m[1])
@@ -190,7 +247,7 @@ func (s *Server) windowsPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data := windowsPageData{page: page{Title: "Bokningsveckor", Region: s.region, Home: "/"}}
+	data := windowsPageData{page: page{Title: "Bokningsveckor", Region: s.region, Home: "/"}, Done: windowsDone[r.URL.Query().Get("klart")]}
 	for _, x := range ws {
 		if !keepsAll(p, x.Bodies) {
 			continue
@@ -269,7 +326,7 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 		s.Error(w, r, err)
 		return
 	}
-	wp, err := plan.PlanWindow(ctx, s.store, x, s.now(), plan.Options{})
+	wp, each, err := s.windowPlan(ctx, x)
 	if err != nil && calendar.ErrorCode(err) != calendar.EINVALID {
 		s.Error(w, r, err)
 		return
@@ -279,13 +336,13 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 		title = "Fel: " + title
 	}
 	data := windowPageData{page: page{Title: title, Region: s.region, Home: "/"}, Done: windowDone[r.URL.Query().Get("klart")],
-		Error: problem, Apply: windowPath(x.ID) + "/lagg-in", Length: fmt.Sprintf("%d minuter", x.DurationMinutes), Rooms: "digitalt"}
+		Error: problem, Apply: windowPath(x.ID) + "/lagg-in", Take: windowPath(x.ID) + "/ta-tid", Length: fmt.Sprintf("%d minuter", x.DurationMinutes), Rooms: "digitalt"}
 	var days, hours, rooms []string
 	for _, d := range x.Weekdays {
 		days = append(days, swedishWeekdayNames[d])
 	}
 	for _, h := range x.Hours {
-		hours = append(hours, fmt.Sprintf("%02d.%02d–%02d.%02d", h.From/60, h.From%60, h.To/60, h.To%60))
+		hours = append(hours, spanText(h))
 	}
 	for _, ro := range x.Rooms {
 		rooms = append(rooms, n.roomName(&ro))
@@ -305,7 +362,7 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 		data.windowRow = s.windowRowOf(x, bookings, n)
 		data.Invalid = true
 		if data.Error == "" {
-			data.Error = invalidWindowText(err, n)
+			data.Error = invalidWindowText(err, n, x)
 		}
 		s.renderPage(w, r, status, s.pages.window, data)
 		return
@@ -314,10 +371,34 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 	for _, b := range wp.AlreadyBooked {
 		data.AlreadyBooked = append(data.AlreadyBooked, n.bodyName(b.Body))
 	}
+	placed := func(pl plan.Placed) placedRow {
+		m := pl.Meeting
+		return placedRow{Body: n.bodyName(pl.Body), When: swedishDate(m.Start) + " " + swedishClock(m.Start) + "–" + swedishClock(m.End),
+			Room: n.roomName(&m.Room), Path: hubPath(m.ID), Reasons: pl.Reasons}
+	}
+	for _, k := range wp.Kept {
+		data.Kept = append(data.Kept, placed(k))
+	}
+	for _, mv := range wp.Moved {
+		data.Moved = append(data.Moved, placed(mv))
+	}
+	if p := wp.Problem; p != nil {
+		for _, d := range p.Demands {
+			bs := bodySuggestions{Name: n.bodyName(d.Body), Slug: d.Body, Anchor: "tider-" + d.Body}
+			for _, g := range each[d.Body] {
+				bs.Times = append(bs.Times, suggestedTime{When: swedishDate(g.Start) + " " + swedishClock(g.Start) + "–" + swedishClock(g.End),
+					Place: n.roomName(&g.Room), Reasons: strings.Join(g.Reasons, "; "), Start: calendar.In(g.Start).Format(suggestionStart), Room: g.Room})
+			}
+			data.Suggested = append(data.Suggested, bs)
+		}
+	}
 	if res := wp.Result; res != nil {
 		data.Planned = true
 		data.Feasible = res.Feasible
 		for _, a := range res.Assignments {
+			if a.Kept {
+				continue
+			}
 			data.Proposals = append(data.Proposals, planRow{Body: n.bodyName(a.Body),
 				When: swedishDate(a.Start) + " " + swedishClock(a.Start) + "–" + swedishClock(a.End),
 				Room: n.roomName(&a.Room), Reasons: a.Reasons, Violations: a.Violations})
@@ -362,8 +443,8 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 // applyWindowForm answers POST /mina-organ/bokning/{id}/lagg-in: plans
 // the window and writes the plan's meetings in one transaction, as the
 // API's plan with apply=true does. Meetings booked otherwise than by the
-// window are left where they are; the window's own earlier proposals are
-// moved to the new plan.
+// window are left where they are; so are the window's own earlier ones,
+// unless they now break a hard rule (plan.PlanWindow).
 func (s *Server) applyWindowForm(w http.ResponseWriter, r *http.Request) {
 	x := s.pageWindow(w, r, true)
 	if x == nil {
@@ -389,6 +470,87 @@ func (s *Server) applyWindowForm(w http.ResponseWriter, r *http.Request) {
 		s.renderWindowPage(w, r, http.StatusConflict, x, "Förslaget kunde inte läggas in: det finns ingen plan där alla organ får plats, eller så har en lokal bokats under tiden. Se krockarna nedan.")
 	case calendar.EINVALID:
 		s.renderWindowPage(w, r, http.StatusBadRequest, x, "")
+	default:
+		s.Error(w, r, err)
+	}
+}
+
+// deleteWindowPage answers GET /mina-organ/bokning/{id}/ta-bort: it asks
+// before the window goes, and says that the meetings already in the
+// bodies' calendars stay.
+func (s *Server) deleteWindowPage(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, false)
+	if x == nil {
+		return
+	}
+	ctx := r.Context()
+	n, err := s.names(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	bookings, err := plan.FindWindowBookings(ctx, s.store, x)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := windowDeleteData{page: page{Title: "Ta bort " + x.Name, Region: s.region, Home: "/"}, Name: x.Name, Weeks: weekRuns(x.Weeks),
+		Back: windowPath(x.ID), Action: windowPath(x.ID) + "/ta-bort"}
+	for _, wm := range s.windowRowOf(x, bookings, n).Bodies {
+		for _, m := range wm.Meetings {
+			data.Meetings = append(data.Meetings, deletedWindowMeeting{Body: wm.Name, When: m.When, Status: m.Status, Path: m.Path})
+		}
+	}
+	s.renderPage(w, r, http.StatusOK, s.pages.windowDelete, data)
+}
+
+// deleteWindowForm answers POST /mina-organ/bokning/{id}/ta-bort. The
+// window's meetings stay: they are the bodies' meetings now.
+func (s *Server) deleteWindowForm(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, true)
+	if x == nil {
+		return
+	}
+	err := s.store.DeleteBookingWindow(r.Context(), x.ID)
+	if err != nil && !calendar.IsNotFound(err) {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	http.Redirect(w, r, windowsPath+"?klart=borttaget", http.StatusSeeOther)
+}
+
+// suggestionStart is how a suggested time's start goes in the form.
+const suggestionStart = "2006-01-02T15:04"
+
+// takeSuggestionForm answers POST /mina-organ/bokning/{id}/ta-tid: one
+// body takes one of its suggested times (organ, start, lokal), laid in as
+// the window's own proposed meeting (plan.TakeSuggestion) if it is still
+// free.
+func (s *Server) takeSuggestionForm(w http.ResponseWriter, r *http.Request) {
+	x := s.pageWindow(w, r, true)
+	if x == nil {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, calendar.Errorf(calendar.EINVALID, "the form could not be read"))
+		return
+	}
+	body, room := r.PostForm.Get("organ"), r.PostForm.Get("lokal")
+	start, err := time.ParseInLocation(suggestionStart, r.PostForm.Get("start"), calendar.Location)
+	if err != nil || !slices.Contains(x.Bodies, body) {
+		s.renderWindowPage(w, r, http.StatusBadRequest, x, "Tiden kunde inte väljas. Välj en av tiderna nedan.")
+		return
+	}
+	_, err = plan.TakeSuggestion(r.Context(), s.store, x, body, start, room, s.now())
+	switch calendar.ErrorCode(err) {
+	case "":
+		s.wrote()
+		http.Redirect(w, r, windowPath(x.ID)+"?klart=vald", http.StatusSeeOther)
+	case calendar.ECONFLICT:
+		s.renderWindowPage(w, r, http.StatusConflict, x, "Tiden är inte ledig längre: någon som ska vara med, eller lokalen, har bokats under tiden. Välj en annan tid nedan.")
+	case calendar.EINVALID:
+		s.renderWindowPage(w, r, http.StatusBadRequest, x, "Tiden kunde inte väljas: organet har redan bokat sina möten under veckorna, eller så behöver bokningsveckorna ses över.")
 	default:
 		s.Error(w, r, err)
 	}

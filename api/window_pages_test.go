@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/plan"
 	"github.com/samkal/samkal/calendar/sqlstore"
 )
 
@@ -232,6 +234,188 @@ func TestWindowForm(t *testing.T) {
 		}
 		if r := e.get(r.Header.Get("Location"), maria); r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "Bokningsveckorna är sparade") || !strings.Contains(r.text(), "Höstens chefsgrupper") {
 			t.Errorf("after create: %d\n%s", r.StatusCode, r.body)
+		}
+	})
+}
+
+// TestWindowEditDelete: the form of a stored window comes filled in as the
+// secretary would type it; a wrong field answers 422 and changes nothing;
+// a change is stored with the fields the form does not show (attendees)
+// kept. Deleting asks first, naming the meetings that stay, and a meeting
+// laid in from the plan is still there after.
+func TestWindowEditDelete(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		x := bookingWeeks(t, e)
+		for _, b := range []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"} {
+			_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
+			must(t, err)
+		}
+		maria := sessionCookie(t, e, "maria-lindborg")
+		page := fmt.Sprintf("/mina-organ/bokning/%d", x.ID)
+		if r := e.get(page, maria); !strings.Contains(r.text(), `href="`+page+`/andra"`) || !strings.Contains(r.text(), `href="`+page+`/ta-bort"`) {
+			t.Errorf("the window page links neither change nor delete:\n%s", r.body)
+		}
+		r := e.get(page+"/andra", maria)
+		for _, want := range []string{`value="Chefsgruppernas höstmöten"`, `value="v 37–38 2025"`, `value="120"`, `value="09.00–12.00"`, `value="2025-06-13"`,
+			`value="2" id="dag-2" checked`, `value="lokal-eken" id="lokal-lokal-eken" checked`, `action="` + page + `/andra"`, "Ändra Chefsgruppernas höstmöten"} {
+			if !strings.Contains(r.text(), want) {
+				t.Errorf("the filled-in form lacks %q", want)
+			}
+		}
+		if t.Failed() {
+			t.Logf("%s", r.body)
+		}
+		form := url.Values{"namn": {"Hösten"}, "veckor": {"v 38–39 2025"}, "organ": {"chefsgrupp-folkhalsa", "skolchefsgruppen"},
+			"langd": {"90"}, "dagar": {"2", "4"}, "tider": {"13.00–16.00"}, "sista-dag": {"i morgon"}}
+		if r := e.postForm(page+"/andra", form, maria); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), `href="#sista-dag"`) {
+			t.Errorf("a wrong deadline: %d\n%s", r.StatusCode, r.body)
+		}
+		if y, err := e.store.FindBookingWindowByID(ctx, x.ID); err != nil || y.Name != x.Name {
+			t.Errorf("a refused change was stored: %v %v", y, err)
+		}
+		form.Set("sista-dag", "")
+		wantSeeOther(t, "edit", e.postForm(page+"/andra", form, maria), page+"?klart=andrat")
+		y, err := e.store.FindBookingWindowByID(ctx, x.ID)
+		must(t, err)
+		if got := fmt.Sprint(y.Name, y.Weeks, y.DurationMinutes, y.Weekdays, y.Hours, y.Rooms, y.Deadline.IsZero(), y.Attendees); got !=
+			"Hösten[2025-W38 2025-W39] 90 [tue thu] [{13:00 16:00}] [] true map[chefsgrupp-folkhalsa:[maria-lindborg] skolchefsgruppen:[anna-berg maria-lindborg]]" {
+			t.Errorf("stored %s", got)
+		}
+		if r := e.get(page+"?klart=andrat", maria); !strings.Contains(r.text(), "Ändringarna är sparade") || !strings.Contains(r.text(), "13.00–16.00") {
+			t.Errorf("after the change:\n%s", r.body)
+		}
+
+		wantSeeOther(t, "apply", e.postForm(page+"/lagg-in", url.Values{}, maria), page+"?klart=inlagt")
+		r = e.get(page+"/ta-bort", maria)
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "ligger kvar") || !strings.Contains(r.text(), "Skolchefsgruppen: <a href=\"/mina-organ/moten/") {
+			t.Errorf("the delete page: %d\n%s", r.StatusCode, r.body)
+		}
+		before, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{})
+		must(t, err)
+		wantSeeOther(t, "delete", e.postForm(page+"/ta-bort", url.Values{}, maria), "/mina-organ/bokning?klart=borttaget")
+		if _, err := e.store.FindBookingWindowByID(ctx, x.ID); !calendar.IsNotFound(err) {
+			t.Errorf("the window is still there: %v", err)
+		}
+		after, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{})
+		must(t, err)
+		if len(after) != len(before) {
+			t.Errorf("deleting the window took meetings with it: %d, then %d", len(before), len(after))
+		}
+		if r := e.get("/mina-organ/bokning?klart=borttaget", maria); !strings.Contains(r.text(), "Bokningsveckorna är borttagna") {
+			t.Errorf("after delete:\n%s", r.body)
+		}
+		if r := e.get(page+"/ta-bort", maria); r.StatusCode != http.StatusNotFound {
+			t.Errorf("the delete page of a deleted window: %d", r.StatusCode)
+		}
+	})
+}
+
+// TestWindowPageSuggestionsAndKept: the window page lists each body's own
+// free times; taking one lays it in (303), and the page then says it lies
+// where it is ("Ligger kvar") and suggests only for the other body; a time
+// no longer free is 409 and a wrong form 400, in Swedish. After the
+// window loses the taken meeting's weekday, the page says the meeting
+// must move and why before "Lägg in förslaget", which moves it.
+func TestWindowPageSuggestionsAndKept(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		x := bookingWeeks(t, e)
+		for _, b := range []string{"chefsgrupp-folkhalsa", "skolchefsgruppen"} {
+			_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
+			must(t, err)
+		}
+		maria := sessionCookie(t, e, "maria-lindborg")
+		page := fmt.Sprintf("/mina-organ/bokning/%d", x.ID)
+		r := e.get(page, maria)
+		txt := r.text()
+		for _, want := range []string{"Lediga tider för varje organ", `id="tider-chefsgrupp-folkhalsa"`, `id="tider-skolchefsgruppen"`, `action="` + page + `/ta-tid"`,
+			`name="start" value="2025-09-`, "Välj tiden", "Lokal Eken"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("the window page lacks %q", want)
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("%s", r.body)
+		}
+		sg, err := plan.SuggestWindow(ctx, e.store, x, "chefsgrupp-folkhalsa", e.clock.Now(), 2)
+		must(t, err)
+		take := url.Values{"organ": {"chefsgrupp-folkhalsa"}, "start": {calendar.In(sg[1].Start).Format("2006-01-02T15:04")}, "lokal": {sg[1].Room}}
+		bad := url.Values{"organ": {"chefsgrupp-folkhalsa"}, "start": {"2025-09-13T09:00"}, "lokal": {sg[1].Room}} // a Saturday
+		if r := e.postForm(page+"/ta-tid", bad, maria); r.StatusCode != http.StatusConflict || !strings.Contains(r.text(), "Tiden är inte ledig längre") {
+			t.Errorf("a time not free: %d\n%s", r.StatusCode, r.body)
+		}
+		wrong := url.Values{"organ": {"chefsgrupp-social-valfard"}, "start": take["start"]}
+		if r := e.postForm(page+"/ta-tid", wrong, maria); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.text(), "Tiden kunde inte väljas") {
+			t.Errorf("a body not in the window: %d\n%s", r.StatusCode, r.body)
+		}
+		wantSeeOther(t, "take", e.postForm(page+"/ta-tid", take, maria), page+"?klart=vald")
+		ms, err := e.store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: []string{"chefsgrupp-folkhalsa"}, Status: []calendar.MeetingStatus{calendar.StatusProposed}})
+		must(t, err)
+		var taken *calendar.Meeting
+		for _, m := range ms {
+			if plan.IsWindowMeeting(x.ID, m) {
+				taken = m
+			}
+		}
+		if taken == nil || !taken.Start.Equal(sg[1].Start) {
+			t.Fatalf("the taken time is not laid in: %v", ms)
+		}
+		r = e.get(page+"?klart=vald", maria)
+		txt = r.text()
+		if !strings.Contains(txt, "Tiden är vald") || !strings.Contains(txt, "Ligger kvar") || strings.Contains(txt, `id="tider-chefsgrupp-folkhalsa"`) ||
+			!strings.Contains(txt, `id="tider-skolchefsgruppen"`) || strings.Contains(txt, "Måste flyttas") {
+			t.Errorf("after taking a time:\n%s", r.body)
+		}
+
+		// The window loses the taken meeting's weekday.
+		day := calendar.Weekday(calendar.In(taken.Start).Weekday())
+		_, err = e.store.EditBookingWindow(ctx, x.ID, func(y *calendar.BookingWindow) error {
+			y.Weekdays = slices.DeleteFunc(y.Weekdays, func(d calendar.Weekday) bool { return d == day })
+			return nil
+		})
+		must(t, err)
+		r = e.get(page, maria)
+		txt = r.text()
+		if !strings.Contains(txt, "Måste flyttas") || !strings.Contains(txt, "är inte längre en av bokningsveckornas dagar") || !strings.Contains(txt, "Lägg in förslaget") {
+			t.Errorf("after the weekday went:\n%s", r.body)
+		}
+		main := txt[strings.Index(txt, "<main"):strings.Index(txt, "</main>")]
+		for _, english := range []string{" the ", "body", "window", "cannot"} {
+			if strings.Contains(main, english) {
+				t.Errorf("the page has English %q", english)
+			}
+		}
+		wantSeeOther(t, "apply", e.postForm(page+"/lagg-in", url.Values{}, maria), page+"?klart=inlagt")
+		moved, err := e.store.FindMeetingByID(ctx, taken.ID)
+		must(t, err)
+		if calendar.Weekday(calendar.In(moved.Start).Weekday()) == day {
+			t.Errorf("the meeting did not move: %s", moved.Start)
+		}
+	})
+}
+
+// TestWindowPageNoDay: a window whose only weekday is a holiday says so
+// in Swedish, naming the holiday, and offers no plan.
+func TestWindowPageNoDay(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		e := newEnv(t, open)
+		seed(t, e)
+		ctx := context.Background()
+		_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "anna-berg", Role: calendar.AccessAdmin})
+		must(t, err)
+		x := &calendar.BookingWindow{Name: "Kristi himmelsfärd", Weeks: []calendar.ISOWeek{{Year: 2025, Week: 22}},
+			Bodies: []string{"chefsgrupp-folkhalsa"}, DurationMinutes: 60, Attendees: map[string][]string{"chefsgrupp-folkhalsa": {"maria-lindborg"}},
+			Weekdays: []calendar.Weekday{4}, Hours: []calendar.TimeSpan{{From: 9 * 60, To: 12 * 60}}}
+		must(t, e.store.CreateBookingWindow(ctx, x))
+		r := e.get(fmt.Sprintf("/mina-organ/bokning/%d", x.ID), sessionCookie(t, e, "anna-berg"))
+		if txt := r.text(); r.StatusCode != http.StatusOK || !strings.Contains(txt, "ingen dag att mötas på") || !strings.Contains(txt, "2025-05-29 (") ||
+			strings.Contains(txt, "Lägg in förslaget") || strings.Contains(txt, "holiday") {
+			t.Errorf("a window of one holiday: %d\n%s", r.StatusCode, r.body)
 		}
 	})
 }

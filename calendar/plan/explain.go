@@ -61,7 +61,7 @@ func (m *model) explain(t *tally, bodies []int, proven bool, budget int) (out []
 			ok, known := feasible(core, false)
 			roomsToBlame = ok && known
 		}
-		out = append(out, m.conflict(t, core, roomsToBlame))
+		out = append(out, m.withHolidays(m.conflict(t, core, roomsToBlame)))
 		dropped = append(dropped, core...)
 		rest = slices.DeleteFunc(rest, func(b int) bool { return slices.Contains(core, b) })
 		restFits = len(rest) == 0
@@ -113,7 +113,7 @@ func (m *model) conflict(t *tally, core []int, roomsToBlame bool) Conflict {
 			why = append(why, fmt.Sprintf("%s %s", joinSv(m.names(blockers, 5)), verb))
 		}
 		if blockedByRoom {
-			why = append(why, fmt.Sprintf("lokalerna (%s) är bokade", strings.Join(m.rooms, ", ")))
+			why = append(why, fmt.Sprintf("lokalerna (%s) är bokade", joinSv(m.roomNames())))
 		}
 		switch {
 		case free == 0:
@@ -144,7 +144,7 @@ func (m *model) conflict(t *tally, core []int, roomsToBlame bool) Conflict {
 		what = fmt.Sprintf("de delar %s, och de lediga tiderna räcker inte", joinSv(m.names(ps, 5)))
 	}
 	if roomsToBlame {
-		what = fmt.Sprintf("lokalerna (%s) räcker inte", strings.Join(m.rooms, ", "))
+		what = fmt.Sprintf("lokalerna (%s) räcker inte", joinSv(m.roomNames()))
 	}
 	c.Reason = fmt.Sprintf("%s kan inte alla få en tid: %s (möjliga dagar: %s).", joinSv(m.bodyNames(c.Bodies)), what, strings.Join(days, ", "))
 	return c
@@ -296,4 +296,30 @@ func (m *model) blockers(t *tally, b int, times []int) []int {
 	}
 	slices.Sort(chosen)
 	return chosen
+}
+
+// roomNames are the display names of the window's rooms, in its order.
+func (m *model) roomNames() []string {
+	out := make([]string, len(m.rooms))
+	for i, r := range m.rooms {
+		out[i] = m.p.roomName(r)
+	}
+	return out
+}
+
+// withHolidays adds to c the window's days left out as holidays, and says
+// so at the end of its reason: a secretary counting the days sees why
+// they are fewer.
+func (m *model) withHolidays(c Conflict) Conflict {
+	_, holidays, _ := allowedDays(m.win)
+	if len(holidays) == 0 {
+		return c
+	}
+	c.Holidays = holidays
+	word := "är en helgdag"
+	if len(holidays) > 1 {
+		word = "är helgdagar"
+	}
+	c.Reason += fmt.Sprintf(" %s %s och räknas inte.", joinSv(holidays), word)
+	return c
 }

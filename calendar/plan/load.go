@@ -59,6 +59,14 @@ func IsWindowMeeting(id int64, m *calendar.Meeting) bool {
 	return id > 0 && m.Status == calendar.StatusProposed && strings.HasPrefix(m.Key, WindowKeyPrefix(id))
 }
 
+// ownMeeting reports whether m is window w's own planned meeting (see
+// IsWindowMeeting) of one of its bodies. The meetings of a body taken out
+// of the window are the body's now: they block as any meeting, and stay
+// where they are, as when the window is deleted.
+func ownMeeting(w *calendar.BookingWindow, m *calendar.Meeting) bool {
+	return IsWindowMeeting(w.ID, m) && slices.ContainsFunc(m.Bodies, func(b string) bool { return slices.Contains(w.Bodies, b) })
+}
+
 // Load builds the Problem of window w from store, as seen at now.
 //
 //   - Demands: one per body of the window, in the window's order, with
@@ -73,8 +81,10 @@ func IsWindowMeeting(id int64, m *calendar.Meeting) bool {
 //     days or the day before or after them, with People the blocking
 //     members of its bodies on its day, and its room.
 //
-// The window's own planned meetings (see IsWindowMeeting) are left out of
-// both, so that planning again does not clash with the previous plan.
+// The window's own planned meetings of its bodies (see IsWindowMeeting)
+// are left out of Busy, so that planning again does not clash with the
+// previous plan (PlanWindow then adds back those it keeps); those of a
+// body no longer in the window block as any meeting.
 //
 // Errors are EINVALID: the window fails calendar's Validate, names a body,
 // room or attendee that does not exist, or has a body with nobody who must
@@ -97,7 +107,8 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 	for _, b := range bodies {
 		names[b.Slug] = b.Name
 	}
-	if err := checkReferences(ctx, store, w, names); err != nil {
+	roomNames, err := checkReferences(ctx, store, w, names)
+	if err != nil {
 		return nil, err
 	}
 	ms, err := store.FindMemberships(ctx, calendar.MembershipFilter{})
@@ -111,7 +122,7 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 		}
 	}
 
-	p := &Problem{Window: w, Now: now, BodyNames: names}
+	p := &Problem{Window: w, Now: now, BodyNames: names, RoomNames: roomNames}
 	// The body's meetings from a year before the window to six months
 	// after it: its habits and its spread come from them.
 	from := first.Start().Add(-habitSpan)
@@ -161,7 +172,7 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 		return nil, err
 	}
 	for _, m := range around {
-		if IsWindowMeeting(w.ID, m) {
+		if ownMeeting(w, m) {
 			continue
 		}
 		day := calendar.DateOf(m.Start)
@@ -192,8 +203,11 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 // w that the store does not have. The store checks them when a window is
 // saved; a window read from a file, or one whose body was deleted since,
 // is checked here.
-func checkReferences(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, bodies map[string]string) error {
+//
+// It returns the display names of the window's rooms.
+func checkReferences(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, bodies map[string]string) (map[string]string, error) {
 	var problems []string
+	roomNames := map[string]string{}
 	for _, b := range w.Bodies {
 		if _, ok := bodies[b]; !ok {
 			problems = append(problems, fmt.Sprintf("body %q of the booking window does not exist", b))
@@ -202,7 +216,10 @@ func checkReferences(ctx context.Context, store calendar.Store, w *calendar.Book
 	if len(w.Rooms) > 0 {
 		rooms, err := store.FindRooms(ctx)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		for _, x := range rooms {
+			roomNames[x.Slug] = x.Name
 		}
 		for _, r := range w.Rooms {
 			if !slices.ContainsFunc(rooms, func(x *calendar.Room) bool { return x.Slug == r }) {
@@ -218,17 +235,17 @@ func checkReferences(ctx context.Context, store calendar.Store, w *calendar.Book
 		if _, err := store.FindPersonByKey(ctx, key); calendar.IsNotFound(err) {
 			problems = append(problems, fmt.Sprintf("attendee %q of the booking window does not exist", key))
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if len(problems) == 0 {
-		return nil
+		return roomNames, nil
 	}
 	msg := problems[0]
 	if len(problems) > 1 {
 		msg = fmt.Sprintf("%s (and %d more problems)", msg, len(problems)-1)
 	}
-	return &calendar.Error{Code: calendar.EINVALID, Message: msg, Details: problems}
+	return nil, &calendar.Error{Code: calendar.EINVALID, Message: msg, Details: problems}
 }
 
 // activeMembers returns the people of ms (blocking memberships of one body)
@@ -414,12 +431,20 @@ type WindowPlan struct {
 	AlreadyBooked []WindowBooking
 	// Warnings are the problem's and the result's, without repeats.
 	Warnings []string
+	// Kept are the meetings the window laid in earlier that stay where
+	// they are, and Moved those that must move because they now break a
+	// hard rule, each with its reasons in Swedish. The kept are in Result
+	// too, as assignments marked Kept.
+	Kept, Moved []Placed
 }
 
 // PlanWindow plans w: it leaves out what the window's bodies have booked on
-// its days already (other than by this window's own plan, which is planned
-// anew), loads the rest (see Load), validates it and solves it. A body that
-// asks for two meetings and has one booked gets one planned.
+// its days already, loads the rest (see Load), validates it and solves it.
+// A body that asks for two meetings and has one booked gets one planned.
+// The window's own meetings from an earlier plan stay where they are
+// unless they now break a hard rule (see Problem.Breaks): only those, and
+// what is still missing, are planned again, so that calendars do not
+// churn.
 //
 // Errors are those of Load, Problem.Validate and Solve.
 func PlanWindow(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, now time.Time, opts Options) (*WindowPlan, error) {
@@ -467,10 +492,27 @@ func PlanWindow(ctx context.Context, store calendar.Store, w *calendar.BookingWi
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	res, err := Solve(ctx, p, opts)
-	if err != nil {
-		return nil, err
+	own := map[string][]*calendar.Meeting{}
+	for _, b := range bookings {
+		for _, m := range b.Meetings {
+			if IsWindowMeeting(w.ID, m) {
+				own[b.Body] = append(own[b.Body], m)
+			}
+		}
 	}
+	wp.Kept, wp.Moved = p.keepPlaced(own)
+	res := &Result{Feasible: true, Exact: true, Warnings: p.Warnings()}
+	if len(p.Demands) > 0 {
+		if res, err = Solve(ctx, p, opts); err != nil {
+			return nil, err
+		}
+	}
+	for _, k := range wp.Kept {
+		res.Assignments = append(res.Assignments, keptAssignment(k))
+	}
+	slices.SortStableFunc(res.Assignments, func(x, y Assignment) int {
+		return cmp.Or(cmp.Compare(slices.Index(w.Bodies, x.Body), slices.Index(w.Bodies, y.Body)), x.Start.Compare(y.Start))
+	})
 	wp.Problem, wp.Result = p, res
 	for _, s := range slices.Concat(p.Warnings(), res.Warnings) {
 		if !slices.Contains(wp.Warnings, s) {
@@ -483,7 +525,9 @@ func PlanWindow(ctx context.Context, store calendar.Store, w *calendar.BookingWi
 // ApplyWindowPlan writes res, a plan of the stored window w, as proposed
 // meetings, all in one transaction: the n-th meeting of a body gets the key
 // WindowMeetingKey(w.ID, body, n) (n skips keys that meetings other than
-// the window's own already have). The window's own meetings from an
+// the window's own already have). A kept assignment (Kept, or one at the
+// very time and room of one of the window's own meetings) keeps that
+// meeting and its key, untouched. The window's other meetings from an
 // earlier plan are moved to the new times where their key is used again,
 // and deleted where it is not, so that applying twice never duplicates and
 // applying the same plan again changes nothing. A meeting without a room
@@ -517,7 +561,7 @@ func ApplyWindowPlan(ctx context.Context, store calendar.Store, w *calendar.Book
 		}
 		own := map[string]*calendar.Meeting{}
 		for _, m := range proposed {
-			if IsWindowMeeting(w.ID, m) {
+			if ownMeeting(w, m) {
 				own[m.Key] = m
 			}
 		}
@@ -537,7 +581,7 @@ func ApplyWindowPlan(ctx context.Context, store calendar.Store, w *calendar.Book
 		// them may swap rooms or times without the store seeing a room
 		// booked twice in between.
 		for i, a := range res.Assignments {
-			if m := own[keys[i]]; m != nil && m.Room != "" && !sameSlot(m, a) {
+			if m := own[keys[i]]; m != nil && m.Room != "" && !a.Kept && !sameSlot(m, a) {
 				empty := ""
 				if _, err := tx.UpdateMeeting(ctx, m.ID, calendar.MeetingUpdate{Room: &empty}); err != nil {
 					return err
@@ -550,6 +594,10 @@ func ApplyWindowPlan(ctx context.Context, store calendar.Store, w *calendar.Book
 				location = "Digitalt"
 			}
 			notes := fmt.Sprintf("Förslag från bokningsveckorna %q.", w.Name)
+			if m := own[keys[i]]; m != nil && (a.Kept || sameSlot(m, a)) {
+				out = append(out, m) // where it is: not written again
+				continue
+			}
 			if m := own[keys[i]]; m != nil {
 				start, end, room := a.Start, a.End, a.Room
 				u, err := tx.UpdateMeeting(ctx, m.ID, calendar.MeetingUpdate{Start: &start, End: &end, Room: &room,
@@ -587,12 +635,26 @@ func assignmentKeys(ctx context.Context, store calendar.Store, id int64, as []As
 		return cmp.Or(cmp.Compare(as[i].Body, as[j].Body), as[i].Start.Compare(as[j].Start))
 	})
 	keys := make([]string, len(as))
+	// A kept meeting keeps its key; so does one that the plan leaves
+	// where it is.
+	taken := map[string]bool{}
+	for _, i := range order {
+		for key, m := range own {
+			if !taken[key] && slices.Contains(m.Bodies, as[i].Body) && sameSlot(m, as[i]) {
+				keys[i], taken[key] = key, true
+				break
+			}
+		}
+	}
 	next := map[string]int{}
 	for _, i := range order {
 		body := as[i].Body
-		for {
+		for keys[i] == "" {
 			next[body]++
 			key := WindowMeetingKey(id, body, next[body])
+			if taken[key] {
+				continue
+			}
 			if own[key] != nil {
 				keys[i] = key
 				break

@@ -493,6 +493,9 @@ func checkHardRules(t *testing.T, p *plan.Problem, res *plan.Result) {
 			}
 		}
 		for _, bz := range p.Busy {
+			if a.Kept {
+				break // a kept meeting blocks as a Busy one, and Breaks checked it
+			}
 			if shares(people[a.Body], bz.People) && near(a.Start, a.End, bz.Start, bz.End) {
 				t.Errorf("%s at %s clashes with %s", a.Body, a.Start, bz.Label)
 			}
@@ -513,15 +516,21 @@ func TestPlanWindow(t *testing.T) {
 		}
 		checkHardRules(t, wp.Problem, wp.Result)
 
-		// Applied, then planned again: the window's own proposals neither
-		// block nor count as bookings, so the same plan comes out, and
-		// applying it changes nothing.
+		// Applied, then planned again: the window's own proposals are kept
+		// where they are, not counted as bookings, so the same slots come
+		// out, marked kept, and applying them changes nothing.
 		first, err := plan.ApplyWindowPlan(ctx, s, w, wp.Result)
 		mustNil(t, err)
 		again, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
 		mustNil(t, err)
-		if !reflect.DeepEqual(again.Result.Assignments, wp.Result.Assignments) || len(again.AlreadyBooked) != 0 {
-			t.Errorf("planning again after applying gave another plan:\n%+v\nwant\n%+v", again.Result.Assignments, wp.Result.Assignments)
+		if got, want := slots(again.Result.Assignments), slots(wp.Result.Assignments); !reflect.DeepEqual(got, want) || len(again.AlreadyBooked) != 0 ||
+			len(again.Kept) != 6 || len(again.Moved) != 0 || again.Problem.Demands != nil {
+			t.Errorf("planning again after applying gave another plan:\n%v\nwant\n%v", got, want)
+		}
+		for _, a := range again.Result.Assignments {
+			if !a.Kept {
+				t.Errorf("%s at %s is not marked kept", a.Body, a.Start)
+			}
 		}
 		for _, b := range again.Bookings {
 			if b.Planned != 1 || b.Booked != 0 || !b.Done() {
@@ -696,6 +705,152 @@ func TestApplyProposals(t *testing.T) {
 		wantCode(t, err, calendar.EINVALID, `room "lokal-alm" does not exist`)
 		if _, err := s.FindMeetingByKey(ctx, "chefsgrupp-folkhalsa-2026-02-02"); !calendar.IsNotFound(err) {
 			t.Errorf("the first meeting of a refused batch was kept: %v", err)
+		}
+	})
+}
+
+// slots writes each assignment as "body start room".
+func slots(as []plan.Assignment) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, fmt.Sprintf("%s %s %s", a.Body, a.Start.Format("2006-01-02 15:04"), a.Room))
+	}
+	return out
+}
+
+// TestPlanWindowKeepsPlaced: planning a window again after its plan was
+// laid in moves only the meetings that now break a hard rule – here the
+// Mondays taken out of the window, and Länsdel Väster's meeting, which
+// Maria Lindborg now has another meeting on top of – each with its reason
+// in Swedish; the others stay where they are, and applying the new plan
+// leaves them untouched and moves the rest as the same meetings.
+func TestPlanWindowKeepsPlaced(t *testing.T) {
+	eachEngine(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		s, ws := exampleStore(t, open)
+		ctx := context.Background()
+		w := ws[1]
+		wp, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
+		mustNil(t, err)
+		first, err := plan.ApplyWindowPlan(ctx, s, w, wp.Result)
+		mustNil(t, err)
+		byBody := map[string]*calendar.Meeting{}
+		for _, m := range first {
+			byBody[m.Bodies[0]] = m
+		}
+		mondays := 0
+		for _, m := range first {
+			if calendar.In(m.Start).Weekday() == time.Monday {
+				mondays++
+			}
+		}
+		if mondays == 0 || calendar.In(byBody["lansdel-vaster"].Start).Weekday() == time.Monday {
+			t.Fatalf("the test needs a Monday meeting and Väster off Monday: %v", slots(wp.Result.Assignments))
+		}
+		// Mondays are taken out of the window …
+		changed := *w
+		changed.Weekdays = []calendar.Weekday{2, 3, 4, 5}
+		w, err = s.UpdateBookingWindow(ctx, w.ID, &changed)
+		mustNil(t, err)
+		// … and Maria gets another meeting on top of Väster's.
+		v := byBody["lansdel-vaster"]
+		clash := &calendar.Meeting{Kind: calendar.KindMeeting, Bodies: []string{"chefsgrupp-folkhalsa"}, Start: v.Start.Add(time.Hour), End: v.Start.Add(2 * time.Hour),
+			Status: calendar.StatusConfirmed, Title: "Extra chefsgrupp"}
+		mustNil(t, s.CreateMeeting(ctx, clash))
+
+		again, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
+		mustNil(t, err)
+		if !again.Result.Feasible || len(again.Kept)+len(again.Moved) != 6 || len(again.Moved) != mondays+1 {
+			t.Fatalf("feasible %v, kept %d, moved %d; want %d moved", again.Result.Feasible, len(again.Kept), len(again.Moved), mondays+1)
+		}
+		for _, mv := range again.Moved {
+			why := strings.Join(mv.Reasons, "; ")
+			switch {
+			case mv.Body == "lansdel-vaster":
+				if !strings.Contains(why, "krockar med Extra chefsgrupp") || !strings.Contains(why, "Maria Lindborg") {
+					t.Errorf("Väster moves because %q", why)
+				}
+			case !strings.Contains(why, "måndag är inte längre en av bokningsveckornas dagar"):
+				t.Errorf("%s moves because %q", mv.Body, why)
+			}
+		}
+		for _, k := range again.Kept {
+			if m := byBody[k.Body]; m.ID != k.Meeting.ID || calendar.In(m.Start).Weekday() == time.Monday || k.Body == "lansdel-vaster" {
+				t.Errorf("kept %s at %s", k.Body, k.Meeting.Start)
+			}
+		}
+		checkHardRules(t, again.Problem, again.Result)
+		for _, a := range again.Result.Assignments {
+			if a.Kept != slices.ContainsFunc(again.Kept, func(k plan.Placed) bool { return k.Body == a.Body }) {
+				t.Errorf("%s: kept %v in the plan", a.Body, a.Kept)
+			}
+		}
+
+		out, err := plan.ApplyWindowPlan(ctx, s, w, again.Result)
+		mustNil(t, err)
+		if len(out) != 6 {
+			t.Fatalf("applied %d meetings", len(out))
+		}
+		for _, m := range out {
+			old := byBody[m.Bodies[0]]
+			if m.ID != old.ID {
+				t.Errorf("%s: meeting %d became %d; a moved meeting stays the same meeting", m.Bodies[0], old.ID, m.ID)
+			}
+			kept := slices.ContainsFunc(again.Kept, func(k plan.Placed) bool { return k.Meeting.ID == m.ID })
+			stored, err := s.FindMeetingByID(ctx, m.ID)
+			mustNil(t, err)
+			if kept && (!stored.Start.Equal(old.Start) || !stored.UpdatedAt.Equal(old.UpdatedAt)) {
+				t.Errorf("kept %s was written: %s → %s", m.Bodies[0], old.Start, stored.Start)
+			}
+			if !kept && (stored.Start.Equal(old.Start) || calendar.In(stored.Start).Weekday() == time.Monday) {
+				t.Errorf("moved %s is at %s", m.Bodies[0], stored.Start)
+			}
+		}
+	})
+}
+
+// TestTakeSuggestion: a body's suggestion taken is the window's own
+// proposed meeting, which planning then keeps where it is; a time that is
+// not a suggestion is ECONFLICT; taken again, the same meeting moves.
+func TestTakeSuggestion(t *testing.T) {
+	eachEngine(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		s, ws := exampleStore(t, open)
+		ctx := context.Background()
+		w := ws[0]
+		sg, err := plan.SuggestWindow(ctx, s, w, "lansdel-norr", loadNow, 3)
+		mustNil(t, err)
+		if len(sg) < 2 {
+			t.Fatalf("%d suggestions", len(sg))
+		}
+		_, err = plan.TakeSuggestion(ctx, s, w, "lansdel-norr", sg[1].Start.Add(5*time.Minute), sg[1].Room, loadNow)
+		wantCode(t, err, calendar.ECONFLICT, "not a free time")
+		m, err := plan.TakeSuggestion(ctx, s, w, "lansdel-norr", sg[1].Start, sg[1].Room, loadNow)
+		mustNil(t, err)
+		if !plan.IsWindowMeeting(w.ID, m) || !m.Start.Equal(sg[1].Start) || m.Room != sg[1].Room || m.Status != calendar.StatusProposed {
+			t.Errorf("taken: %+v", m)
+		}
+		wp, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
+		mustNil(t, err)
+		if len(wp.Kept) != 1 || wp.Kept[0].Meeting.ID != m.ID || !wp.Result.Feasible {
+			t.Errorf("planning after taking: kept %v", wp.Kept)
+		}
+		m2, err := plan.TakeSuggestion(ctx, s, w, "lansdel-norr", sg[0].Start, sg[0].Room, loadNow)
+		mustNil(t, err)
+		if m2.ID != m.ID || !m2.Start.Equal(sg[0].Start) {
+			t.Errorf("taken again: meeting %d at %s, want %d moved to %s", m2.ID, m2.Start, m.ID, sg[0].Start)
+		}
+
+		// Norr is taken out of the window: its meeting stays when the
+		// plan of the others is laid in.
+		changed := *w
+		changed.Bodies = slices.DeleteFunc(slices.Clone(w.Bodies), func(b string) bool { return b == "lansdel-norr" })
+		w, err = s.UpdateBookingWindow(ctx, w.ID, &changed)
+		mustNil(t, err)
+		wp, err = plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
+		mustNil(t, err)
+		_, err = plan.ApplyWindowPlan(ctx, s, w, wp.Result)
+		mustNil(t, err)
+		if kept, err := s.FindMeetingByID(ctx, m.ID); err != nil || !kept.Start.Equal(sg[0].Start) {
+			t.Errorf("Norr's meeting after Norr left the window: %v %v", kept, err)
 		}
 	})
 }

@@ -76,6 +76,9 @@ type Problem struct {
 	// BodyNames maps body slugs to display names ("Länsdel Väster") for
 	// the same texts; optional, a slug stands for a body without a name.
 	BodyNames map[string]string
+	// RoomNames maps room slugs to display names ("Lokal Eken"), the
+	// same way.
+	RoomNames map[string]string
 }
 
 // Suggestion is a free slot for one body, with its score (higher is
@@ -100,6 +103,10 @@ type Assignment struct {
 	// Result.Score.
 	Score   float64
 	Reasons []string // in Swedish, as for Suggestion
+	// Kept marks a meeting the window laid in earlier that re-planning
+	// leaves where it is (see PlanWindow): it scores nothing, and
+	// ApplyWindowPlan does not touch it.
+	Kept bool
 	// Violations lists, in Swedish, the hard rules this meeting breaks
 	// ("krockar med Chefsgrupp folkhälsa 2025-12-02 13.00 (Maria
 	// Lindborg)"); only in an infeasible best-effort plan.
@@ -118,8 +125,11 @@ type Conflict struct {
 	// Rooms are the window's rooms when they, not the people, are short.
 	Rooms []string
 	// Days are the days on which the bodies have any free time.
-	Days   []calendar.Date
-	Reason string // in Swedish, for the secretary
+	Days []calendar.Date
+	// Holidays are the window's days left out as holidays, "2025-12-25
+	// (juldagen)"; the reason names them too.
+	Holidays []string
+	Reason   string // in Swedish, for the secretary
 }
 
 // Result is a plan for a whole window.

@@ -84,7 +84,7 @@ func (m *model) assignment(plan []placed, i int) Assignment {
 			if shared > 0 && st.s < ot.e+m.buf && ot.s < st.e+m.buf {
 				violations = append(violations, fmt.Sprintf("krockar med %s %s (%s)", other, stamp(ot.start), joinSv(m.sharedNames(a.mt.body, b.mt.body, 3))))
 			} else {
-				violations = append(violations, fmt.Sprintf("lokalen %s är dubbelbokad med %s %s", m.rooms[a.r], other, stamp(ot.start)))
+				violations = append(violations, fmt.Sprintf("lokalen %s är dubbelbokad med %s %s", m.p.roomName(m.rooms[a.r]), other, stamp(ot.start)))
 			}
 		}
 	}
@@ -102,7 +102,7 @@ func (m *model) assignment(plan []placed, i int) Assignment {
 		})
 		slices.Sort(holders)
 		for _, bi := range holders {
-			violations = append(violations, fmt.Sprintf("lokalen %s är bokad för %s", m.rooms[a.r], m.p.Busy[bi].Label))
+			violations = append(violations, fmt.Sprintf("lokalen %s är bokad för %s", m.p.roomName(m.rooms[a.r]), m.p.Busy[bi].Label))
 		}
 	}
 	room := ""

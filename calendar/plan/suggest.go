@@ -20,6 +20,26 @@ func (p *Problem) suggest(body string, limit int) ([]Suggestion, error) {
 	if !ok {
 		return nil, calendar.Errorf(calendar.EINVALID, "body %q is not in booking window %q", body, p.Window.Name)
 	}
+	return m.suggest(b, limit), nil
+}
+
+// SuggestEach returns Suggest's slots for every body of the problem at
+// once, keyed by body, each body planned alone as by Suggest: the problem
+// is compiled once, not once a body.
+func (p *Problem) SuggestEach(limit int) (map[string][]Suggestion, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	m := compile(p)
+	out := make(map[string][]Suggestion, len(m.bodies))
+	for b := range m.bodies {
+		out[m.bodies[b].slug] = m.suggest(b, limit)
+	}
+	return out, nil
+}
+
+// suggest ranks the free slots of body b, best first, at most limit.
+func (m *model) suggest(b, limit int) []Suggestion {
 	var out []Suggestion
 	for t, st := range m.times {
 		if len(m.bodies[b].clashAt(t)) > 0 {
@@ -42,5 +62,5 @@ func (p *Problem) suggest(body string, limit int) ([]Suggestion, error) {
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
-	return out, nil
+	return out
 }

@@ -192,3 +192,30 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs (go test -update rewrites it):\n got:\n%s\nwant:\n%s", path, got, want)
 	}
 }
+
+// TestSuggestEachIsSuggest: the slots of every body at once are those of
+// Suggest body by body.
+func TestSuggestEachIsSuggest(t *testing.T) {
+	p := Generate(7, County())
+	all, err := p.SuggestEach(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(p.Demands) {
+		t.Fatalf("%d bodies suggested, want %d", len(all), len(p.Demands))
+	}
+	some := 0
+	for _, d := range p.Demands {
+		one, err := p.Suggest(d.Body, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		some += len(one)
+		if !reflect.DeepEqual(all[d.Body], one) {
+			t.Errorf("%s: SuggestEach gives %v, Suggest %v", d.Body, all[d.Body], one)
+		}
+	}
+	if some == 0 {
+		t.Errorf("no body has a slot: the test shows nothing")
+	}
+}
