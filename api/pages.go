@@ -50,6 +50,7 @@ type pages struct {
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
 	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
 	windows, window, windowForm                               *template.Template // the booking weeks (window_pages.go)
+	memberImport, arsplanImport, nextYear                     *template.Template // files and next year (member_import.go, arsplan_files.go, nextyear_page.go)
 	static                                                    fs.FS
 }
 
@@ -101,6 +102,7 @@ func newPages() (*pages, error) {
 		{&p.windows, []string{"windows.html"}},
 		{&p.window, []string{"window.html"}},
 		{&p.windowForm, []string{"windowform.html", "agendaparts.html"}},
+		{&p.memberImport, []string{"medlem_importera.html", "agendaparts.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err
