@@ -103,6 +103,7 @@ func newPages() (*pages, error) {
 		{&p.window, []string{"window.html"}},
 		{&p.windowForm, []string{"windowform.html", "agendaparts.html"}},
 		{&p.memberImport, []string{"medlem_importera.html", "agendaparts.html"}},
+		{&p.arsplanImport, []string{"arsplan_importera.html", "agendaparts.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

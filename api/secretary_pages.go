@@ -202,6 +202,9 @@ type arsplanPage struct {
 	ListPath, GridPath string
 	PrevPath, NextPath string
 	New, ConfirmAll    string
+	Export, Import     string
+	NextYear           string // next year's proposal
+	NextYearNumber     int
 	CanChange          bool
 	Proposed           int
 	Confirmed          string // the confirmation after "Fastställ alla"
@@ -305,6 +308,7 @@ func (s *Server) arsplanPage(w http.ResponseWriter, r *http.Request) {
 		Body: b.Name, Slug: b.Slug, Year: year, Grid: grid,
 		ListPath: fmt.Sprintf("%s?ar=%d", base, year), GridPath: fmt.Sprintf("%s?ar=%d&visa=rutnat", base, year),
 		New: base + "/nytt-mote", ConfirmAll: fmt.Sprintf("%s/faststall?ar=%d", base, year),
+		Export: arsplanExportPath(b.Slug, year), Import: arsplanImportPath(b.Slug), NextYear: nextYearPath(b.Slug, year+1), NextYearNumber: year + 1,
 		CanChange: principalOf(r).Change(b.Slug),
 	}
 	suffix := ""
@@ -316,6 +320,9 @@ func (s *Server) arsplanPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if calendar.CheckYear(year+1) == nil {
 		data.NextPath = fmt.Sprintf("%s?ar=%d%s", base, year+1, suffix)
+	}
+	if r.URL.Query().Get("importerad") == "1" {
+		data.Confirmed = "Årsplanen är importerad."
 	}
 	if c := r.URL.Query().Get("faststallda"); c != "" {
 		data.Confirmed = fmt.Sprintf("%s förslag är fastställda.", c)

@@ -437,6 +437,11 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", internal, s.newMeetingPage, get...)
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", keeper, s.createMeetingForm, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/faststall", keeper, s.confirmYearForm, http.MethodPost)
+	// The årsplan as a file (arsplan_files.go).
+	s.handle(r, "/mina-organ/{slug}/exportera", internal, s.exportArsplan, get...)
+	s.handle(r, "/mina-organ/{slug}/importera", internal, s.arsplanImportPage, get...)
+	s.handle(r, "/mina-organ/{slug}/importera", keeper, s.previewArsplanImport, http.MethodPost)
+	s.handle(r, "/mina-organ/{slug}/importera/spara", keeper, s.saveArsplanImport, http.MethodPost)
 	// A body's members and settings (body_pages.go).
 	const med = "/mina-organ/{slug}/medlemmar"
 	s.handle(r, med, internal, s.membersPage, get...)
