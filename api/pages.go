@@ -104,6 +104,7 @@ func newPages() (*pages, error) {
 		{&p.windowForm, []string{"windowform.html", "agendaparts.html"}},
 		{&p.memberImport, []string{"medlem_importera.html", "agendaparts.html"}},
 		{&p.arsplanImport, []string{"arsplan_importera.html", "agendaparts.html"}},
+		{&p.nextYear, []string{"nasta_ar.html", "agendaparts.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

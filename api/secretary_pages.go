@@ -321,6 +321,12 @@ func (s *Server) arsplanPage(w http.ResponseWriter, r *http.Request) {
 	if calendar.CheckYear(year+1) == nil {
 		data.NextPath = fmt.Sprintf("%s?ar=%d%s", base, year+1, suffix)
 	}
+	if c, err := strconv.Atoi(r.URL.Query().Get("skapade")); err == nil && c >= 0 {
+		data.Confirmed = fmt.Sprintf("%d föreslagna möten är skapade.", c)
+		if f, err := strconv.Atoi(r.URL.Query().Get("fanns")); err == nil && f > 0 {
+			data.Confirmed += fmt.Sprintf(" %d fanns redan samma dag och lämnades som de var.", f)
+		}
+	}
 	if r.URL.Query().Get("importerad") == "1" {
 		data.Confirmed = "Årsplanen är importerad."
 	}

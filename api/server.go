@@ -437,6 +437,8 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", internal, s.newMeetingPage, get...)
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", keeper, s.createMeetingForm, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/faststall", keeper, s.confirmYearForm, http.MethodPost)
+	s.handle(r, "/mina-organ/{slug}/nasta-ar", internal, s.nextYearPage, get...)
+	s.handle(r, "/mina-organ/{slug}/nasta-ar", keeper, s.createNextYear, http.MethodPost)
 	// The årsplan as a file (arsplan_files.go).
 	s.handle(r, "/mina-organ/{slug}/exportera", internal, s.exportArsplan, get...)
 	s.handle(r, "/mina-organ/{slug}/importera", internal, s.arsplanImportPage, get...)
