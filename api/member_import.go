@@ -343,6 +343,7 @@ type memberImportPage struct {
 	Rows                                 []*memberPlan
 	Content                              string // the rows as CSV, for the confirm
 	Problems, Writes                     int
+	ProblemsText, WritesText             string // "1 rad har fel", "2 rader sparas"
 	Skip                                 bool
 	Roles                                string
 }
@@ -366,6 +367,13 @@ func (s *Server) renderMemberImport(w http.ResponseWriter, r *http.Request, stat
 			data.Writes++
 		}
 	}
+	rows := func(n int) string {
+		if n == 1 {
+			return "1 rad"
+		}
+		return strconv.Itoa(n) + " rader"
+	}
+	data.WritesText, data.ProblemsText = rows(data.Writes)+" sparas", rows(data.Problems)+" har fel"
 	s.renderPage(w, r, status, s.pages.memberImport, data)
 }
 
