@@ -19,6 +19,9 @@ import (
 // member import's preview.
 const importShot = "../docs/screenshots/medlemmar-import-390.png"
 
+// nextYearShot is the proposal of next year's årsplan at 390 px.
+const nextYearShot = "../docs/screenshots/nasta-ar-390.png"
+
 // TestBrowserFiles: in Chromium at a phone's width, by keyboard alone,
 // Maria, secretary of chefsgrupp folkhälsa, goes from the members page to
 // the import, gives the file input a CSV member list (SetUploadFiles
@@ -133,4 +136,5 @@ func TestBrowserFiles(t *testing.T) {
 	if n := eval[float64](t, tab, `document.querySelectorAll("ol.proposals > li").length`); n == 0 {
 		t.Errorf("no proposals on the page")
 	}
+	must(t, os.WriteFile(nextYearShot, run(t, tab, chromedp.FullScreenshot(100)), 0o644))
 }
