@@ -303,7 +303,7 @@ func (s *Server) previewArsplanImport(w http.ResponseWriter, r *http.Request) {
 	if b == nil {
 		return
 	}
-	up, err, ok := s.readUpload(w, r, maxArsplanFile)
+	up, ok, err := s.readUpload(w, r, maxArsplanFile)
 	if !ok {
 		return
 	}

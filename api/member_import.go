@@ -393,7 +393,7 @@ func (s *Server) previewMemberImport(w http.ResponseWriter, r *http.Request) {
 	if b == nil {
 		return
 	}
-	up, err, ok := s.readUpload(w, r, maxMemberFile)
+	up, ok, err := s.readUpload(w, r, maxMemberFile)
 	if !ok {
 		return
 	}

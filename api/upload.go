@@ -47,12 +47,12 @@ var (
 // in uploadField. A body that is no multipart form is answered (415) here,
 // and ok is false; a missing, empty or too large file is returned as
 // errNoFile or errUploadTooLarge for the page to say in words.
-func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, limit int64) (up upload, err error, ok bool) {
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, limit int64) (up upload, ok bool, err error) {
 	mt, _, perr := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if perr != nil || mt != "multipart/form-data" {
 		s.accountNotice(w, r, http.StatusUnsupportedMediaType, "Filen kunde inte tas emot",
 			"Det som skickades var inte formuläret från sidan. Ingenting har sparats.")
-		return up, nil, false
+		return up, false, nil
 	}
 	// Room for the form's other fields around the file.
 	r.Body = http.MaxBytesReader(w, r.Body, limit+maxFormBody)
@@ -60,7 +60,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, limit int64)
 	if merr != nil {
 		s.accountNotice(w, r, http.StatusBadRequest, "Filen kunde inte läsas",
 			"Formuläret kom inte fram helt. Ingenting har sparats. Försök igen.")
-		return up, nil, false
+		return up, false, nil
 	}
 	up.Values = map[string][]string{}
 	for {
@@ -68,27 +68,21 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, limit int64)
 		if perr == io.EOF {
 			break
 		}
+		var data []byte
+		if perr == nil {
+			data, perr = io.ReadAll(io.LimitReader(part, limit+1))
+		}
 		if perr != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(perr, &mbe) {
-				return up, errUploadTooLarge, true
+				return up, true, errUploadTooLarge
 			}
 			s.accountNotice(w, r, http.StatusBadRequest, "Filen kunde inte läsas",
 				"Formuläret kom inte fram helt. Ingenting har sparats. Försök igen.")
-			return up, nil, false
-		}
-		data, rerr := io.ReadAll(io.LimitReader(part, limit+1))
-		if rerr != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(rerr, &mbe) {
-				return up, errUploadTooLarge, true
-			}
-			s.accountNotice(w, r, http.StatusBadRequest, "Filen kunde inte läsas",
-				"Formuläret kom inte fram helt. Ingenting har sparats. Försök igen.")
-			return up, nil, false
+			return up, false, nil
 		}
 		if int64(len(data)) > limit {
-			return up, errUploadTooLarge, true
+			return up, true, errUploadTooLarge
 		}
 		if part.FormName() == uploadField {
 			up.Name, up.Data = part.FileName(), data
@@ -97,9 +91,9 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, limit int64)
 		}
 	}
 	if len(up.Data) == 0 {
-		return up, errNoFile, true
+		return up, true, errNoFile
 	}
-	return up, nil, true
+	return up, true, nil
 }
 
 // tableRow is one row of an uploaded table: its line (CSV) or row number
