@@ -70,6 +70,9 @@ func TestArsplanFilePages(t *testing.T) {
 		r = e.postFile(page, "trasig.yaml", []byte(broken), maria)
 		wantIn(t, "broken", r, http.StatusUnprocessableEntity, `class="error-summary"`, `href="#fil"`, "Filen trasig.yaml kan inte importeras",
 			"Rad 5: ”2026-13-10” är inget datum. Skriv date som ÅÅÅÅ-MM-DD", "Rad 9: date saknas.", "Rad 11: okänd nyckel ”dat”. Menade du ”date”?")
+		unknown := strings.ReplaceAll(newMeetingYAML, "bodies: [chefsgrupp-folkhalsa]", "bodies: [chefsgrupp-folkhalsa, okant-organ]")
+		wantIn(t, "unknown body", e.postFile(page, "x.yaml", []byte(unknown), maria), http.StatusUnprocessableEntity,
+			"organet ”okant-organ” finns varken i Samkal eller i filen.")
 		wantIn(t, "bad yaml", e.postFile(page, "x.yaml", []byte("meetings:\n  - key: [\n"), maria), http.StatusUnprocessableEntity, "filen är inte giltig YAML")
 
 		// Only her bodies, and no rooms.
