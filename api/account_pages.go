@@ -203,13 +203,19 @@ func (s *Server) revokeTokenForm(w http.ResponseWriter, r *http.Request) {
 // accountForm reads a posted form of an account page; it answers the page
 // itself when the body is no form or too large.
 func (s *Server) accountForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	return s.pageForm(w, r, maxFormBody)
+}
+
+// pageForm is accountForm for a form of at most limit bytes: the import
+// pages carry the uploaded file's content in a hidden field.
+func (s *Server) pageForm(w http.ResponseWriter, r *http.Request, limit int64) (url.Values, bool) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
 		s.accountNotice(w, r, http.StatusUnsupportedMediaType, "Formuläret kunde inte tas emot",
 			"Det som skickades var inte formuläret från sidan. Ingenting har sparats.")
 		return nil, false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

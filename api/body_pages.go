@@ -86,6 +86,7 @@ type membersPageData struct {
 	page
 	Body, Slug      string
 	Action          string
+	Import          string
 	Settings, Plan  string
 	Done            string
 	Groups          []roleGroup
@@ -163,11 +164,14 @@ func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, status in
 	}
 	data := membersPageData{page: page{Title: title, Region: s.region, Home: "/"}, Body: b.Name, Slug: b.Slug,
 		Action: membersPath(b.Slug), Settings: settingsPath(b.Slug), Plan: "/mina-organ/" + b.Slug,
-		Done: bodyDone[r.URL.Query().Get("klart")], Roles: roleOptions(form.Role), Form: form, Errors: errs, ErrorFor: errorFor(errs),
+		Done: bodyDone[r.URL.Query().Get("klart")], Import: memberImportPath(b.Slug), Roles: roleOptions(form.Role), Form: form, Errors: errs, ErrorFor: errorFor(errs),
 		CanChange: principalOf(r).Change(b.Slug), HasMemberships: len(ms) > 0}
 	byKey := map[string]*calendar.Person{}
 	for _, p := range people {
 		byKey[p.Key] = p
+	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("importerade")); err == nil && n >= 0 {
+		data.Done = fmt.Sprintf("Importen är klar: %d rader är sparade.", n)
 	}
 	orgName := map[string]string{}
 	for _, o := range orgs {
@@ -315,20 +319,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.store.InTx(ctx, func(tx calendar.Store) error {
 		if person.ID == 0 {
-			base := calendar.Slugify(person.Name)
-			key := base
-			for n := 2; ; n++ {
-				_, err := tx.FindPersonByKey(ctx, key)
-				if calendar.IsNotFound(err) {
-					break
-				}
-				if err != nil {
-					return err
-				}
-				key = fmt.Sprintf("%s-%d", base, n)
-			}
-			person.Key = key
-			if err := tx.CreatePerson(ctx, person); err != nil {
+			if err := createPerson(ctx, tx, person); err != nil {
 				return err
 			}
 		}

@@ -484,4 +484,9 @@ var formRoutes = map[string]string{
 	"POST /mina-organ/{slug}/medlemmar/{id}/avsluta":                "none: the form is one button and sends no field (TestMemberPages posts it)",
 	"POST /mina-organ/{slug}/medlemmar/{id}/ta-bort":                "none: the form is one button and sends no field (TestMemberPages posts it)",
 	"POST /mina-organ/{slug}/installningar":                         "none: name and description checked with calendar.NameText and NoteText, days with strconv.Atoi and NotifyDaysRange (TestSettingsPage posts wrong forms)",
+	"POST /mina-organ/{slug}/medlemmar/importera":                   "FuzzMemberTable (the uploaded CSV or XLSX); TestMemberImportFiles posts broken and too large files",
+	"POST /mina-organ/{slug}/medlemmar/importera/spara":             "FuzzMemberTable (the rows come back as CSV in a hidden field and are read the same way); TestMemberImportCSV posts it",
+	"POST /mina-organ/{slug}/importera":                             "FuzzParse in calendar/arsplan (the uploaded YAML); TestArsplanFilePages posts broken files",
+	"POST /mina-organ/{slug}/importera/spara":                       "FuzzParse in calendar/arsplan (the YAML comes back in a hidden field); TestArsplanFilePages posts one beyond the caller's bodies",
+	"POST /mina-organ/{slug}/nasta-ar":                              "FuzzMeetingForm (each row goes through the meeting form's checks, meetingForm.apply); TestNextYearPage posts wrong rows",
 }

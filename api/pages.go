@@ -54,6 +54,7 @@ type pages struct {
 	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
 	changes                                                   *template.Template // a body's change log (changes_page.go)
 	windows, window, windowForm, windowDelete                 *template.Template // the booking weeks (window_pages.go)
+	memberImport, arsplanImport, nextYear                     *template.Template // files and next year (member_import.go, arsplan_files.go, nextyear_page.go)
 	static                                                    fs.FS
 }
 
@@ -112,6 +113,9 @@ func newPages() (*pages, error) {
 		{&p.organ, []string{"organ.html"}},
 		{&p.changes, []string{"andringar.html"}},
 		{&p.windowDelete, []string{"window_ta_bort.html"}},
+		{&p.memberImport, []string{"medlem_importera.html", "agendaparts.html"}},
+		{&p.arsplanImport, []string{"arsplan_importera.html", "agendaparts.html"}},
+		{&p.nextYear, []string{"nasta_ar.html", "agendaparts.html"}},
 	} {
 		if *t.dst, err = parse(t.files...); err != nil {
 			return nil, err

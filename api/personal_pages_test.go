@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html"
@@ -21,11 +22,18 @@ import (
 // those.
 func (e *env) postForm(path string, form url.Values, headers ...string) *resp {
 	e.t.Helper()
-	hr, err := http.NewRequestWithContext(context.Background(), http.MethodPost, e.http.URL+path, strings.NewReader(form.Encode()))
+	return e.postRaw(path, "application/x-www-form-urlencoded", []byte(form.Encode()), headers...)
+}
+
+// postRaw is postForm with a body of any content type (a multipart
+// upload).
+func (e *env) postRaw(path, contentType string, body []byte, headers ...string) *resp {
+	e.t.Helper()
+	hr, err := http.NewRequestWithContext(context.Background(), http.MethodPost, e.http.URL+path, bytes.NewReader(body))
 	if err != nil {
 		e.t.Fatalf("new request: %v", err)
 	}
-	hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	hr.Header.Set("Content-Type", contentType)
 	hr.Header.Set("Sec-Fetch-Site", "same-origin")
 	hr.Header.Set("Origin", e.http.URL)
 	for _, h := range headers {

@@ -290,6 +290,9 @@ type arsplanPage struct {
 	ListPath, GridPath string
 	PrevPath, NextPath string
 	New, ConfirmAll    string
+	Export, Import     string
+	NextYear           string // next year's proposal
+	NextYearNumber     int
 	CanChange          bool
 	Proposed           int
 	Confirmed          string // the confirmation after "Fastställ alla"
@@ -393,6 +396,7 @@ func (s *Server) arsplanPage(w http.ResponseWriter, r *http.Request) {
 		Body: b.Name, Slug: b.Slug, Year: year, Grid: grid,
 		ListPath: fmt.Sprintf("%s?ar=%d", base, year), GridPath: fmt.Sprintf("%s?ar=%d&visa=rutnat", base, year),
 		New: base + "/nytt-mote", ConfirmAll: fmt.Sprintf("%s/faststall?ar=%d", base, year),
+		Export: arsplanExportPath(b.Slug, year), Import: arsplanImportPath(b.Slug), NextYear: nextYearPath(b.Slug, year+1), NextYearNumber: year + 1,
 		CanChange: principalOf(r).Change(b.Slug),
 	}
 	suffix := ""
@@ -404,6 +408,15 @@ func (s *Server) arsplanPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if calendar.CheckYear(year+1) == nil {
 		data.NextPath = fmt.Sprintf("%s?ar=%d%s", base, year+1, suffix)
+	}
+	if c, err := strconv.Atoi(r.URL.Query().Get("skapade")); err == nil && c >= 0 {
+		data.Confirmed = fmt.Sprintf("%d föreslagna möten är skapade.", c)
+		if f, err := strconv.Atoi(r.URL.Query().Get("fanns")); err == nil && f > 0 {
+			data.Confirmed += fmt.Sprintf(" %d fanns redan samma dag och lämnades som de var.", f)
+		}
+	}
+	if r.URL.Query().Get("importerad") == "1" {
+		data.Confirmed = "Årsplanen är importerad."
 	}
 	if c := r.URL.Query().Get("faststallda"); c != "" {
 		data.Confirmed = fmt.Sprintf("%s förslag är fastställda.", c)

@@ -480,6 +480,13 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", internal, s.newMeetingPage, get...)
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", keeper, s.createMeetingForm, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/faststall", keeper, s.confirmYearForm, http.MethodPost)
+	s.handle(r, "/mina-organ/{slug}/nasta-ar", internal, s.nextYearPage, get...)
+	s.handle(r, "/mina-organ/{slug}/nasta-ar", keeper, s.createNextYear, http.MethodPost)
+	// The årsplan as a file (arsplan_files.go).
+	s.handle(r, "/mina-organ/{slug}/exportera", internal, s.exportArsplan, get...)
+	s.handle(r, "/mina-organ/{slug}/importera", internal, s.arsplanImportPage, get...)
+	s.handle(r, "/mina-organ/{slug}/importera", keeper, s.previewArsplanImport, http.MethodPost)
+	s.handle(r, "/mina-organ/{slug}/importera/spara", keeper, s.saveArsplanImport, http.MethodPost)
 	// A body's members and settings (body_pages.go).
 	const med = "/mina-organ/{slug}/medlemmar"
 	s.handle(r, med, internal, s.membersPage, get...)
@@ -489,6 +496,9 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, med+"/{id}/avsluta", internal, s.endMemberPage, get...)
 	s.handle(r, med+"/{id}/avsluta", keeper, s.endMember, http.MethodPost)
 	s.handle(r, med+"/{id}/ta-bort", keeper, s.removeMember, http.MethodPost)
+	s.handle(r, med+"/importera", internal, s.memberImportPage, get...)
+	s.handle(r, med+"/importera", keeper, s.previewMemberImport, http.MethodPost)
+	s.handle(r, med+"/importera/spara", keeper, s.saveMemberImport, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/installningar", internal, s.settingsPage, get...)
 	s.handle(r, "/mina-organ/{slug}/andringar", internal, s.changesPage, get...)
 	s.handle(r, "/mina-organ/{slug}/installningar", keeper, s.saveSettings, http.MethodPost)
