@@ -298,16 +298,15 @@ func (s *Server) letterControlForm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.wrote()
 	if state == calendar.MailNow && s.queueMail != nil {
-		// Queue it at once, so that the page shows it in the outbox; the
-		// delivery sends it with the next run.
+		// Queue it at once, so that the page shows it in the outbox, and
+		// ask for a pass that delivers it without waiting for the schedule
+		// (MailQueued only wakes the delivery of urgent mail).
 		if err := s.queueMail(context.WithoutCancel(ctx)); err != nil {
 			s.log.ErrorContext(ctx, "queueing mail sent now", "meeting", m.ID, "letter", l, "err", err)
 		} else {
 			done = "i-kon"
 		}
-		if s.mailQueued != nil {
-			s.mailQueued()
-		}
+		s.requestMail()
 	}
 	seeOther(w, meetingPagePath(m.ID, "/utskick?klart="+done))
 }
@@ -363,10 +362,15 @@ func (s *Server) letterMessageForm(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, meetingPagePath(m.ID, "/utskick?klart="+done))
 }
 
+// mailSoon is how far ahead "Mina organ" tells of a letter that goes out
+// by itself, so that the secretary can read it first.
+const mailSoon = 7 * 24 * time.Hour
+
 // lettersWaiting lists, for /mina-organ, the letters of coming meetings
-// whose day has come but which wait for the secretary: held, or of a body
-// whose letters wait for "Skicka". It reads the choices of all of ms at
-// once.
+// that wait for the secretary (held, or of a body whose letters wait for
+// "Skicka"), and those that go out by themselves within mailSoon. It
+// reads the choices of all of ms at once.
+
 func (s *Server) lettersWaiting(ctx context.Context, ms []*calendar.Meeting, n *names, now time.Time) (map[int64][]todoItem, error) {
 	var ids []int64
 	for _, m := range ms {
@@ -402,16 +406,26 @@ func (s *Server) lettersWaiting(ctx context.Context, ms []*calendar.Meeting, n *
 				at = plan.NoticeAt
 			}
 			c := control[m.ID][l]
-			if at.IsZero() || now.Before(at) || l == calendar.MailCall && !now.Before(plan.CallCloses) {
+			if at.IsZero() || l == calendar.MailCall && !now.Before(plan.CallCloses) {
+				continue
+			}
+			soon := now.Before(at) // its day is still to come
+			sentNow := c != nil && c.State == calendar.MailNow
+			if soon && (at.After(now.Add(mailSoon)) || sentNow) {
 				continue
 			}
 			held := c != nil && c.State == calendar.MailHeld
-			if !held && (!manual || c != nil && c.State == calendar.MailNow) {
+			waits := held || manual && !sentNow
+			var what string
+			switch {
+			case !waits && !soon: // gone, or going with this scan
 				continue
-			}
-			what := "väntar på att du trycker Skicka"
-			if held {
+			case !waits:
+				what = "går ut " + swedishStamp(at) + ". Läs den innan"
+			case held:
 				what = "hålls inne"
+			default:
+				what = "väntar på att du trycker Skicka"
 			}
 			out[m.ID] = append(out[m.ID], todoItem{Path: meetingPagePath(m.ID, "/utskick"), Action: "Utskick",
 				Text: fmt.Sprintf("%s till mötet %s %s.", letterNames[l], swedishDate(m.Start), what)})

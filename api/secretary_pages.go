@@ -176,7 +176,6 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID), Action: "Fastställ",
 					Text: fmt.Sprintf("Föreslaget datum %s är inte fastställt.", weekDate(m.Start))})
 			}
-			kb.Todo = append(kb.Todo, s.mailTodos(m, n, now)...)
 			if m.Status != calendar.StatusCancelled && checked < proposalsChecked && reads < agendaReads {
 				checked++
 				reads++
@@ -202,37 +201,6 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 		data.Bodies = append(data.Bodies, kb)
 	}
 	s.renderPage(w, r, http.StatusOK, s.pages.myBodies, data)
-}
-
-// mailSoon is how far ahead "Mina organ" tells of a call or kallelse that
-// goes out by itself, so that the secretary can read it first.
-const mailSoon = 7 * 24 * time.Hour
-
-// mailTodos tell of m's call and kallelse when they go out within
-// mailSoon, by the rules notify sends by (calendar.MailTiming): only a
-// fixed meeting gets them.
-func (s *Server) mailTodos(m *calendar.Meeting, n *names, now time.Time) []todoItem {
-	if m.Status != calendar.StatusConfirmed {
-		return nil
-	}
-	var bodies []*calendar.Body
-	for _, slug := range m.Bodies {
-		if b := n.bodies[slug]; b != nil {
-			bodies = append(bodies, b)
-		}
-	}
-	plan := s.mailTiming.ForMeeting(m.Start, bodies)
-	var out []todoItem
-	for _, due := range []struct {
-		at   time.Time
-		what string
-	}{{plan.CallAt, "Inbjudan att anmäla ärenden"}, {plan.NoticeAt, "Kallelsen"}} {
-		if !due.at.IsZero() && due.at.After(now) && !due.at.After(now.Add(mailSoon)) {
-			out = append(out, todoItem{Path: hubPath(m.ID) + "/utskick", Action: "Se utskicken",
-				Text: fmt.Sprintf("%s inför mötet %s går ut %s.", due.what, swedishDate(m.Start), swedishStamp(due.at))})
-		}
-	}
-	return out
 }
 
 // windowTodos are, per kept body, the booking windows still open (their

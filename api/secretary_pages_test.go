@@ -60,7 +60,7 @@ func TestMinaOrgan(t *testing.T) {
 		wantIn(t, "Mina organ", r, http.StatusOK, `<a href="/mina-organ">Mina organ</a>`, "Chefsgrupp folkhälsa",
 			"Chefsgruppernas höstmöten (v 37 och 38 2025): 0 av 1 möten är bokade. Sista dag att boka är fredag 13 juni 2025.",
 			`href="/mina-organ/chefsgrupp-folkhalsa/nytt-mote">Boka ett möte`,
-			"Kallelsen inför mötet tisdag 21 januari 2025 går ut torsdag 16 januari 2025 kl. 08.00.",
+			"Kallelse med dagordning till mötet tisdag 21 januari 2025 går ut torsdag 16 januari 2025 kl. 08.00. Läs den innan.",
 			"tisdag 21 januari 2025, v 4", "Föreslaget datum torsdag 22 maj 2025, v 21 är inte fastställt.", "Fastställ</a>",
 			"Planering av uppföljningsdagen", `href="/mina-organ/chefsgrupp-folkhalsa?ar=2025"`,
 			"1 förslag från ledamöter väntar inför mötet tisdag 21 januari 2025.",
