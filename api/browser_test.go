@@ -666,7 +666,7 @@ type example struct {
 }
 
 // loadExample applies examples.Region to e's store.
-func loadExample(t *testing.T, e *env) *example {
+func loadExample(t testing.TB, e *env) *example {
 	t.Helper()
 	ctx := context.Background()
 	data, err := examples.Files.ReadFile(examples.Region)
