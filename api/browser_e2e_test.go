@@ -268,7 +268,7 @@ func TestBrowserSecretaryDay(t *testing.T) {
 	check(tab)
 	pass(time.Date(2025, 8, 6, 8, 5, 0, 0, calendar.Location))
 	call := sink.link(t, "anna-jakobsson@example.org", "anmalan")
-	member := newTab(t, startBrowser(t, chromium)) // Anna's own browser
+	member := otherPerson(t, browser) // Anna, in her own browser
 	open(t, member, base+"/anmalan/"+call, 200)
 	check(member, "label")
 	tabTo(t, member, "rubrik")
@@ -317,7 +317,7 @@ func TestBrowserSecretaryDay(t *testing.T) {
 	check(tab)
 	pass(e.clock.Now().Add(time.Minute))
 	approve := sink.link(t, "siw-lunander@example.org", "justering")
-	justerare := newTab(t, startBrowser(t, chromium)) // Siw's own browser
+	justerare := otherPerson(t, browser) // Siw, in her own browser
 	open(t, justerare, base+"/justering/"+approve, 200)
 	check(justerare)
 	tabTo(t, justerare, "Justera")
@@ -330,6 +330,16 @@ func TestBrowserSecretaryDay(t *testing.T) {
 	if got := mainText(); !strings.Contains(got, "Siw Lunander") || !strings.Contains(got, "Justerade 2025-08-06") {
 		t.Errorf("after Siw's approval the justering page says:\n%s", got)
 	}
+}
+
+// otherPerson opens a tab in a browser context of its own, without
+// Maria's cookies: another person's browser, without starting another
+// Chromium.
+func otherPerson(t *testing.T, browser context.Context) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	return ctx
 }
 
 func containsAll(events []string, want ...string) bool {
@@ -388,7 +398,7 @@ func (s *mailSink) link(t *testing.T, rcpt, path string) string {
 	}
 	// Quoted-printable breaks long lines with a soft break ("=" at the end).
 	body := strings.NewReplacer("=\r\n", "", "=3D", "=").Replace(msgs[len(msgs)-1])
-	m := regexp.MustCompile(`/` + path + `/([A-Za-z0-9_-]{20,})`).FindAllStringSubmatch(body, -1)
+	m := regexp.MustCompile(`/`+path+`/([A-Za-z0-9_-]{20,})`).FindAllStringSubmatch(body, -1)
 	if m == nil {
 		t.Fatalf("the mail to %s holds no /%s/ link:\n%s", rcpt, path, body)
 	}
