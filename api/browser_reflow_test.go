@@ -50,9 +50,9 @@ func TestBrowserSecretaryReflow(t *testing.T) {
 	agendaPath := fmt.Sprintf("/api/v1/meetings/%d/agenda", first.ID)
 	e.write("POST", agendaPath+"/standard", nil, 200)
 	e.write("POST", agendaPath, object{"title": "Gemensam samverkansplan för folkhälsa", "kind": "dialog",
-		"presenter": "Maria Lindborg och Anna Swift Johannison",
+		"presenter":  "Maria Lindborg och Anna Swift Johannison",
 		"sub_points": []string{"Presentation av arbetsgruppens arbete samt förslag till gemensam samverkansplan, ej för beslut utan för diskussion"},
-		"links": []object{{"title": "Presentation av samverkansplanen", "url": "https://www.regionorebrolan.se/samverkansplan.pdf"}}}, 201)
+		"links":      []object{{"title": "Presentation av samverkansplanen", "url": "https://www.regionorebrolan.se/samverkansplan.pdf"}}}, 201)
 	e.write("POST", agendaPath, object{"title": "Psykisk hälsa bland unga", "status": "proposed", "submitted_by": "anna-jakobsson"}, 201)
 	councils := ex.meeting(t, "specifika-samverkansraden-2024-09-20")
 	e.write("POST", fmt.Sprintf("/api/v1/meetings/%d/justering", councils.ID),
