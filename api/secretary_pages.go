@@ -84,15 +84,11 @@ type comingRow struct {
 
 type todoItem struct{ Text, Path, Action string }
 
-// comingPerBody is how many coming meetings "Mina organ" lists per body;
-// proposalsChecked is how many of them it reads the agenda of, per body
-// and agendaReads in all, so that an admin's page of every body stays a
-// few round trips (the store reads one meeting's agenda at a time).
-const (
-	comingPerBody    = 6
-	proposalsChecked = 3
-	agendaReads      = 12
-)
+// comingPerBody is how many coming meetings "Mina organ" lists per body.
+// The waiting proposals are counted for every coming meeting, in one query
+// (CountProposals), so that an admin's page of every body stays a few
+// round trips.
+const comingPerBody = 6
 
 // myBodies answers GET /mina-organ.
 func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
@@ -134,11 +130,20 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 	for _, j := range pending {
 		justering[j.MeetingID] = j
 	}
-	reads := 0
+	var coming []int64
+	for _, m := range ms {
+		if !m.End.Before(now) && m.Status != calendar.StatusCancelled {
+			coming = append(coming, m.ID)
+		}
+	}
+	proposals, err := s.store.CountProposals(ctx, coming)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	for _, b := range kept {
 		kb := keptBody{Name: b.Name, Slug: b.Slug, Plan: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(now).Year()),
 			New: "/mina-organ/" + b.Slug + "/nytt-mote"}
-		checked := 0
 		for _, m := range ms {
 			if !slices.Contains(m.Bodies, b.Slug) {
 				continue
@@ -165,25 +170,9 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID), Action: "Fastställ",
 					Text: fmt.Sprintf("Föreslaget datum %s är inte fastställt.", weekDate(m.Start))})
 			}
-			if m.Status != calendar.StatusCancelled && checked < proposalsChecked && reads < agendaReads {
-				checked++
-				reads++
-				items, err := s.store.FindAgendaItems(ctx, m.ID)
-				if err != nil {
-					s.Error(w, r, err)
-					return
-				}
-				waiting := 0
-				for _, a := range items {
-					if a.Status == calendar.AgendaProposed {
-						waiting++
-					}
-				}
-				if waiting > 0 {
-					word := "förslag från ledamöter väntar"
-					kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID) + "/dagordning", Action: "Hantera förslagen",
-						Text: fmt.Sprintf("%d %s inför mötet %s.", waiting, word, swedishDate(m.Start))})
-				}
+			if waiting := proposals[m.ID]; waiting > 0 && m.Status != calendar.StatusCancelled {
+				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID) + "/dagordning", Action: "Hantera förslagen",
+					Text: fmt.Sprintf("%d förslag från ledamöter väntar inför mötet %s.", waiting, swedishDate(m.Start))})
 			}
 		}
 		data.Bodies = append(data.Bodies, kb)

@@ -393,6 +393,11 @@ type AgendaStore interface {
 	FindAgendaItems(ctx context.Context, meetingID int64) ([]*AgendaItem, error)
 	// FindAgendaItemByID returns the item, or ENOTFOUND.
 	FindAgendaItemByID(ctx context.Context, id int64) (*AgendaItem, error)
+	// CountProposals returns, for each of the meetings that has any, how
+	// many members' proposals wait for the secretary (status proposed), in
+	// one query: "Mina organ" asks it for every coming meeting at once.
+	// Unknown meetings count nothing.
+	CountProposals(ctx context.Context, meetingIDs []int64) (map[int64]int, error)
 	// CreateAgendaItem normalizes and validates a and appends it before the
 	// closing standard items (AppendIndex), or inserts it at a.Position
 	// (1 … count+1), shifting the items from there on. It
