@@ -90,6 +90,12 @@ type todoItem struct{ Text, Path, Action string }
 // round trips.
 const comingPerBody = 6
 
+// proposedListed is how many proposed dates of a body "Mina organ" lists
+// one by one; the rest are one line that leads to the årsplan, where a
+// year's proposals are fixed in one action. (An admin sees every body: a
+// region's next year, all proposed, would be hundreds of lines.)
+const proposedListed = 3
+
 // myBodies answers GET /mina-organ.
 func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -144,6 +150,7 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 	for _, b := range kept {
 		kb := keptBody{Name: b.Name, Slug: b.Slug, Plan: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(now).Year()),
 			New: "/mina-organ/" + b.Slug + "/nytt-mote"}
+		proposed, moreYear := 0, 0
 		for _, m := range ms {
 			if !slices.Contains(m.Bodies, b.Slug) {
 				continue
@@ -167,13 +174,21 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 					Status: shortStatus(m.Status), StatusClass: string(m.Status)})
 			}
 			if m.Status == calendar.StatusProposed {
-				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID), Action: "Fastställ",
-					Text: fmt.Sprintf("Föreslaget datum %s är inte fastställt.", weekDate(m.Start))})
+				if proposed++; proposed <= proposedListed {
+					kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID), Action: "Fastställ",
+						Text: fmt.Sprintf("Föreslaget datum %s är inte fastställt.", weekDate(m.Start))})
+				} else if proposed == proposedListed+1 {
+					moreYear = calendar.In(m.Start).Year()
+				}
 			}
 			if waiting := proposals[m.ID]; waiting > 0 && m.Status != calendar.StatusCancelled {
 				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID) + "/dagordning", Action: "Hantera förslagen",
 					Text: fmt.Sprintf("%d förslag från ledamöter väntar inför mötet %s.", waiting, swedishDate(m.Start))})
 			}
+		}
+		if more := proposed - proposedListed; more > 0 {
+			kb.Todo = append(kb.Todo, todoItem{Path: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, moreYear), Action: fmt.Sprintf("Årsplanen %d", moreYear),
+				Text: fmt.Sprintf("Ytterligare %d föreslagna datum är inte fastställda; fastställ dem i årsplanen.", more)})
 		}
 		data.Bodies = append(data.Bodies, kb)
 	}
