@@ -84,10 +84,9 @@ type comingRow struct {
 
 type todoItem struct{ Text, Path, Action string }
 
-// comingPerBody is how many coming meetings "Mina organ" lists per body.
-// The waiting proposals are counted for every coming meeting, in one query
-// (CountProposals), so that an admin's page of every body stays a few
-// round trips.
+// comingPerBody is how many coming meetings "Mina organ" lists per body;
+// the waiting proposals of those are counted in one query (CountProposals),
+// so that an admin's page of every body stays a few round trips.
 const comingPerBody = 6
 
 // proposedListed is how many proposed dates of a body "Mina organ" lists
@@ -136,13 +135,19 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 	for _, j := range pending {
 		justering[j.MeetingID] = j
 	}
-	var coming []int64
-	for _, m := range ms {
-		if !m.End.Before(now) && m.Status != calendar.StatusCancelled {
-			coming = append(coming, m.ID)
+	// The proposals waiting for the meetings the page lists: the first
+	// comingPerBody coming meetings of each body.
+	var listed []int64
+	for _, b := range kept {
+		n := 0
+		for _, m := range ms {
+			if n < comingPerBody && !m.End.Before(now) && slices.Contains(m.Bodies, b.Slug) {
+				n++
+				listed = append(listed, m.ID)
+			}
 		}
 	}
-	proposals, err := s.store.CountProposals(ctx, coming)
+	proposals, err := s.store.CountProposals(ctx, listed)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -172,6 +177,10 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 			if len(kb.Coming) < comingPerBody {
 				kb.Coming = append(kb.Coming, comingRow{Path: hubPath(m.ID), Title: title, When: weekDate(m.Start) + ", " + swedishSpan(m),
 					Status: shortStatus(m.Status), StatusClass: string(m.Status)})
+				if waiting := proposals[m.ID]; waiting > 0 && m.Status != calendar.StatusCancelled {
+					kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID) + "/dagordning", Action: "Hantera förslagen",
+						Text: fmt.Sprintf("%d förslag från ledamöter väntar inför mötet %s.", waiting, swedishDate(m.Start))})
+				}
 			}
 			if m.Status == calendar.StatusProposed {
 				if proposed++; proposed <= proposedListed {
@@ -180,10 +189,6 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 				} else if proposed == proposedListed+1 {
 					moreYear = calendar.In(m.Start).Year()
 				}
-			}
-			if waiting := proposals[m.ID]; waiting > 0 && m.Status != calendar.StatusCancelled {
-				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID) + "/dagordning", Action: "Hantera förslagen",
-					Text: fmt.Sprintf("%d förslag från ledamöter väntar inför mötet %s.", waiting, swedishDate(m.Start))})
 			}
 		}
 		if more := proposed - proposedListed; more > 0 {
