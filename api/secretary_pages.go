@@ -85,14 +85,15 @@ type comingRow struct {
 type todoItem struct{ Text, Path, Action string }
 
 // comingPerBody is how many coming meetings "Mina organ" lists per body;
-// proposalsChecked is how many of them it reads the agenda of, per body
-// and agendaReads in all, so that an admin's page of every body stays a
-// few round trips (the store reads one meeting's agenda at a time).
-const (
-	comingPerBody    = 6
-	proposalsChecked = 3
-	agendaReads      = 12
-)
+// the waiting proposals of those are counted in one query (CountProposals),
+// so that an admin's page of every body stays a few round trips.
+const comingPerBody = 6
+
+// proposedListed is how many proposed dates of a body "Mina organ" lists
+// one by one; the rest are one line that leads to the årsplan, where a
+// year's proposals are fixed in one action. (An admin sees every body: a
+// region's next year, all proposed, would be hundreds of lines.)
+const proposedListed = 3
 
 // myBodies answers GET /mina-organ.
 func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
@@ -139,16 +140,32 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// The proposals waiting for the meetings the page lists: the first
+	// comingPerBody coming meetings of each body.
+	var listed []int64
+	for _, b := range kept {
+		shown := 0
+		for _, m := range ms {
+			if shown < comingPerBody && !m.End.Before(now) && slices.Contains(m.Bodies, b.Slug) {
+				shown++
+				listed = append(listed, m.ID)
+			}
+		}
+	}
+	proposals, err := s.store.CountProposals(ctx, listed)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	waiting, err := s.lettersWaiting(ctx, ms, n, now)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	reads := 0
 	for _, b := range kept {
 		kb := keptBody{Name: b.Name, Slug: b.Slug, Plan: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(now).Year()),
 			New: "/mina-organ/" + b.Slug + "/nytt-mote"}
-		checked := 0
+		proposed, moreYear := 0, 0
 		for _, m := range ms {
 			if !slices.Contains(m.Bodies, b.Slug) {
 				continue
@@ -170,32 +187,24 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 			if len(kb.Coming) < comingPerBody {
 				kb.Coming = append(kb.Coming, comingRow{Path: hubPath(m.ID), Title: title, When: weekDate(m.Start) + ", " + swedishSpan(m),
 					Status: shortStatus(m.Status), StatusClass: string(m.Status)})
+				if count := proposals[m.ID]; count > 0 && m.Status != calendar.StatusCancelled {
+					kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID) + "/dagordning", Action: "Hantera förslagen",
+						Text: fmt.Sprintf("%d förslag från ledamöter väntar inför mötet %s.", count, swedishDate(m.Start))})
+				}
 			}
 			kb.Todo = append(kb.Todo, waiting[m.ID]...)
 			if m.Status == calendar.StatusProposed {
-				kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID), Action: "Fastställ",
-					Text: fmt.Sprintf("Föreslaget datum %s är inte fastställt.", weekDate(m.Start))})
-			}
-			if m.Status != calendar.StatusCancelled && checked < proposalsChecked && reads < agendaReads {
-				checked++
-				reads++
-				items, err := s.store.FindAgendaItems(ctx, m.ID)
-				if err != nil {
-					s.Error(w, r, err)
-					return
-				}
-				waiting := 0
-				for _, a := range items {
-					if a.Status == calendar.AgendaProposed {
-						waiting++
-					}
-				}
-				if waiting > 0 {
-					word := "förslag från ledamöter väntar"
-					kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID) + "/dagordning", Action: "Hantera förslagen",
-						Text: fmt.Sprintf("%d %s inför mötet %s.", waiting, word, swedishDate(m.Start))})
+				if proposed++; proposed <= proposedListed {
+					kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID), Action: "Fastställ",
+						Text: fmt.Sprintf("Föreslaget datum %s är inte fastställt.", weekDate(m.Start))})
+				} else if proposed == proposedListed+1 {
+					moreYear = calendar.In(m.Start).Year()
 				}
 			}
+		}
+		if more := proposed - proposedListed; more > 0 {
+			kb.Todo = append(kb.Todo, todoItem{Path: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, moreYear), Action: fmt.Sprintf("Årsplanen %d", moreYear),
+				Text: fmt.Sprintf("Ytterligare %d föreslagna datum är inte fastställda; fastställ dem i årsplanen.", more)})
 		}
 		kb.Todo = append(kb.Todo, windows[b.Slug]...)
 		data.Bodies = append(data.Bodies, kb)

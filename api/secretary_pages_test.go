@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/sqlstore"
@@ -68,6 +70,22 @@ func TestMinaOrgan(t *testing.T) {
 			"väntar på justering (0 av 2 har justerat).", fmt.Sprintf(`href="/mina-organ/moten/%d/justering">Följ justeringen`, c.meeting.ID))
 		if strings.Contains(r.text(), "Skolchefsgruppen") {
 			t.Errorf("Maria sees a body she does not keep")
+		}
+		// Next year proposed in full: three dates one by one, the rest one
+		// line to the årsplan.
+		for _, d := range []int{13, 20, 27} {
+			for _, month := range []time.Month{time.February, time.April, time.June, time.October} {
+				day := calendar.Date{Year: 2026, Month: month, Day: d}
+				must(t, e.store.CreateMeeting(context.Background(), &calendar.Meeting{Kind: calendar.KindMeeting, Bodies: []string{"chefsgrupp-folkhalsa"},
+					Start: day.At(13, 0), End: day.At(16, 0), Status: calendar.StatusProposed}))
+			}
+		}
+		r = e.get("/mina-organ", maria)
+		if n := strings.Count(r.text(), "Fastställ</a>"); n != 3 {
+			t.Errorf("Mina organ lists %d proposed dates one by one, want 3", n)
+		}
+		if !regexp.MustCompile(`Ytterligare \d+ föreslagna datum är inte fastställda; fastställ dem i årsplanen. <a href="/mina-organ/chefsgrupp-folkhalsa\?ar=20\d\d">Årsplanen 20\d\d</a>`).MatchString(r.text()) {
+			t.Errorf("Mina organ does not sum up the other proposed dates:\n%s", r.text())
 		}
 		r = e.get("/mina-organ", sessionCookie(t, e, "anna-berg"))
 		wantIn(t, "a member", r, http.StatusOK, "Du är inte sekreterare för något organ", `href="/konto"`)

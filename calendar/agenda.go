@@ -397,6 +397,11 @@ type AgendaStore interface {
 	// SubmittedBy) declined and last changed at or after since, ordered by
 	// meeting, then id: the email scan tells their proposers why.
 	FindDeclinedProposals(ctx context.Context, since time.Time) ([]*AgendaItem, error)
+	// CountProposals returns, for each of the meetings that has any, how
+	// many members' proposals wait for the secretary (status proposed), in
+	// one query: "Mina organ" asks it for every coming meeting at once.
+	// Unknown meetings count nothing.
+	CountProposals(ctx context.Context, meetingIDs []int64) (map[int64]int, error)
 	// CreateAgendaItem normalizes and validates a and appends it before the
 	// closing standard items (AppendIndex), or inserts it at a.Position
 	// (1 … count+1), shifting the items from there on. It

@@ -108,6 +108,36 @@ func (s *Store) FindAgendaItems(ctx context.Context, meetingID int64) ([]*calend
 	return out, err
 }
 
+// CountProposals counts the waiting proposals of the meetings, in one
+// query.
+func (s *Store) CountProposals(ctx context.Context, meetingIDs []int64) (map[int64]int, error) {
+	out := map[int64]int{}
+	if len(meetingIDs) == 0 {
+		return out, nil
+	}
+	err := s.read(ctx, func(t *tx) error {
+		clear(out)
+		var w where
+		w.add("status = $?", string(calendar.AgendaProposed))
+		w.add("meeting_id IN ("+marks(len(meetingIDs))+")", anys(meetingIDs)...)
+		rows, err := t.QueryContext(ctx, `SELECT meeting_id, COUNT(*) FROM agenda_items`+w.sql()+` GROUP BY meeting_id`, w.args...)
+		if err != nil {
+			return fmt.Errorf("sqlstore: count proposals: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				return fmt.Errorf("sqlstore: count proposals: %w", err)
+			}
+			out[id] = n
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
 // FindAgendaItemByID returns the item, or ENOTFOUND.
 func (s *Store) FindAgendaItemByID(ctx context.Context, id int64) (*calendar.AgendaItem, error) {
 	var out *calendar.AgendaItem

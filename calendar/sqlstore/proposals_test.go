@@ -98,6 +98,14 @@ func testProposalsOneLink(t *testing.T, e *env) {
 	// Another meeting is another count.
 	other := e.meeting("", day(2026, 2, 18), 13, 16, "chefsgrupp-folkhalsa")
 	must(t, e.propose(other.ID, "maria-lindborg", "Till nästa möte"))
+	// CountProposals counts the waiting ones of each meeting in one query:
+	// four of Maria's and Anna's one, not the accepted one nor the
+	// secretary's item; an unknown meeting counts nothing.
+	got, err := e.s.CountProposals(e.ctx, []int64{m.ID, other.ID, 999999})
+	must(t, err)
+	if want := map[int64]int{m.ID: calendar.MaxProposalsPerPerson, other.ID: 1}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("CountProposals = %v, want %v", got, want)
+	}
 }
 
 func testProposalsFlood(t *testing.T, e *env) {

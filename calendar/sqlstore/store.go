@@ -97,6 +97,12 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives migration progress; nil discards it.
 	Logger *slog.Logger
+	// OnStatement, when set, is called before every statement the store
+	// sends to the database (one round trip each on PostgreSQL), BEGIN and
+	// COMMIT of its transactions included, with the statement's text. The
+	// page benchmarks count with it; it must be cheap and safe for
+	// concurrent use.
+	OnStatement func(query string)
 }
 
 // Store is a calendar.Store on SQLite or PostgreSQL. It is safe for
@@ -107,6 +113,8 @@ type Store struct {
 	d   *dialect
 	now func() time.Time
 	log *slog.Logger
+	// onStatement is Options.OnStatement, or a function that does nothing.
+	onStatement func(query string)
 	// tx is set on the Store that InTx hands to its callback.
 	tx *txState
 }
@@ -123,7 +131,10 @@ var _ calendar.Store = (*Store)(nil)
 // was wrong: an unreachable server, a missing directory, a file that cannot
 // be written, a schema newer than this program.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger}
+	s := &Store{now: opts.Now, log: opts.Logger, onStatement: opts.OnStatement}
+	if s.onStatement == nil {
+		s.onStatement = func(string) {}
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -185,6 +196,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx calendar.Store) error) erro
 		return s.tx.savepoint(ctx, func() error { return fn(s) })
 	}
 	return s.retry(ctx, func() error {
+		s.onStatement("BEGIN")
 		sqlTx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("sqlstore: begin transaction: %w", err)
@@ -195,6 +207,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx calendar.Store) error) erro
 		if err := fn(&inner); err != nil {
 			return err
 		}
+		s.onStatement("COMMIT")
 		if err := sqlTx.Commit(); err != nil {
 			return fmt.Errorf("sqlstore: commit: %w", err)
 		}
@@ -271,12 +284,30 @@ func (st *txState) savepoint(ctx context.Context, fn func() error) error {
 // read once so that every row written by one call carries the same time.
 type tx struct {
 	*sql.Tx
-	d   *dialect
-	now time.Time
+	d           *dialect
+	now         time.Time
+	onStatement func(query string)
 }
 
 func (s *Store) newTx(sqlTx *sql.Tx) *tx {
-	return &tx{Tx: sqlTx, d: s.d, now: fromUnix(s.now().Unix())}
+	return &tx{Tx: sqlTx, d: s.d, now: fromUnix(s.now().Unix()), onStatement: s.onStatement}
+}
+
+// QueryContext, QueryRowContext and ExecContext are *sql.Tx's, after
+// telling Options.OnStatement.
+func (t *tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.onStatement(query)
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
+func (t *tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	t.onStatement(query)
+	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+func (t *tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.onStatement(query)
+	return t.Tx.ExecContext(ctx, query, args...)
 }
 
 // write runs fn in a read-write transaction, or in a savepoint of the InTx
@@ -305,6 +336,7 @@ func (s *Store) read(ctx context.Context, fn func(t *tx) error) error {
 // inNewTx runs fn in a new transaction with opts and commits when fn
 // succeeds; it rolls back otherwise.
 func (s *Store) inNewTx(ctx context.Context, opts *sql.TxOptions, fn func(t *tx) error) error {
+	s.onStatement("BEGIN")
 	sqlTx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin transaction: %w", err)
@@ -313,6 +345,7 @@ func (s *Store) inNewTx(ctx context.Context, opts *sql.TxOptions, fn func(t *tx)
 	if err := fn(s.newTx(sqlTx)); err != nil {
 		return err
 	}
+	s.onStatement("COMMIT")
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("sqlstore: commit: %w", err)
 	}
