@@ -39,9 +39,8 @@ import (
 //     plan.
 //  4. She builds the dagordning of chefsgrupp folkhälsa's meeting of 20
 //     August 2025.
-//  5. The call for agenda items is sent when it is due (the scan's pass at
-//     that time: the utskick page's "Skicka nu" comes in another change)
-//     and arrives at the SMTP server; Anna Jakobsson opens the link in her
+//  5. She sends the call for agenda items with "Skicka nu" on the utskick
+//     page, and it arrives at the SMTP server; Anna Jakobsson opens the link in her
 //     mail and proposes an item; Maria takes it into the dagordning.
 //  6. Maria marks the minutes of the councils' joint meeting in Lokal Eken
 //     ready; Siw Lunander's justering mail arrives, she approves with its
@@ -60,7 +59,20 @@ func TestBrowserSecretaryDay(t *testing.T) {
 	from := mail.Address{Name: region, Address: "samkal@regionorebrolan.example.se"}
 	signIn := &notify.SignInMail{From: from, Region: region}
 	timing := notify.DefaultTiming.Mail()
+	// The server runs the scan and the delivery as serve wires them:
+	// "Skicka nu" queues the letter at once (QueueMail) and asks for a
+	// pass that delivers it (MailRequested), here run in the request.
+	var jobs *notify.Jobs
 	e := newEnv(t, nil, func(o *api.Options) {
+		o.QueueMail = func(ctx context.Context) error {
+			_, err := jobs.Scanner.Run(ctx, jobs.Deliverer.Now())
+			return err
+		}
+		o.MailRequested = func() {
+			if _, err := jobs.Deliverer.RunOnce(context.Background(), true); err != nil {
+				t.Errorf("delivering after Skicka nu: %v", err)
+			}
+		}
 		o.BaseURL = "http://localhost"
 		o.SignInMail = signIn.Message
 		o.MailTiming = &timing
@@ -76,7 +88,7 @@ func TestBrowserSecretaryDay(t *testing.T) {
 		_, err := e.store.GrantRole(ctx, calendar.Grant{Person: "maria-lindborg", Role: calendar.AccessSecretary, Body: b})
 		must(t, err)
 	}
-	jobs := &notify.Jobs{
+	jobs = &notify.Jobs{
 		Scanner: &notify.Scanner{Store: e.store, Timing: notify.DefaultTiming, From: from, BaseURL: "http://localhost", Region: region},
 		Deliverer: &notify.Deliverer{Store: e.store, Sender: mail.NewSender(mail.SMTPConfig{Host: "127.0.0.1", Port: sink.port,
 			TLS: mail.TLSNone, HeloName: "samkal.test.example", Timeout: 10 * time.Second}, nil),
@@ -264,19 +276,15 @@ func TestBrowserSecretaryDay(t *testing.T) {
 	check(tab, "label")
 
 	step("call")
-	// 5. The call goes out when it is due, 14 days before, at 08.00. The
-	// secretary sees on the utskick page what will be sent and when; the
-	// test then runs the mail jobs' pass at that time, as the scheduled job
-	// would. (A "Skicka nu" button on the utskick page is being added in a
-	// separate change; once it is there, this step can press it instead.)
+	// 5. The call would go out by itself 14 days before, at 08.00; the
+	// secretary reads it on the utskick page and sends it now.
 	mailings := fmt.Sprintf("%s/mina-organ/moten/%d/utskick", base, august.ID)
 	open(t, tab, mailings, 200)
 	check(tab)
-	pass(time.Date(2025, 8, 6, 8, 5, 0, 0, calendar.Location))
-	open(t, tab, mailings, 200)
+	press("skicka-nu-inbjudan", 200)
 	check(tab)
 	if got := eval[string](t, tab, `document.querySelector("#skickat").parentElement.innerText`); !strings.Contains(got, "Anna Jakobsson") {
-		t.Errorf("after the pass the utskick page's outbox does not list the call to Anna Jakobsson:\n%s", got)
+		t.Errorf("after Skicka nu the utskick page's outbox does not list the call to Anna Jakobsson:\n%s", got)
 	}
 	call := sink.link(t, "anna-jakobsson@example.org", "anmalan")
 	member := otherPerson(t, browser) // Anna, in her own browser
@@ -338,7 +346,7 @@ func TestBrowserSecretaryDay(t *testing.T) {
 	check(justerare)
 	open(t, tab, minutes, 200)
 	check(tab)
-	if got := mainText(); !strings.Contains(got, "Siw Lunander") || !strings.Contains(got, "Justerade 2025-08-06") {
+	if got := mainText(); !strings.Contains(got, "Siw Lunander") || !strings.Contains(got, "Justerade "+calendar.In(e.clock.Now()).Format(time.DateOnly)) {
 		t.Errorf("after Siw's approval the justering page says:\n%s", got)
 	}
 }
