@@ -52,6 +52,7 @@ type pages struct {
 	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
 	adminRoles, adminPeople, adminPerson                      *template.Template // the admins' pages (admin_pages.go)
 	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
+	myMeetings                                                *template.Template // a member's own page (my_meetings.go)
 	changes                                                   *template.Template // a body's change log (changes_page.go)
 	windows, window, windowForm, windowDelete                 *template.Template // the booking weeks (window_pages.go)
 	memberImport, arsplanImport, nextYear                     *template.Template // files and next year (member_import.go, arsplan_files.go, nextyear_page.go)
@@ -111,6 +112,7 @@ func newPages() (*pages, error) {
 		{&p.adminPeople, []string{"admin_people.html"}},
 		{&p.adminPerson, []string{"admin_person.html"}},
 		{&p.organ, []string{"organ.html"}},
+		{&p.myMeetings, []string{"mina_moten.html"}},
 		{&p.changes, []string{"andringar.html"}},
 		{&p.windowDelete, []string{"window_ta_bort.html"}},
 		{&p.memberImport, []string{"medlem_importera.html", "agendaparts.html"}},

@@ -420,6 +420,8 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/logga-ut", anyone, s.signOut, http.MethodPost)
 	s.handle(r, "/logga-ut/overallt", signedIn, s.signOutEverywhere, http.MethodPost)
 	s.handle(r, "/konto", signedIn, s.accountPage, get...)
+	s.handle(r, "/mina-moten", signedIn, s.myMeetings, get...)
+	s.handle(r, "/mina-moten/ny-adress", signedIn, s.renewFeedForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/justering", internal, s.minutesPage, get...)
 	s.handle(r, "/mina-organ/moten/{id}/justering", keeper, s.markMinutesForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/justering/paminn", keeper, s.remindMinutesForm, http.MethodPost)
