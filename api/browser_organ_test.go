@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/samkal/samkal/api"
 )
@@ -56,4 +57,43 @@ func TestBrowserOrgan(t *testing.T) {
 	shot := run(t, tab, chromedp.FullScreenshot(100))
 	must(t, os.MkdirAll(filepath.Dir(organShot), 0o755))
 	must(t, os.WriteFile(organShot, shot, 0o644))
+}
+
+// TestBrowserCalendar: the calendar's month and week pass axe-core at a
+// phone's width, and a body is chosen and shown by keyboard alone.
+func TestBrowserCalendar(t *testing.T) {
+	chromium := chromiumPath(t)
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix testdata/axe`", err)
+	}
+	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
+	seed(t, e)
+	base := e.http.URL
+	browser := startBrowser(t, chromium)
+	tab := newTab(t, browser)
+	do(t, tab, chromedp.EmulateViewport(390, 800))
+	open(t, tab, base+"/kalender?manad=2025-11", 200)
+	audit(t, tab, axe, "select-name")
+	tabTo(t, tab, "organ")
+	for range 8 {
+		if eval[string](t, tab, `document.getElementById("organ").value`) == "skolchefsgruppen" {
+			break
+		}
+		key(t, tab, kb.ArrowDown)
+	}
+	tabTo(t, tab, "visa")
+	checkFocusVisible(t, focused(t, tab))
+	if got := submitByKey(t, tab, kb.Enter); got != 200 {
+		t.Fatalf("Visa ended on %d", got)
+	}
+	if h := eval[string](t, tab, `document.querySelector("h1").textContent`); h != "November 2025 Skolchefsgruppen" {
+		t.Errorf("after choosing skolchefsgruppen the heading is %q", h)
+	}
+	audit(t, tab, axe)
+	open(t, tab, base+"/kalender?vecka=2025-W46", 200)
+	audit(t, tab, axe)
+	if w := eval[float64](t, tab, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the week is %.0f px wide at 390 px", w)
+	}
 }

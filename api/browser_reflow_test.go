@@ -88,6 +88,18 @@ func TestBrowserSecretaryReflow(t *testing.T) {
 		{"bokningsvecka", "/mina-organ/bokning/1"},
 		{"bokningsveckor-ny", "/mina-organ/bokning/ny"},
 		{"bokning-lank", "/bokning/" + bookingLink.Token},
+		{"bokningsvecka-andra", "/mina-organ/bokning/1/andra"},
+		{"bokningsvecka-ta-bort", "/mina-organ/bokning/1/ta-bort"},
+		{"nasta-ar", "/mina-organ/chefsgrupp-folkhalsa/nasta-ar?ar=2026"},
+		{"arsplan-importera", "/mina-organ/chefsgrupp-folkhalsa/importera"},
+		{"medlemmar-importera", "/mina-organ/chefsgrupp-folkhalsa/medlemmar/importera"},
+		{"andringar", "/mina-organ/chefsgrupp-folkhalsa/andringar"},
+		// The members' pages.
+		{"organ", "/organ/chefsgrupp-folkhalsa?ar=2025"},
+		{"sammantradesplan", "/organ/chefsgrupp-folkhalsa/sammantradesplan?ar=2025"},
+		{"kalender-manad", "/kalender?manad=2025-09"},
+		{"kalender-vecka", "/kalender?vecka=2025-W37"},
+		{"mina-moten", "/mina-moten"},
 	}
 
 	browser := startBrowser(t, chromium)

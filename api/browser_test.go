@@ -834,6 +834,9 @@ const overflowScript = `(() => {
 		// the header row of a table stacked on a narrow screen.
 		if (r.width <= 1 && r.height <= 1 && cs.overflow === "hidden") continue;
 		if (r.right > vw + 0.5 || r.left < -0.5) out.push(name(el) + " spans " + Math.round(r.left) + "–" + Math.round(r.right) + " px");
+		// A text field the person types in scrolls its own line, as every
+		// text field does; what they read must not be cut off.
+		else if (el.matches("input:not([readonly])")) continue;
 		else if (cs.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1) out.push(name(el) + " cuts off its content (" + el.scrollWidth + " px in " + el.clientWidth + " px)");
 	}
 	return {scrollWidth: document.documentElement.scrollWidth, clientWidth: vw, offenders: out.slice(0, 10)};

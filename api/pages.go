@@ -53,6 +53,7 @@ type pages struct {
 	adminRoles, adminPeople, adminPerson                      *template.Template // the admins' pages (admin_pages.go)
 	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
 	myMeetings                                                *template.Template // a member's own page (my_meetings.go)
+	calendar                                                  *template.Template // the calendar by month and week (calendar_page.go)
 	changes                                                   *template.Template // a body's change log (changes_page.go)
 	windows, window, windowForm, windowDelete                 *template.Template // the booking weeks (window_pages.go)
 	memberImport, arsplanImport, nextYear                     *template.Template // files and next year (member_import.go, arsplan_files.go, nextyear_page.go)
@@ -97,7 +98,7 @@ func newPages() (*pages, error) {
 		{&p.agendaDecline, []string{"dagordning_avsla.html", "agendaparts.html"}},
 		{&p.backlog, []string{"backlogg.html", "agendaparts.html"}},
 		{&p.myBodies, []string{"mybodies.html"}},
-		{&p.arsplan, []string{"arsplan.html"}},
+		{&p.arsplan, []string{"arsplan.html", "gridparts.html"}},
 		{&p.meetingHub, []string{"meetinghub.html"}},
 		{&p.meetingForm, []string{"meetingform.html"}},
 		{&p.cancelMeeting, []string{"cancelmeeting.html"}},
@@ -113,6 +114,7 @@ func newPages() (*pages, error) {
 		{&p.adminPerson, []string{"admin_person.html"}},
 		{&p.organ, []string{"organ.html"}},
 		{&p.myMeetings, []string{"mina_moten.html"}},
+		{&p.calendar, []string{"kalender.html", "gridparts.html"}},
 		{&p.changes, []string{"andringar.html"}},
 		{&p.windowDelete, []string{"window_ta_bort.html"}},
 		{&p.memberImport, []string{"medlem_importera.html", "agendaparts.html"}},

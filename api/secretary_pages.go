@@ -419,12 +419,20 @@ func (s *Server) arsplanPage(w http.ResponseWriter, r *http.Request) {
 // yearGrid lays the year out by ISO week: a row per week that has a day in
 // the year, five weekday cells and one for the weekend.
 func yearGrid(year int, byDay map[calendar.Date][]gridMeeting) []gridWeek {
-	first := calendar.Date{Year: year, Month: time.January, Day: 1}
-	for first.Weekday() != time.Monday {
-		first = first.AddDays(-1)
+	return weekGrid(calendar.Date{Year: year, Month: time.January, Day: 1}, calendar.Date{Year: year, Month: time.December, Day: 31}, byDay)
+}
+
+// weekGrid lays the days first…last out by ISO week, as the year grid and
+// the calendar's month and week show them: a row per week, five weekday
+// cells and one for the weekend; days of those weeks outside first…last
+// are marked Outside. Holidays and klämdagar are named.
+func weekGrid(first, last calendar.Date, byDay map[calendar.Date][]gridMeeting) []gridWeek {
+	mon := first
+	for mon.Weekday() != time.Monday {
+		mon = mon.AddDays(-1)
 	}
 	var out []gridWeek
-	for mon := first; mon.Year <= year; mon = mon.AddDays(7) {
+	for ; !last.Before(mon); mon = mon.AddDays(7) {
 		_, wk := mon.ISOWeek()
 		gw := gridWeek{Week: wk}
 		for i := 0; i < 6; i++ {
@@ -434,7 +442,7 @@ func yearGrid(year int, byDay map[calendar.Date][]gridMeeting) []gridWeek {
 				days = append(days, mon.AddDays(6))
 			}
 			for _, d := range days {
-				gd := gridDay{Label: fmt.Sprintf("%d %s", d.Day, shortMonths[d.Month-1]), Outside: d.Year != year,
+				gd := gridDay{Label: fmt.Sprintf("%d %s", d.Day, shortMonths[d.Month-1]), Outside: d.Before(first) || last.Before(d),
 					Klamdag: plan.IsKlamdag(d), Meetings: byDay[d]}
 				if i == 5 {
 					gd.Label = calendar.SwedishWeekday(d.Weekday())[:3] + " " + gd.Label

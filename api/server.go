@@ -402,6 +402,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, oidcFlowPath, anyone, s.oidcStart, http.MethodGet)
 	s.handle(r, oidcFlowPath+"/callback", anyone, s.oidcCallback, http.MethodGet)
 	s.handle(r, "/moten/{id}", anyone, s.meetingPage, get...)
+	s.handle(r, "/kalender", anyone, s.calendarPage, get...)
 	s.handle(r, "/moten/{id}/kalender.ics", anyone, s.meetingICS, get...)
 	s.handle(r, "/organ/{slug}", anyone, s.organPage, get...)
 	s.handle(r, "/organ/{slug}/sammantradesplan", anyone, s.organPage, get...)

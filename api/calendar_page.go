@@ -1,0 +1,170 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// The calendar, /kalender: the meetings of a month (?manad=2025-09) or an
+// ISO week (?vecka=2025-W37) laid out by week, as Swedish planning speaks
+// ("v 37"), with holidays and klämdagar named; earlier and later months or
+// weeks a link away; narrowed to one body (&organ=slug) or one kind
+// (&typ=moten or handelser) with a plain GET form, so it works without
+// JavaScript. It shows what the start page and the feeds show: the public
+// bodies' meetings and the region's events, and for a signed-in person
+// also those of the restricted bodies they sit in.
+
+type calendarPage struct {
+	page
+	Heading, Week                   string
+	WeekView                        bool
+	PrevPath, NextPath, SwitchPath  string
+	PrevText, NextText, SwitchText  string
+	Weeks                           []gridWeek
+	DayNames                        []string
+	Bodies, Kinds                   []kindOption
+	Month, WeekValue, Count, Filter string
+	Empty                           bool
+}
+
+// calendarView is one month or one week and what narrows it.
+type calendarView struct {
+	first, last calendar.Date
+	week        *calendar.ISOWeek
+	body, kind  string
+}
+
+// query is the view's own address with its filter, for the links that
+// move or switch it.
+func (v calendarView) path(params ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(params); i += 2 {
+		q.Set(params[i], params[i+1])
+	}
+	if v.body != "" {
+		q.Set("organ", v.body)
+	}
+	if v.kind != "" {
+		q.Set("typ", v.kind)
+	}
+	return "/kalender?" + q.Encode()
+}
+
+func monthParam(d calendar.Date) string { return fmt.Sprintf("%04d-%02d", d.Year, int(d.Month)) }
+
+// calendarPage answers GET /kalender. A month or week it cannot read is
+// "Sidan finns inte", as an unknown meeting is.
+func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	today := calendar.DateOf(s.now())
+	v := calendarView{body: q.Get("organ"), kind: q.Get("typ")}
+	switch {
+	case q.Get("vecka") != "":
+		wk, err := calendar.ParseISOWeek(q.Get("vecka"))
+		if err != nil {
+			s.pageNotFound(w, r)
+			return
+		}
+		v.week, v.first = &wk, wk.Monday()
+		v.last = v.first.AddDays(6)
+	default:
+		month := q.Get("manad")
+		if month == "" {
+			month = monthParam(today)
+		}
+		t, err := time.ParseInLocation("2006-01", month, calendar.Location)
+		if err != nil || calendar.CheckYear(t.Year()) != nil {
+			s.pageNotFound(w, r)
+			return
+		}
+		v.first = calendar.DateOf(t)
+		v.last = v.first.AddDays(32)
+		v.last = calendar.Date{Year: v.last.Year, Month: v.last.Month, Day: 1}.AddDays(-1)
+	}
+	if v.kind != "" && v.kind != "moten" && v.kind != "handelser" {
+		v.kind = ""
+	}
+	n, err := s.names(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := principalOf(r)
+	if b := n.bodies[v.body]; v.body != "" && (b == nil || !p.SeeBody(b.Slug, isPublic(b))) {
+		v.body = "" // a body the caller cannot see narrows nothing
+	}
+	from, to := v.first.Start(), v.last.AddDays(1).Start()
+	f := calendar.MeetingFilter{From: &from, To: &to}
+	if v.body != "" {
+		f.Bodies = []string{v.body}
+	}
+	ms, err := s.store.FindMeetings(ctx, f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	byDay := map[calendar.Date][]gridMeeting{}
+	count := 0
+	for _, m := range ms {
+		if !m.IsPublic(n.isPublic) && !takesPart(p, m) ||
+			v.kind == "moten" && m.Kind != calendar.KindMeeting || v.kind == "handelser" && m.Kind != calendar.KindEvent {
+			continue
+		}
+		// An event of several days shows on each of its days in view.
+		for d := calendar.DateOf(m.Start); d.Start().Before(m.End) && !v.last.Before(d); d = d.AddDays(1) {
+			if d.Before(v.first) {
+				continue
+			}
+			byDay[d] = append(byDay[d], gridMeeting{Path: "/moten/" + strconv.FormatInt(m.ID, 10), Time: swedishSpan(m),
+				Title: meetingTitle(m, n), Status: gridStatus[m.Status], StatusClass: string(m.Status)})
+		}
+		count++
+	}
+	data := calendarPage{Weeks: weekGrid(v.first, v.last, byDay), DayNames: []string{"mån", "tis", "ons", "tor", "fre", "helg"},
+		Month: monthParam(v.first), Empty: count == 0, Count: fmt.Sprintf("%d", count)}
+	if v.week != nil {
+		data.WeekView, data.WeekValue = true, v.week.String()
+		data.Heading = fmt.Sprintf("Vecka %d, %d", v.week.Week, v.week.Year)
+		data.Week = fmt.Sprintf("%s – %s", swedishDate(v.first.Start()), swedishDate(v.last.Start()))
+		prev, next := calendar.ISOWeekOf(v.first.AddDays(-7)), calendar.ISOWeekOf(v.first.AddDays(7))
+		data.PrevPath, data.PrevText = v.path("vecka", prev.String()), fmt.Sprintf("Vecka %d", prev.Week)
+		data.NextPath, data.NextText = v.path("vecka", next.String()), fmt.Sprintf("Vecka %d", next.Week)
+		data.SwitchPath, data.SwitchText = v.path("manad", monthParam(v.first)), "Visa hela månaden"
+	} else {
+		data.Heading = upperFirst(swedishMonths[v.first.Month-1]) + " " + strconv.Itoa(v.first.Year)
+		prev, next := v.first.AddDays(-1), v.last.AddDays(1)
+		data.PrevPath, data.PrevText = v.path("manad", monthParam(prev)), upperFirst(swedishMonths[prev.Month-1])
+		data.NextPath, data.NextText = v.path("manad", monthParam(next)), upperFirst(swedishMonths[next.Month-1])
+		shown := v.first
+		if today.Year == v.first.Year && today.Month == v.first.Month {
+			shown = today
+		}
+		data.SwitchPath, data.SwitchText = v.path("vecka", calendar.ISOWeekOf(shown).String()), "Visa en vecka"
+	}
+	data.Bodies = []kindOption{{Value: "", Label: "Alla organ", Selected: v.body == ""}}
+	for _, b := range n.bodies {
+		if p.SeeBody(b.Slug, isPublic(b)) {
+			data.Bodies = append(data.Bodies, kindOption{Value: b.Slug, Label: b.Name, Selected: b.Slug == v.body})
+		}
+	}
+	slices.SortFunc(data.Bodies[1:], func(a, b kindOption) int { return strings.Compare(a.Label, b.Label) })
+	data.Kinds = []kindOption{{"", "Möten och händelser", v.kind == ""}, {"moten", "Bara möten", v.kind == "moten"},
+		{"handelser", "Bara andra händelser (konferenser, uppföljningsdagar)", v.kind == "handelser"}}
+	if v.body != "" {
+		data.Filter = n.bodies[v.body].Name
+	}
+	title := data.Heading
+	if data.Filter != "" {
+		title += " – " + data.Filter
+	}
+	data.page = s.page("Kalender, " + title)
+	s.renderPage(w, r, http.StatusOK, s.pages.calendar, data)
+}
