@@ -275,18 +275,60 @@ var (
 // need no approval.
 const ChooseJusterare = "Val av justerare"
 
-// StandardItems returns the titles of the standard opening and closing items
-// of a meeting of bodies: with "Val av justerare" when any of the bodies
-// needs its minutes approved (a joint meeting with a council chooses one),
-// without it otherwise (management groups, events without bodies).
-func StandardItems(bodies []*Body) (opening, closing []string) {
-	approve := slices.ContainsFunc(bodies, func(b *Body) bool { return b.MinutesNeedApproval })
-	for _, t := range StandardOpening {
-		if t != ChooseJusterare || approve {
-			opening = append(opening, t)
+// MaxStandardItems is how many titles a body's own opening list, and its
+// closing list, may hold.
+const MaxStandardItems = 15
+
+// checkStandardItems adds the problems of a body's own list of standard
+// items (nil is the defaults and always fine): at most MaxStandardItems
+// titles, each a NameText, none twice.
+func checkStandardItems(p *problems, field string, titles []string) {
+	if len(titles) > MaxStandardItems {
+		p.add("%s holds %d titles; at most %d", field, len(titles), MaxStandardItems)
+		return
+	}
+	for i, t := range titles {
+		p.text(fmt.Sprintf("%s title %d", field, i+1), NameText, t, true)
+		if slices.Index(titles, t) < i {
+			p.add("%s holds %s twice", field, quote(t))
 		}
 	}
-	return opening, slices.Clone(StandardClosing)
+}
+
+// StandardItems returns the titles of the standard opening and closing items
+// of a meeting of bodies. A body with its own lists (Body.StandardOpening,
+// Body.StandardClosing; each list on its own) gives them as they are. For a
+// joint meeting the bodies are taken in slug order and the first with its
+// own list wins. Without one, the defaults: StandardOpening with "Val av
+// justerare" when any of the bodies needs its minutes approved (a joint
+// meeting with a council chooses one), without it otherwise (management
+// groups, events without bodies), and StandardClosing. The lists returned
+// are the caller's own.
+func StandardItems(bodies []*Body) (opening, closing []string) {
+	sorted := slices.Clone(bodies)
+	slices.SortStableFunc(sorted, func(a, b *Body) int { return strings.Compare(a.Slug, b.Slug) })
+	own := func(list func(*Body) []string) ([]string, bool) {
+		for _, b := range sorted {
+			if l := list(b); l != nil {
+				return slices.Clone(l), true
+			}
+		}
+		return nil, false
+	}
+	opening, ok := own(func(b *Body) []string { return b.StandardOpening })
+	if !ok {
+		approve := slices.ContainsFunc(bodies, func(b *Body) bool { return b.MinutesNeedApproval })
+		for _, t := range StandardOpening {
+			if t != ChooseJusterare || approve {
+				opening = append(opening, t)
+			}
+		}
+	}
+	closing, ok = own(func(b *Body) []string { return b.StandardClosing })
+	if !ok {
+		closing = slices.Clone(StandardClosing)
+	}
+	return opening, closing
 }
 
 // isStandardTitle reports whether a is a standard item with one of titles.
