@@ -338,8 +338,19 @@ func isStandardTitle(a *AgendaItem, titles []string) bool {
 
 // closingItem reports whether a can belong to the closing standard items:
 // an accepted standard item that is not one of the opening ones.
-func closingItem(a *AgendaItem) bool {
-	return a.Status == AgendaAccepted && a.Kind == AgendaStandard && !isStandardTitle(a, StandardOpening)
+func closingItem(a *AgendaItem, opening []string) bool {
+	return a.Status == AgendaAccepted && a.Kind == AgendaStandard && !isStandardTitle(a, opening)
+}
+
+// standardTitles returns the titles that mark opening and closing
+// standard items on an agenda of a meeting of bodies: the defaults, and
+// the bodies' own (StandardItems) when given.
+func standardTitles(bodies []*Body) (opening, closing []string) {
+	if len(bodies) == 0 {
+		return StandardOpening, StandardClosing
+	}
+	opening, closing = StandardItems(bodies)
+	return append(opening, StandardOpening...), append(closing, StandardClosing...)
 }
 
 // ClosingStart returns the index in items (one agenda, ordered by position)
@@ -349,15 +360,17 @@ func closingItem(a *AgendaItem) bool {
 // belongs: before the closing items, after everything else.
 //
 // The closing items are the last run of accepted standard items that are
-// not opening items (StandardOpening) and that holds one of the
-// StandardClosing titles, so that a secretary's own closing item ("Nästa
+// not opening items (StandardOpening, and the opening list of bodies, the
+// meeting's, when given: StandardItems) and that holds one of the
+// StandardClosing titles (or of the bodies' closing list), so that a secretary's own closing item ("Nästa
 // möte") next to them counts too and a standard item in the middle
 // ("Lunch") does not. Without such a run (the titles were changed), they are
 // the standard items at the end of the agenda. Proposals are not on the
 // agenda yet and neither start nor end the run; an item the secretary put
 // after the closing items stays after them. Declined proposals count as
 // proposals here.
-func ClosingStart(items []*AgendaItem) int {
+func ClosingStart(items []*AgendaItem, bodies ...*Body) int {
+	opening, closing := standardTitles(bodies)
 	// runStart returns the first index of the run of closing items that
 	// ends at index i.
 	runStart := func(i int) int {
@@ -365,7 +378,7 @@ func ClosingStart(items []*AgendaItem) int {
 		for j := i - 1; j >= 0; j-- {
 			switch a := items[j]; {
 			case a.Status != AgendaAccepted:
-			case closingItem(a):
+			case closingItem(a, opening):
 				start = j
 			default:
 				return start
@@ -374,14 +387,14 @@ func ClosingStart(items []*AgendaItem) int {
 		return start
 	}
 	for i := len(items) - 1; i >= 0; i-- {
-		if a := items[i]; a.Status == AgendaAccepted && isStandardTitle(a, StandardClosing) {
+		if a := items[i]; a.Status == AgendaAccepted && isStandardTitle(a, closing) {
 			return runStart(i)
 		}
 	}
 	for i := len(items) - 1; i >= 0; i-- {
 		switch a := items[i]; {
 		case a.Status != AgendaAccepted:
-		case closingItem(a):
+		case closingItem(a, opening):
 			return runStart(i)
 		default:
 			return len(items)
@@ -393,21 +406,23 @@ func ClosingStart(items []*AgendaItem) int {
 // AppendIndex returns the index in items (one agenda, ordered by position)
 // at which a, created without a position, is inserted: before the closing
 // standard items (ClosingStart), or at the very end for a standard item,
-// which is then itself a closing item.
-func AppendIndex(items []*AgendaItem, a *AgendaItem) int {
+// which is then itself a closing item. bodies are the meeting's, as for
+// ClosingStart.
+func AppendIndex(items []*AgendaItem, a *AgendaItem, bodies ...*Body) int {
 	if a.Kind == AgendaStandard {
 		return len(items)
 	}
-	return ClosingStart(items)
+	return ClosingStart(items, bodies...)
 }
 
 // AcceptIndex returns where a proposal lands when the secretary accepts it
 // without giving a position: rest is the agenda without the item and at
 // its index there. An item already before the closing standard items stays
 // where it is (a member's proposal is inserted there, and the secretary may
-// have moved it); one after them moves to just before them.
-func AcceptIndex(rest []*AgendaItem, at int) int {
-	return min(at, ClosingStart(rest))
+// have moved it); one after them moves to just before them. bodies are the
+// meeting's, as for ClosingStart.
+func AcceptIndex(rest []*AgendaItem, at int, bodies ...*Body) int {
+	return min(at, ClosingStart(rest, bodies...))
 }
 
 // NumberAccepted returns the accepted items of an agenda (ordered by

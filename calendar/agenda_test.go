@@ -201,6 +201,24 @@ func TestClosingStart(t *testing.T) {
 		})
 	}
 
+	// A body's own lists: an agenda of nothing but its standard items, which
+	// only its opening list tells apart.
+	own := &Body{Slug: "rad", StandardOpening: []string{"Mötet öppnas", "Närvaro"}, StandardClosing: []string{"Nästa möte", "Avslutning"}}
+	only := agenda("S:Mötet öppnas", "S:Närvaro", "S:Nästa möte", "S:Avslutning")
+	if got := ClosingStart(only, own); got != 2 {
+		t.Errorf("ClosingStart of the body's own standard items only = %d, want 2", got)
+	}
+	if got := AppendIndex(only, &AgendaItem{Kind: AgendaDecision}, own); got != 2 {
+		t.Errorf("AppendIndex with the body's own standard items = %d, want 2", got)
+	}
+	if got := AcceptIndex(agenda("S:Mötet öppnas", "S:Närvaro", "S:Nästa möte", "S:Avslutning"), 4, own); got != 2 {
+		t.Errorf("AcceptIndex with the body's own standard items = %d, want 2", got)
+	}
+	// Defaults still count for an agenda filled before the body had its own.
+	if got := ClosingStart(agenda(slices.Concat(open, []string{"A"}, closing)...), own); got != 3 {
+		t.Errorf("ClosingStart of a default agenda of a body with its own lists = %d, want 3", got)
+	}
+
 	filled := agenda(slices.Concat(open, []string{"A"}, closing)...)
 	if got := AppendIndex(filled, &AgendaItem{Kind: AgendaDecision}); got != 3 {
 		t.Errorf("AppendIndex of a decision = %d, want 3", got)

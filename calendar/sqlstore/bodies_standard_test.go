@@ -64,4 +64,22 @@ func testBodyStandardFill(t *testing.T, e *env) {
 	// A new item goes before the body's own closing items.
 	e.item(m.ID, "Levnadsvanor", 0)
 	e.wantAgenda(m.ID, "Välkommen", "Närvaro", "Generation Pep", "Levnadsvanor", "Nästa möte", "Avslutning")
+
+	// Filled first, then the first item: it goes after the body's own
+	// opening items, which only the body's list tells from closing ones;
+	// and so does a proposal accepted from the end.
+	m2 := e.meeting("Nästa", day(2026, 2, 18), 13, 16, "chefsgrupp-folkhalsa")
+	_, err = e.s.FillStandardItems(e.ctx, m2.ID)
+	must(t, err)
+	e.item(m2.ID, "Generation Pep", 0)
+	p := &calendar.AgendaItem{MeetingID: m2.ID, Title: "Förslag", Status: calendar.AgendaProposed}
+	must(t, e.s.CreateAgendaItem(e.ctx, p))
+	e.wantAgenda(m2.ID, "Välkommen", "Närvaro", "Generation Pep", "Förslag", "Nästa möte", "Avslutning")
+	last := len(e.wantAgenda(m2.ID, "Välkommen", "Närvaro", "Generation Pep", "Förslag", "Nästa möte", "Avslutning"))
+	_, err = e.s.UpdateAgendaItem(e.ctx, p.ID, calendar.AgendaItemUpdate{Position: &last})
+	must(t, err)
+	accepted := calendar.AgendaAccepted
+	_, err = e.s.UpdateAgendaItem(e.ctx, p.ID, calendar.AgendaItemUpdate{Status: &accepted})
+	must(t, err)
+	e.wantAgenda(m2.ID, "Välkommen", "Närvaro", "Generation Pep", "Förslag", "Nästa möte", "Avslutning")
 }
