@@ -431,7 +431,7 @@ func (s *Server) renderAgenda(w http.ResponseWriter, r *http.Request, status int
 		row := proposalRow{agendaEntry: entryOf(a, 0), ID: a.ID, KindLabel: kindLabel(a.Kind), By: by, When: tableTime(a.CreatedAt),
 			Accept: agendaItemPath(m.ID, a.ID, "ta-med"), Backlog: agendaItemPath(m.ID, a.ID, "till-backloggen"), Decline: agendaItemPath(m.ID, a.ID, "avsla")}
 		rest := slices.DeleteFunc(slices.Clone(items), func(x *calendar.AgendaItem) bool { return x.ID == a.ID })
-		def := acceptedBefore(rest, calendar.ClosingStart(rest)) + 1
+		def := acceptedBefore(rest, calendar.ClosingStart(rest, meetingBodies(m, n)...)) + 1
 		for k := 1; k <= len(accepted)+1; k++ {
 			label := fmt.Sprintf("Som punkt %d", k)
 			if k <= len(accepted) {

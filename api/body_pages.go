@@ -2,10 +2,11 @@ package api
 
 // A body's members and roles, and its settings, for its secretaries:
 // /mina-organ/{slug}/medlemmar (+ /{id}/andra, /{id}/avsluta, /{id}/ta-bort)
-// and /mina-organ/{slug}/installningar. The standard agenda items are fixed
-// in code (calendar.StandardOpening/StandardClosing, with "Val av
-// justerare" when the minutes need approval), so the settings page has
-// none to edit.
+// and /mina-organ/{slug}/installningar. The settings page edits the body's
+// own standard agenda items too (calendar.Body.StandardOpening/
+// StandardClosing), one title per line; "Återställ standardpunkterna"
+// (a checkbox) goes back to the defaults in code, and an emptied field is
+// a list without items.
 
 import (
 	"fmt"
@@ -501,6 +502,10 @@ type settingsForm struct {
 	Approval                       bool
 	CallDays, DeadlineDays, Notice string
 	Manual                         bool // the calls and kallelser wait for "Skicka"
+	// Opening and Closing are the standard items, one title per line;
+	// Reset goes back to the defaults.
+	Opening, Closing string
+	Reset            bool
 }
 
 type settingsPageData struct {
@@ -513,6 +518,9 @@ type settingsPageData struct {
 	ErrorFor                                    map[string]string
 	CanChange                                   bool
 	DefaultCall, DefaultDeadline, DefaultNotice int
+	// DefaultOpening and DefaultClosing name the default standard items.
+	DefaultOpening, DefaultClosing string
+	MaxStandard                    int
 }
 
 func daysText(v *int) string {
@@ -527,9 +535,58 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 	if b == nil {
 		return
 	}
+	opening, closing := calendar.StandardItems([]*calendar.Body{b})
 	s.renderSettings(w, r, http.StatusOK, b, settingsForm{Name: b.Name, Description: b.Description, Approval: b.MinutesNeedApproval,
 		CallDays: daysText(b.Notify.CallDays), DeadlineDays: daysText(b.Notify.CallDeadlineDays), Notice: daysText(b.Notify.NoticeDays),
-		Manual: b.MailRelease.Manual()}, nil)
+		Manual: b.MailRelease.Manual(), Opening: strings.Join(opening, "\n"), Closing: strings.Join(closing, "\n")}, nil)
+}
+
+// defaultStandard returns the default standard items of a body whose
+// minutes need approval or not.
+func defaultStandard(approval bool) (opening, closing []string) {
+	return calendar.StandardItems([]*calendar.Body{{MinutesNeedApproval: approval}})
+}
+
+// standardOf reads one of the settings page's lists of standard items (one
+// title per line, blank lines skipped) into the body's update: nil when
+// the field was not sent (no change), a pointer to nil for the defaults –
+// when the secretary reset them, or left them as the page showed the
+// defaults (before or after changing "Protokollen ska justeras", so that
+// saving other settings does not freeze the defaults into the body's own
+// list) – else the titles. Problems are added to errs in Swedish.
+func standardOf(values url.Values, field, where string, own []string, defaults [2][]string, reset bool, errs *[]formError) *[]string {
+	if _, sent := values[field]; !sent && !reset {
+		return nil
+	}
+	var titles []string
+	if reset {
+		return &titles
+	}
+	titles = []string{}
+	for line := range strings.Lines(calendar.NormalizeNewlines(values.Get(field))) {
+		if t := strings.TrimSpace(line); t != "" {
+			titles = append(titles, t)
+		}
+	}
+	if own == nil && (slices.Equal(titles, defaults[0]) || slices.Equal(titles, defaults[1])) {
+		titles = nil
+		return &titles
+	}
+	if len(titles) > calendar.MaxStandardItems {
+		*errs = append(*errs, formError{field, fmt.Sprintf("Skriv högst %d punkter %s; nu är de %d.", calendar.MaxStandardItems, where, len(titles))})
+		return nil
+	}
+	for i, t := range titles {
+		if p := calendar.NameText.Check(t, true); p != nil {
+			*errs = append(*errs, formError{field, fmt.Sprintf("Punkt %d %s: ", i+1, where) + swedishText("Punkten", "punkten", p)})
+			return nil
+		}
+		if slices.Index(titles, t) < i {
+			*errs = append(*errs, formError{field, fmt.Sprintf("Punkten ”%s” står två gånger %s. Ta bort den ena.", t, where)})
+			return nil
+		}
+	}
+	return &titles
 }
 
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, b *calendar.Body, form settingsForm, errs []formError) {
@@ -540,7 +597,9 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 	s.renderPage(w, r, status, s.pages.bodySettings, settingsPageData{page: page{Title: title, Region: s.region, Home: "/"},
 		Body: b.Name, Slug: b.Slug, Action: settingsPath(b.Slug), Members: membersPath(b.Slug), Plan: "/mina-organ/" + b.Slug,
 		Done: bodyDone[r.URL.Query().Get("klart")], Form: form, Errors: errs, ErrorFor: errorFor(errs), CanChange: principalOf(r).Change(b.Slug),
-		DefaultCall: s.mailTiming.CallDays, DefaultDeadline: s.mailTiming.CallDeadlineDays, DefaultNotice: s.mailTiming.NoticeDays})
+		DefaultCall: s.mailTiming.CallDays, DefaultDeadline: s.mailTiming.CallDeadlineDays, DefaultNotice: s.mailTiming.NoticeDays,
+		DefaultOpening: strings.Join(calendar.StandardOpening, ", "), DefaultClosing: strings.Join(calendar.StandardClosing, ", "),
+		MaxStandard: calendar.MaxStandardItems})
 }
 
 // saveSettings answers POST /mina-organ/{slug}/installningar.
@@ -555,7 +614,8 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	form := settingsForm{Name: values.Get("namn"), Description: values.Get("beskrivning"), Approval: values.Get("justering") == "ja",
 		CallDays: values.Get("inbjudan"), DeadlineDays: values.Get("sista-dag"), Notice: values.Get("kallelse"),
-		Manual: values.Get("utskick") == "manuellt"}
+		Manual: values.Get("utskick") == "manuellt", Opening: values.Get("standard-borjan"), Closing: values.Get("standard-slutet"),
+		Reset: values.Get("standard-aterstall") == "ja"}
 	release := calendar.MailReleaseAuto
 	if form.Manual {
 		release = calendar.MailReleaseManual
@@ -584,6 +644,10 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	n := calendar.BodyNotify{CallDays: days("inbjudan", form.CallDays, "inbjudan"), CallDeadlineDays: days("sista-dag", form.DeadlineDays, "sista dagen"),
 		NoticeDays: days("kallelse", form.Notice, "kallelsen")}
+	oldOpening, oldClosing := defaultStandard(b.MinutesNeedApproval)
+	newOpening, newClosing := defaultStandard(form.Approval)
+	opening := standardOf(values, "standard-borjan", "i början", b.StandardOpening, [2][]string{oldOpening, newOpening}, form.Reset, &errs)
+	closing := standardOf(values, "standard-slutet", "i slutet", b.StandardClosing, [2][]string{oldClosing, newClosing}, form.Reset, &errs)
 	call, deadline := calendar.Or(n.CallDays, s.mailTiming.CallDays), calendar.Or(n.CallDeadlineDays, s.mailTiming.CallDeadlineDays)
 	if len(errs) == 0 && call > 0 && deadline >= call {
 		errs = append(errs, formError{"sista-dag", fmt.Sprintf("Sista dagen för förslag (%d dagar före) måste komma efter inbjudan (%d dagar före): skriv färre dagar.", deadline, call)})
@@ -593,7 +657,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.store.UpdateBody(r.Context(), b.Slug, calendar.BodyUpdate{Name: &name, Description: &description, MinutesNeedApproval: &form.Approval, Notify: &n,
-		MailRelease: &release})
+		MailRelease: &release, StandardOpening: opening, StandardClosing: closing})
 	if calendar.ErrorCode(err) == calendar.EINVALID {
 		s.renderSettings(w, r, http.StatusUnprocessableEntity, b, form,
 			[]formError{{"", "Inställningarna kunde inte sparas med de här uppgifterna. Kontrollera fälten och försök igen."}})

@@ -2,8 +2,10 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,12 +128,14 @@ func TestMemberPages(t *testing.T) {
 func TestSettingsPage(t *testing.T) {
 	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
 		e := newEnv(t, open)
-		seed(t, e)
+		f := seed(t, e)
 		makeSecretary(t, e)
 		maria := sessionCookie(t, e, "maria-lindborg")
 		page := "/mina-organ/chefsgrupp-folkhalsa/installningar"
 		wantIn(t, "settings", e.get(page, maria), http.StatusOK, `value="Chefsgrupp folkhälsa"`, "Standard: 14 dagar före mötet.",
-			"Standard: 7 dagar före mötet.", "Standard: 5 dagar före mötet.", "Protokollen ska justeras")
+			"Standard: 7 dagar före mötet.", "Standard: 5 dagar före mötet.", "Protokollen ska justeras",
+			"Punkter i början av varje möte", ">Mötet öppnas\nFastställande av dagordning\nFöregående mötes protokoll/minnesanteckningar</textarea>",
+			">Övriga frågor\nMötet avslutas</textarea>", "Återställ standardpunkterna")
 
 		r := e.postForm(page, url.Values{"namn": {" "}, "inbjudan": {"tre"}, "sista-dag": {"9"}, "kallelse": {"400"}, "beskrivning": {"Kvar"}}, maria)
 		wantIn(t, "refused", r, http.StatusUnprocessableEntity, "<title>Fel: Inställningar", `href="#namn"`, "Fyll i organets namn.",
@@ -147,6 +151,49 @@ func TestSettingsPage(t *testing.T) {
 		if got["name"] != "Chefsgrupp folkhälsa och hälsa" || got["description"] != "Chefer inom folkhälsa." || got["minutes_need_approval"] != true ||
 			n["call_days"] != 21.0 || n["call_deadline_days"] != nil || n["notice_days"] != 0.0 {
 			t.Errorf("read back through the API: %v", got)
+		}
+		// Saving the page as shown (the defaults, now with justering) keeps
+		// the defaults: the body has no list of its own.
+		if got["standard_opening"] != nil || got["standard_closing"] != nil {
+			t.Errorf("standard items after saving the defaults: %v, %v", got["standard_opening"], got["standard_closing"])
+		}
+
+		// The body's own standard items.
+		form := url.Values{"namn": {"Chefsgrupp folkhälsa"}, "standard-borjan": {"Mötet öppnas\r\n\r\n  Närvaro och jäv \r\nMötet öppnas"},
+			"standard-slutet": {strings.Repeat("Punkt\n", 16)}}
+		r = e.postForm(page, form, maria)
+		wantIn(t, "standard items refused", r, http.StatusUnprocessableEntity, `href="#standard-borjan"`, "Punkten ”Mötet öppnas” står två gånger i början.",
+			`href="#standard-slutet"`, "Skriv högst 15 punkter i slutet; nu är de 16.", `aria-invalid="true"`)
+		form.Set("standard-borjan", "Mötet öppnas\r\n\r\n  Närvaro och jäv \r\n")
+		form.Set("standard-slutet", "Nästa möte\nAvslutning")
+		r = e.postFollow(page, form, maria)
+		wantIn(t, "own standard items saved", r, http.StatusOK, "Inställningarna är sparade.", ">Mötet öppnas\nNärvaro och jäv</textarea>",
+			">Nästa möte\nAvslutning</textarea>")
+		got = decode[object](t, e.do(req{method: http.MethodGet, path: "/api/v1/bodies/chefsgrupp-folkhalsa", admin: true}))
+		if fmt.Sprint(got["standard_opening"]) != "[Mötet öppnas Närvaro och jäv]" || fmt.Sprint(got["standard_closing"]) != "[Nästa möte Avslutning]" {
+			t.Errorf("standard items through the API: %v, %v", got["standard_opening"], got["standard_closing"])
+		}
+		// "Lägg till standardpunkter" on the dagordning adds them.
+		agenda := fmt.Sprintf("/mina-organ/moten/%d/dagordning", f.folkhalsa[0].ID)
+		wantSeeOther(t, "standard items", e.postForm(agenda+"/standard", url.Values{}, maria), agenda+"?klart=standard")
+		items, err := e.store.FindAgendaItems(context.Background(), f.folkhalsa[0].ID)
+		must(t, err)
+		var titles []string
+		for _, a := range items {
+			titles = append(titles, a.Title)
+		}
+		if want := []string{"Mötet öppnas", "Närvaro och jäv", "Nästa möte", "Avslutning"}; !slices.Equal(titles, want) {
+			t.Errorf("the dagordning after Lägg till standardpunkter: %q, want %q", titles, want)
+		}
+		wantIn(t, "dagordning", e.get(agenda, maria), http.StatusOK, "Närvaro och jäv", "Nästa möte")
+
+		// Återställ standardpunkterna: back to the defaults (with justering).
+		r = e.postFollow(page, url.Values{"namn": {"Chefsgrupp folkhälsa"}, "justering": {"ja"}, "standard-aterstall": {"ja"},
+			"standard-borjan": {"Ignoreras"}, "standard-slutet": {""}}, maria)
+		wantIn(t, "reset", r, http.StatusOK, "Inställningarna är sparade.", ">Mötet öppnas\nVal av justerare\nFastställande av dagordning")
+		got = decode[object](t, e.do(req{method: http.MethodGet, path: "/api/v1/bodies/chefsgrupp-folkhalsa", admin: true}))
+		if got["standard_opening"] != nil || got["standard_closing"] != nil {
+			t.Errorf("standard items after the reset: %v, %v", got["standard_opening"], got["standard_closing"])
 		}
 	})
 }

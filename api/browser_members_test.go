@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -88,6 +89,10 @@ func TestBrowserMembers(t *testing.T) {
 
 	open(t, tab, base+"/mina-organ/chefsgrupp-folkhalsa/installningar", 200)
 	audit(t, tab, axe, "label")
+	// A closing item of the body's own, typed on a line of its own.
+	tabTo(t, tab, "standard-slutet")
+	checkFocusVisible(t, focused(t, tab))
+	key(t, tab, "Nästa möte"+kb.Enter)
 	tabTo(t, tab, "kallelse")
 	checkFocusVisible(t, focused(t, tab))
 	key(t, tab, "10")
@@ -95,9 +100,13 @@ func TestBrowserMembers(t *testing.T) {
 		t.Fatalf("saving the settings ended on %d", got)
 	}
 	audit(t, tab, axe)
+	must(t, os.WriteFile("../docs/screenshots/installningar-390.png", run(t, tab, chromedp.FullScreenshot(100)), 0o644))
 	b, err := e.store.FindBodyBySlug(ctx, "chefsgrupp-folkhalsa")
 	must(t, err)
 	if b.Notify.NoticeDays == nil || *b.Notify.NoticeDays != 10 || b.Notify.CallDays != nil {
 		t.Errorf("the body's timings %+v", b.Notify)
+	}
+	if len(b.StandardClosing) != 3 || !slices.Contains(b.StandardClosing, "Nästa möte") || b.StandardOpening != nil {
+		t.Errorf("the body's standard items %q, %q; want its own closing list with Nästa möte, the default opening", b.StandardOpening, b.StandardClosing)
 	}
 }

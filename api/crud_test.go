@@ -157,17 +157,23 @@ func TestCRUD(t *testing.T) {
 				create: `{"slug":"lansdel-vaster","name":"Länsdel Väster","kind":"lansdel-group","description":"Karlskoga, Degerfors, Laxå, Hällefors",` +
 					`"notify":{"call_days":21,"call_deadline_days":14}}`,
 				fields: []string{"id", "slug", "name", "kind", "visibility", "organisation", "minutes_need_approval", "description", "notify", "mail_release",
-					"feed_url", "created_at", "updated_at"},
+					"standard_opening", "standard_closing", "feed_url", "created_at", "updated_at"},
 				created: object{"name": "Länsdel Väster", "kind": "lansdel-group", "visibility": "public", "organisation": nil,
 					"minutes_need_approval": false, "feed_url": baseURL + "/feeds/bodies/lansdel-vaster.ics", "mail_release": "auto",
-					"notify": "map[call_days:21 call_deadline_days:14 notice_days:<nil>]"},
+					"notify": "map[call_days:21 call_deadline_days:14 notice_days:<nil>]", "standard_opening": nil, "standard_closing": nil},
 				// "notify" replaces all three timings: those left out go back
 				// to the server's default.
-				patch: `{"visibility":"restricted","minutes_need_approval":true,"organisation":"region-orebro-lan","notify":{"notice_days":0},"mail_release":"manual"}`,
+				patch: `{"visibility":"restricted","minutes_need_approval":true,"organisation":"region-orebro-lan","notify":{"notice_days":0},"mail_release":"manual",` +
+					`"standard_closing":["Nästa möte","Mötet avslutas"]}`,
 				patched: object{"name": "Länsdel Väster", "visibility": "restricted", "minutes_need_approval": true, "mail_release": "manual",
 					"organisation": "region-orebro-lan", "feed_url": nil, "description": "Karlskoga, Degerfors, Laxå, Hällefors",
-					"notify": "map[call_days:<nil> call_deadline_days:<nil> notice_days:0]"},
+					"notify": "map[call_days:<nil> call_deadline_days:<nil> notice_days:0]", "standard_closing": "[Nästa möte Mötet avslutas]",
+					"standard_opening": nil},
 			}.run(t, e)
+			wantProblem(t, e.do(req{method: "PATCH", path: "/api/v1/bodies/skolchefsgruppen", admin: true, body: `{"standard_opening":["Mötet öppnas"," Närvaro"]}`}),
+				400, "standard_opening title 2")
+			wantProblem(t, e.do(req{method: "PATCH", path: "/api/v1/bodies/skolchefsgruppen", admin: true, body: `{"standard_closing":"Slut"}`}),
+				400, `"standard_closing" must be`)
 		})
 		t.Run("room", func(t *testing.T) {
 			crudCase{

@@ -414,6 +414,10 @@ type bodyInput struct {
 	Notify              json.RawMessage `json:"notify"`
 	// MailRelease is "auto" or "manual"; null is auto (calendar.MailRelease).
 	MailRelease json.RawMessage `json:"mail_release"`
+	// StandardOpening and StandardClosing are arrays of titles (at most
+	// calendar.MaxStandardItems); null is the defaults.
+	StandardOpening json.RawMessage `json:"standard_opening"`
+	StandardClosing json.RawMessage `json:"standard_closing"`
 }
 
 func (s *Server) listBodies(w http.ResponseWriter, r *http.Request) {
@@ -510,6 +514,12 @@ func (s *Server) createBody(w http.ResponseWriter, r *http.Request) {
 		b.Notify = *n
 	}
 	setStr(&b.MailRelease, strTo[calendar.MailRelease](&f, "mail_release", in.MailRelease, true))
+	if v := value[[]string](&f, "standard_opening", in.StandardOpening, true); v != nil {
+		b.StandardOpening = *v
+	}
+	if v := value[[]string](&f, "standard_closing", in.StandardClosing, true); v != nil {
+		b.StandardClosing = *v
+	}
 	if err := f.err(); err != nil {
 		s.Error(w, r, err)
 		return
@@ -542,6 +552,8 @@ func (s *Server) updateBody(w http.ResponseWriter, r *http.Request) {
 		Description:         str(&f, "description", in.Description),
 		Notify:              notifyTimings(&f, in.Notify),
 		MailRelease:         strTo[calendar.MailRelease](&f, "mail_release", in.MailRelease, true),
+		StandardOpening:     value[[]string](&f, "standard_opening", in.StandardOpening, true),
+		StandardClosing:     value[[]string](&f, "standard_closing", in.StandardClosing, true),
 	}
 	if err := f.err(); err != nil {
 		s.Error(w, r, err)

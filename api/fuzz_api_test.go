@@ -484,7 +484,7 @@ var formRoutes = map[string]string{
 	"POST /mina-organ/{slug}/medlemmar/{id}/andra":                  "FuzzMembershipForm (the same role and period); TestMemberPages posts a wrong one",
 	"POST /mina-organ/{slug}/medlemmar/{id}/avsluta":                "none: the form is one button and sends no field (TestMemberPages posts it)",
 	"POST /mina-organ/{slug}/medlemmar/{id}/ta-bort":                "none: the form is one button and sends no field (TestMemberPages posts it)",
-	"POST /mina-organ/{slug}/installningar":                         "none: name and description checked with calendar.NameText and NoteText, days with strconv.Atoi and NotifyDaysRange (TestSettingsPage posts wrong forms)",
+	"POST /mina-organ/{slug}/installningar":                         "none: name and description checked with calendar.NameText and NoteText, days with strconv.Atoi and NotifyDaysRange, standard items per line with NameText, MaxStandardItems and no title twice (TestSettingsPage posts wrong forms)",
 	"POST /mina-organ/{slug}/medlemmar/importera":                   "FuzzMemberTable (the uploaded CSV or XLSX); TestMemberImportFiles posts broken and too large files",
 	"POST /mina-organ/{slug}/medlemmar/importera/spara":             "FuzzMemberTable (the rows come back as CSV in a hidden field and are read the same way); TestMemberImportCSV posts it",
 	"POST /mina-organ/{slug}/importera":                             "FuzzParse in calendar/arsplan (the uploaded YAML); TestArsplanFilePages posts broken files",

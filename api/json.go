@@ -63,6 +63,10 @@ type bodyJSON struct {
 	// MailRelease is "auto" (calls and kallelser go by themselves) or
 	// "manual" (they wait for "Skicka" on the meeting's Utskick page).
 	MailRelease string `json:"mail_release"`
+	// StandardOpening and StandardClosing are the body's own standard
+	// agenda items (titles), null for the defaults (calendar.StandardItems).
+	StandardOpening []string `json:"standard_opening"`
+	StandardClosing []string `json:"standard_closing"`
 	// FeedURL is the public feed of a public body, null for a restricted one.
 	FeedURL   *string `json:"feed_url"`
 	CreatedAt string  `json:"created_at"`
@@ -197,6 +201,7 @@ func (s *Server) toPerson(p *calendar.Person, isAdmin bool) personJSON {
 func (s *Server) toBody(b *calendar.Body) bodyJSON {
 	j := bodyJSON{ID: b.ID, Slug: b.Slug, Name: b.Name, Kind: string(b.Kind), Visibility: string(b.Visibility),
 		Organisation: optSlug(b.Organisation), MinutesNeedApproval: b.MinutesNeedApproval, Description: b.Description,
+		StandardOpening: b.StandardOpening, StandardClosing: b.StandardClosing,
 		CreatedAt: stamp(b.CreatedAt), UpdatedAt: stamp(b.UpdatedAt)}
 	j.Notify = bodyNotifyJSON{CallDays: b.Notify.CallDays, CallDeadlineDays: b.Notify.CallDeadlineDays, NoticeDays: b.Notify.NoticeDays}
 	j.MailRelease = string(calendar.MailReleaseAuto)

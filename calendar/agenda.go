@@ -275,18 +275,60 @@ var (
 // need no approval.
 const ChooseJusterare = "Val av justerare"
 
-// StandardItems returns the titles of the standard opening and closing items
-// of a meeting of bodies: with "Val av justerare" when any of the bodies
-// needs its minutes approved (a joint meeting with a council chooses one),
-// without it otherwise (management groups, events without bodies).
-func StandardItems(bodies []*Body) (opening, closing []string) {
-	approve := slices.ContainsFunc(bodies, func(b *Body) bool { return b.MinutesNeedApproval })
-	for _, t := range StandardOpening {
-		if t != ChooseJusterare || approve {
-			opening = append(opening, t)
+// MaxStandardItems is how many titles a body's own opening list, and its
+// closing list, may hold.
+const MaxStandardItems = 15
+
+// checkStandardItems adds the problems of a body's own list of standard
+// items (nil is the defaults and always fine): at most MaxStandardItems
+// titles, each a NameText, none twice.
+func checkStandardItems(p *problems, field string, titles []string) {
+	if len(titles) > MaxStandardItems {
+		p.add("%s holds %d titles; at most %d", field, len(titles), MaxStandardItems)
+		return
+	}
+	for i, t := range titles {
+		p.text(fmt.Sprintf("%s title %d", field, i+1), NameText, t, true)
+		if slices.Index(titles, t) < i {
+			p.add("%s holds %s twice", field, quote(t))
 		}
 	}
-	return opening, slices.Clone(StandardClosing)
+}
+
+// StandardItems returns the titles of the standard opening and closing items
+// of a meeting of bodies. A body with its own lists (Body.StandardOpening,
+// Body.StandardClosing; each list on its own) gives them as they are. For a
+// joint meeting the bodies are taken in slug order and the first with its
+// own list wins. Without one, the defaults: StandardOpening with "Val av
+// justerare" when any of the bodies needs its minutes approved (a joint
+// meeting with a council chooses one), without it otherwise (management
+// groups, events without bodies), and StandardClosing. The lists returned
+// are the caller's own.
+func StandardItems(bodies []*Body) (opening, closing []string) {
+	sorted := slices.Clone(bodies)
+	slices.SortStableFunc(sorted, func(a, b *Body) int { return strings.Compare(a.Slug, b.Slug) })
+	own := func(list func(*Body) []string) ([]string, bool) {
+		for _, b := range sorted {
+			if l := list(b); l != nil {
+				return slices.Clone(l), true
+			}
+		}
+		return nil, false
+	}
+	opening, ok := own(func(b *Body) []string { return b.StandardOpening })
+	if !ok {
+		approve := slices.ContainsFunc(bodies, func(b *Body) bool { return b.MinutesNeedApproval })
+		for _, t := range StandardOpening {
+			if t != ChooseJusterare || approve {
+				opening = append(opening, t)
+			}
+		}
+	}
+	closing, ok = own(func(b *Body) []string { return b.StandardClosing })
+	if !ok {
+		closing = slices.Clone(StandardClosing)
+	}
+	return opening, closing
 }
 
 // isStandardTitle reports whether a is a standard item with one of titles.
@@ -296,8 +338,19 @@ func isStandardTitle(a *AgendaItem, titles []string) bool {
 
 // closingItem reports whether a can belong to the closing standard items:
 // an accepted standard item that is not one of the opening ones.
-func closingItem(a *AgendaItem) bool {
-	return a.Status == AgendaAccepted && a.Kind == AgendaStandard && !isStandardTitle(a, StandardOpening)
+func closingItem(a *AgendaItem, opening []string) bool {
+	return a.Status == AgendaAccepted && a.Kind == AgendaStandard && !isStandardTitle(a, opening)
+}
+
+// standardTitles returns the titles that mark opening and closing
+// standard items on an agenda of a meeting of bodies: the defaults, and
+// the bodies' own (StandardItems) when given.
+func standardTitles(bodies []*Body) (opening, closing []string) {
+	if len(bodies) == 0 {
+		return StandardOpening, StandardClosing
+	}
+	opening, closing = StandardItems(bodies)
+	return append(opening, StandardOpening...), append(closing, StandardClosing...)
 }
 
 // ClosingStart returns the index in items (one agenda, ordered by position)
@@ -307,15 +360,17 @@ func closingItem(a *AgendaItem) bool {
 // belongs: before the closing items, after everything else.
 //
 // The closing items are the last run of accepted standard items that are
-// not opening items (StandardOpening) and that holds one of the
-// StandardClosing titles, so that a secretary's own closing item ("Nästa
+// not opening items (StandardOpening, and the opening list of bodies, the
+// meeting's, when given: StandardItems) and that holds one of the
+// StandardClosing titles (or of the bodies' closing list), so that a secretary's own closing item ("Nästa
 // möte") next to them counts too and a standard item in the middle
 // ("Lunch") does not. Without such a run (the titles were changed), they are
 // the standard items at the end of the agenda. Proposals are not on the
 // agenda yet and neither start nor end the run; an item the secretary put
 // after the closing items stays after them. Declined proposals count as
 // proposals here.
-func ClosingStart(items []*AgendaItem) int {
+func ClosingStart(items []*AgendaItem, bodies ...*Body) int {
+	opening, closing := standardTitles(bodies)
 	// runStart returns the first index of the run of closing items that
 	// ends at index i.
 	runStart := func(i int) int {
@@ -323,7 +378,7 @@ func ClosingStart(items []*AgendaItem) int {
 		for j := i - 1; j >= 0; j-- {
 			switch a := items[j]; {
 			case a.Status != AgendaAccepted:
-			case closingItem(a):
+			case closingItem(a, opening):
 				start = j
 			default:
 				return start
@@ -332,14 +387,14 @@ func ClosingStart(items []*AgendaItem) int {
 		return start
 	}
 	for i := len(items) - 1; i >= 0; i-- {
-		if a := items[i]; a.Status == AgendaAccepted && isStandardTitle(a, StandardClosing) {
+		if a := items[i]; a.Status == AgendaAccepted && isStandardTitle(a, closing) {
 			return runStart(i)
 		}
 	}
 	for i := len(items) - 1; i >= 0; i-- {
 		switch a := items[i]; {
 		case a.Status != AgendaAccepted:
-		case closingItem(a):
+		case closingItem(a, opening):
 			return runStart(i)
 		default:
 			return len(items)
@@ -351,21 +406,23 @@ func ClosingStart(items []*AgendaItem) int {
 // AppendIndex returns the index in items (one agenda, ordered by position)
 // at which a, created without a position, is inserted: before the closing
 // standard items (ClosingStart), or at the very end for a standard item,
-// which is then itself a closing item.
-func AppendIndex(items []*AgendaItem, a *AgendaItem) int {
+// which is then itself a closing item. bodies are the meeting's, as for
+// ClosingStart.
+func AppendIndex(items []*AgendaItem, a *AgendaItem, bodies ...*Body) int {
 	if a.Kind == AgendaStandard {
 		return len(items)
 	}
-	return ClosingStart(items)
+	return ClosingStart(items, bodies...)
 }
 
 // AcceptIndex returns where a proposal lands when the secretary accepts it
 // without giving a position: rest is the agenda without the item and at
 // its index there. An item already before the closing standard items stays
 // where it is (a member's proposal is inserted there, and the secretary may
-// have moved it); one after them moves to just before them.
-func AcceptIndex(rest []*AgendaItem, at int) int {
-	return min(at, ClosingStart(rest))
+// have moved it); one after them moves to just before them. bodies are the
+// meeting's, as for ClosingStart.
+func AcceptIndex(rest []*AgendaItem, at int, bodies ...*Body) int {
+	return min(at, ClosingStart(rest, bodies...))
 }
 
 // NumberAccepted returns the accepted items of an agenda (ordered by

@@ -73,6 +73,7 @@ func TestStandardItems(t *testing.T) {
 		{"management group", []*Body{group}, false},
 		{"joint with a council", []*Body{group, council}, true},
 		{"event without bodies", nil, false},
+		{"council with its own closing list", []*Body{{Slug: "radet", MinutesNeedApproval: true, StandardClosing: []string{"Övriga frågor", "Mötet avslutas"}}}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opening, closing := StandardItems(tc.bodies)
@@ -85,6 +86,41 @@ func TestStandardItems(t *testing.T) {
 			closing[0] = "changed"
 			if StandardClosing[0] != "Övriga frågor" {
 				t.Fatal("StandardItems returned the shared StandardClosing slice")
+			}
+		})
+	}
+}
+
+// TestStandardItemsOwn: a body's own lists replace the defaults; for a
+// joint meeting the first body by slug with its own list wins, each list
+// on its own.
+func TestStandardItemsOwn(t *testing.T) {
+	council := &Body{Slug: "specifika-samverkansradet", MinutesNeedApproval: true,
+		StandardOpening: []string{"Mötet öppnas", "Närvaro och jäv"}}
+	group := &Body{Slug: "chefsgrupp-folkhalsa", StandardClosing: []string{"Nästa möte", "Avslutning"}}
+	none := &Body{Slug: "arbetsgrupp", StandardOpening: []string{}}
+	for _, tc := range []struct {
+		name             string
+		bodies           []*Body
+		opening, closing []string
+	}{
+		{"own opening", []*Body{council}, council.StandardOpening, StandardClosing},
+		{"own closing, default opening without justerare", []*Body{group},
+			[]string{"Mötet öppnas", "Fastställande av dagordning", "Föregående mötes protokoll/minnesanteckningar"}, group.StandardClosing},
+		{"joint: each list from the first body by slug that has one", []*Body{council, group}, council.StandardOpening, group.StandardClosing},
+		{"joint: first by slug wins, not first given", []*Body{council, none}, []string{}, StandardClosing},
+		{"empty list is none", []*Body{none}, []string{}, StandardClosing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opening, closing := StandardItems(tc.bodies)
+			if !slices.Equal(opening, tc.opening) || !slices.Equal(closing, tc.closing) {
+				t.Errorf("StandardItems = %q, %q; want %q, %q", opening, closing, tc.opening, tc.closing)
+			}
+			if len(opening) > 0 {
+				opening[0] = "changed"
+			}
+			if council.StandardOpening[0] != "Mötet öppnas" {
+				t.Fatal("StandardItems returned the body's own slice")
 			}
 		})
 	}
@@ -152,12 +188,35 @@ func TestClosingStart(t *testing.T) {
 		{"titles changed, item after them", slices.Concat(open, []string{"A", "S:Avslutning", "Fika"}), 5},
 		{"opening items only", slices.Concat(open, []string{"A"}), 3},
 		{"a closing title that is a proposal does not count", slices.Concat(open, []string{"A", "P:Övriga frågor"}), 4},
+		// A body's own lists (Body.StandardOpening/StandardClosing): the
+		// closing items are still the standard items at the end.
+		{"own closing titles", slices.Concat(open, []string{"A", "B", "S:Nästa möte", "S:Avslutning"}), 4},
+		{"own opening and closing titles", []string{"S:Välkommen", "S:Närvaro", "A", "P:B", "S:Nästa möte", "S:Avslutning"}, 4},
+		{"own closing titles, proposal after them", []string{"S:Välkommen", "A", "S:Nästa möte", "S:Avslutning", "P:B"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ClosingStart(agenda(tc.items...)); got != tc.want {
 				t.Errorf("ClosingStart(%q) = %d, want %d", tc.items, got, tc.want)
 			}
 		})
+	}
+
+	// A body's own lists: an agenda of nothing but its standard items, which
+	// only its opening list tells apart.
+	own := &Body{Slug: "rad", StandardOpening: []string{"Mötet öppnas", "Närvaro"}, StandardClosing: []string{"Nästa möte", "Avslutning"}}
+	only := agenda("S:Mötet öppnas", "S:Närvaro", "S:Nästa möte", "S:Avslutning")
+	if got := ClosingStart(only, own); got != 2 {
+		t.Errorf("ClosingStart of the body's own standard items only = %d, want 2", got)
+	}
+	if got := AppendIndex(only, &AgendaItem{Kind: AgendaDecision}, own); got != 2 {
+		t.Errorf("AppendIndex with the body's own standard items = %d, want 2", got)
+	}
+	if got := AcceptIndex(agenda("S:Mötet öppnas", "S:Närvaro", "S:Nästa möte", "S:Avslutning"), 4, own); got != 2 {
+		t.Errorf("AcceptIndex with the body's own standard items = %d, want 2", got)
+	}
+	// Defaults still count for an agenda filled before the body had its own.
+	if got := ClosingStart(agenda(slices.Concat(open, []string{"A"}, closing)...), own); got != 3 {
+		t.Errorf("ClosingStart of a default agenda of a body with its own lists = %d, want 3", got)
 	}
 
 	filled := agenda(slices.Concat(open, []string{"A"}, closing)...)

@@ -128,6 +128,10 @@ type BodyUpdate struct {
 	Notify *BodyNotify
 	// MailRelease "" is the default, auto.
 	MailRelease *MailRelease
+	// StandardOpening and StandardClosing replace the body's own standard
+	// items when set: a pointer to nil goes back to the defaults.
+	StandardOpening *[]string
+	StandardClosing *[]string
 }
 
 // MembershipStore keeps who sits in which body.

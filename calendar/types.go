@@ -116,8 +116,15 @@ type Body struct {
 	// MailRelease says whether the calls and kallelser of the body's
 	// meetings go by themselves ("" or auto) or wait for "Skicka".
 	MailRelease MailRelease
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// StandardOpening and StandardClosing are the body's own standard
+	// agenda items, the titles that open and close each of its meetings
+	// (StandardItems). nil is the defaults (the package's StandardOpening
+	// and StandardClosing, "Val av justerare" only when the minutes need
+	// approval); an empty list is none.
+	StandardOpening []string
+	StandardClosing []string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // Validate checks b and returns EINVALID listing every problem.
@@ -136,6 +143,8 @@ func (b *Body) Validate() error {
 	}
 	p.text("description", NoteText, b.Description, false)
 	b.Notify.check(&p)
+	checkStandardItems(&p, "standard_opening", b.StandardOpening)
+	checkStandardItems(&p, "standard_closing", b.StandardClosing)
 	if !b.MailRelease.Valid() {
 		p.add("mail_release %s is unknown; use auto or manual", quote(string(b.MailRelease)))
 	}

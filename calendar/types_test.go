@@ -144,6 +144,15 @@ func TestBodyValidate(t *testing.T) {
 			[]string{`body kind "committee" is unknown; use one of regional-council, specific-council, management-group, lansdel-group, partner-group, working-group`}},
 		{"unknown visibility", func(b *Body) { b.Visibility = "secret" }, []string{`visibility "secret" is unknown; use public or restricted`}},
 		{"bad organisation", func(b *Body) { b.Organisation = "-x" }, []string{`organisation slug "-x" must be lower-case`}},
+		{"own standard items", func(b *Body) {
+			b.StandardOpening, b.StandardClosing = []string{"Mötet öppnas", "Närvaro"}, []string{}
+		}, nil},
+		{"standard items: empty title", func(b *Body) { b.StandardOpening = []string{"Mötet öppnas", " "} },
+			[]string{"standard_opening title 2 is required"}},
+		{"standard items: line break and twice", func(b *Body) { b.StandardClosing = []string{"Övrigt\nannat", "Slut", "Slut"} },
+			[]string{"standard_closing title 1 ", `standard_closing holds "Slut" twice`}},
+		{"standard items: too many", func(b *Body) { b.StandardClosing = make([]string, MaxStandardItems+1) },
+			[]string{"standard_closing holds 16 titles; at most 15"}},
 		{"all at once", func(b *Body) { *b = Body{Organisation: "X"} },
 			[]string{"body slug is required", "body name is required", `body kind "" is unknown`, `visibility "" is unknown`, `organisation slug "X"`}},
 	}

@@ -266,6 +266,15 @@ func set[T comparable](dst **T, cur, want T, changed *bool) {
 	}
 }
 
+// setTitles sets *dst to want when it differs from cur: a body's own
+// standard items, nil (the defaults) apart from an empty list.
+func setTitles(dst **[]string, cur, want []string, changed *bool) {
+	if (cur == nil) != (want == nil) || !slices.Equal(cur, want) {
+		*dst = &want
+		*changed = true
+	}
+}
+
 // sameNotify reports whether two bodies' email timings are equal: the same
 // days, or both the server's default.
 func sameNotify(a, b calendar.BodyNotify) bool {
@@ -435,6 +444,8 @@ func (a *applier) bodies(ctx context.Context) error {
 			r := b.MailRelease
 			upd.MailRelease, changed = &r, true
 		}
+		setTitles(&upd.StandardOpening, cur.StandardOpening, b.StandardOpening, &changed)
+		setTitles(&upd.StandardClosing, cur.StandardClosing, b.StandardClosing, &changed)
 		if changed {
 			if _, err := a.tx.UpdateBody(ctx, b.Slug, upd); err != nil {
 				return a.fail(b.Pos, what, err)

@@ -149,6 +149,19 @@ func encode(f *File, head string) ([]byte, error) {
 			if n := notifyNode(b.Notify, b.MailRelease); n != nil {
 				m.add("notify", n)
 			}
+			// A body's own standard items; left out for the defaults.
+			for i, titles := range [][]string{b.StandardOpening, b.StandardClosing} {
+				if titles != nil {
+					ts := &yaml.Node{Kind: yaml.SequenceNode}
+					for _, t := range titles {
+						ts.Content = append(ts.Content, str(t))
+					}
+					if len(titles) == 0 {
+						ts.Style = yaml.FlowStyle
+					}
+					m.add([]string{"standard_opening", "standard_closing"}[i], ts)
+				}
+			}
 		}
 		if len(b.Members) > 0 {
 			var ms []*yaml.Node

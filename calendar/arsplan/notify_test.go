@@ -265,3 +265,49 @@ func TestMailReleaseYAML(t *testing.T) {
 		}
 	})
 }
+
+// TestStandardItemsYAML: a body's own standard agenda items in the årsplan
+// file, standard_opening and standard_closing: parsed, checked on their
+// line, applied, exported only when set and re-applied without a change;
+// left out they are the defaults again.
+func TestStandardItemsYAML(t *testing.T) {
+	f := mustParse(t, "t.yaml", bodyDoc("    standard_opening: [Mötet öppnas, Närvaro och jäv]", "    standard_closing: []"))
+	if b := f.Bodies[0]; fmt.Sprintf("%q %#v", b.StandardOpening, b.StandardClosing) != `["Mötet öppnas" "Närvaro och jäv"] []string{}` || b.Ref {
+		t.Errorf("parsed %q %#v ref %v", b.StandardOpening, b.StandardClosing, b.Ref)
+	}
+	if b := mustParse(t, "t.yaml", bodyDoc("    standard_opening:")).Bodies[0]; b.StandardOpening != nil {
+		t.Errorf("empty standard_opening parsed as %#v, want nil (the defaults)", b.StandardOpening)
+	}
+	_, err := Parse("t.yaml", bodyDoc("    description: x", "    standard_closing: [Slut, Slut]"))
+	if want := `t.yaml:6: body "specifikt-rad-folkhalsa": standard_closing holds "Slut" twice`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want %s", err, want)
+	}
+
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := t.Context()
+		mustApply(t, s, mustParse(t, "folkhalsa.yaml", notifyRegion("    standard_closing:", "      - Nästa möte", "      - Mötet avslutas")))
+		b, err := s.FindBodyBySlug(ctx, "specifikt-rad-folkhalsa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.StandardOpening != nil || fmt.Sprint(b.StandardClosing) != "[Nästa möte Mötet avslutas]" {
+			t.Fatalf("after import %#v, %q", b.StandardOpening, b.StandardClosing)
+		}
+		out, err := Export(ctx, s, "specifikt-rad-folkhalsa", 2025)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), "standard_closing:\n      - Nästa möte\n      - Mötet avslutas\n") || strings.Contains(string(out), "standard_opening") {
+			t.Errorf("export of the standard items:\n%s", out)
+		}
+		before := dataVersion(t, s)
+		if rep := mustApply(t, s, mustParse(t, "export.yaml", out)); rep.Updated["bodies"] != 0 || dataVersion(t, s) != before {
+			t.Errorf("re-applying the export changed something: %s", rep)
+		}
+		// Left out, the body has the defaults again.
+		mustApply(t, s, mustParse(t, "folkhalsa.yaml", notifyRegion()))
+		if b, err = s.FindBodyBySlug(ctx, "specifikt-rad-folkhalsa"); err != nil || b.StandardClosing != nil {
+			t.Errorf("after importing without standard_closing: %q (%v), want nil", b.StandardClosing, err)
+		}
+	})
+}

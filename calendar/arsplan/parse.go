@@ -452,6 +452,19 @@ func (e *entry) strs(key string) []string {
 	return out
 }
 
+// titles reads a body's own standard agenda items, a list of titles:
+// nil (the defaults) when the key is left out or empty, an empty list for
+// [].
+func (e *entry) titles(key string) []string {
+	if n, ok := e.vals[key]; !ok || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+		return nil
+	}
+	if out := e.strs(key); out != nil {
+		return out
+	}
+	return []string{}
+}
+
 // list returns the entries of the list under key; an empty value is an
 // empty list.
 func (e *entry) list(key string) []*yaml.Node {
@@ -585,7 +598,8 @@ func (p *parser) room(n *yaml.Node) *Room {
 	return r
 }
 
-var bodyRules = []fieldRule{{"body slug", "slug"}, {"body name", "name"}, {"body kind", "kind"}, {"visibility", "visibility"}, {"organisation", "organisation"}, {"description", "description"}}
+var bodyRules = []fieldRule{{"body slug", "slug"}, {"body name", "name"}, {"body kind", "kind"}, {"visibility", "visibility"}, {"organisation", "organisation"}, {"description", "description"},
+	{"standard_opening", "standard_opening"}, {"standard_closing", "standard_closing"}}
 
 func (p *parser) body(n *yaml.Node) *Body {
 	e := p.entry(n, "body", "slug", bodyKeys)
@@ -601,6 +615,7 @@ func (p *parser) body(n *yaml.Node) *Body {
 	b.MinutesNeedApproval = e.boolean("minutes_need_approval")
 	b.Description = e.str("description")
 	b.Notify, b.MailRelease = p.notify(e)
+	b.StandardOpening, b.StandardClosing = e.titles("standard_opening"), e.titles("standard_closing")
 	if b.Ref {
 		stub := calendar.Body{Slug: b.Slug, Name: "-", Kind: calendar.BodyWorkingGroup, Visibility: calendar.Public}
 		e.validate(stub.Validate(), bodyRules, nil)

@@ -308,7 +308,11 @@ func (s *Store) CreateAgendaItem(ctx context.Context, a *calendar.AgendaItem) er
 			return err
 		}
 		if n.Position == 0 {
-			n.Position = calendar.AppendIndex(items, &n) + 1
+			bodies, err := t.meetingBodies(ctx, n.MeetingID)
+			if err != nil {
+				return err
+			}
+			n.Position = calendar.AppendIndex(items, &n, bodies...) + 1
 		}
 		if n.Position > len(items)+1 {
 			return calendar.Errorf(calendar.EINVALID,
@@ -346,7 +350,11 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, id int64, upd calendar.Age
 		old := *items[i]
 		n := upd.Apply(old)
 		if upd.Position == nil && old.Status == calendar.AgendaProposed && n.Status == calendar.AgendaAccepted {
-			n.Position = calendar.AcceptIndex(slices.Delete(slices.Clone(items), i, i+1), i) + 1
+			bodies, err := t.meetingBodies(ctx, old.MeetingID)
+			if err != nil {
+				return err
+			}
+			n.Position = calendar.AcceptIndex(slices.Delete(slices.Clone(items), i, i+1), i, bodies...) + 1
 		}
 		if n.SubPoints == nil {
 			n.SubPoints = []string{}
@@ -419,6 +427,25 @@ func (s *Store) DeleteAgendaItem(ctx context.Context, id int64) error {
 	})
 }
 
+// meetingBodies returns the bodies of the meeting, whose standard items
+// (calendar.StandardItems) shape its agenda; ENOTFOUND for an unknown
+// meeting.
+func (t *tx) meetingBodies(ctx context.Context, meetingID int64) ([]*calendar.Body, error) {
+	m, err := t.findMeeting(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	bodies := make([]*calendar.Body, 0, len(m.Bodies))
+	for _, slug := range m.Bodies {
+		b, err := t.findBody(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		bodies = append(bodies, b)
+	}
+	return bodies, nil
+}
+
 // FillStandardItems puts the standard opening items first and the closing
 // items last (calendar.StandardItems, by the meeting's bodies), kind
 // "standard", around whatever the agenda already holds, unless it already
@@ -435,17 +462,9 @@ func (s *Store) FillStandardItems(ctx context.Context, meetingID int64) ([]*cale
 			out = items
 			return nil
 		}
-		m, err := t.findMeeting(ctx, meetingID)
+		bodies, err := t.meetingBodies(ctx, meetingID)
 		if err != nil {
 			return err
-		}
-		bodies := make([]*calendar.Body, 0, len(m.Bodies))
-		for _, slug := range m.Bodies {
-			b, err := t.findBody(ctx, slug)
-			if err != nil {
-				return err
-			}
-			bodies = append(bodies, b)
 		}
 		opening, closing := calendar.StandardItems(bodies)
 		accepted := 0

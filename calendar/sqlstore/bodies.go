@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/samkal/samkal/calendar"
 )
 
 const bodySelect = `SELECT b.id, b.slug, b.name, b.kind, b.visibility, COALESCE(o.slug, ''), b.minutes_need_approval,
-	b.description, b.call_days, b.call_deadline_days, b.notice_days, COALESCE(b.mail_release, ''), b.created_at, b.updated_at
+	b.description, b.call_days, b.call_deadline_days, b.notice_days, COALESCE(b.mail_release, ''), b.standard_opening, b.standard_closing, b.created_at, b.updated_at
 	FROM bodies b LEFT JOIN organisations o ON o.id = b.organisation_id`
 
 func scanBody(r scanner) (*calendar.Body, error) {
@@ -21,13 +22,15 @@ func scanBody(r scanner) (*calendar.Body, error) {
 	var call, deadline, notice sql.NullInt64
 	var created, updated int64
 	var release string
+	var opening, closing sql.NullString
 	if err := r.Scan(&b.ID, &b.Slug, &b.Name, &kind, &vis, &b.Organisation, &b.MinutesNeedApproval, &b.Description,
-		&call, &deadline, &notice, &release, &created, &updated); err != nil {
+		&call, &deadline, &notice, &release, &opening, &closing, &created, &updated); err != nil {
 		return nil, err
 	}
 	b.Kind, b.Visibility = calendar.BodyKind(kind), calendar.Visibility(vis)
 	b.Notify = calendar.BodyNotify{CallDays: nullDays(call), CallDeadlineDays: nullDays(deadline), NoticeDays: nullDays(notice)}
 	b.MailRelease = calendar.MailRelease(release)
+	b.StandardOpening, b.StandardClosing = titlesOf(opening), titlesOf(closing)
 	b.CreatedAt, b.UpdatedAt = fromUnix(created), fromUnix(updated)
 	return &b, nil
 }
@@ -65,6 +68,33 @@ func copyNotify(n calendar.BodyNotify) calendar.BodyNotify {
 // releaseArg binds a body's mail release: the default is NULL.
 func releaseArg(r calendar.MailRelease) sql.NullString {
 	return sql.NullString{String: string(r), Valid: r != ""}
+}
+
+// titlesOf reads a body's own standard items, one title per line (see
+// migration 00012): NULL is nil, the defaults; ” is a list without items.
+func titlesOf(v sql.NullString) []string {
+	switch {
+	case !v.Valid:
+		return nil
+	case v.String == "":
+		return []string{}
+	}
+	return strings.Split(v.String, "\n")
+}
+
+// titlesArg binds a body's own standard items: nil is NULL. The titles
+// are one line each (calendar.NameText), so a line break parts them.
+func titlesArg(titles []string) sql.NullString {
+	return sql.NullString{String: strings.Join(titles, "\n"), Valid: titles != nil}
+}
+
+// titlesText is a list of standard items in the record of changes: ""
+// for the defaults, "-" for an empty list, else the titles one per line.
+func titlesText(titles []string) string {
+	if titles != nil && len(titles) == 0 {
+		return "-"
+	}
+	return strings.Join(titles, "\n")
 }
 
 // daysText is a timing in the record of changes: "" for the default.
@@ -137,10 +167,11 @@ func (s *Store) CreateBody(ctx context.Context, b *calendar.Body) error {
 		}
 		var id int64
 		err = t.QueryRowContext(ctx, `INSERT INTO bodies (slug, name, kind, visibility, organisation_id, minutes_need_approval, description,
-			call_days, call_deadline_days, notice_days, mail_release, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+			call_days, call_deadline_days, notice_days, mail_release, standard_opening, standard_closing, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
 			b.Slug, b.Name, string(b.Kind), string(b.Visibility), org, b.MinutesNeedApproval, b.Description,
-			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), releaseArg(b.MailRelease), t.now.Unix()).Scan(&id)
+			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), releaseArg(b.MailRelease),
+			titlesArg(b.StandardOpening), titlesArg(b.StandardClosing), t.now.Unix()).Scan(&id)
 		if err := t.check(err, "insert body", taken, missing("organisation", b.Organisation)); err != nil {
 			return err
 		}
@@ -161,6 +192,8 @@ var bodyColumns = []column[calendar.Body]{
 	{"call_deadline_days", func(b *calendar.Body) string { return daysText(b.Notify.CallDeadlineDays) }},
 	{"notice_days", func(b *calendar.Body) string { return daysText(b.Notify.NoticeDays) }},
 	{"mail_release", func(b *calendar.Body) string { return string(b.MailRelease) }},
+	{"standard_opening", func(b *calendar.Body) string { return titlesText(b.StandardOpening) }},
+	{"standard_closing", func(b *calendar.Body) string { return titlesText(b.StandardClosing) }},
 }
 
 // UpdateBody applies upd; Organisation "" removes the organisation, and
@@ -202,6 +235,12 @@ func (s *Store) UpdateBody(ctx context.Context, slug string, upd calendar.BodyUp
 		if upd.MailRelease != nil {
 			b.MailRelease = *upd.MailRelease
 		}
+		if upd.StandardOpening != nil {
+			b.StandardOpening = slices.Clone(*upd.StandardOpening)
+		}
+		if upd.StandardClosing != nil {
+			b.StandardClosing = slices.Clone(*upd.StandardClosing)
+		}
 		if err := b.Validate(); err != nil {
 			return err
 		}
@@ -217,9 +256,10 @@ func (s *Store) UpdateBody(ctx context.Context, slug string, upd calendar.BodyUp
 		b.UpdatedAt = t.now
 		_, err = t.ExecContext(ctx, `UPDATE bodies SET name = $1, kind = $2, visibility = $3, organisation_id = $4,
 			minutes_need_approval = $5, description = $6, call_days = $7, call_deadline_days = $8, notice_days = $9,
-			mail_release = $10, updated_at = $11 WHERE id = $12`,
+			mail_release = $10, standard_opening = $11, standard_closing = $12, updated_at = $13 WHERE id = $14`,
 			b.Name, string(b.Kind), string(b.Visibility), org, b.MinutesNeedApproval, b.Description,
-			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), releaseArg(b.MailRelease), t.now.Unix(), b.ID)
+			daysArg(b.Notify.CallDays), daysArg(b.Notify.CallDeadlineDays), daysArg(b.Notify.NoticeDays), releaseArg(b.MailRelease),
+			titlesArg(b.StandardOpening), titlesArg(b.StandardClosing), t.now.Unix(), b.ID)
 		if err := t.check(err, "update body", nil, missing("organisation", b.Organisation)); err != nil {
 			return err
 		}

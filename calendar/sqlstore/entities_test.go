@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -250,7 +251,7 @@ func testBodies(t *testing.T, e *env) {
 	must(t, e.s.CreateBody(e.ctx, b))
 	got, err := e.s.FindBodyBySlug(e.ctx, b.Slug)
 	must(t, err)
-	if *got != *b {
+	if !reflect.DeepEqual(got, b) {
 		t.Errorf("FindBodyBySlug = %+v, want %+v", got, b)
 	}
 	c := &calendar.Body{Slug: "chefsgrupp-folkhalsa", Name: "Chefsgrupp folkhälsa", Kind: calendar.BodyManagementGroup, Visibility: calendar.Restricted}
@@ -299,7 +300,7 @@ func testBodies(t *testing.T, e *env) {
 	sameTime(t, "UpdatedAt", u.UpdatedAt, updated)
 	again, err := e.s.FindBodyBySlug(e.ctx, "regionala-samverkansradet")
 	must(t, err)
-	if *again != *u {
+	if !reflect.DeepEqual(again, u) {
 		t.Errorf("body read back = %+v, want %+v", again, u)
 	}
 	cs, err := e.s.FindChanges(e.ctx, calendar.ChangeFilter{Entity: ptr("body"), EntityID: &b.ID, Limit: 1})
