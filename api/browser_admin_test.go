@@ -24,25 +24,13 @@ const adminShot = "../docs/screenshots/administration-roller-390.png"
 // that asks before erasing. axe-core audits each page, the form with its
 // errors too.
 func TestBrowserAdmin(t *testing.T) {
-	chromium := chromiumPath(t)
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix testdata/axe`", err)
-	}
 	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
 	seed(t, e)
 	ctx := context.Background()
 	must(t, e.store.CreatePerson(ctx, &calendar.Person{Key: "ida-admin", Name: "Ida Admin", Email: "ida.admin@example.se"}))
 	grant(t, e, "ida-admin", calendar.AccessAdmin, "")
-	secret, _, err := e.store.CreateSession(ctx, "ida-admin", "link", time.Hour)
-	must(t, err)
+	tab, axe := phoneTab(t, e, "ida-admin")
 	base := e.http.URL
-
-	browser := startBrowser(t, chromium)
-	tab := newTab(t, browser)
-	do(t, tab, chromedp.EmulateViewport(390, 800))
-	open(t, tab, base+"/", 200)
-	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
 
 	open(t, tab, base+"/administration/roller", 200)
 	audit(t, tab, axe)

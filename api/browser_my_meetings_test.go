@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -20,22 +19,10 @@ const myMeetingsShot = "../docs/screenshots/mina-moten-390.png"
 // the help for Google Kalender and changes her calendar's address; axe
 // audits the page before and after.
 func TestBrowserMyMeetings(t *testing.T) {
-	chromium := chromiumPath(t)
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix testdata/axe`", err)
-	}
 	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
 	f := seed(t, e)
-	secret, _, err := e.store.CreateSession(context.Background(), "maria-lindborg", "link", time.Hour)
-	must(t, err)
+	tab, axe := phoneTab(t, e, "maria-lindborg")
 	base := e.http.URL
-
-	browser := startBrowser(t, chromium)
-	tab := newTab(t, browser)
-	do(t, tab, chromedp.EmulateViewport(390, 800))
-	open(t, tab, base+"/", 200)
-	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
 	open(t, tab, base+"/mina-moten", 200)
 	audit(t, tab, axe)
 

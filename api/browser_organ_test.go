@@ -21,18 +21,10 @@ const organShot = "../docs/screenshots/sammantradesplan-utskrift.png"
 // and fit 390 px; printed (print media), the plan drops the site's header,
 // footer and year links and keeps the table.
 func TestBrowserOrgan(t *testing.T) {
-	chromium := chromiumPath(t)
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix testdata/axe`", err)
-	}
 	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
 	seed(t, e)
+	tab, axe := phoneTab(t, e, "")
 	base := e.http.URL
-
-	browser := startBrowser(t, chromium)
-	tab := newTab(t, browser)
-	do(t, tab, chromedp.EmulateViewport(390, 800))
 	for _, p := range []string{"/organ/chefsgrupp-folkhalsa?ar=2025", "/organ/chefsgrupp-folkhalsa/sammantradesplan?ar=2025"} {
 		open(t, tab, base+p, 200)
 		audit(t, tab, axe)
@@ -62,17 +54,10 @@ func TestBrowserOrgan(t *testing.T) {
 // TestBrowserCalendar: the calendar's month and week pass axe-core at a
 // phone's width, and a body is chosen and shown by keyboard alone.
 func TestBrowserCalendar(t *testing.T) {
-	chromium := chromiumPath(t)
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix testdata/axe`", err)
-	}
 	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
 	seed(t, e)
+	tab, axe := phoneTab(t, e, "")
 	base := e.http.URL
-	browser := startBrowser(t, chromium)
-	tab := newTab(t, browser)
-	do(t, tab, chromedp.EmulateViewport(390, 800))
 	open(t, tab, base+"/kalender?manad=2025-11", 200)
 	audit(t, tab, axe, "select-name")
 	tabTo(t, tab, "organ")
