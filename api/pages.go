@@ -196,6 +196,10 @@ type meetingPage struct {
 	// kallelse and the personal feed carry it too).
 	OnlineHidden bool
 	Self         string // the page's own path, to come back to after signing in
+	// MinutesURL is the approved minutes: public once justerade, as the
+	// minutes of a public body are; "" before, and for notes that need no
+	// approval (Samkal keeps no document for them).
+	MinutesURL string
 	Download     string // the meeting alone as a calendar file, a copy that does not update
 	// Minutes is the justering status as the public reads it ("Justerat
 	// den 2024-10-01 via e-post", "Protokollet väntar på justering (1
@@ -411,6 +415,9 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		Place: place(m, n), Bodies: publicBodyNames(m, n), Kind: kind, Cancelled: cancelled,
 		Minutes: minutesStatus(m, just, n, s.now()), Agenda: agendaEntries(items),
 		Feeds: feeds, AllFeed: s.feedLinks("/feeds/all.ics"), Download: fmt.Sprintf("/moten/%d/kalender.ics", m.ID),
+	}
+	if just != nil && just.Approved() {
+		data.MinutesURL = just.DocumentURL
 	}
 	if takesPart(principalOf(r), m) {
 		data.Online = m.OnlineURL

@@ -174,7 +174,8 @@ func TestMeetingPageAgendaAndMinutes(t *testing.T) {
 		}
 
 		// A council's minutes: not ready, waiting, approved – the status
-		// line only, never who approves or the document.
+		// line, never who approves; the document only once it is justerat,
+		// when the minutes of a public body are public.
 		council := object{"slug": "specifika-samverkansradet-folkhalsa", "name": "Specifika samverkansrådet för folkhälsa",
 			"kind": "specific-council", "visibility": "public", "minutes_need_approval": true}
 		e.write(http.MethodPost, "/api/v1/bodies", council, http.StatusCreated)
@@ -200,16 +201,19 @@ func TestMeetingPageAgendaAndMinutes(t *testing.T) {
 		if got := minutes(); got != "Protokollet väntar på justering (2 underskrifter saknas)" {
 			t.Errorf("minutes waiting for approval: %q", got)
 		}
+		if strings.Contains(e.get(councilPage).text(), "protokoll/2025-01-08.pdf") {
+			t.Errorf("the page links the minutes before they are justerade")
+		}
 		id := int64(held["id"].(float64))
 		for _, who := range []string{"anna-berg", "maria-lindborg"} {
 			if _, _, err := e.store.ApproveMinutes(context.Background(), id, who, start); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if got := minutes(); got != "Justerat den 2025-01-10 via e-post" {
+		if got := minutes(); got != `Justerat den 2025-01-10 via e-post. <a href="https://samkal.example.se/protokoll/2025-01-08.pdf">Läs protokollet</a>` {
 			t.Errorf("approved minutes: %q", got)
 		}
-		for _, hidden := range []string{"Anna Berg", "Maria Lindborg", "protokoll/2025-01-08.pdf"} {
+		for _, hidden := range []string{"Anna Berg", "Maria Lindborg"} {
 			if strings.Contains(e.get(councilPage).text(), hidden) {
 				t.Errorf("council meeting page shows %q", hidden)
 			}
