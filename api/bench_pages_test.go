@@ -291,6 +291,11 @@ func (c *county) secretaryPages() []struct{ name, path string } {
 		{"bokningsveckor", "/mina-organ/bokning"},
 		{"bokningsvecka", fmt.Sprintf("/mina-organ/bokning/%d", c.window)},
 		{"bokning-lank", "/bokning/" + c.bookingToken},
+		// The members' pages (issue 11), as the same signed-in people.
+		{"organ", "/organ/chefsgrupp-folkhalsa?ar=2026"},
+		{"kalender-manad", "/kalender?manad=2026-03"},
+		{"kalender-vecka", "/kalender?vecka=2026-W12"},
+		{"mina-moten", "/mina-moten"},
 	}
 }
 
