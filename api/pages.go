@@ -200,7 +200,7 @@ type meetingPage struct {
 	// minutes of a public body are; "" before, and for notes that need no
 	// approval (Samkal keeps no document for them).
 	MinutesURL string
-	Download     string // the meeting alone as a calendar file, a copy that does not update
+	Download   string // the meeting alone as a calendar file, a copy that does not update
 	// Minutes is the justering status as the public reads it ("Justerat
 	// den 2024-10-01 via e-post", "Protokollet väntar på justering (1
 	// underskrift saknas)"), "" when the meeting's minutes need none.
