@@ -79,6 +79,17 @@ var agendaKindOptions = []struct {
 // on: "Sidan finns inte" for a meeting that does not exist or that the
 // caller may not see at all, the Swedish 403 page otherwise.
 func (s *Server) pageMeeting(w http.ResponseWriter, r *http.Request, change bool) *calendar.Meeting {
+	m := s.pathMeeting(w, r)
+	if m == nil || !s.mayOnPage(w, r, change, m.Bodies, func(v *view) bool { return v.seesMeeting(m) }) {
+		return nil
+	}
+	return m
+}
+
+// pathMeeting reads the meeting of the page's {id}, and answers the page
+// itself ("Sidan finns inte", or the error) when there is none: what
+// every page of a meeting does before it checks who is asking.
+func (s *Server) pathMeeting(w http.ResponseWriter, r *http.Request) *calendar.Meeting {
 	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
 	if err != nil || id <= 0 {
 		s.pageNotFound(w, r)
@@ -91,9 +102,6 @@ func (s *Server) pageMeeting(w http.ResponseWriter, r *http.Request, change bool
 	}
 	if err != nil {
 		s.Error(w, r, err)
-		return nil
-	}
-	if !s.mayOnPage(w, r, change, m.Bodies, func(v *view) bool { return v.seesMeeting(m) }) {
 		return nil
 	}
 	return m

@@ -41,22 +41,11 @@ import (
 // caller does not see at all, 403 for one they see but may not (may
 // change, when change is set; see the internals of, otherwise).
 func (s *Server) secretaryMeeting(w http.ResponseWriter, r *http.Request, change bool) (*calendar.Meeting, *names, bool) {
-	ctx := r.Context()
-	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
-	if err != nil || id <= 0 {
-		s.pageNotFound(w, r)
+	m := s.pathMeeting(w, r)
+	if m == nil {
 		return nil, nil, false
 	}
-	m, err := s.store.FindMeetingByID(ctx, id)
-	if calendar.IsNotFound(err) {
-		s.pageNotFound(w, r)
-		return nil, nil, false
-	}
-	if err != nil {
-		s.Error(w, r, err)
-		return nil, nil, false
-	}
-	n, err := s.names(ctx)
+	n, err := s.names(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return nil, nil, false

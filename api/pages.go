@@ -351,22 +351,11 @@ func takesPart(p *access.Principal, m *calendar.Meeting) bool {
 // a public meeting for anyone, a restricted one for its own people, and
 // "Sidan finns inte" (answered here) for everything else.
 func (s *Server) shownMeeting(w http.ResponseWriter, r *http.Request) (*calendar.Meeting, *names, bool) {
-	ctx := r.Context()
-	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
-	if err != nil || id <= 0 {
-		s.pageNotFound(w, r)
+	m := s.pathMeeting(w, r)
+	if m == nil {
 		return nil, nil, false
 	}
-	m, err := s.store.FindMeetingByID(ctx, id)
-	if calendar.IsNotFound(err) {
-		s.pageNotFound(w, r)
-		return nil, nil, false
-	}
-	if err != nil {
-		s.Error(w, r, err)
-		return nil, nil, false
-	}
-	n, err := s.names(ctx)
+	n, err := s.names(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return nil, nil, false
