@@ -553,6 +553,11 @@ func (s *Store) ErasePerson(ctx context.Context, key string) (*calendar.Erasure,
 			x.ChangesScrubbed++
 		}
 
+		// Their own calendar's address (a secret) and busy periods.
+		if err := exec(nil, "busy feed", `DELETE FROM busy_feeds WHERE person_id = $1`, p.ID); err != nil {
+			return err
+		}
+
 		// The row itself.
 		if err := exec(nil, "person", `UPDATE people SET key = $1, name = $2, email = '', phone = '', title = '', organisation_id = NULL,
 			feed_token = $3, updated_at = $4 WHERE id = $5`, newKey, calendar.ErasedName, calendar.NewToken(), t.now.Unix(), p.ID); err != nil {
