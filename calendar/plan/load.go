@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,7 +80,8 @@ func ownMeeting(w *calendar.BookingWindow, m *calendar.Meeting) bool {
 //     meetings from six months before the window to six months after it.
 //   - Busy: every meeting that is not cancelled and touches the window's
 //     days or the day before or after them, with People the blocking
-//     members of its bodies on its day, and its room.
+//     members of its bodies on its day, and its room; and the busy
+//     periods from the attendees' own calendars (see OwnCalendarLabel).
 //
 // The window's own planned meetings of its bodies (see IsWindowMeeting)
 // are left out of Busy, so that planning again does not clash with the
@@ -187,6 +189,9 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 		p.Busy = append(p.Busy, Busy{Start: m.Start, End: m.End, People: sortedSet(people), Room: m.Room,
 			Bodies: slices.Clone(m.Bodies), MeetingID: m.ID, Label: meetingLabel(m, names)})
 	}
+	if err := addOwnBusy(ctx, store, p, busyFrom, busyTo); err != nil {
+		return nil, err
+	}
 	// Reasons and conflicts name people as a secretary knows them.
 	everyone, err := store.FindPeople(ctx, calendar.PersonFilter{})
 	if err != nil {
@@ -197,6 +202,31 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 		p.Names[person.Key] = person.Name
 	}
 	return p, nil
+}
+
+// OwnCalendarLabel names, in reasons and conflicts, a time an attendee is
+// busy in their own calendar (calendar.BusyFeed). It says nothing of what
+// the time is: the periods are never shown.
+const OwnCalendarLabel = "upptagen i egen kalender"
+
+// addOwnBusy adds the attendees' busy periods from their own calendars
+// that overlap [from, to) to p.Busy: one person-only entry each, with no
+// room, meeting or body.
+func addOwnBusy(ctx context.Context, store calendar.Store, p *Problem, from, to time.Time) error {
+	var people []string
+	for _, d := range p.Demands {
+		people = append(people, d.Attendees...)
+	}
+	own, err := store.FindBusyPeriods(ctx, sortedSet(people), from, to)
+	if err != nil {
+		return err
+	}
+	for _, key := range slices.Sorted(maps.Keys(own)) {
+		for _, b := range own[key] {
+			p.Busy = append(p.Busy, Busy{Start: b.Start, End: b.End, People: []string{key}, Label: OwnCalendarLabel})
+		}
+	}
+	return nil
 }
 
 // checkReferences reports, all at once, the bodies, rooms and attendees of
