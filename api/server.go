@@ -82,6 +82,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/busy"
 )
 
 // Options configures a Server.
@@ -159,6 +160,10 @@ type Options struct {
 	// secretary pressed "Skicka nu"); serve passes notify.Scanner.Run.
 	// nil: the letter is queued by the next scheduled scan.
 	QueueMail func(ctx context.Context) error
+	// BusyFetcher fetches the members' own calendars (busy times) when they
+	// give or refresh one on their page; nil: a Fetcher with the defaults,
+	// which never reaches an internal address.
+	BusyFetcher *busy.Fetcher
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; from any other peer the header is ignored. None: the
 	// connection's peer is the client.
@@ -199,6 +204,7 @@ type Server struct {
 	mailRequested   func() // Options.MailRequested; see requestMail
 	previewLetter   func(context.Context, int64, calendar.MailLetter, time.Time) (*LetterPreview, error)
 	queueMail       func(context.Context) error
+	busyFetcher     *busy.Fetcher
 	feeds           *feedCache
 	windowPlans     windowPlanCache // the window page's plans (window_cache.go)
 	pages           *pages
@@ -242,6 +248,10 @@ func New(o Options) (*Server, error) {
 		mailRequested:   o.MailRequested,
 		previewLetter:   o.PreviewLetter,
 		queueMail:       o.QueueMail,
+		busyFetcher:     o.BusyFetcher,
+	}
+	if s.busyFetcher == nil {
+		s.busyFetcher = &busy.Fetcher{}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -423,6 +433,8 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/konto", signedIn, s.accountPage, get...)
 	s.handle(r, "/mina-moten", signedIn, s.myMeetings, get...)
 	s.handle(r, "/mina-moten/ny-adress", signedIn, s.renewFeedForm, http.MethodPost)
+	s.handle(r, ownCalendarPath, signedIn, s.ownCalendarPage, get...)
+	s.handle(r, ownCalendarPath, signedIn, s.ownCalendarForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/justering", internal, s.minutesPage, get...)
 	s.handle(r, "/mina-organ/moten/{id}/justering", keeper, s.markMinutesForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/justering/paminn", keeper, s.remindMinutesForm, http.MethodPost)

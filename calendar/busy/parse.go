@@ -65,9 +65,14 @@ func failf(cause error, format string, args ...any) *Error {
 }
 
 // maxIterations bounds how many instances of one recurrence rule are
-// looked at (from its first start, inside the horizon or not), so that a
-// rule repeating every minute since 1970 cannot keep a fetch busy.
-const maxIterations = 100000
+// looked at (from its first start, inside the horizon or not), and
+// maxWork those of all the rules of a calendar, so that rules repeating
+// every second since 1970 cannot keep a fetch busy: a calendar that needs
+// more is refused.
+const (
+	maxIterations = 100000
+	maxWork       = 1000000
+)
 
 // Parse reads an iCalendar text and returns the busy periods that overlap
 // [from, to), clipped to it, merged and ordered by start. Errors are
@@ -119,6 +124,9 @@ func Parse(data []byte, from, to time.Time) ([]calendar.BusyPeriod, error) {
 		}
 	}
 	for _, uid := range order {
+		if p.work > maxWork {
+			break
+		}
 		s := byUID[uid]
 		var moved []time.Time
 		for _, o := range s.overrides {
@@ -131,6 +139,9 @@ func Parse(data []byte, from, to time.Time) ([]calendar.BusyPeriod, error) {
 		if s.master != nil {
 			p.event(s.master, moved)
 		}
+	}
+	if p.work > maxWork {
+		return nil, failf(nil, "Kalendern har för många upprepade händelser för att Samkal ska kunna läsa den.")
 	}
 	if len(p.out) > calendar.MaxBusyPeriods {
 		return nil, failf(nil, "Kalendern har fler än %d upptagna tider de närmaste månaderna; Samkal läser inte så många.", calendar.MaxBusyPeriods)
@@ -157,6 +168,7 @@ type parser struct {
 	from, to time.Time
 	zones    map[string]*time.Location // the calendar's VTIMEZONEs by TZID
 	out      []calendar.BusyPeriod
+	work     int // instances of recurrence rules looked at, up to maxWork+1
 }
 
 // add keeps [start, end) when it overlaps the horizon, clipped to it.
@@ -282,6 +294,9 @@ func (p *parser) expand(rule string, start time.Time, allDay bool, span time.Dur
 	var out []time.Time
 	next := r.Iterator()
 	for i := 0; i < maxIterations; i++ {
+		if p.work++; p.work > maxWork {
+			break
+		}
 		t, ok := next()
 		if !ok || !t.Before(p.to) {
 			break

@@ -108,3 +108,14 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestParseWorkBounded(t *testing.T) {
+	var evs []string
+	for i := range 11 { // 11 × 100 000 instances looked at: more than the budget
+		evs = append(evs, event(fmt.Sprintf("DTSTART:20260101T00%02d00Z", i), "DURATION:PT1S", "RRULE:FREQ=SECONDLY"))
+	}
+	_, err := Parse(cal(evs...), testFrom, testTo)
+	if err == nil || !strings.Contains(err.Error(), "för många upprepade händelser") {
+		t.Errorf("Parse of 11 rules every second = %v, want refused", err)
+	}
+}
