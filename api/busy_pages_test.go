@@ -70,7 +70,7 @@ func TestOwnCalendarPage(t *testing.T) {
 
 		// Refused addresses, each with its message beside the field.
 		for addr, msg := range map[string]string{
-			"":                      "Skriv kalenderns adress.",
+			"":                       "Skriv kalenderns adress.",
 			"ftp://example.se/k.ics": "Adressen måste börja med https://",
 			"outlook.office365.com":  "Adressen måste börja med https://",
 		} {
