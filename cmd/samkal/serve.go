@@ -17,6 +17,7 @@ import (
 	"github.com/samkal/samkal/api"
 	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/arsplan"
+	"github.com/samkal/samkal/calendar/busy"
 	"github.com/samkal/samkal/calendar/sqlstore"
 	"github.com/samkal/samkal/config"
 	"github.com/samkal/samkal/examples"
@@ -177,6 +178,11 @@ func serve(ctx context.Context, e *env, args []string) int {
 		return exitFailure
 	}
 	opts.PreviewLetter = previewLetter(preview)
+	// The members' own calendars: fetched by their page and by the
+	// refresh job, with the defaults (2 MiB, 10 s, never an internal
+	// address).
+	busyFetcher := &busy.Fetcher{}
+	opts.BusyFetcher = busyFetcher
 	srv, err := api.New(opts)
 	if err != nil {
 		ln.Close()
@@ -211,6 +217,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 	}
 	stopRetention := startRetention(store, time.Duration(cfg.Auth.ChangeRetention), log)
 	defer stopRetention()
+	stopBusyRefresh := startBusyRefresh(store, busyFetcher, log)
+	defer stopBusyRefresh()
 	stopJobs := func() {}
 	switch {
 	case cfg.SMTP.Host == "":
