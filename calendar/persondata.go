@@ -33,6 +33,19 @@ type PersonExport struct {
 	// FeedURL says that the person has a personal calendar feed; its
 	// address holds a secret and is not exported.
 	FeedURL bool `json:"has_feed_url"`
+	// OwnCalendar is the person's own published calendar (BusyFeed), if
+	// they gave one: its server only (the address is a secret), and how
+	// many busy periods Samkal keeps from it, never the periods.
+	OwnCalendar *ExportedOwnCalendar `json:"own_calendar,omitempty"`
+}
+
+// ExportedOwnCalendar is what Samkal keeps of a person's own calendar.
+type ExportedOwnCalendar struct {
+	Server      string    `json:"server"`
+	Given       time.Time `json:"given"`
+	Fetched     time.Time `json:"fetched,omitzero"`
+	BusyPeriods int       `json:"busy_periods"`
+	Error       string    `json:"error,omitempty"`
 }
 
 // ExportedPerson is the person's own row.

@@ -118,6 +118,12 @@ func testBusyFeedSetFetchFind(t *testing.T, e *env) {
 	if len(ps["bo"]) != 0 {
 		t.Errorf("periods after removing = %d, want 0", len(ps["bo"]))
 	}
+	// The person's export says which server, never the address.
+	x, err := e.s.ExportPerson(e.ctx, "anna")
+	must(t, err)
+	if x.OwnCalendar == nil || x.OwnCalendar.Server != "outlook.office365.com" {
+		t.Errorf("ExportPerson own calendar = %+v, want the server only", x.OwnCalendar)
+	}
 	// They go with the person.
 	must(t, e.s.DeletePerson(e.ctx, "anna"))
 	all, err = e.s.FindBusyFeeds(e.ctx)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -66,6 +67,22 @@ func (s *Store) ExportPerson(ctx context.Context, key string) (*calendar.PersonE
 			Person: calendar.ExportedPerson{Key: p.Key, Name: p.Name, Email: p.Email, Phone: p.Phone, Title: p.Title,
 				Organisation: p.Organisation, Created: p.CreatedAt, Updated: p.UpdatedAt}}
 		steps := []func() error{
+			func() error {
+				f, err := t.busyFeed(ctx, p.Key)
+				switch {
+				case calendar.IsNotFound(err):
+					return nil
+				case err != nil:
+					return err
+				}
+				server := ""
+				if u, err := url.Parse(f.URL); err == nil {
+					server = u.Hostname()
+				}
+				x.OwnCalendar = &calendar.ExportedOwnCalendar{Server: server, Given: f.UpdatedAt, Fetched: f.FetchedAt,
+					BusyPeriods: f.Periods, Error: f.Error}
+				return nil
+			},
 			func() (err error) {
 				x.Memberships, err = queryAll(ctx, t, "memberships", "membership", func(r scanner) (m calendar.ExportedMember, err error) {
 					var role string
