@@ -13,23 +13,25 @@ import (
 
 // FindHandledMail returns the outbox messages and skipped records whose
 // keys start with prefix, one per key (the outbox message when both exist,
-// as for a message skipped after it was queued), sorted by key. The prefix
-// is compared with substr, not LIKE, so that "_" and "%" in a key are plain
-// characters, and not with a range, because PostgreSQL's collations may
-// order "/" apart from the letters.
+// as for a message skipped after it was queued), sorted by key.
+//
+// The keys are read as a range of their bytewise index (prefix ≤ key <
+// keyRangeEnd(prefix)), so that the scan, which asks once for every
+// meeting in its window, reads only the rows it wants however much mail
+// has accumulated; substr then keeps the range exact. Not LIKE, where "_"
+// and "%" in a key would be patterns.
 func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar.HandledMail, error) {
 	if prefix == "" {
 		return nil, fmt.Errorf("sqlstore: find handled mail: an empty prefix would list every email")
 	}
-	// The outbox's keys are matched in its key index, which holds the row
-	// id too; only the rows that match are read (on SQLite a row scan would
-	// read every message's body).
-	const q = `SELECT key, status, send_before, 0 FROM outbox
-			WHERE id IN (SELECT id FROM outbox WHERE substr(key, 1, $1) = $2)
-		UNION ALL SELECT key, $3, 0, 1 FROM skipped_mail WHERE substr(key, 1, $1) = $2`
+	key := "key" + s.d.bytewise
+	q := `SELECT key, status, send_before, 0 FROM outbox
+			WHERE ` + key + ` >= $2 AND ` + key + ` < $4 AND substr(key, 1, $1) = $2
+		UNION ALL SELECT key, $3, 0, 1 FROM skipped_mail
+			WHERE ` + key + ` >= $2 AND ` + key + ` < $4 AND substr(key, 1, $1) = $2`
 	byKey := map[string]*calendar.HandledMail{}
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, q, utf8.RuneCountInString(prefix), prefix, string(calendar.OutboxSkipped))
+		rows, err := t.QueryContext(ctx, q, utf8.RuneCountInString(prefix), prefix, string(calendar.OutboxSkipped), keyRangeEnd(prefix))
 		if err != nil {
 			return fmt.Errorf("sqlstore: find handled mail: %w", err)
 		}
@@ -59,6 +61,27 @@ func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar
 	}
 	slices.SortFunc(out, func(a, b *calendar.HandledMail) int { return strings.Compare(a.Key, b.Key) })
 	return out, nil
+}
+
+// keyRangeEnd returns the least string above every string that starts
+// with prefix, in byte order (which for UTF-8 is code point order): prefix
+// with its last character's successor, skipping the surrogates, which
+// UTF-8 cannot hold. A prefix of only U+10FFFF has no end: "" is
+// returned, and no valid key lies in the range then.
+func keyRangeEnd(prefix string) string {
+	for prefix != "" {
+		r, size := utf8.DecodeLastRuneInString(prefix)
+		prefix = prefix[:len(prefix)-size]
+		switch {
+		case r == utf8.MaxRune:
+			continue
+		case r == 0xD7FF:
+			return prefix + "\uE000"
+		default:
+			return prefix + string(r+1)
+		}
+	}
+	return ""
 }
 
 // FindMailedMeetings returns the ids of meetings starting at or after from
