@@ -3,8 +3,8 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strings"
 	"io/fs"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 )
