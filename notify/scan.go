@@ -191,7 +191,7 @@ func (s *Scanner) find(ctx context.Context, now time.Time) (*scan, error) {
 // newScan is the state of one scan at now, empty.
 func (s *Scanner) newScan(ctx context.Context, now time.Time) *scan {
 	return &scan{Scanner: s, ctx: ctx, now: calendar.In(now), people: map[string]*calendar.Person{}, bodies: map[string]*calendar.Body{},
-		active: map[string][]*calendar.Membership{}, known: map[string]bool{}, outdated: map[string]bool{}}
+		active: map[string][]*calendar.Membership{}, peopleRead: map[string]bool{}, known: map[string]bool{}, outdated: map[string]bool{}}
 }
 
 // maxQueued bounds how many queued emails one scan checks; more than this
@@ -435,6 +435,9 @@ type scan struct {
 	people map[string]*calendar.Person
 	bodies map[string]*calendar.Body
 	active map[string][]*calendar.Membership // by "body|day"
+	// peopleRead are the bodies whose people are in people: read in one
+	// query per body rather than one per person.
+	peopleRead map[string]bool
 	out    []*Due
 
 	// known holds every key handled() returned in this scan.
@@ -589,6 +592,16 @@ func (c *scan) memberships(body string, day calendar.Date) ([]*calendar.Membersh
 		return nil, fmt.Errorf("notify: members of %s: %w", body, err)
 	}
 	c.active[k] = ms
+	if !c.peopleRead[body] {
+		ps, err := c.Store.FindPeople(c.ctx, calendar.PersonFilter{Body: &body})
+		if err != nil {
+			return nil, fmt.Errorf("notify: people of %s: %w", body, err)
+		}
+		for _, p := range ps {
+			c.people[p.Key] = p
+		}
+		c.peopleRead[body] = true
+	}
 	return ms, nil
 }
 

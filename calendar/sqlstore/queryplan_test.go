@@ -48,6 +48,10 @@ func TestQueryPlans(t *testing.T) {
 					_, err := s.UpdateMeeting(e.ctx, keyed.ID, calendar.MeetingUpdate{Key: ptr("cg-folkhalsa-2026-03b")})
 					return err
 				}},
+				{"FindPeople of a body", []string{"people", "memberships"}, func() error {
+					_, err := s.FindPeople(e.ctx, calendar.PersonFilter{Body: ptr("folkhalsa")})
+					return err
+				}},
 				{"FindHandledMail", []string{"outbox", "skipped_mail"}, func() error {
 					_, err := s.FindHandledMail(e.ctx, "m1/")
 					return err
