@@ -438,7 +438,7 @@ type scan struct {
 	// peopleRead are the bodies whose people are in people: read in one
 	// query per body rather than one per person.
 	peopleRead map[string]bool
-	out    []*Due
+	out        []*Due
 
 	// known holds every key handled() returned in this scan.
 	known map[string]bool

@@ -144,4 +144,3 @@ func envInt(b *testing.B, name string, def int) int {
 	}
 	return def
 }
-
