@@ -74,6 +74,9 @@ func (c *scan) meetings() error {
 			ms = append(ms, m)
 		}
 	}
+	if err := c.prefetch(ms); err != nil {
+		return err
+	}
 	for _, m := range ms {
 		// A meeting whose mail cannot be derived from its data (a person
 		// or room deleted meanwhile) must not stop the other meetings' mail.

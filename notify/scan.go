@@ -438,6 +438,12 @@ type scan struct {
 	// peopleRead are the bodies whose people are in people: read in one
 	// query per body rather than one per person.
 	peopleRead map[string]bool
+	// bodyMembers holds the memberships (any period) of the bodies
+	// prefetch read, by body; memberships filters them by day.
+	bodyMembers map[string][]*calendar.Membership
+	// prefetched holds what prefetch read of the mail under each
+	// meeting's prefix ("m42/"), by prefix.
+	prefetched map[string][]*calendar.HandledMail
 	out        []*Due
 
 	// known holds every key handled() returned in this scan.
@@ -484,9 +490,12 @@ func (c *scan) handled(prefix string) (mailSet, error) {
 	if c.preview != "" {
 		return mailSet{}, nil // a preview writes to everyone, as if first
 	}
-	hs, err := c.Store.FindHandledMail(c.ctx, prefix)
-	if err != nil {
-		return nil, fmt.Errorf("notify: emails under %s: %w", prefix, err)
+	hs, ok := c.prefetched[prefix]
+	if !ok {
+		var err error
+		if hs, err = c.Store.FindHandledMail(c.ctx, prefix); err != nil {
+			return nil, fmt.Errorf("notify: emails under %s: %w", prefix, err)
+		}
 	}
 	set := make(mailSet, len(hs))
 	for _, h := range hs {
@@ -587,9 +596,19 @@ func (c *scan) memberships(body string, day calendar.Date) ([]*calendar.Membersh
 	if ms, ok := c.active[k]; ok {
 		return ms, nil
 	}
-	ms, err := c.Store.FindMemberships(c.ctx, calendar.MembershipFilter{Body: &body, ActiveOn: &day})
-	if err != nil {
-		return nil, fmt.Errorf("notify: members of %s: %w", body, err)
+	var ms []*calendar.Membership
+	if all, ok := c.bodyMembers[body]; ok {
+		for _, m := range all {
+			if m.ActiveOn(day) {
+				ms = append(ms, m)
+			}
+		}
+	} else {
+		var err error
+		ms, err = c.Store.FindMemberships(c.ctx, calendar.MembershipFilter{Body: &body, ActiveOn: &day})
+		if err != nil {
+			return nil, fmt.Errorf("notify: members of %s: %w", body, err)
+		}
 	}
 	c.active[k] = ms
 	if !c.peopleRead[body] {
@@ -603,6 +622,70 @@ func (c *scan) memberships(body string, day calendar.Date) ([]*calendar.Membersh
 		c.peopleRead[body] = true
 	}
 	return ms, nil
+}
+
+// prefetchBatch is how many bodies one prefetch query names.
+const prefetchBatch = 500
+
+// prefetch reads, in a few queries, what meeting asks of every meeting of
+// the scan: the mail already handled under each meeting's prefix, and the
+// memberships and people of their bodies. At the size of a country the
+// scan otherwise asks three or four times per meeting, and a scan that
+// finds nothing new is mostly round trips (issue 12).
+func (c *scan) prefetch(ms []*calendar.Meeting) error {
+	if c.preview != "" || len(ms) == 0 {
+		return nil
+	}
+	prefixes := make([]string, 0, len(ms))
+	var bodies []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		prefixes = append(prefixes, meetingPrefix(m.ID)+"/")
+		for _, b := range m.Bodies {
+			if !seen[b] && c.bodyMembers[b] == nil {
+				seen[b] = true
+				bodies = append(bodies, b)
+			}
+		}
+	}
+	hs, err := c.Store.FindHandledMail(c.ctx, prefixes...)
+	if err != nil {
+		return fmt.Errorf("notify: emails of %d meetings: %w", len(ms), err)
+	}
+	c.prefetched = make(map[string][]*calendar.HandledMail, len(prefixes))
+	for _, p := range prefixes {
+		c.prefetched[p] = nil
+	}
+	for _, h := range hs {
+		p, _, _ := strings.Cut(h.Key, "/")
+		c.prefetched[p+"/"] = append(c.prefetched[p+"/"], h)
+	}
+	if c.bodyMembers == nil {
+		c.bodyMembers = map[string][]*calendar.Membership{}
+	}
+	for batch := range slices.Chunk(bodies, prefetchBatch) {
+		all, err := c.Store.FindMemberships(c.ctx, calendar.MembershipFilter{Bodies: batch})
+		if err != nil {
+			return fmt.Errorf("notify: members of %d bodies: %w", len(batch), err)
+		}
+		for _, b := range batch {
+			c.bodyMembers[b] = []*calendar.Membership{} // read, even if it has none
+		}
+		for _, m := range all {
+			c.bodyMembers[m.Body] = append(c.bodyMembers[m.Body], m)
+		}
+		people, err := c.Store.FindPeople(c.ctx, calendar.PersonFilter{Bodies: batch})
+		if err != nil {
+			return fmt.Errorf("notify: people of %d bodies: %w", len(batch), err)
+		}
+		for _, p := range people {
+			c.people[p.Key] = p
+		}
+		for _, b := range batch {
+			c.peopleRead[b] = true
+		}
+	}
+	return nil
 }
 
 // secretaries returns the secretaries of bodies on day, each once.

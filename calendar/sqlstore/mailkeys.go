@@ -12,26 +12,52 @@ import (
 )
 
 // FindHandledMail returns the outbox messages and skipped records whose
-// keys start with prefix, one per key (the outbox message when both exist,
-// as for a message skipped after it was queued), sorted by key.
+// keys start with any of prefixes, one per key (the outbox message when
+// both exist, as for a message skipped after it was queued), sorted by key.
 //
-// The keys are read as a range of their bytewise index (prefix ≤ key <
-// keyRangeEnd(prefix)), so that the scan, which asks once for every
-// meeting in its window, reads only the rows it wants however much mail
-// has accumulated; substr then keeps the range exact. Not LIKE, where "_"
-// and "%" in a key would be patterns.
-func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar.HandledMail, error) {
-	if prefix == "" {
+// Each prefix is read as a range of the bytewise key indexes (prefix ≤ key
+// < keyRangeEnd(prefix)), so that the scan reads only the rows it wants
+// however much mail has accumulated; substr then keeps each range exact.
+// Not LIKE, where "_" and "%" in a key would be patterns. Many prefixes go
+// in statements of handledBatch ranges each.
+func (s *Store) FindHandledMail(ctx context.Context, prefixes ...string) ([]*calendar.HandledMail, error) {
+	if len(prefixes) == 0 || slices.Contains(prefixes, "") {
 		return nil, fmt.Errorf("sqlstore: find handled mail: an empty prefix would list every email")
 	}
 	key := "key" + s.d.bytewise
-	q := `SELECT key, status, send_before, 0 FROM outbox
-			WHERE ` + key + ` >= $2 AND ` + key + ` < $4 AND substr(key, 1, $1) = $2
-		UNION ALL SELECT key, $3, 0, 1 FROM skipped_mail
-			WHERE ` + key + ` >= $2 AND ` + key + ` < $4 AND substr(key, 1, $1) = $2`
 	byKey := map[string]*calendar.HandledMail{}
-	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, q, utf8.RuneCountInString(prefix), prefix, string(calendar.OutboxSkipped), keyRangeEnd(prefix))
+	for batch := range slices.Chunk(prefixes, handledBatch) {
+		var ranges []string
+		args := []any{string(calendar.OutboxSkipped)}
+		for _, prefix := range batch {
+			n := len(args)
+			ranges = append(ranges, fmt.Sprintf("(%s >= $%d AND %s < $%d AND substr(key, 1, $%d) = $%d)", key, n+1, key, n+2, n+3, n+1))
+			args = append(args, prefix, keyRangeEnd(prefix), utf8.RuneCountInString(prefix))
+		}
+		where := strings.Join(ranges, " OR ")
+		q := `SELECT key, status, send_before, 0 FROM outbox WHERE ` + where + `
+			UNION ALL SELECT key, $1, 0, 1 FROM skipped_mail WHERE ` + where
+		if err := s.readHandled(ctx, q, args, byKey); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*calendar.HandledMail, 0, len(byKey))
+	for _, h := range byKey {
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b *calendar.HandledMail) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+// handledBatch is how many key ranges one statement of FindHandledMail
+// reads: 3 parameters each, far below either engine's limit.
+const handledBatch = 200
+
+// readHandled adds the rows of q to byKey, an outbox message over a skip
+// record of the same key.
+func (s *Store) readHandled(ctx context.Context, q string, args []any, byKey map[string]*calendar.HandledMail) error {
+	return s.read(ctx, func(t *tx) error {
+		rows, err := t.QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("sqlstore: find handled mail: %w", err)
 		}
@@ -52,15 +78,6 @@ func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar
 		}
 		return rows.Err()
 	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*calendar.HandledMail, 0, len(byKey))
-	for _, h := range byKey {
-		out = append(out, h)
-	}
-	slices.SortFunc(out, func(a, b *calendar.HandledMail) int { return strings.Compare(a.Key, b.Key) })
-	return out, nil
 }
 
 // keyRangeEnd returns the least string above every string that starts

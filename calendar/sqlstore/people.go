@@ -38,6 +38,13 @@ func (s *Store) FindPeople(ctx context.Context, f calendar.PersonFilter) ([]*cal
 		w.add(`p.id IN (SELECT ms.person_id FROM memberships ms JOIN bodies b ON b.id = ms.body_id
 			WHERE b.slug = $?)`, *f.Body)
 	}
+	if f.Bodies != nil {
+		if len(f.Bodies) == 0 {
+			return nil, nil
+		}
+		w.add(`p.id IN (SELECT ms.person_id FROM memberships ms JOIN bodies b ON b.id = ms.body_id
+			WHERE b.slug IN (`+marks(len(f.Bodies))+`))`, anys(f.Bodies)...)
+	}
 	var out []*calendar.Person
 	err := s.read(ctx, func(t *tx) error {
 		var err error

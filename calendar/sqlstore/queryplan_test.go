@@ -56,6 +56,18 @@ func TestQueryPlans(t *testing.T) {
 					_, err := s.FindHandledMail(e.ctx, "m1/")
 					return err
 				}},
+				{"FindHandledMail of many meetings", []string{"outbox", "skipped_mail"}, func() error {
+					_, err := s.FindHandledMail(e.ctx, "m1/", "m2/", "m3/", "w1/")
+					return err
+				}},
+				{"FindPeople of bodies", []string{"people", "memberships"}, func() error {
+					_, err := s.FindPeople(e.ctx, calendar.PersonFilter{Bodies: []string{"folkhalsa", "annat"}})
+					return err
+				}},
+				{"FindMemberships of bodies", []string{"memberships"}, func() error {
+					_, err := s.FindMemberships(e.ctx, calendar.MembershipFilter{Bodies: []string{"folkhalsa", "annat"}})
+					return err
+				}},
 			} {
 				t.Run(op.name, func(t *testing.T) {
 					statements := trace(t, s, op.run)
