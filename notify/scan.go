@@ -444,6 +444,10 @@ type scan struct {
 	// prefetched holds what prefetch read of the mail under each
 	// meeting's prefix ("m42/"), by prefix.
 	prefetched map[string][]*calendar.HandledMail
+	// agendas holds the agenda items prefetch read, by meeting.
+	agendas map[int64][]*calendar.AgendaItem
+	// rooms are read once per scan, by slug.
+	rooms map[string]*calendar.Room
 	out        []*Due
 
 	// known holds every key handled() returned in this scan.
@@ -624,12 +628,28 @@ func (c *scan) memberships(body string, day calendar.Date) ([]*calendar.Membersh
 	return ms, nil
 }
 
+// room returns the room, read once per scan.
+func (c *scan) room(slug string) (*calendar.Room, error) {
+	if r, ok := c.rooms[slug]; ok {
+		return r, nil
+	}
+	r, err := c.Store.FindRoomBySlug(c.ctx, slug)
+	if err != nil {
+		return nil, fmt.Errorf("notify: room %s: %w", slug, err)
+	}
+	if c.rooms == nil {
+		c.rooms = map[string]*calendar.Room{}
+	}
+	c.rooms[slug] = r
+	return r, nil
+}
+
 // prefetchBatch is how many bodies one prefetch query names.
 const prefetchBatch = 500
 
 // prefetch reads, in a few queries, what meeting asks of every meeting of
-// the scan: the mail already handled under each meeting's prefix, and the
-// memberships and people of their bodies. At the size of a country the
+// the scan: the mail already handled under each meeting's prefix, their
+// agendas, and the memberships and people of their bodies. At the size of a country the
 // scan otherwise asks three or four times per meeting, and a scan that
 // finds nothing new is mostly round trips (issue 12).
 func (c *scan) prefetch(ms []*calendar.Meeting) error {
@@ -637,10 +657,12 @@ func (c *scan) prefetch(ms []*calendar.Meeting) error {
 		return nil
 	}
 	prefixes := make([]string, 0, len(ms))
+	ids := make([]int64, 0, len(ms))
 	var bodies []string
 	seen := map[string]bool{}
 	for _, m := range ms {
 		prefixes = append(prefixes, meetingPrefix(m.ID)+"/")
+		ids = append(ids, m.ID)
 		for _, b := range m.Bodies {
 			if !seen[b] && c.bodyMembers[b] == nil {
 				seen[b] = true
@@ -659,6 +681,14 @@ func (c *scan) prefetch(ms []*calendar.Meeting) error {
 	for _, h := range hs {
 		p, _, _ := strings.Cut(h.Key, "/")
 		c.prefetched[p+"/"] = append(c.prefetched[p+"/"], h)
+	}
+	if c.agendas, err = c.Store.FindAgendas(c.ctx, ids); err != nil {
+		return fmt.Errorf("notify: agendas of %d meetings: %w", len(ids), err)
+	}
+	for _, id := range ids {
+		if c.agendas[id] == nil {
+			c.agendas[id] = []*calendar.AgendaItem{} // read: it has none
+		}
 	}
 	if c.bodyMembers == nil {
 		c.bodyMembers = map[string][]*calendar.Membership{}

@@ -55,7 +55,7 @@ func BenchmarkScanCountry(b *testing.B) {
 
 // importCountry applies the national file and regions 1–n of the
 // generated country in one transaction.
-func importCountry(b *testing.B, st calendar.Store, n int) {
+func importCountry(b testing.TB, st calendar.Store, n int) {
 	b.Helper()
 	ctx := context.Background()
 	err := st.InTx(ctx, func(tx calendar.Store) error {
@@ -86,7 +86,7 @@ func importCountry(b *testing.B, st calendar.Store, n int) {
 // addHistory puts rows sent messages in the outbox under the keys of the
 // meetings of the year before now, as a year of scans and deliveries
 // leaves them.
-func addHistory(b *testing.B, st calendar.Store, rows int, now time.Time) {
+func addHistory(b testing.TB, st calendar.Store, rows int, now time.Time) {
 	b.Helper()
 	ctx := context.Background()
 	from := now.AddDate(-1, 0, 0)
@@ -115,7 +115,7 @@ func addHistory(b *testing.B, st calendar.Store, rows int, now time.Time) {
 }
 
 // sendAll marks every queued message sent, as the delivery would.
-func sendAll(b *testing.B, st calendar.Store, now time.Time) {
+func sendAll(b testing.TB, st calendar.Store, now time.Time) {
 	b.Helper()
 	ctx := context.Background()
 	for {

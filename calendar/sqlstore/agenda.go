@@ -108,6 +108,27 @@ func (s *Store) FindAgendaItems(ctx context.Context, meetingID int64) ([]*calend
 	return out, err
 }
 
+// FindAgendas returns the items of the meetings by meeting, each ordered
+// by position, 500 meetings a statement.
+func (s *Store) FindAgendas(ctx context.Context, meetingIDs []int64) (map[int64][]*calendar.AgendaItem, error) {
+	out := map[int64][]*calendar.AgendaItem{}
+	for batch := range slices.Chunk(meetingIDs, 500) {
+		var items []*calendar.AgendaItem
+		err := s.read(ctx, func(t *tx) (err error) {
+			items, err = queryAll(ctx, t, "agenda items", "agenda item", scanAgendaItem,
+				agendaSelect+` WHERE meeting_id IN (`+numbered(1, len(batch))+`) ORDER BY meeting_id, position, id`, anys(batch)...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range items {
+			out[a.MeetingID] = append(out[a.MeetingID], a)
+		}
+	}
+	return out, nil
+}
+
 // CountProposals counts the waiting proposals of the meetings, in one
 // query.
 func (s *Store) CountProposals(ctx context.Context, meetingIDs []int64) (map[int64]int, error) {

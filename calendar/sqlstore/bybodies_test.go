@@ -11,8 +11,9 @@ import (
 	"github.com/samkal/samkal/calendar/sqlstore/sqltest"
 )
 
-// TestFindByBodies: the Bodies filters of memberships and people, which
-// the email scan reads for all the bodies of its window at once.
+// TestFindByBodies: the Bodies filters of memberships and people, and the
+// agendas of several meetings, which the email scan reads for its whole
+// window at once.
 func TestFindByBodies(t *testing.T) {
 	for _, eng := range sqltest.Engines() {
 		t.Run(eng.Name, func(t *testing.T) {
@@ -46,6 +47,25 @@ func TestFindByBodies(t *testing.T) {
 			}
 			if g := strings.Join(got, ","); g != "anna,bo" {
 				t.Errorf("people of a and b = %s, want anna,bo (each once)", g)
+			}
+			m1 := e.meeting("Ett", day(2026, 2, 3), 9, 10, "a")
+			m2 := e.meeting("Två", day(2026, 2, 4), 9, 10, "b")
+			m3 := e.meeting("Tre", day(2026, 2, 5), 9, 10, "c")
+			e.item(m1.ID, "Andra", 0)
+			e.item(m1.ID, "Första", 1)
+			e.item(m2.ID, "Enda", 0)
+			e.item(m3.ID, "Annat möte", 0)
+			agendas, err := e.s.FindAgendas(e.ctx, []int64{m1.ID, m2.ID, 999})
+			must(t, err)
+			var titles []string
+			for _, id := range []int64{m1.ID, m2.ID, 999} {
+				for _, a := range agendas[id] {
+					titles = append(titles, a.Title)
+				}
+				titles = append(titles, "|")
+			}
+			if g := strings.Join(titles, ","); g != "Första,Andra,|,Enda,|,|" || len(agendas) != 2 {
+				t.Errorf("agendas of two meetings and an unknown one = %s (%d meetings), want Första,Andra,|,Enda,|,| (2)", g, len(agendas))
 			}
 			if ms, err := e.s.FindMemberships(e.ctx, calendar.MembershipFilter{Bodies: []string{}}); err != nil || len(ms) != 0 {
 				t.Errorf("memberships of no bodies = %d, %v; want none", len(ms), err)

@@ -24,19 +24,25 @@ func (s *Store) FindHandledMail(ctx context.Context, prefixes ...string) ([]*cal
 	if len(prefixes) == 0 || slices.Contains(prefixes, "") {
 		return nil, fmt.Errorf("sqlstore: find handled mail: an empty prefix would list every email")
 	}
-	key := "key" + s.d.bytewise
 	byKey := map[string]*calendar.HandledMail{}
 	for batch := range slices.Chunk(prefixes, handledBatch) {
-		var ranges []string
+		// The ranges are a table joined to each mail table: both engines
+		// then look each range up in the key index, once per prefix
+		// (a long OR of ranges made PostgreSQL plan and probe slowly).
+		rows := make([]string, 0, len(batch))
 		args := []any{string(calendar.OutboxSkipped)}
 		for _, prefix := range batch {
 			n := len(args)
-			ranges = append(ranges, fmt.Sprintf("(%s >= $%d AND %s < $%d AND substr(key, 1, $%d) = $%d)", key, n+1, key, n+2, n+3, n+1))
+			rows = append(rows, fmt.Sprintf("(CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS INTEGER))", n+1, n+2, n+3))
 			args = append(args, prefix, keyRangeEnd(prefix), utf8.RuneCountInString(prefix))
 		}
-		where := strings.Join(ranges, " OR ")
-		q := `SELECT key, status, send_before, 0 FROM outbox WHERE ` + where + `
-			UNION ALL SELECT key, $1, 0, 1 FROM skipped_mail WHERE ` + where
+		in := func(t string) string {
+			k := t + ".key" + s.d.bytewise
+			return ` JOIN ` + t + ` ON ` + k + ` >= r.lo AND ` + k + ` < r.hi AND substr(` + t + `.key, 1, r.n) = r.lo`
+		}
+		q := `WITH r(lo, hi, n) AS (VALUES ` + strings.Join(rows, ", ") + `)
+			SELECT outbox.key, outbox.status, outbox.send_before, 0 FROM r` + in("outbox") + `
+			UNION ALL SELECT skipped_mail.key, $1, 0, 1 FROM r` + in("skipped_mail")
 		if err := s.readHandled(ctx, q, args, byKey); err != nil {
 			return nil, err
 		}

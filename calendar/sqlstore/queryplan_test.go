@@ -64,6 +64,10 @@ func TestQueryPlans(t *testing.T) {
 					_, err := s.FindPeople(e.ctx, calendar.PersonFilter{Bodies: []string{"folkhalsa", "annat"}})
 					return err
 				}},
+				{"FindAgendas", []string{"agenda_items"}, func() error {
+					_, err := s.FindAgendas(e.ctx, []int64{keyed.ID, keyed.ID + 1})
+					return err
+				}},
 				{"FindMemberships of bodies", []string{"memberships"}, func() error {
 					_, err := s.FindMemberships(e.ctx, calendar.MembershipFilter{Bodies: []string{"folkhalsa", "annat"}})
 					return err
