@@ -448,7 +448,7 @@ type scan struct {
 	agendas map[int64][]*calendar.AgendaItem
 	// rooms are read once per scan, by slug.
 	rooms map[string]*calendar.Room
-	out        []*Due
+	out   []*Due
 
 	// known holds every key handled() returned in this scan.
 	known map[string]bool
@@ -682,13 +682,10 @@ func (c *scan) prefetch(ms []*calendar.Meeting) error {
 		p, _, _ := strings.Cut(h.Key, "/")
 		c.prefetched[p+"/"] = append(c.prefetched[p+"/"], h)
 	}
+	// A meeting deleted since it was listed is left out: agenda then asks
+	// for it alone, and the store's "not found" isolates it.
 	if c.agendas, err = c.Store.FindAgendas(c.ctx, ids); err != nil {
 		return fmt.Errorf("notify: agendas of %d meetings: %w", len(ids), err)
-	}
-	for _, id := range ids {
-		if c.agendas[id] == nil {
-			c.agendas[id] = []*calendar.AgendaItem{} // read: it has none
-		}
 	}
 	if c.bodyMembers == nil {
 		c.bodyMembers = map[string][]*calendar.Membership{}
