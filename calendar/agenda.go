@@ -448,6 +448,11 @@ type AgendaStore interface {
 	// FindAgendaItems returns the meeting's items ordered by position, or
 	// ENOTFOUND for an unknown meeting.
 	FindAgendaItems(ctx context.Context, meetingID int64) ([]*AgendaItem, error)
+	// FindAgendas returns the items of the meetings, by meeting, each
+	// ordered by position (the email scan reads its whole window at once):
+	// a meeting without items maps to an empty list, and one that does not
+	// exist (deleted meanwhile) is left out.
+	FindAgendas(ctx context.Context, meetingIDs []int64) (map[int64][]*AgendaItem, error)
 	// FindAgendaItemByID returns the item, or ENOTFOUND.
 	FindAgendaItemByID(ctx context.Context, id int64) (*AgendaItem, error)
 	// FindDeclinedProposals returns the members' proposals (items with a

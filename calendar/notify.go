@@ -262,10 +262,11 @@ type SkippedMailStore interface {
 	// only the meeting's when meetingID > 0.
 	FindSkipped(ctx context.Context, meetingID int64, limit int) ([]*SkippedMail, error)
 	// FindHandledMail returns the outbox messages and skipped records whose
-	// keys start with prefix, sorted by key, one per key (the outbox
-	// message when both exist): what the scan has already handled for one
-	// meeting ("m42/") or booking window ("w3/"), and where each stands.
-	FindHandledMail(ctx context.Context, prefix string) ([]*HandledMail, error)
+	// keys start with any of prefixes, sorted by key, one per key (the
+	// outbox message when both exist): what the scan has already handled
+	// for a meeting ("m42/") or booking window ("w3/"), and where each
+	// stands. The scan asks for all the meetings of its window at once.
+	FindHandledMail(ctx context.Context, prefixes ...string) ([]*HandledMail, error)
 	// FindMailedMeetings returns the ids, ascending, of the meetings
 	// starting at or after from that have an outbox message sent or on its
 	// way (OutboxStatus.Told): meetings whose people were told something.

@@ -87,6 +87,9 @@ type PersonStore interface {
 type PersonFilter struct {
 	Organisation *string // organisation slug
 	Body         *string // people with a membership in this body (any period)
+	// Bodies, when not nil, keeps the people with a membership in any of
+	// these bodies (any period); an empty list keeps nobody.
+	Bodies []string
 }
 
 // PersonUpdate holds the fields to change; nil means "leave as is".
@@ -148,7 +151,10 @@ type MembershipStore interface {
 
 // MembershipFilter narrows FindMemberships; zero fields do not filter.
 type MembershipFilter struct {
-	Body     *string
+	Body *string
+	// Bodies, when not nil, keeps the memberships of these bodies; an
+	// empty list keeps none.
+	Bodies   []string
 	Person   *string
 	ActiveOn *Date // only memberships that hold on this day
 }

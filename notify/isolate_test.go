@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,9 +200,9 @@ func TestScanSurvivesBadRecord(t *testing.T) {
 	}
 }
 
-// hookStore runs a hook before FindAgendaItems of one meeting: a way to
-// make something happen in the middle of a scan, between its reading of
-// the meetings and its reading of one meeting's agenda.
+// hookStore runs a hook before the agendas of one meeting are read: a way
+// to make something happen in the middle of a scan, between its reading
+// of the meetings and its reading of their agendas.
 type hookStore struct {
 	calendar.Store
 	meetingID int64
@@ -214,6 +215,14 @@ func (h *hookStore) FindAgendaItems(ctx context.Context, meetingID int64) ([]*ca
 		h.hook = nil
 	}
 	return h.Store.FindAgendaItems(ctx, meetingID)
+}
+
+func (h *hookStore) FindAgendas(ctx context.Context, meetingIDs []int64) (map[int64][]*calendar.AgendaItem, error) {
+	if slices.Contains(meetingIDs, h.meetingID) && h.hook != nil {
+		h.hook()
+		h.hook = nil
+	}
+	return h.Store.FindAgendas(ctx, meetingIDs)
 }
 
 // TestScanIsolatesOneMeeting: a meeting deleted in the middle of a scan

@@ -74,6 +74,9 @@ func (c *scan) meetings() error {
 			ms = append(ms, m)
 		}
 	}
+	if err := c.prefetch(ms); err != nil {
+		return err
+	}
 	for _, m := range ms {
 		// A meeting whose mail cannot be derived from its data (a person
 		// or room deleted meanwhile) must not stop the other meetings' mail.
@@ -345,9 +348,12 @@ func (c *scan) digest(m *calendar.Meeting, view letters.Meeting, done mailSet, s
 // accepted ones numbered as members read them (calendar.NumberAccepted),
 // without the places of proposals not yet handled.
 func (c *scan) agenda(meetingID int64, status calendar.AgendaStatus) ([]letters.AgendaItem, error) {
-	items, err := c.Store.FindAgendaItems(c.ctx, meetingID)
-	if err != nil {
-		return nil, fmt.Errorf("notify: agenda of meeting %d: %w", meetingID, err)
+	items, ok := c.agendas[meetingID]
+	if !ok {
+		var err error
+		if items, err = c.Store.FindAgendaItems(c.ctx, meetingID); err != nil {
+			return nil, fmt.Errorf("notify: agenda of meeting %d: %w", meetingID, err)
+		}
 	}
 	var out []letters.AgendaItem
 	for _, a := range items {
@@ -409,9 +415,9 @@ func (c *scan) meetingContext(m *calendar.Meeting) (*meetingContext, error) {
 	}
 	v.Place = m.Location
 	if m.Room != "" {
-		r, err := c.Store.FindRoomBySlug(c.ctx, m.Room)
+		r, err := c.room(m.Room)
 		if err != nil {
-			return nil, fmt.Errorf("notify: room %s: %w", m.Room, err)
+			return nil, err
 		}
 		mc.room = r
 		v.Place = r.Name

@@ -191,7 +191,7 @@ func (s *Scanner) find(ctx context.Context, now time.Time) (*scan, error) {
 // newScan is the state of one scan at now, empty.
 func (s *Scanner) newScan(ctx context.Context, now time.Time) *scan {
 	return &scan{Scanner: s, ctx: ctx, now: calendar.In(now), people: map[string]*calendar.Person{}, bodies: map[string]*calendar.Body{},
-		active: map[string][]*calendar.Membership{}, known: map[string]bool{}, outdated: map[string]bool{}}
+		active: map[string][]*calendar.Membership{}, peopleRead: map[string]bool{}, known: map[string]bool{}, outdated: map[string]bool{}}
 }
 
 // maxQueued bounds how many queued emails one scan checks; more than this
@@ -435,7 +435,20 @@ type scan struct {
 	people map[string]*calendar.Person
 	bodies map[string]*calendar.Body
 	active map[string][]*calendar.Membership // by "body|day"
-	out    []*Due
+	// peopleRead are the bodies whose people are in people: read in one
+	// query per body rather than one per person.
+	peopleRead map[string]bool
+	// bodyMembers holds the memberships (any period) of the bodies
+	// prefetch read, by body; memberships filters them by day.
+	bodyMembers map[string][]*calendar.Membership
+	// prefetched holds what prefetch read of the mail under each
+	// meeting's prefix ("m42/"), by prefix.
+	prefetched map[string][]*calendar.HandledMail
+	// agendas holds the agenda items prefetch read, by meeting.
+	agendas map[int64][]*calendar.AgendaItem
+	// rooms are read once per scan, by slug.
+	rooms map[string]*calendar.Room
+	out   []*Due
 
 	// known holds every key handled() returned in this scan.
 	known map[string]bool
@@ -481,9 +494,12 @@ func (c *scan) handled(prefix string) (mailSet, error) {
 	if c.preview != "" {
 		return mailSet{}, nil // a preview writes to everyone, as if first
 	}
-	hs, err := c.Store.FindHandledMail(c.ctx, prefix)
-	if err != nil {
-		return nil, fmt.Errorf("notify: emails under %s: %w", prefix, err)
+	hs, ok := c.prefetched[prefix]
+	if !ok {
+		var err error
+		if hs, err = c.Store.FindHandledMail(c.ctx, prefix); err != nil {
+			return nil, fmt.Errorf("notify: emails under %s: %w", prefix, err)
+		}
 	}
 	set := make(mailSet, len(hs))
 	for _, h := range hs {
@@ -584,12 +600,119 @@ func (c *scan) memberships(body string, day calendar.Date) ([]*calendar.Membersh
 	if ms, ok := c.active[k]; ok {
 		return ms, nil
 	}
-	ms, err := c.Store.FindMemberships(c.ctx, calendar.MembershipFilter{Body: &body, ActiveOn: &day})
-	if err != nil {
-		return nil, fmt.Errorf("notify: members of %s: %w", body, err)
+	var ms []*calendar.Membership
+	if all, ok := c.bodyMembers[body]; ok {
+		for _, m := range all {
+			if m.ActiveOn(day) {
+				ms = append(ms, m)
+			}
+		}
+	} else {
+		var err error
+		ms, err = c.Store.FindMemberships(c.ctx, calendar.MembershipFilter{Body: &body, ActiveOn: &day})
+		if err != nil {
+			return nil, fmt.Errorf("notify: members of %s: %w", body, err)
+		}
 	}
 	c.active[k] = ms
+	if !c.peopleRead[body] {
+		ps, err := c.Store.FindPeople(c.ctx, calendar.PersonFilter{Body: &body})
+		if err != nil {
+			return nil, fmt.Errorf("notify: people of %s: %w", body, err)
+		}
+		for _, p := range ps {
+			c.people[p.Key] = p
+		}
+		c.peopleRead[body] = true
+	}
 	return ms, nil
+}
+
+// room returns the room, read once per scan.
+func (c *scan) room(slug string) (*calendar.Room, error) {
+	if r, ok := c.rooms[slug]; ok {
+		return r, nil
+	}
+	r, err := c.Store.FindRoomBySlug(c.ctx, slug)
+	if err != nil {
+		return nil, fmt.Errorf("notify: room %s: %w", slug, err)
+	}
+	if c.rooms == nil {
+		c.rooms = map[string]*calendar.Room{}
+	}
+	c.rooms[slug] = r
+	return r, nil
+}
+
+// prefetchBatch is how many bodies one prefetch query names.
+const prefetchBatch = 500
+
+// prefetch reads, in a few queries, what meeting asks of every meeting of
+// the scan: the mail already handled under each meeting's prefix, their
+// agendas, and the memberships and people of their bodies. At the size of a country the
+// scan otherwise asks three or four times per meeting, and a scan that
+// finds nothing new is mostly round trips (issue 12).
+func (c *scan) prefetch(ms []*calendar.Meeting) error {
+	if c.preview != "" || len(ms) == 0 {
+		return nil
+	}
+	prefixes := make([]string, 0, len(ms))
+	ids := make([]int64, 0, len(ms))
+	var bodies []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		prefixes = append(prefixes, meetingPrefix(m.ID)+"/")
+		ids = append(ids, m.ID)
+		for _, b := range m.Bodies {
+			if !seen[b] && c.bodyMembers[b] == nil {
+				seen[b] = true
+				bodies = append(bodies, b)
+			}
+		}
+	}
+	hs, err := c.Store.FindHandledMail(c.ctx, prefixes...)
+	if err != nil {
+		return fmt.Errorf("notify: emails of %d meetings: %w", len(ms), err)
+	}
+	c.prefetched = make(map[string][]*calendar.HandledMail, len(prefixes))
+	for _, p := range prefixes {
+		c.prefetched[p] = nil
+	}
+	for _, h := range hs {
+		p, _, _ := strings.Cut(h.Key, "/")
+		c.prefetched[p+"/"] = append(c.prefetched[p+"/"], h)
+	}
+	// A meeting deleted since it was listed is left out: agenda then asks
+	// for it alone, and the store's "not found" isolates it.
+	if c.agendas, err = c.Store.FindAgendas(c.ctx, ids); err != nil {
+		return fmt.Errorf("notify: agendas of %d meetings: %w", len(ids), err)
+	}
+	if c.bodyMembers == nil {
+		c.bodyMembers = map[string][]*calendar.Membership{}
+	}
+	for batch := range slices.Chunk(bodies, prefetchBatch) {
+		all, err := c.Store.FindMemberships(c.ctx, calendar.MembershipFilter{Bodies: batch})
+		if err != nil {
+			return fmt.Errorf("notify: members of %d bodies: %w", len(batch), err)
+		}
+		for _, b := range batch {
+			c.bodyMembers[b] = []*calendar.Membership{} // read, even if it has none
+		}
+		for _, m := range all {
+			c.bodyMembers[m.Body] = append(c.bodyMembers[m.Body], m)
+		}
+		people, err := c.Store.FindPeople(c.ctx, calendar.PersonFilter{Bodies: batch})
+		if err != nil {
+			return fmt.Errorf("notify: people of %d bodies: %w", len(batch), err)
+		}
+		for _, p := range people {
+			c.people[p.Key] = p
+		}
+		for _, b := range batch {
+			c.peopleRead[b] = true
+		}
+	}
+	return nil
 }
 
 // secretaries returns the secretaries of bodies on day, each once.

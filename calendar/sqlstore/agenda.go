@@ -108,6 +108,41 @@ func (s *Store) FindAgendaItems(ctx context.Context, meetingID int64) ([]*calend
 	return out, err
 }
 
+// FindAgendas returns the items of the meetings by meeting, each ordered
+// by position, an empty list for an existing meeting without items; 500
+// meetings a statement, with the meetings that exist read in the same
+// transaction.
+func (s *Store) FindAgendas(ctx context.Context, meetingIDs []int64) (map[int64][]*calendar.AgendaItem, error) {
+	out := map[int64][]*calendar.AgendaItem{}
+	for batch := range slices.Chunk(meetingIDs, 500) {
+		var items []*calendar.AgendaItem
+		var exist []int64
+		err := s.read(ctx, func(t *tx) (err error) {
+			in := `(` + numbered(1, len(batch)) + `)`
+			exist, err = queryAll(ctx, t, "meetings", "meeting", func(r scanner) (id int64, err error) {
+				err = r.Scan(&id)
+				return id, err
+			}, `SELECT id FROM meetings WHERE id IN `+in, anys(batch)...)
+			if err != nil {
+				return err
+			}
+			items, err = queryAll(ctx, t, "agenda items", "agenda item", scanAgendaItem,
+				agendaSelect+` WHERE meeting_id IN `+in+` ORDER BY meeting_id, position, id`, anys(batch)...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range exist {
+			out[id] = []*calendar.AgendaItem{}
+		}
+		for _, a := range items {
+			out[a.MeetingID] = append(out[a.MeetingID], a)
+		}
+	}
+	return out, nil
+}
+
 // CountProposals counts the waiting proposals of the meetings, in one
 // query.
 func (s *Store) CountProposals(ctx context.Context, meetingIDs []int64) (map[int64]int, error) {

@@ -42,6 +42,10 @@ type dialect struct {
 	// jsonTexts is a table expression of the texts in a JSON array held in
 	// column col, as rows of one column named value, aliased as alias.
 	jsonTexts func(col, alias string) string
+	// bytewise is appended to a text column to compare it byte by byte,
+	// as the indexes on mail keys do: PostgreSQL's collations may order
+	// "/" apart from the letters; SQLite's BINARY already is bytewise.
+	bytewise string
 }
 
 // violation is the kind of constraint a statement broke.
@@ -108,6 +112,7 @@ var postgresDialect = &dialect{
 	jsonTexts: func(col, alias string) string {
 		return "jsonb_array_elements_text(" + col + "::jsonb) AS " + alias + "(value)"
 	},
+	bytewise: ` COLLATE "C"`,
 }
 
 // check turns the error of a write into a domain error: onUnique when the

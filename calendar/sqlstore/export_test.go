@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 )
@@ -88,4 +90,59 @@ func QueryTexts(ctx context.Context, s *Store, query string, args ...any) ([]str
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Trace makes s call f with every statement it sends and its arguments.
+func Trace(s *Store, f func(query string, args []any)) { s.trace = f }
+
+// Explain returns the engine's plan of query as one line per step: EXPLAIN
+// QUERY PLAN on SQLite; on PostgreSQL EXPLAIN of the query prepared as a
+// generic plan (the plan a prepared statement settles on, which cannot
+// know its parameters) with sequential scans discouraged, so that a tiny
+// test table does not hide whether an index can serve the query at all.
+func Explain(ctx context.Context, s *Store, query string, args []any) (string, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	var lines []string
+	collect := func(q string, args ...any) error {
+		rows, err := conn.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			lines = append(lines, fmt.Sprint(vals[len(vals)-1]))
+		}
+		return rows.Err()
+	}
+	if s.d.name == "sqlite" {
+		err = collect("EXPLAIN QUERY PLAN "+query, args...)
+		return strings.Join(lines, "\n"), err
+	}
+	for _, q := range []string{"SET plan_cache_mode = force_generic_plan", "SET enable_seqscan = off",
+		"PREPARE plan_check AS " + query} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return "", fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	nulls := strings.TrimSuffix(strings.Repeat("NULL, ", len(args)), ", ")
+	if len(args) > 0 {
+		nulls = "(" + nulls + ")"
+	}
+	err = collect("EXPLAIN EXECUTE plan_check" + nulls)
+	_, _ = conn.ExecContext(ctx, "DEALLOCATE plan_check")
+	_, _ = conn.ExecContext(ctx, "RESET ALL")
+	return strings.Join(lines, "\n"), err
 }

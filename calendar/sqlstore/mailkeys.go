@@ -12,24 +12,58 @@ import (
 )
 
 // FindHandledMail returns the outbox messages and skipped records whose
-// keys start with prefix, one per key (the outbox message when both exist,
-// as for a message skipped after it was queued), sorted by key. The prefix
-// is compared with substr, not LIKE, so that "_" and "%" in a key are plain
-// characters, and not with a range, because PostgreSQL's collations may
-// order "/" apart from the letters.
-func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar.HandledMail, error) {
-	if prefix == "" {
+// keys start with any of prefixes, one per key (the outbox message when
+// both exist, as for a message skipped after it was queued), sorted by key.
+//
+// Each prefix is read as a range of the bytewise key indexes (prefix ≤ key
+// < keyRangeEnd(prefix)), so that the scan reads only the rows it wants
+// however much mail has accumulated; substr then keeps each range exact.
+// Not LIKE, where "_" and "%" in a key would be patterns. Many prefixes go
+// in statements of handledBatch ranges each.
+func (s *Store) FindHandledMail(ctx context.Context, prefixes ...string) ([]*calendar.HandledMail, error) {
+	if len(prefixes) == 0 || slices.Contains(prefixes, "") {
 		return nil, fmt.Errorf("sqlstore: find handled mail: an empty prefix would list every email")
 	}
-	// The outbox's keys are matched in its key index, which holds the row
-	// id too; only the rows that match are read (on SQLite a row scan would
-	// read every message's body).
-	const q = `SELECT key, status, send_before, 0 FROM outbox
-			WHERE id IN (SELECT id FROM outbox WHERE substr(key, 1, $1) = $2)
-		UNION ALL SELECT key, $3, 0, 1 FROM skipped_mail WHERE substr(key, 1, $1) = $2`
 	byKey := map[string]*calendar.HandledMail{}
-	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, q, utf8.RuneCountInString(prefix), prefix, string(calendar.OutboxSkipped))
+	for batch := range slices.Chunk(prefixes, handledBatch) {
+		// The ranges are a table joined to each mail table: both engines
+		// then look each range up in the key index, once per prefix
+		// (a long OR of ranges made PostgreSQL plan and probe slowly).
+		rows := make([]string, 0, len(batch))
+		args := []any{string(calendar.OutboxSkipped)}
+		for _, prefix := range batch {
+			n := len(args)
+			rows = append(rows, fmt.Sprintf("(CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS INTEGER))", n+1, n+2, n+3))
+			args = append(args, prefix, keyRangeEnd(prefix), utf8.RuneCountInString(prefix))
+		}
+		in := func(t string) string {
+			k := t + ".key" + s.d.bytewise
+			return ` JOIN ` + t + ` ON ` + k + ` >= r.lo AND ` + k + ` < r.hi AND substr(` + t + `.key, 1, r.n) = r.lo`
+		}
+		q := `WITH r(lo, hi, n) AS (VALUES ` + strings.Join(rows, ", ") + `)
+			SELECT outbox.key, outbox.status, outbox.send_before, 0 FROM r` + in("outbox") + `
+			UNION ALL SELECT skipped_mail.key, $1, 0, 1 FROM r` + in("skipped_mail")
+		if err := s.readHandled(ctx, q, args, byKey); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*calendar.HandledMail, 0, len(byKey))
+	for _, h := range byKey {
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b *calendar.HandledMail) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+// handledBatch is how many key ranges one statement of FindHandledMail
+// reads: 3 parameters each, far below either engine's limit.
+const handledBatch = 200
+
+// readHandled adds the rows of q to byKey, an outbox message over a skip
+// record of the same key.
+func (s *Store) readHandled(ctx context.Context, q string, args []any, byKey map[string]*calendar.HandledMail) error {
+	return s.read(ctx, func(t *tx) error {
+		rows, err := t.QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("sqlstore: find handled mail: %w", err)
 		}
@@ -50,15 +84,27 @@ func (s *Store) FindHandledMail(ctx context.Context, prefix string) ([]*calendar
 		}
 		return rows.Err()
 	})
-	if err != nil {
-		return nil, err
+}
+
+// keyRangeEnd returns the least string above every string that starts
+// with prefix, in byte order (which for UTF-8 is code point order): prefix
+// with its last character's successor, skipping the surrogates, which
+// UTF-8 cannot hold. A prefix of only U+10FFFF has no end: "" is
+// returned, and no valid key lies in the range then.
+func keyRangeEnd(prefix string) string {
+	for prefix != "" {
+		r, size := utf8.DecodeLastRuneInString(prefix)
+		prefix = prefix[:len(prefix)-size]
+		switch {
+		case r == utf8.MaxRune:
+			continue
+		case r == 0xD7FF:
+			return prefix + "\uE000"
+		default:
+			return prefix + string(r+1)
+		}
 	}
-	out := make([]*calendar.HandledMail, 0, len(byKey))
-	for _, h := range byKey {
-		out = append(out, h)
-	}
-	slices.SortFunc(out, func(a, b *calendar.HandledMail) int { return strings.Compare(a.Key, b.Key) })
-	return out, nil
+	return ""
 }
 
 // FindMailedMeetings returns the ids of meetings starting at or after from

@@ -172,7 +172,10 @@ func (s *Store) FindMeetingByKey(ctx context.Context, key string) (*calendar.Mee
 	}
 	err := s.read(ctx, func(t *tx) (err error) {
 		var w where
-		w.add("m.key = $?", key)
+		// "<> ''" lets the partial key index serve the lookup: without it
+		// neither engine can prove the parameter is not "" and both scan
+		// every meeting (the import's quadratic time, issue 12).
+		w.add("m.key = $? AND m.key <> ''", key)
 		m, err = t.queryMeeting(ctx, &w, calendar.Errorf(calendar.ENOTFOUND, "no meeting has the key %q", key))
 		return err
 	})
@@ -219,7 +222,7 @@ func (s *Store) CreateMeeting(ctx context.Context, m *calendar.Meeting) error {
 		}
 		keyTaken := meetingKeyTaken(m.Key)
 		if m.Key != "" {
-			if err := t.mustBeFree(ctx, `SELECT 1 FROM meetings WHERE key = $1`, keyTaken, m.Key); err != nil {
+			if err := t.mustBeFree(ctx, `SELECT 1 FROM meetings WHERE key = $1 AND key <> ''`, keyTaken, m.Key); err != nil {
 				return err
 			}
 		}
@@ -293,7 +296,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.Meetin
 		}
 		keyTaken := meetingKeyTaken(m.Key)
 		if _, ok := f["key"]; ok && m.Key != "" {
-			if err := t.mustBeFree(ctx, `SELECT 1 FROM meetings WHERE key = $1 AND id <> $2`, keyTaken, m.Key, id); err != nil {
+			if err := t.mustBeFree(ctx, `SELECT 1 FROM meetings WHERE key = $1 AND key <> '' AND id <> $2`, keyTaken, m.Key, id); err != nil {
 				return err
 			}
 		}

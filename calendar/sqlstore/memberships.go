@@ -50,6 +50,12 @@ func (t *tx) findMemberships(ctx context.Context, f calendar.MembershipFilter) (
 	if f.Body != nil {
 		w.add("b.slug = $?", *f.Body)
 	}
+	if f.Bodies != nil {
+		if len(f.Bodies) == 0 {
+			return nil, nil
+		}
+		w.add("b.slug IN ("+marks(len(f.Bodies))+")", anys(f.Bodies)...)
+	}
 	if f.Person != nil {
 		w.add("p.key = $?", *f.Person)
 	}

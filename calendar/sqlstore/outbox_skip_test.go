@@ -124,19 +124,26 @@ func testOutboxHandledMail(t *testing.T, e *env) {
 	}
 	e.recordSkipped(skipped("m1/anmalan/frida-alm/r0/ingen-adress", 1))
 	e.enqueue(msg("m10/anmalan/anna-ek/r0")) // another meeting: "m10/" is not under "m1/"
+	e.enqueue(msg("m1"))                     // the range's edges: "m1" < "m1/" ≤ key < "m10"
+	e.enqueue(msg("m1.anmalan"))
+	e.enqueue(msg("m10"))
+	e.enqueue(msg("m1/ärende/åsa-öberg/r0")) // bytes above ASCII stay under the prefix
 	got, err := e.s.FindHandledMail(e.ctx, "m1/")
 	must(t, err)
 	var parts []string
 	for _, h := range got {
 		parts = append(parts, h.Key+"="+string(h.Status))
 	}
-	want := "m1/anmalan/anna-ek/r0=queued,m1/anmalan/frida-alm/r0/ingen-adress=skipped,m1/kallelse/anna-ek/r0=skipped"
+	want := "m1/anmalan/anna-ek/r0=queued,m1/anmalan/frida-alm/r0/ingen-adress=skipped,m1/kallelse/anna-ek/r0=skipped,m1/ärende/åsa-öberg/r0=queued"
 	if strings.Join(parts, ",") != want {
 		t.Errorf("FindHandledMail = %s, want %s", strings.Join(parts, ","), want)
 	}
 	sameTime(t, "SendBefore", got[0].SendBefore, before)
 	if !got[1].SendBefore.IsZero() {
 		t.Errorf("a skip record's SendBefore = %v, want zero", got[1].SendBefore)
+	}
+	if got, err := e.s.FindHandledMail(e.ctx, "m1/ärende/å"); err != nil || len(got) != 1 {
+		t.Errorf("FindHandledMail under a prefix ending in å = %v, %v; want the one message", got, err)
 	}
 	_, err = e.s.FindHandledMail(e.ctx, "")
 	if err == nil {

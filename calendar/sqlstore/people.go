@@ -32,8 +32,18 @@ func (s *Store) FindPeople(ctx context.Context, f calendar.PersonFilter) ([]*cal
 		w.add("o.slug = $?", *f.Organisation)
 	}
 	if f.Body != nil {
-		w.add(`EXISTS (SELECT 1 FROM memberships ms JOIN bodies b ON b.id = ms.body_id
-			WHERE ms.person_id = p.id AND b.slug = $?)`, *f.Body)
+		// IN, not a correlated EXISTS: the body's members are found from
+		// the body (its slug, then the memberships' body index), not by
+		// testing every person in the country (TestQueryPlans).
+		w.add(`p.id IN (SELECT ms.person_id FROM memberships ms JOIN bodies b ON b.id = ms.body_id
+			WHERE b.slug = $?)`, *f.Body)
+	}
+	if f.Bodies != nil {
+		if len(f.Bodies) == 0 {
+			return nil, nil
+		}
+		w.add(`p.id IN (SELECT ms.person_id FROM memberships ms JOIN bodies b ON b.id = ms.body_id
+			WHERE b.slug IN (`+marks(len(f.Bodies))+`))`, anys(f.Bodies)...)
 	}
 	var out []*calendar.Person
 	err := s.read(ctx, func(t *tx) error {

@@ -115,6 +115,10 @@ type Store struct {
 	log *slog.Logger
 	// onStatement is Options.OnStatement, or a function that does nothing.
 	onStatement func(query string)
+	// trace, when set (only by tests: export_test.go), sees every
+	// statement with its arguments, so that the query-plan tests can ask
+	// the engine how it runs the statements the store really sends.
+	trace func(query string, args []any)
 	// tx is set on the Store that InTx hands to its callback.
 	tx *txState
 }
@@ -287,26 +291,36 @@ type tx struct {
 	d           *dialect
 	now         time.Time
 	onStatement func(query string)
+	trace       func(query string, args []any)
 }
 
 func (s *Store) newTx(sqlTx *sql.Tx) *tx {
-	return &tx{Tx: sqlTx, d: s.d, now: fromUnix(s.now().Unix()), onStatement: s.onStatement}
+	return &tx{Tx: sqlTx, d: s.d, now: fromUnix(s.now().Unix()), onStatement: s.onStatement, trace: s.trace}
 }
 
 // QueryContext, QueryRowContext and ExecContext are *sql.Tx's, after
 // telling Options.OnStatement.
 func (t *tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	t.onStatement(query)
+	if t.trace != nil {
+		t.trace(query, args)
+	}
 	return t.Tx.QueryContext(ctx, query, args...)
 }
 
 func (t *tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	t.onStatement(query)
+	if t.trace != nil {
+		t.trace(query, args)
+	}
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
 
 func (t *tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	t.onStatement(query)
+	if t.trace != nil {
+		t.trace(query, args)
+	}
 	return t.Tx.ExecContext(ctx, query, args...)
 }
 

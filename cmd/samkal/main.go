@@ -68,6 +68,7 @@ func commands() []command {
 		{"users", "grant|revoke --person KEY --role admin|secretary [--body SLUG]… | list [--person KEY] | login-link --person KEY", "give and take back roles (the first admin is made here), list admins and secretaries, print a one-time sign-in link", usersCmd},
 		{"notify", "preview [--at TIME] | run", "show which emails are due, or queue and send them now (calls for items, kallelser, justering, booking reminders)", notifyCmd},
 		{"people", "export KEY | erase [--yes] KEY", "print everything held about a person as JSON, or erase the person (GDPR)", peopleCmd},
+		{"generate", "--out DIR [--regions N] [--seed N]", "write the generated national data set (21 regions) as årsplan files, for scale tests", generate},
 		{"config", "[--table]", "print the configuration in effect (secrets redacted), or every setting as a Markdown table", printConfig},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, version())
