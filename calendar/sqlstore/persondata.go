@@ -31,6 +31,8 @@ var _ calendar.PersonDataStore = (*Store)(nil)
 //	                     without the key
 //	personal_links       exported without token; deleted
 //	booking_links        exported without token; deleted
+//	availability_answers "kan inte" answers and their half days
+//	                     (00015): not exported yet; deleted
 //	justering_approvals  exported; kept (an approval is a fact)
 //	justeringar.chair_id kept, like the approvals
 //	agenda_items         proposals (submitted_by, a key without foreign
@@ -466,6 +468,13 @@ func (s *Store) ErasePerson(ctx context.Context, key string) (*calendar.Erasure,
 			}
 		}
 		x.PersonalLinks += booking
+		// "Kan inte" answers: what the person said of their own days.
+		if err := exec(nil, "availability_answers", `DELETE FROM availability_slots WHERE person_id = $1`, p.ID); err != nil {
+			return err
+		}
+		if err := exec(nil, "availability_answers", `DELETE FROM availability_answers WHERE person_id = $1`, p.ID); err != nil {
+			return err
+		}
 
 		// Mail: what has not gone will not; what went stays for the
 		// statistics, without address, message or person.
