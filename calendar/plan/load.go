@@ -79,7 +79,9 @@ func ownMeeting(w *calendar.BookingWindow, m *calendar.Meeting) bool {
 //     meetings from six months before the window to six months after it.
 //   - Busy: every meeting that is not cancelled and touches the window's
 //     days or the day before or after them, with People the blocking
-//     members of its bodies on its day, and its room.
+//     members of its bodies on its day, and its room; and every half day
+//     that someone who must attend said on the window's "kan inte" page
+//     that they cannot do (see addCannotDo), a hard rule without buffer.
 //
 // The window's own planned meetings of its bodies (see IsWindowMeeting)
 // are left out of Busy, so that planning again does not clash with the
@@ -196,7 +198,45 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 	for _, person := range everyone {
 		p.Names[person.Key] = person.Name
 	}
+	if err := p.addCannotDo(ctx, store, w.ID); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// addCannotDo adds to p's Busy, for every person who must attend one of
+// its bodies and has answered window id's "kan inte" page, each half day
+// they cannot do (calendar.Half.Span: fm before 12.00, em from 12.00) as
+// a Busy period of that person alone with the Reason "Maria Lindborg kan
+// inte tis 9 sep fm". Answers of others (no longer members, or not asked
+// by the window's attendees) are left out. A window not stored (id 0) has
+// no answers.
+func (p *Problem) addCannotDo(ctx context.Context, store calendar.Store, id int64) error {
+	if id <= 0 {
+		return nil
+	}
+	answers, err := store.FindAvailabilities(ctx, id)
+	if err != nil || len(answers) == 0 {
+		return err
+	}
+	attends := map[string]bool{}
+	for _, d := range p.Demands {
+		for _, a := range d.Attendees {
+			attends[a] = true
+		}
+	}
+	for _, a := range answers {
+		if !attends[a.Person] {
+			continue
+		}
+		name := cmpName(p.Names, a.Person)
+		for _, h := range a.CannotDo {
+			start, end := h.Half.Span(h.Day)
+			reason := name + " kan inte " + h.ShortSwedish()
+			p.Busy = append(p.Busy, Busy{Start: start, End: end, People: []string{a.Person}, Label: reason, Reason: reason})
+		}
+	}
+	return nil
 }
 
 // checkReferences reports, all at once, the bodies, rooms and attendees of
@@ -720,6 +760,10 @@ func SuggestWindow(ctx context.Context, store calendar.Store, w *calendar.Bookin
 	}
 	p, err := Load(ctx, store, &one, now)
 	if err != nil {
+		return nil, err
+	}
+	// The people's answers are the stored window's.
+	if err := p.addCannotDo(ctx, store, w.ID); err != nil {
 		return nil, err
 	}
 	// … except the body's own.

@@ -126,4 +126,3 @@ func (t *tx) findAvailabilities(ctx context.Context, windowID int64, person *str
 	}
 	return answers, nil
 }
-
