@@ -832,3 +832,37 @@ func ApplyProposals(ctx context.Context, store calendar.Store, body string, ps [
 	}
 	return created, existing, nil
 }
+
+// CandidateDays returns the days on which window w may place a meeting:
+// its weeks' days on its weekdays, less holidays and blackouts. They are
+// the days the "kan inte" page asks about.
+func CandidateDays(w *calendar.BookingWindow) []calendar.Date {
+	days, _, _ := allowedDays(w)
+	return days
+}
+
+// WindowAttendees returns, per body of w, who must attend it by Load's
+// rule: w.Attendees[body] when the window overrides them, else the people
+// whose membership in ms (all memberships, or those of the bodies) has a
+// role in calendar.BlockingRoles and holds on a day of the window.
+func WindowAttendees(w *calendar.BookingWindow, ms []*calendar.Membership) map[string][]string {
+	days := w.Days()
+	out := make(map[string][]string, len(w.Bodies))
+	if len(days) == 0 {
+		return out
+	}
+	members := map[string][]*calendar.Membership{}
+	for _, m := range ms {
+		if slices.Contains(calendar.BlockingRoles, m.Role) && slices.Contains(w.Bodies, m.Body) {
+			members[m.Body] = append(members[m.Body], m)
+		}
+	}
+	for _, body := range w.Bodies {
+		if keys, ok := w.Attendees[body]; ok {
+			out[body] = sortedSet(keys)
+		} else {
+			out[body] = activeMembers(members[body], days[0], days[len(days)-1])
+		}
+	}
+	return out
+}
