@@ -359,7 +359,9 @@ func (s *Server) myWindows(ctx context.Context, person string, today calendar.Da
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(ws, func(a, b *calendar.BookingWindow) int { return strings.Compare(a.Days()[0].String(), b.Days()[0].String()) })
+	slices.SortStableFunc(ws, func(a, b *calendar.BookingWindow) int {
+		return strings.Compare(a.Days()[0].String(), b.Days()[0].String())
+	})
 	var out []myWindow
 	for _, x := range ws {
 		att := plan.WindowAttendees(x, ms)
@@ -459,4 +461,3 @@ func (s *Server) windowAnswersOf(ctx context.Context, x *calendar.BookingWindow)
 	}
 	return out, nil
 }
-
