@@ -341,8 +341,8 @@ func (s *Server) renderAvailability(w http.ResponseWriter, r *http.Request, v *a
 
 // myWindow is an open window a person must answer, for Mina möten.
 type myWindow struct {
-	Name, Weeks, Deadline, Path string
-	Answered                    bool
+	ID, Name, Weeks, Deadline, Path string // ID is the link's element id
+	Answered                        bool
 }
 
 // myWindows lists the open windows person must attend, by first day.
@@ -368,7 +368,7 @@ func (s *Server) myWindows(ctx context.Context, person string, today calendar.Da
 		if !slices.ContainsFunc(x.Bodies, func(b string) bool { return slices.Contains(att[b], person) }) {
 			continue
 		}
-		row := myWindow{Name: x.Name, Weeks: swedishWeeks(x.Weeks), Path: myAvailabilityPath(x.ID)}
+		row := myWindow{ID: "bokningsveckor-" + strconv.FormatInt(x.ID, 10), Name: x.Name, Weeks: swedishWeeks(x.Weeks), Path: myAvailabilityPath(x.ID)}
 		if !x.Deadline.IsZero() {
 			row.Deadline = swedishDate(x.Deadline.Start())
 		}

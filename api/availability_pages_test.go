@@ -46,7 +46,7 @@ func TestAvailabilityPages(t *testing.T) {
 			t.Errorf("POST by someone who need not attend: %d, want 404", r.StatusCode)
 		}
 		wantIn(t, "mina möten", e.get("/mina-moten", maria), http.StatusOK, "Bokningsveckor: dagar du inte kan",
-			fmt.Sprintf(`<a href="%s">Chefsgruppernas höstmöten</a>, v 37 och 38 2025, svara senast fredag 13 juni 2025 <span class="status proposed">Inte svarat</span>`, page))
+			fmt.Sprintf(`<a href="%s" id="bokningsveckor-%d">Chefsgruppernas höstmöten</a>, v 37 och 38 2025, svara senast fredag 13 juni 2025 <span class="status proposed">Inte svarat</span>`, page, x.ID))
 		if r := e.get("/mina-moten", ida); strings.Contains(r.text(), "Bokningsveckor") {
 			t.Error("Mina möten shows the window to someone who need not attend")
 		}
