@@ -448,12 +448,7 @@ func (s *Server) windowAnswersOf(ctx context.Context, x *calendar.BookingWindow)
 	for h := range byHalf {
 		halves = append(halves, h)
 	}
-	slices.SortFunc(halves, func(a, b calendar.HalfDay) int {
-		if c := strings.Compare(a.Day.String(), b.Day.String()); c != 0 {
-			return c
-		}
-		return slices.Index(calendar.Halves, a.Half) - slices.Index(calendar.Halves, b.Half)
-	})
+	slices.SortFunc(halves, calendar.CompareHalfDays)
 	for _, h := range halves {
 		ns := byHalf[h]
 		slices.Sort(ns)

@@ -66,8 +66,8 @@ func (h HalfDay) ShortSwedish() string {
 	return fmt.Sprintf("%s %d %s %s", wd, h.Day.Day, mon, h.Half)
 }
 
-// compareHalfDays orders by day, then fm before em.
-func compareHalfDays(a, b HalfDay) int {
+// CompareHalfDays orders by day, then fm before em.
+func CompareHalfDays(a, b HalfDay) int {
 	if c := strings.Compare(a.Day.String(), b.Day.String()); c != 0 {
 		return c
 	}
@@ -86,7 +86,7 @@ type Availability struct {
 
 // Normalize sorts CannotDo by day and half and drops repeats.
 func (a *Availability) Normalize() {
-	slices.SortFunc(a.CannotDo, compareHalfDays)
+	slices.SortFunc(a.CannotDo, CompareHalfDays)
 	a.CannotDo = slices.Compact(a.CannotDo)
 }
 
