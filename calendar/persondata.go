@@ -33,6 +33,9 @@ type PersonExport struct {
 	// FeedURL says that the person has a personal calendar feed; its
 	// address holds a secret and is not exported.
 	FeedURL bool `json:"has_feed_url"`
+	// Availability are the person's "kan inte" answers, one per booking
+	// window; left out when there are none.
+	Availability []*Availability `json:"availability,omitempty"`
 }
 
 // ExportedPerson is the person's own row.

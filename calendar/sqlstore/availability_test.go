@@ -72,7 +72,12 @@ func testAvailabilityCascade(t *testing.T, e *env) {
 			CannotDo: []calendar.HalfDay{{Day: day(2025, 9, 8), Half: calendar.HalfMorning}}}))
 	}
 	must(t, e.s.DeletePerson(e.ctx, "ida"))
-	_, err := e.s.ErasePerson(e.ctx, "anna")
+	x, err := e.s.ExportPerson(e.ctx, "anna")
+	must(t, err)
+	if len(x.Availability) != 1 || x.Availability[0].WindowID != w.ID || len(x.Availability[0].CannotDo) != 1 {
+		t.Errorf("anna's export has answers %+v, want her one answer", x.Availability)
+	}
+	_, err = e.s.ErasePerson(e.ctx, "anna")
 	must(t, err)
 	all, err := e.s.FindAvailabilities(e.ctx, w.ID)
 	must(t, err)
