@@ -3,11 +3,19 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/samkal/samkal/calendar"
 )
 
 var _ calendar.AvailabilityStore = (*Store)(nil)
+
+// entityAvailability names a "kan inte" answer in the record of changes:
+// the entity id is the window's, the fields say whose answer and how many
+// half days it holds (not which: the record is no copy of the answer). The
+// record also moves Store.DataVersion, so that the window page's cached
+// plan is made again with the answer.
+const entityAvailability = "availability"
 
 // SetAvailability replaces the person's answer for the window: the answer
 // row is written (or its time moved) and its half days replaced, in one
@@ -45,7 +53,8 @@ func (s *Store) SetAvailability(ctx context.Context, a *calendar.Availability) e
 				return fmt.Errorf("sqlstore: save answer: %w", err)
 			}
 		}
-		return nil
+		return t.record(ctx, entityAvailability, w.ID, calendar.ActionUpdate, fields{
+			"person": {New: a.Person}, "half_days": {New: strconv.Itoa(len(a.CannotDo))}})
 	})
 	if err != nil {
 		return err

@@ -91,3 +91,26 @@ func testAvailabilityCascade(t *testing.T, e *env) {
 		t.Fatalf("after deleting the window: %d answers, want none", len(all))
 	}
 }
+
+// TestAvailabilityMovesDataVersion: saving an answer is recorded (whose,
+// how many half days) and so moves the data version that cached plans
+// are checked against.
+func TestAvailabilityMovesDataVersion(t *testing.T) {
+	runSuite(t, time.Date(2025, 9, 1, 9, 0, 0, 0, calendar.Location), []suiteCase{{"Recorded", func(t *testing.T, e *env) {
+		w := e.linkWindow("maria")
+		before, err := e.s.DataVersion(e.ctx)
+		must(t, err)
+		must(t, e.s.SetAvailability(e.ctx, &calendar.Availability{WindowID: w.ID, Person: "maria",
+			CannotDo: []calendar.HalfDay{{Day: day(2025, 9, 8), Half: calendar.HalfMorning}}}))
+		after, err := e.s.DataVersion(e.ctx)
+		must(t, err)
+		if after == before {
+			t.Error("saving an answer left the data version as it was")
+		}
+		cs, err := e.s.FindChanges(e.ctx, calendar.ChangeFilter{Entity: ptr("availability")})
+		must(t, err)
+		if len(cs) != 1 || cs[0].EntityID != w.ID || cs[0].Fields["person"].New != "maria" || cs[0].Fields["half_days"].New != "1" {
+			t.Errorf("changes %+v, want one naming maria and 1 half day", cs)
+		}
+	}}})
+}
