@@ -189,7 +189,12 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 		p.Busy = append(p.Busy, Busy{Start: m.Start, End: m.End, People: sortedSet(people), Room: m.Room,
 			Bodies: slices.Clone(m.Bodies), MeetingID: m.ID, Label: meetingLabel(m, names)})
 	}
-	// Reasons and conflicts name people as a secretary knows them.
+	answers, err := cannotDoAnswers(ctx, store, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	// Reasons and conflicts name people as a secretary knows them. (The
+	// last read: planning follows.)
 	everyone, err := store.FindPeople(ctx, calendar.PersonFilter{})
 	if err != nil {
 		return nil, err
@@ -198,26 +203,28 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 	for _, person := range everyone {
 		p.Names[person.Key] = person.Name
 	}
-	if err := p.addCannotDo(ctx, store, w.ID); err != nil {
-		return nil, err
-	}
+	p.addCannotDo(answers)
 	return p, nil
 }
 
-// addCannotDo adds to p's Busy, for every person who must attend one of
-// its bodies and has answered window id's "kan inte" page, each half day
-// they cannot do (calendar.Half.Span: fm before 12.00, em from 12.00) as
-// a Busy period of that person alone with the Reason "Maria Lindborg kan
-// inte tis 9 sep fm". Answers of others (no longer members, or not asked
-// by the window's attendees) are left out. A window not stored (id 0) has
-// no answers.
-func (p *Problem) addCannotDo(ctx context.Context, store calendar.Store, id int64) error {
+// cannotDoAnswers reads the "kan inte" answers of window id; a window not
+// stored (id 0) has none.
+func cannotDoAnswers(ctx context.Context, store calendar.Store, id int64) ([]*calendar.Availability, error) {
 	if id <= 0 {
-		return nil
+		return nil, nil
 	}
-	answers, err := store.FindAvailabilities(ctx, id)
-	if err != nil || len(answers) == 0 {
-		return err
+	return store.FindAvailabilities(ctx, id)
+}
+
+// addCannotDo adds to p's Busy, for every person who must attend one of
+// its bodies and has answered (answers), each half day they cannot do
+// (calendar.Half.Span: fm before 12.00, em from 12.00) as a Busy period of
+// that person alone with the Reason "Maria Lindborg kan inte tis 9 sep
+// fm". Answers of others (no longer members, or not asked by the window's
+// attendees) are left out.
+func (p *Problem) addCannotDo(answers []*calendar.Availability) {
+	if len(answers) == 0 {
+		return
 	}
 	attends := map[string]bool{}
 	for _, d := range p.Demands {
@@ -236,7 +243,6 @@ func (p *Problem) addCannotDo(ctx context.Context, store calendar.Store, id int6
 			p.Busy = append(p.Busy, Busy{Start: start, End: end, People: []string{a.Person}, Label: reason, Reason: reason})
 		}
 	}
-	return nil
 }
 
 // checkReferences reports, all at once, the bodies, rooms and attendees of
@@ -763,9 +769,11 @@ func SuggestWindow(ctx context.Context, store calendar.Store, w *calendar.Bookin
 		return nil, err
 	}
 	// The people's answers are the stored window's.
-	if err := p.addCannotDo(ctx, store, w.ID); err != nil {
+	answers, err := cannotDoAnswers(ctx, store, w.ID)
+	if err != nil {
 		return nil, err
 	}
+	p.addCannotDo(answers)
 	// … except the body's own.
 	bookings, err := FindWindowBookings(ctx, store, &one)
 	if err != nil {
