@@ -233,7 +233,7 @@ func tablePath(t *testing.T, w *world, template string) string {
 			segs[i] = w.candidates("tokens")[0]
 		case segs[i-1] == "utkorg":
 			segs[i] = w.candidates("outbox")[0]
-		case segs[i-1] == "bokning" && s == "{id}":
+		case (segs[i-1] == "bokning" || segs[i-1] == "kan-inte") && s == "{id}":
 			segs[i] = w.candidates("booking-windows")[0]
 		case segs[i-1] == "moten":
 			segs[i] = w.candidates("meetings")[0]

@@ -37,6 +37,9 @@ type bookingPage struct {
 	BodyNames string // their bodies in the window, "Länsdel Norr och ÖLBF"
 	Bodies    []bookingBody
 	Unbooked  int // how many of Bodies have not booked
+	// Availability is the person's own "kan inte" page behind the same
+	// link, while the window is open and they must attend; "" otherwise.
+	Availability string
 }
 
 // bookingBody is one of the secretary's bodies in the window.
@@ -56,56 +59,77 @@ type suggestionEntry struct{ When, Place, Reasons string }
 
 // bookingPage answers GET /bokning/{token}.
 func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
+	x, p, ok := s.bookingVisit(w, r)
+	if !ok {
+		return
+	}
+	data, err := s.bookingPageData(r.Context(), x, p)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// Those who must attend say here which days they cannot do.
+	mine, err := s.mustAttend(r.Context(), x, p.Key)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if len(mine) > 0 && windowOpen(x, calendar.DateOf(s.now())) {
+		data.Availability = "/bokning/" + mux.Vars(r)["token"] + "/kan-inte"
+	}
+	s.renderPage(w, r, http.StatusOK, s.pages.booking, data)
+}
+
+// bookingVisit reads the window and person of the booking link in the
+// path's {token}, or answers itself (404 for an unknown token, 410 for a
+// revoked or expired link) and returns false. The "kan inte" page behind
+// the same link uses it too.
+func (s *Server) bookingVisit(w http.ResponseWriter, r *http.Request) (*calendar.BookingWindow, *calendar.Person, bool) {
 	ctx := r.Context()
 	token := mux.Vars(r)["token"]
 	if !plausibleToken(token) {
 		s.linkNotFound(w, r)
-		return
+		return nil, nil, false
 	}
 	l, err := s.store.FindLinkByToken(ctx, token)
 	if calendar.IsNotFound(err) || err == nil && l.Purpose != calendar.LinkBooking {
 		s.linkNotFound(w, r)
-		return
+		return nil, nil, false
 	}
 	if err != nil {
 		s.Error(w, r, err)
-		return
+		return nil, nil, false
 	}
 	switch {
 	case !l.RevokedAt.IsZero():
 		s.linkNotice(w, r, http.StatusGone, nil, "Länken har dragits tillbaka",
 			"Länken har dragits tillbaka och går inte att använda längre.",
 			"Har du fått ett nyare e-postmeddelande om bokningsveckorna kan du använda länken i det.")
-		return
+		return nil, nil, false
 	case !l.UsableAt(s.now()):
 		s.linkNotice(w, r, http.StatusGone, nil, "Länken har gått ut",
 			"Bokningsveckorna är slut, så länken visar ingenting längre.")
-		return
+		return nil, nil, false
 	}
 	x, err := s.store.FindBookingWindowByID(ctx, l.WindowID)
 	if calendar.IsNotFound(err) {
 		s.linkNotFound(w, r)
-		return
+		return nil, nil, false
 	}
 	if err != nil {
 		s.Error(w, r, err)
-		return
+		return nil, nil, false
 	}
 	p, err := s.store.FindPersonByKey(ctx, l.Person)
 	if calendar.IsNotFound(err) {
 		s.linkNotFound(w, r)
-		return
+		return nil, nil, false
 	}
 	if err != nil {
 		s.Error(w, r, err)
-		return
+		return nil, nil, false
 	}
-	data, err := s.bookingPageData(ctx, x, p)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	s.renderPage(w, r, http.StatusOK, s.pages.booking, data)
+	return x, p, true
 }
 
 // bookingPageData gathers what the page shows person about window x: the

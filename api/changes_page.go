@@ -68,6 +68,7 @@ func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) {
 var changeEntityNames = map[string]string{
 	"body": "Organet", "membership": "Medlemskap", "meeting": "Möte", "agenda_item": "Punkt på dagordningen",
 	"backlog_item": "Ämne i backloggen", "justering": "Justering", "role": "Behörighet", "booking_window": "Bokningsveckor",
+	"availability": "Svar om dagar man inte kan",
 }
 
 // changeActions are the record's actions in Swedish.

@@ -9,7 +9,8 @@ import (
 
 // clashJSON is one finding of the clash report (see plan.FindClashes).
 type clashJSON struct {
-	// Kind is person, room, holiday, hours or weekend.
+	// Kind is person, room, holiday, hours or weekend (and, for one
+	// meeting before it is saved, kan-inte).
 	Kind     string        `json:"kind"`
 	Day      calendar.Date `json:"day"`
 	Meetings []int64       `json:"meetings"`

@@ -883,7 +883,7 @@ func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) {
 // ---- changes
 
 // changeEntities are the entity names the change record uses.
-var changeEntities = []string{"organisation", "person", "body", "membership", "room", "meeting", "booking_window", "agenda_item", "backlog_item", "justering", "role", "change"}
+var changeEntities = []string{"organisation", "person", "body", "membership", "room", "meeting", "booking_window", "agenda_item", "backlog_item", "justering", "role", "change", "availability"}
 
 // changeVias are the ways a change can have been made.
 var changeVias = []string{calendar.ViaSession, calendar.ViaToken, calendar.ViaAdminToken, calendar.ViaCLI, calendar.ViaScan, calendar.ViaLink, calendar.ViaRetention}

@@ -27,6 +27,9 @@ type myMeetingsPage struct {
 	Copy    string // the feed as a one-off download
 	Saved   string
 	Renewed bool
+	// Windows are the open booking weeks the person must attend, each
+	// with its "kan inte" page (availability_pages.go).
+	Windows []myWindow
 }
 
 type myBody struct{ Name, Path, Roles string }
@@ -90,6 +93,10 @@ func (s *Server) myMeetings(w http.ResponseWriter, r *http.Request) {
 				Week: fmt.Sprintf("v %d", week), Time: swedishSpan(m), Place: place(m, n), Title: meetingTitle(m, n),
 				Status: shortStatus(m.Status), StatusClass: string(m.Status), Cancelled: m.Status == calendar.StatusCancelled})
 		}
+	}
+	if data.Windows, err = s.myWindows(ctx, p.Key, today); err != nil {
+		s.Error(w, r, err)
+		return
 	}
 	path := "/feeds/people/" + p.FeedToken + ".ics"
 	data.Feed = s.feedLinks(path)

@@ -39,6 +39,7 @@ type pages struct {
 	start, meeting, notFound       *template.Template
 	anmalan, justering, linkNotice *template.Template // the personal pages
 	booking                        *template.Template // the booking page, personal too
+	availability                   *template.Template // "kan inte" in booking weeks (availability_pages.go)
 	tooMany                        *template.Template // 429 on a personal page
 	oidc                           *template.Template // sign-in through the provider: what went wrong
 	tokens                         *template.Template // /konto/nycklar
@@ -82,6 +83,7 @@ func newPages() (*pages, error) {
 		{&p.justering, []string{"justering.html", "facts.html"}},
 		{&p.linkNotice, []string{"linknotice.html", "facts.html"}},
 		{&p.booking, []string{"booking.html"}},
+		{&p.availability, []string{"kan_inte.html"}},
 		{&p.tooMany, []string{"toomany.html"}},
 		{&p.oidc, []string{"oidc.html"}},
 		{&p.tokens, []string{"tokens.html"}},

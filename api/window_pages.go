@@ -94,6 +94,8 @@ type windowPageData struct {
 	// Kept are the meetings laid in earlier that stay where they are,
 	// Moved those that must move, with why.
 	Kept, Moved []placedRow
+	// Answers are the "kan inte" answers of those who must attend.
+	Answers *windowAnswers
 	// Suggested are the bodies still to place, each with its own free
 	// times.
 	Suggested []bodySuggestions
@@ -368,6 +370,10 @@ func (s *Server) renderWindowPage(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	data.windowRow = s.windowRowOf(x, wp.Bookings, n)
+	if data.Answers, err = s.windowAnswersOf(ctx, x); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	for _, b := range wp.AlreadyBooked {
 		data.AlreadyBooked = append(data.AlreadyBooked, n.bodyName(b.Body))
 	}

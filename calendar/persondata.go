@@ -37,6 +37,9 @@ type PersonExport struct {
 	// they gave one: its server only (the address is a secret), and how
 	// many busy periods Samkal keeps from it, never the periods.
 	OwnCalendar *ExportedOwnCalendar `json:"own_calendar,omitempty"`
+	// Availability are the person's "kan inte" answers, one per booking
+	// window; left out when there are none.
+	Availability []*Availability `json:"availability,omitempty"`
 }
 
 // ExportedOwnCalendar is what Samkal keeps of a person's own calendar.

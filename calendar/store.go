@@ -36,6 +36,7 @@ type Store interface {
 	PersonDataStore
 	MailControlStore
 	BusyFeedStore
+	AvailabilityStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports

@@ -394,7 +394,7 @@ const (
 type Change struct {
 	ID       int64
 	At       time.Time
-	Entity   string // "meeting", "body", "person", "membership", "room", "organisation", "booking_window", "agenda_item", "backlog_item"
+	Entity   string // "meeting", "body", "person", "membership", "room", "organisation", "booking_window", "agenda_item", "backlog_item", "availability"
 	EntityID int64
 	Action   ChangeAction
 	Fields   map[string]FieldChange

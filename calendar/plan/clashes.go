@@ -27,6 +27,10 @@ const (
 	// ClashWeekend: a meeting lies on a Saturday or Sunday that is not a
 	// holiday (a holiday is reported as such).
 	ClashWeekend = "weekend"
+	// ClashCannotDo: someone who must attend said, on the "kan inte" page
+	// of a booking window that contains the meeting, that they cannot do
+	// a half day the meeting overlaps (MeetingClashes only).
+	ClashCannotDo = "kan-inte"
 )
 
 // UsualHours is the part of the day in which the region's bodies meet. A
@@ -417,7 +421,9 @@ func capitalize(s string) string {
 // MeetingClashes lists what FindClashes would report about m if it were
 // saved as it is: the people who must attend it and another meeting at the
 // same time, a room taken, a holiday or weekend day, hours outside the
-// usual ones or a booking window's. m may be unsaved (ID 0) or an existing
+// usual ones or a booking window's; and, beyond FindClashes, a half day
+// someone who must attend said they cannot do in a booking window that
+// contains m (ClashCannotDo). m may be unsaved (ID 0) or an existing
 // meeting with changed fields: the stored version of it is left out of the
 // comparison. A cancelled m clashes with nothing. Secretaries see these
 // before they save, and save anyway only by choice.
@@ -468,6 +474,55 @@ func MeetingClashes(ctx context.Context, store calendar.Store, m *calendar.Meeti
 	out = append(out, dayClashes(dir, m, calendar.DateOf(m.Start), calendar.DateOf(m.End.Add(-time.Nanosecond)))...)
 	if c, ok := hoursClash(dir, windows, m); ok {
 		out = append(out, c)
+	}
+	cannot, err := cannotDoClashes(ctx, store, dir, windows, m)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, cannot...), nil
+}
+
+// cannotDoClashes reports, for each booking window that contains m, the
+// half days m overlaps that someone who must attend m's bodies in the
+// window said they cannot do: "Maria Lindborg kan inte tis 9 sep fm (svar
+// för bokningsveckorna ”Hösten 2025”)."
+func cannotDoClashes(ctx context.Context, store calendar.Store, dir *directory, windows []*calendar.BookingWindow, m *calendar.Meeting) ([]Clash, error) {
+	var out []Clash
+	var ids []int64
+	if m.ID != 0 {
+		ids = []int64{m.ID}
+	}
+	day := calendar.DateOf(m.Start)
+	var blocking []*calendar.Membership
+	for _, w := range windows {
+		if !windowContains(w, m.Bodies, day) {
+			continue
+		}
+		answers, err := store.FindAvailabilities(ctx, w.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(answers) == 0 {
+			continue
+		}
+		if blocking == nil {
+			for _, ms := range dir.blocking {
+				blocking = append(blocking, ms...)
+			}
+		}
+		att := WindowAttendees(w, blocking)
+		for _, a := range answers {
+			if !slices.ContainsFunc(m.Bodies, func(b string) bool { return slices.Contains(att[b], a.Person) }) {
+				continue
+			}
+			for _, h := range a.CannotDo {
+				start, end := h.Half.Span(h.Day)
+				if m.Start.Before(end) && start.Before(m.End) {
+					out = append(out, Clash{Kind: ClashCannotDo, Day: h.Day, Meetings: slices.Clone(ids), Person: a.Person,
+						Detail: fmt.Sprintf("%s kan inte %s (svar för bokningsveckorna ”%s”).", dir.personName(a.Person), h.ShortSwedish(), w.Name)})
+				}
+			}
+		}
 	}
 	return out, nil
 }

@@ -510,3 +510,52 @@ func TestMeetingClashes(t *testing.T) {
 		}
 	})
 }
+
+// TestMeetingClashesCannotDo: a meeting placed by hand on a half day that
+// someone who must attend said they cannot do, in a booking window that
+// contains it, is warned about in the answer's words; a meeting that ends
+// at 12.00, or of a body outside the window, is not.
+func TestMeetingClashesCannotDo(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, engine string) {
+		s := openRegion(t, engine)
+		ctx := context.Background()
+		ws, err := s.FindBookingWindows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w *calendar.BookingWindow // v 48–49 2025
+		for _, x := range ws {
+			if slices.Contains(x.Weeks, calendar.ISOWeek{Year: 2025, Week: 48}) {
+				w = x
+			}
+		}
+		tue := calendar.Date{Year: 2025, Month: time.November, Day: 25}
+		if err := s.SetAvailability(ctx, &calendar.Availability{WindowID: w.ID, Person: "maria-lindborg",
+			CannotDo: []calendar.HalfDay{{Day: tue, Half: calendar.HalfAfternoon}}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			body, from, to string
+			want           bool
+		}{
+			{"lansdel-norr", "13:00", "15:00", true},
+			{"lansdel-norr", "11:00", "12:30", true},
+			{"lansdel-norr", "09:00", "12:00", false},
+			{"chefsgrupp-folkhalsa", "13:00", "15:00", false}, // not in the window
+		} {
+			m := calendar.Meeting{Kind: calendar.KindMeeting, Bodies: []string{c.body}}
+			m.Start, m.End = wallSpan(t, "2025-11-25 "+c.from+"-"+c.to)
+			cs, err := plan.MeetingClashes(ctx, s, &m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := slices.ContainsFunc(cs, func(x plan.Clash) bool {
+				return x.Kind == plan.ClashCannotDo && x.Person == "maria-lindborg" && x.Day == tue &&
+					strings.HasPrefix(x.Detail, "Maria Lindborg kan inte tis 25 nov em (svar för bokningsveckorna")
+			})
+			if got != c.want {
+				t.Errorf("%s %s–%s: kan-inte clash %v, want %v: %+v", c.body, c.from, c.to, got, c.want, cs)
+			}
+		}
+	})
+}

@@ -125,6 +125,7 @@ func (m *model) conflict(t *tally, core []int, roomsToBlame bool) Conflict {
 			c.Reason = fmt.Sprintf("%s behöver %d möten men de lediga tiderna räcker bara till %d (övriga tider: %s).",
 				m.bodyName(body.slug), body.d.Count, m.fit(b), strings.Join(why, " eller "))
 		}
+		c.Reason += m.cannotDo(core)
 		return c
 	}
 	c.People = m.sharedAmong(core)
@@ -146,8 +147,34 @@ func (m *model) conflict(t *tally, core []int, roomsToBlame bool) Conflict {
 	if roomsToBlame {
 		what = fmt.Sprintf("lokalerna (%s) räcker inte", joinSv(m.roomNames()))
 	}
-	c.Reason = fmt.Sprintf("%s kan inte alla få en tid: %s (möjliga dagar: %s).", joinSv(m.bodyNames(c.Bodies)), what, strings.Join(days, ", "))
+	c.Reason = fmt.Sprintf("%s kan inte alla få en tid: %s (möjliga dagar: %s).", joinSv(m.bodyNames(c.Bodies)), what, strings.Join(days, ", ")) + m.cannotDo(core)
 	return c
+}
+
+// maxCannotDo bounds the "kan inte" answers a conflict names.
+const maxCannotDo = 8
+
+// cannotDo names, as a sentence to add to a conflict's reason, the half
+// days that people who must attend the bodies said they cannot do and
+// that take away some of the bodies' times: " Kan inte: Maria Lindborg kan
+// inte tis 9 sep fm och …". It is "" when no such answer is in the way.
+func (m *model) cannotDo(bodies []int) string {
+	var out []string
+	seen := map[int32]bool{}
+	for _, b := range bodies {
+		for t := range m.times {
+			for _, i := range m.bodies[b].clashAt(t) {
+				if r := m.p.Busy[i].Reason; r != "" && !seen[i] {
+					seen[i] = true
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" Svar om dagar de inte kan: %s.", joinSv(limitNames(unique(out), maxCannotDo)))
 }
 
 // slugs names bodies in window order.

@@ -29,7 +29,7 @@ type Placed struct {
 // start to end in room ("" digital) breaks in the problem: against the
 // window (its days, weekdays, holidays, blackouts, hours and rooms) and
 // against the Busy meetings (a person who must attend, with the buffer,
-// or the room). It is empty for a meeting that may stay. An unknown body
+// or the room) and the half days a person who must attend cannot do. It is empty for a meeting that may stay. An unknown body
 // has no attendees and clashes through rooms only.
 func (p *Problem) Breaks(body string, start, end time.Time, room string) []string {
 	w := p.Window
@@ -72,7 +72,11 @@ func (p *Problem) Breaks(body string, start, end time.Time, room string) []strin
 				who = append(who, cmpName(p.Names, a))
 			}
 		}
-		if len(who) > 0 && bz.Start.Before(end.Add(buf)) && start.Before(bz.End.Add(buf)) {
+		if len(who) > 0 && bz.Reason != "" && bz.Start.Before(end) && start.Before(bz.End) {
+			out = append(out, bz.Reason)
+			continue
+		}
+		if len(who) > 0 && bz.Reason == "" && bz.Start.Before(end.Add(buf)) && start.Before(bz.End.Add(buf)) {
 			out = append(out, fmt.Sprintf("krockar med %s (%s)", bz.Label, joinSv(limitNames(who, 3))))
 			continue
 		}

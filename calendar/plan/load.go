@@ -80,8 +80,11 @@ func ownMeeting(w *calendar.BookingWindow, m *calendar.Meeting) bool {
 //     meetings from six months before the window to six months after it.
 //   - Busy: every meeting that is not cancelled and touches the window's
 //     days or the day before or after them, with People the blocking
-//     members of its bodies on its day, and its room; and the busy
-//     periods from the attendees' own calendars (see OwnCalendarLabel).
+//     members of its bodies on its day, and its room; the busy periods
+//     from the attendees' own calendars (see OwnCalendarLabel); and every
+//     half day that someone who must attend said on the window's "kan
+//     inte" page that they cannot do (see addCannotDo), a hard rule
+//     without buffer.
 //
 // The window's own planned meetings of its bodies (see IsWindowMeeting)
 // are left out of Busy, so that planning again does not clash with the
@@ -192,7 +195,12 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 	if err := addOwnBusy(ctx, store, p, busyFrom, busyTo); err != nil {
 		return nil, err
 	}
-	// Reasons and conflicts name people as a secretary knows them.
+	answers, err := cannotDoAnswers(ctx, store, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	// Reasons and conflicts name people as a secretary knows them. (The
+	// last read: planning follows.)
 	everyone, err := store.FindPeople(ctx, calendar.PersonFilter{})
 	if err != nil {
 		return nil, err
@@ -201,6 +209,7 @@ func Load(ctx context.Context, store calendar.Store, w *calendar.BookingWindow, 
 	for _, person := range everyone {
 		p.Names[person.Key] = person.Name
 	}
+	p.addCannotDo(answers)
 	return p, nil
 }
 
@@ -227,6 +236,44 @@ func addOwnBusy(ctx context.Context, store calendar.Store, p *Problem, from, to 
 		}
 	}
 	return nil
+}
+
+// cannotDoAnswers reads the "kan inte" answers of window id; a window not
+// stored (id 0) has none.
+func cannotDoAnswers(ctx context.Context, store calendar.Store, id int64) ([]*calendar.Availability, error) {
+	if id <= 0 {
+		return nil, nil
+	}
+	return store.FindAvailabilities(ctx, id)
+}
+
+// addCannotDo adds to p's Busy, for every person who must attend one of
+// its bodies and has answered (answers), each half day they cannot do
+// (calendar.Half.Span: fm before 12.00, em from 12.00) as a Busy period of
+// that person alone with the Reason "Maria Lindborg kan inte tis 9 sep
+// fm". Answers of others (no longer members, or not asked by the window's
+// attendees) are left out.
+func (p *Problem) addCannotDo(answers []*calendar.Availability) {
+	if len(answers) == 0 {
+		return
+	}
+	attends := map[string]bool{}
+	for _, d := range p.Demands {
+		for _, a := range d.Attendees {
+			attends[a] = true
+		}
+	}
+	for _, a := range answers {
+		if !attends[a.Person] {
+			continue
+		}
+		name := cmpName(p.Names, a.Person)
+		for _, h := range a.CannotDo {
+			start, end := h.Half.Span(h.Day)
+			reason := name + " kan inte " + h.ShortSwedish()
+			p.Busy = append(p.Busy, Busy{Start: start, End: end, People: []string{a.Person}, Label: reason, Reason: reason})
+		}
+	}
 }
 
 // checkReferences reports, all at once, the bodies, rooms and attendees of
@@ -752,6 +799,12 @@ func SuggestWindow(ctx context.Context, store calendar.Store, w *calendar.Bookin
 	if err != nil {
 		return nil, err
 	}
+	// The people's answers are the stored window's.
+	answers, err := cannotDoAnswers(ctx, store, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	p.addCannotDo(answers)
 	// … except the body's own.
 	bookings, err := FindWindowBookings(ctx, store, &one)
 	if err != nil {
@@ -817,4 +870,38 @@ func ApplyProposals(ctx context.Context, store calendar.Store, body string, ps [
 		return nil, nil, err
 	}
 	return created, existing, nil
+}
+
+// CandidateDays returns the days on which window w may place a meeting:
+// its weeks' days on its weekdays, less holidays and blackouts. They are
+// the days the "kan inte" page asks about.
+func CandidateDays(w *calendar.BookingWindow) []calendar.Date {
+	days, _, _ := allowedDays(w)
+	return days
+}
+
+// WindowAttendees returns, per body of w, who must attend it by Load's
+// rule: w.Attendees[body] when the window overrides them, else the people
+// whose membership in ms (all memberships, or those of the bodies) has a
+// role in calendar.BlockingRoles and holds on a day of the window.
+func WindowAttendees(w *calendar.BookingWindow, ms []*calendar.Membership) map[string][]string {
+	days := w.Days()
+	out := make(map[string][]string, len(w.Bodies))
+	if len(days) == 0 {
+		return out
+	}
+	members := map[string][]*calendar.Membership{}
+	for _, m := range ms {
+		if slices.Contains(calendar.BlockingRoles, m.Role) && slices.Contains(w.Bodies, m.Body) {
+			members[m.Body] = append(members[m.Body], m)
+		}
+	}
+	for _, body := range w.Bodies {
+		if keys, ok := w.Attendees[body]; ok {
+			out[body] = sortedSet(keys)
+		} else {
+			out[body] = activeMembers(members[body], days[0], days[len(days)-1])
+		}
+	}
+	return out
 }

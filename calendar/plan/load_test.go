@@ -854,3 +854,56 @@ func TestTakeSuggestion(t *testing.T) {
 		}
 	})
 }
+
+// TestLoadCannotDo: Load turns the "kan inte" answers of people who must
+// attend into Busy periods of that person with the answer's words, and
+// leaves out the answers of others; planning and suggestions keep off
+// them.
+func TestLoadCannotDo(t *testing.T) {
+	eachEngine(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		s, ws := exampleStore(t, open)
+		ctx := context.Background()
+		w := ws[1] // v 48–49
+		tue := calendar.Date{Year: 2025, Month: time.November, Day: 25}
+		mustNil(t, s.SetAvailability(ctx, &calendar.Availability{WindowID: w.ID, Person: "maria-lindborg",
+			CannotDo: []calendar.HalfDay{{Day: tue, Half: calendar.HalfMorning}, {Day: tue, Half: calendar.HalfAfternoon}}}))
+		// Kerstin Angergård is no one who must attend the window.
+		mustNil(t, s.SetAvailability(ctx, &calendar.Availability{WindowID: w.ID, Person: "kerstin-angergard",
+			CannotDo: []calendar.HalfDay{{Day: tue, Half: calendar.HalfMorning}}}))
+		p, err := plan.Load(ctx, s, w, loadNow)
+		mustNil(t, err)
+		var got []string
+		for _, b := range p.Busy {
+			if b.Reason != "" {
+				got = append(got, fmt.Sprintf("%s %s–%s %v", b.Reason, b.Start.Format(time.RFC3339), b.End.Format("15:04"), b.People))
+				if b.Room != "" || b.MeetingID != 0 {
+					t.Errorf("answer %+v has a room or a meeting", b)
+				}
+			}
+		}
+		want := []string{
+			"Maria Lindborg kan inte tis 25 nov fm 2025-11-25T00:00:00+01:00–12:00 [maria-lindborg]",
+			"Maria Lindborg kan inte tis 25 nov em 2025-11-25T12:00:00+01:00–00:00 [maria-lindborg]",
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("answers in Busy:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		wp, err := plan.PlanWindow(ctx, s, w, loadNow, plan.Options{})
+		mustNil(t, err)
+		for _, a := range wp.Result.Assignments {
+			if calendar.DateOf(a.Start) == tue && a.Body != "samverkan-rf-sisu" {
+				t.Errorf("%s placed on %s, when Maria Lindborg cannot", a.Body, tue)
+			}
+		}
+		sugg, err := plan.SuggestWindow(ctx, s, w, "lansdel-norr", loadNow, 0)
+		mustNil(t, err)
+		if len(sugg) == 0 {
+			t.Fatal("no suggestions for lansdel-norr")
+		}
+		for _, x := range sugg {
+			if calendar.DateOf(x.Start) == tue {
+				t.Errorf("suggestion %s on a day Maria Lindborg cannot", x.Start)
+			}
+		}
+	})
+}

@@ -247,6 +247,9 @@ func (m *model) indexBusy(t *tally) bool {
 				continue
 			}
 			byPerson[pi] = append(byPerson[pi], int32(i))
+			if bz.Reason != "" {
+				continue // "kan inte" is no other meeting that day
+			}
 			for di := d0; di < len(m.days) && m.days[di].Start().Before(bz.End); di++ {
 				db := m.dayBusy[pi]
 				if db == nil {
@@ -280,6 +283,10 @@ func (m *model) indexBusy(t *tally) bool {
 		b.clashOff = make([]int32, len(m.times)+1)
 		for j, i := range mine {
 			bz := &m.p.Busy[i]
+			buf := buf
+			if bz.Reason != "" {
+				buf = 0 // "kan inte" needs no buffer
+			}
 			lo := sort.Search(len(m.times), func(k int) bool { return bz.Start.Before(m.times[k].end.Add(buf)) })
 			hi := lo
 			for hi < len(m.times) && m.times[hi].start.Before(bz.End.Add(buf)) {

@@ -8,7 +8,8 @@
 //
 // Hard rules: a person who must attend is never in two meetings less than
 // the window's BufferMinutes apart (against every Busy meeting and the
-// other meetings of the plan); a room is never in two meetings at once
+// other meetings of the plan), nor on a half day they said they cannot do
+// (a Busy period with a Reason, no buffer); a room is never in two meetings at once
 // (no buffer; "" is digital and never clashes); never on a Holiday; only
 // on the window's weekdays, weeks and outside its blackouts; a meeting lies
 // fully inside one of the window's time spans and starts on its
@@ -33,7 +34,16 @@ import (
 	"github.com/samkal/samkal/calendar"
 )
 
-// Busy is an existing meeting that blocks its people and its room.
+// Busy is an existing meeting that blocks its people and its room, or a
+// period a person has said they cannot do.
+//
+// A period that is no meeting has Room "", MeetingID 0 and People the one
+// person. With Reason set it is what the person answered on the booking
+// window's "kan inte" page: Reason, a Swedish phrase such as "Maria
+// Lindborg kan inte tis 9 sep fm", is used verbatim in reasons,
+// violations and conflicts; the window's buffer does not apply to it (a
+// meeting may end at 12.00 when the person cannot do the afternoon), and
+// it does not count as "another meeting the same day".
 type Busy struct {
 	Start, End time.Time
 	People     []string // person keys
@@ -43,6 +53,9 @@ type Busy struct {
 	// Label names the meeting in explanations, in Swedish, e.g.
 	// "Chefsgrupp folkhälsa 2025-09-09 13.00".
 	Label string
+	// Reason, when set, marks a period the person cannot do (see above)
+	// and is the whole phrase that explains a clash with it.
+	Reason string
 }
 
 // Demand is what one body of the window needs placed.

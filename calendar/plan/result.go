@@ -90,6 +90,10 @@ func (m *model) assignment(plan []placed, i int) Assignment {
 	}
 	for _, bi := range body.clashAt(a.t) {
 		bz := &m.p.Busy[bi]
+		if bz.Reason != "" {
+			violations = append(violations, bz.Reason)
+			continue
+		}
 		violations = append(violations, fmt.Sprintf("krockar med %s (%s)", bz.Label, joinSv(m.busyNames(a.mt.body, bz, 3))))
 	}
 	if a.r >= 0 && len(m.rooms) > 0 {

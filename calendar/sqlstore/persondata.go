@@ -32,6 +32,8 @@ var _ calendar.PersonDataStore = (*Store)(nil)
 //	                     without the key
 //	personal_links       exported without token; deleted
 //	booking_links        exported without token; deleted
+//	availability_answers "kan inte" answers and their half days
+//	                     (00015): exported; deleted
 //	justering_approvals  exported; kept (an approval is a fact)
 //	justeringar.chair_id kept, like the approvals
 //	agenda_items         proposals (submitted_by, a key without foreign
@@ -137,6 +139,20 @@ func (s *Store) ExportPerson(ctx context.Context, key string) (*calendar.PersonE
 					UNION ALL
 					SELECT $2, 0, window_id, created_at, expires_at, revoked_at FROM booking_links WHERE person_id = $1
 					ORDER BY 4, 1 DESC`, p.ID, string(calendar.LinkBooking))
+				return err
+			},
+			func() error {
+				windows, err := queryAll(ctx, t, "answers", "answer", func(r scanner) (id int64, err error) {
+					err = r.Scan(&id)
+					return id, err
+				}, `SELECT window_id FROM availability_answers WHERE person_id = $1 ORDER BY window_id`, p.ID)
+				for _, id := range windows {
+					as, err := t.findAvailabilities(ctx, id, &p.Key)
+					if err != nil {
+						return err
+					}
+					x.Availability = append(x.Availability, as...)
+				}
 				return err
 			},
 			func() (err error) {
@@ -483,6 +499,13 @@ func (s *Store) ErasePerson(ctx context.Context, key string) (*calendar.Erasure,
 			}
 		}
 		x.PersonalLinks += booking
+		// "Kan inte" answers: what the person said of their own days.
+		if err := exec(nil, "availability_answers", `DELETE FROM availability_slots WHERE person_id = $1`, p.ID); err != nil {
+			return err
+		}
+		if err := exec(nil, "availability_answers", `DELETE FROM availability_answers WHERE person_id = $1`, p.ID); err != nil {
+			return err
+		}
 
 		// Mail: what has not gone will not; what went stays for the
 		// statistics, without address, message or person.

@@ -737,7 +737,7 @@ func conflictsCmd(ctx context.Context, e *env, args []string) int {
 		return exitOK
 	}
 	kinds := map[string]string{plan.ClashPerson: "dubbelbokad person", plan.ClashRoom: "dubbelbokad lokal",
-		plan.ClashHoliday: "helgdag", plan.ClashHours: "tid", plan.ClashWeekend: "helg"}
+		plan.ClashHoliday: "helgdag", plan.ClashHours: "tid", plan.ClashWeekend: "helg", plan.ClashCannotDo: "kan inte"}
 	fmt.Fprintf(e.stdout, "%d krockar %s – %s:\n", len(cs), svDay(first), svDay(last))
 	var t table
 	for _, c := range cs {
