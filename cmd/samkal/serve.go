@@ -159,6 +159,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 	if m != nil {
 		signIn := &notify.SignInMail{From: m.from, Signer: m.signer, Region: cfg.RegionName}
 		opts.SignInMail = signIn.Message
+		calLink := &notify.CalendarLinkMail{From: m.from, Signer: m.signer, Region: cfg.RegionName}
+		opts.CalendarLinkMail = calLink.Message
 	}
 	if jobs != nil {
 		opts.MailQueued = jobs.Wake
