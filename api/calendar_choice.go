@@ -1,0 +1,234 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/mail"
+	"strings"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// Two ways into a member's own calendar (issue 11, items 4 and 6).
+//
+//   - GET /mina-moten/kalenderval asks a signed-in person how they want
+//     their meetings in their calendar (calendar.CalendarDelivery):
+//     invitations in the kallelse emails, the subscribed feed, or both.
+//     POST saves it and answers 303 to /mina-moten, which says so. The
+//     email scan (notify) leaves the invitation out of the kallelse, its
+//     updates and the cancellation of whoever chose the feed; the kallelse
+//     itself still comes, with the agenda. The personal feed is the same
+//     whatever the choice: who subscribes gets their meetings, and a feed
+//     that emptied itself on "invitations only" would surprise a member
+//     who subscribed on the phone long ago.
+//   - GET /kalenderlank asks for an email address ("Skicka min
+//     kalenderlänk"; the start page has the same form). POST answers 303
+//     to /kalenderlank?skickad=1, the same page for any address that looks
+//     like one, known or not: a known person's email with their personal
+//     feed address is put in the outbox (Options.CalendarLinkMail composes
+//     it, Options.MailQueued wakes the delivery), at most once in
+//     calendar.CalendarLinkMailEvery per person (the store claims it in
+//     the person's row, for every replica). Anonymous posts count against
+//     the limit of anonymous writes per client address (ratelimit.go).
+
+// deliveryChoice is one radio button of the choice page.
+type deliveryChoice struct {
+	Value, ID, Label, Hint string
+	Checked                bool
+}
+
+type calendarChoicePage struct {
+	page
+	Choices  []deliveryChoice
+	Errors   []formError
+	ErrorFor map[string]string
+}
+
+// deliveryMeans says in plain Swedish what a choice means for the person.
+func deliveryMeans(d calendar.CalendarDelivery) string {
+	switch d {
+	case calendar.DeliveryFeed:
+		return "Du prenumererar på din kalender, så mötena kommer in av sig själva. Kallelsen kommer ändå i e-posten, med dagordningen, men utan kalenderinbjudan – så att mötet inte hamnar två gånger i din kalender."
+	case calendar.DeliveryBoth:
+		return "Kallelsen har en kalenderinbjudan, och du prenumererar också på din kalender, till exempel inbjudningar i jobbets Outlook och prenumeration i telefonen. Lägger du båda i samma kalender ser du mötet två gånger."
+	}
+	return "Kallelsen till varje möte har en kalenderinbjudan som du lägger in i din kalender. Flyttas eller ställs mötet in kommer en ny inbjudan som ändrar det. Välj det här om du inte prenumererar på din kalender."
+}
+
+// deliveryLabels are the radio buttons' labels, by choice.
+var deliveryLabels = map[calendar.CalendarDelivery]string{
+	calendar.DeliveryInvitations: "Inbjudningar i e-posten",
+	calendar.DeliveryFeed:        "Bara prenumeration",
+	calendar.DeliveryBoth:        "Både inbjudningar och prenumeration",
+}
+
+// calendarChoicePage answers GET /mina-moten/kalenderval.
+func (s *Server) calendarChoicePage(w http.ResponseWriter, r *http.Request) {
+	key := principalOf(r).Person()
+	if key == "" { // the admin token is no one
+		seeOther(w, "/logga-in?next=/mina-moten/kalenderval")
+		return
+	}
+	p, err := s.store.FindPersonByKey(r.Context(), key)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.renderCalendarChoice(w, r, http.StatusOK, p.Delivery, nil)
+}
+
+func (s *Server) renderCalendarChoice(w http.ResponseWriter, r *http.Request, status int, chosen calendar.CalendarDelivery, errs []formError) {
+	title := "Inbjudningar eller prenumeration"
+	if len(errs) > 0 {
+		title = "Fel: " + title
+	}
+	data := calendarChoicePage{page: s.page(title), Errors: errs, ErrorFor: map[string]string{}}
+	for _, e := range errs {
+		data.ErrorFor[e.Field] = e.Message
+	}
+	for i, d := range calendar.Deliveries {
+		id := "kalenderval"
+		if i > 0 {
+			id += "-" + string(d)
+		}
+		data.Choices = append(data.Choices, deliveryChoice{Value: string(d), ID: id, Label: deliveryLabels[d], Hint: deliveryMeans(d),
+			Checked: d == chosen || chosen == "" && d == calendar.DeliveryInvitations})
+	}
+	s.renderPage(w, r, status, s.pages.calendarChoice, data)
+}
+
+// saveCalendarChoice answers POST /mina-moten/kalenderval: 303 to
+// /mina-moten?klart=kalenderval, or the page again (422) without a choice.
+func (s *Server) saveCalendarChoice(w http.ResponseWriter, r *http.Request) {
+	key := principalOf(r).Person()
+	if key == "" {
+		seeOther(w, "/logga-in?next=/mina-moten/kalenderval")
+		return
+	}
+	values, ok := s.accountForm(w, r)
+	if !ok {
+		return
+	}
+	d := calendar.CalendarDelivery(values.Get("kalenderval"))
+	if !d.Valid() {
+		s.renderCalendarChoice(w, r, http.StatusUnprocessableEntity, "",
+			[]formError{{"kalenderval", "Välj hur du vill få dina möten i din kalender."}})
+		return
+	}
+	if _, err := s.store.UpdatePerson(r.Context(), key, calendar.PersonUpdate{Delivery: &d}); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.wrote()
+	seeOther(w, "/mina-moten?klart=kalenderval")
+}
+
+type calendarLinkPage struct {
+	page
+	Mail     bool // whether Samkal can send the mail (Options.CalendarLinkMail)
+	Sent     bool
+	Email    string // as typed, on an error
+	Errors   []formError
+	ErrorFor map[string]string
+}
+
+// calendarLinkPage answers GET /kalenderlank, and with ?skickad=1 what
+// every sent form leads to.
+func (s *Server) calendarLinkPage(w http.ResponseWriter, r *http.Request) {
+	s.renderCalendarLink(w, r, http.StatusOK, "", nil, r.URL.Query().Get("skickad") == "1")
+}
+
+func (s *Server) renderCalendarLink(w http.ResponseWriter, r *http.Request, status int, email string, errs []formError, sent bool) {
+	title := "Skicka min kalenderlänk"
+	if len(errs) > 0 {
+		title = "Fel: " + title
+	} else if sent {
+		title = "Kolla din e-post"
+	}
+	data := calendarLinkPage{page: s.page(title), Mail: s.calendarLinkMail != nil, Sent: sent, Email: email, Errors: errs,
+		ErrorFor: map[string]string{}}
+	for _, e := range errs {
+		data.ErrorFor[e.Field] = e.Message
+	}
+	s.renderPage(w, r, status, s.pages.calendarLink, data)
+}
+
+// requestCalendarLink answers POST /kalenderlank: an address that is not
+// one gets the form again with the error (422); any other is answered 303
+// to the same page, and a known person's mail is queued. What went wrong
+// for a known person (mailed a moment ago, an address that cannot be
+// mailed) is logged, never shown.
+func (s *Server) requestCalendarLink(w http.ResponseWriter, r *http.Request) {
+	if s.calendarLinkMail == nil {
+		s.renderCalendarLink(w, r, http.StatusOK, "", nil, false)
+		return
+	}
+	values, ok := s.accountForm(w, r)
+	if !ok {
+		return
+	}
+	email := strings.TrimSpace(values.Get("epost"))
+	if msg := emailProblem(email); msg != "" {
+		s.renderCalendarLink(w, r, http.StatusUnprocessableEntity, email, []formError{{"epost", msg}}, false)
+		return
+	}
+	p, err := s.store.FindPersonByEmail(r.Context(), email)
+	switch {
+	case calendar.IsNotFound(err):
+	case err != nil:
+		s.Error(w, r, err)
+		return
+	default:
+		s.mailCalendarLink(r.Context(), p)
+	}
+	seeOther(w, "/kalenderlank?skickad=1")
+}
+
+// emailProblem is what is wrong with an email address typed into a form,
+// in Swedish; "" when it looks like one.
+func emailProblem(email string) string {
+	a, err := mail.ParseAddress(email)
+	switch {
+	case email == "":
+		return "Skriv din e-postadress, till exempel namn@kommun.se."
+	case err != nil || a.Address != email || len(email) > 254 || calendar.LineText.Check(email, true) != nil:
+		return "Skriv e-postadressen i rätt format, till exempel namn@kommun.se."
+	}
+	return ""
+}
+
+// mailCalendarLink queues p's calendar link email, unless it was queued a
+// moment ago; what fails is logged with the person's key, never the
+// address of the feed.
+func (s *Server) mailCalendarLink(ctx context.Context, p *calendar.Person) {
+	err := s.store.ClaimCalendarLinkMail(ctx, p.Key)
+	if calendar.ErrorCode(err) == calendar.ECONFLICT {
+		s.log.InfoContext(ctx, "calendar link not sent: it was sent a moment ago", "person", p.Key, "every", calendar.CalendarLinkMailEvery)
+		return
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "calendar link not claimed", "person", p.Key, "err", err)
+		return
+	}
+	now := s.now()
+	msg, err := s.calendarLinkMail(p, s.baseURL+"/feeds/people/"+p.FeedToken+".ics", s.baseURL+"/mina-moten", now)
+	s.enqueueAsked(ctx, "calendar link", p, msg, err)
+}
+
+// enqueueAsked puts msg, an email someone asked for right now (a sign-in
+// link, a calendar link), in the outbox and wakes the delivery. err is
+// composing msg's: it and what else fails is logged, never shown, so that
+// the page answers the same.
+func (s *Server) enqueueAsked(ctx context.Context, what string, p *calendar.Person, msg *calendar.OutboxMessage, err error) {
+	if err != nil {
+		s.log.ErrorContext(ctx, what+" email not written", "person", p.Key, "err", calendar.ErrorMessage(err))
+		return
+	}
+	if _, err := s.store.EnqueueMessage(ctx, msg); err != nil {
+		s.log.ErrorContext(ctx, what+" email not queued", "person", p.Key, "err", calendar.ErrorMessage(err))
+		return
+	}
+	if s.mailQueued != nil {
+		s.mailQueued()
+	}
+}
