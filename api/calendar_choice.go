@@ -55,13 +55,6 @@ func deliveryMeans(d calendar.CalendarDelivery) string {
 	return "Kallelsen till varje möte har en kalenderinbjudan som du lägger in i din kalender. Flyttas eller ställs mötet in kommer en ny inbjudan som ändrar det. Välj det här om du inte prenumererar på din kalender."
 }
 
-// deliveryLabels are the radio buttons' labels, by choice.
-var deliveryLabels = map[calendar.CalendarDelivery]string{
-	calendar.DeliveryInvitations: "Inbjudningar i e-posten",
-	calendar.DeliveryFeed:        "Bara prenumeration",
-	calendar.DeliveryBoth:        "Både inbjudningar och prenumeration",
-}
-
 // calendarChoicePage answers GET /mina-moten/kalenderval.
 func (s *Server) calendarChoicePage(w http.ResponseWriter, r *http.Request) {
 	key := principalOf(r).Person()
@@ -74,7 +67,11 @@ func (s *Server) calendarChoicePage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.renderCalendarChoice(w, r, http.StatusOK, p.Delivery, nil)
+	chosen := p.Delivery
+	if chosen == "" {
+		chosen = calendar.DeliveryInvitations
+	}
+	s.renderCalendarChoice(w, r, http.StatusOK, chosen, nil)
 }
 
 func (s *Server) renderCalendarChoice(w http.ResponseWriter, r *http.Request, status int, chosen calendar.CalendarDelivery, errs []formError) {
@@ -91,8 +88,8 @@ func (s *Server) renderCalendarChoice(w http.ResponseWriter, r *http.Request, st
 		if i > 0 {
 			id += "-" + string(d)
 		}
-		data.Choices = append(data.Choices, deliveryChoice{Value: string(d), ID: id, Label: deliveryLabels[d], Hint: deliveryMeans(d),
-			Checked: d == chosen || chosen == "" && d == calendar.DeliveryInvitations})
+		data.Choices = append(data.Choices, deliveryChoice{Value: string(d), ID: id, Label: d.SwedishName(), Hint: deliveryMeans(d),
+			Checked: d == chosen})
 	}
 	s.renderPage(w, r, status, s.pages.calendarChoice, data)
 }
