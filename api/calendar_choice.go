@@ -55,6 +55,18 @@ func deliveryMeans(d calendar.CalendarDelivery) string {
 	return "Kallelsen till varje möte har en kalenderinbjudan som du lägger in i din kalender. Flyttas eller ställs mötet in kommer en ny inbjudan som ändrar det. Välj det här om du inte prenumererar på din kalender."
 }
 
+// deliveryShort is a choice in a word or two, for the secretary's table of
+// members.
+func deliveryShort(d calendar.CalendarDelivery) string {
+	switch d {
+	case calendar.DeliveryFeed:
+		return "Prenumeration (ingen inbjudan)"
+	case calendar.DeliveryBoth:
+		return "Inbjudan och prenumeration"
+	}
+	return "Inbjudan"
+}
+
 // calendarChoicePage answers GET /mina-moten/kalenderval.
 func (s *Server) calendarChoicePage(w http.ResponseWriter, r *http.Request) {
 	key := principalOf(r).Person()

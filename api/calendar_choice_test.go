@@ -73,6 +73,9 @@ func TestCalendarChoice(t *testing.T) {
 			`<div class="confirmation" role="status"><p>Ditt val är sparat: Bara prenumeration.</p></div>`,
 			"Du har valt: <strong>Bara prenumeration</strong>")
 		wantIn(t, "the choice again", e.get("/mina-moten/kalenderval", maria), http.StatusOK, `value="feed" checked`)
+		// The secretary sees each member's choice among the members.
+		wantIn(t, "the members page", e.get("/mina-organ/arbetsgrupp-uppfoljningsdag/medlemmar", maria), http.StatusOK,
+			`<th scope="col">Kalender</th>`, `<td data-label="Kalender">Prenumeration (ingen inbjudan)</td>`, `<td data-label="Kalender">Inbjudan</td>`)
 		if other := e.get("/mina-moten/kalenderval", sessionCookie(t, e, "anna-berg")); strings.Contains(other.text(), `value="feed" checked`) {
 			t.Error("Anna's page shows Maria's choice")
 		}

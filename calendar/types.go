@@ -91,9 +91,9 @@ func (d CalendarDelivery) Invitations() bool { return d != DeliveryFeed }
 func (d CalendarDelivery) SwedishName() string {
 	switch d {
 	case DeliveryFeed:
-		return "Prenumeration"
+		return "Bara prenumeration"
 	case DeliveryBoth:
-		return "Inbjudningar och prenumeration"
+		return "Både inbjudningar och prenumeration"
 	}
 	return "Inbjudningar i e-posten"
 }
