@@ -75,7 +75,7 @@ type memberRow struct {
 	// get no invitation?" sees the answer.
 	Calendar  string
 	Edit, End string
-	Ended                             bool
+	Ended     bool
 }
 
 type roleGroup struct {
