@@ -62,6 +62,7 @@ func TestBrowserCalendarChoice(t *testing.T) {
 		t.Errorf("the answer:\n%s", mainText())
 	}
 	audit(t, tab, axe)
+	e.srv.Wait()
 	kind := calendar.OutboxCalendarLink
 	if ms, err := e.store.FindMessages(context.Background(), calendar.OutboxFilter{Kind: &kind}); err != nil || len(ms) != 1 {
 		t.Errorf("%d calendar link mails queued (%v), want 1", len(ms), err)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/samkal/samkal/calendar"
 )
@@ -24,8 +26,9 @@ import (
 //   - GET /kalenderlank asks for an email address ("Skicka min
 //     kalenderlänk"; the start page has the same form). POST answers 303
 //     to /kalenderlank?skickad=1, the same page for any address that looks
-//     like one, known or not: a known person's email with their personal
-//     feed address is put in the outbox (Options.CalendarLinkMail composes
+//     like one, known or not, and as soon: the address is looked up after
+//     the answer (afterAnswer). A known person's email with their personal
+//     feed address is then put in the outbox (Options.CalendarLinkMail composes
 //     it, Options.MailQueued wakes the delivery), at most once in
 //     calendar.CalendarLinkMailEvery per person (the store claims it in
 //     the person's row, for every replica). Anonymous posts count against
@@ -181,17 +184,71 @@ func (s *Server) requestCalendarLink(w http.ResponseWriter, r *http.Request) {
 		s.renderCalendarLink(w, r, http.StatusUnprocessableEntity, email, []formError{{"epost", msg}}, false)
 		return
 	}
-	p, err := s.store.FindPersonByEmail(r.Context(), email)
-	switch {
-	case calendar.IsNotFound(err):
-	case err != nil:
-		s.Error(w, r, err)
-		return
-	default:
-		s.mailCalendarLink(r.Context(), p)
-	}
+	// Whether the address is known is found out after the answer, which
+	// is thus the same, and as quick, for every address.
+	s.afterAnswer(r.Context(), "calendar link", func(ctx context.Context) {
+		p, err := s.store.FindPersonByEmail(ctx, email)
+		switch {
+		case calendar.IsNotFound(err):
+		case err != nil:
+			s.log.ErrorContext(ctx, "calendar link: the address not looked up", "err", err)
+		default:
+			s.mailCalendarLink(ctx, p)
+		}
+	})
 	seeOther(w, "/kalenderlank?skickad=1")
 }
+
+// afterAnswers are the runs of afterAnswer: at most cap(slots) at once.
+type afterAnswers struct {
+	slots   chan struct{}
+	running *sync.WaitGroup
+}
+
+// maxAfterAnswers is how many runs of afterAnswer may be under way at
+// once; the limit of anonymous writes keeps far below it, unless many
+// addresses post at once, and then a request more is dropped (and
+// logged), never queued without end.
+const maxAfterAnswers = 16
+
+// afterAnswerTimeout bounds one run of afterAnswer.
+const afterAnswerTimeout = 30 * time.Second
+
+func newAfterAnswers() afterAnswers {
+	return afterAnswers{slots: make(chan struct{}, maxAfterAnswers), running: &sync.WaitGroup{}}
+}
+
+// afterAnswer runs f on its own, so that the handler answers without
+// waiting for it: the answer cannot tell by its content or its time what
+// f found. f gets ctx's values (the request's ID for the log) but not its
+// end. A panic in f is logged. Server.Wait waits for every run.
+func (s *Server) afterAnswer(ctx context.Context, what string, f func(context.Context)) {
+	select {
+	case s.after.slots <- struct{}{}:
+	default:
+		s.log.WarnContext(ctx, what+" dropped: too many requests at once", "limit", maxAfterAnswers)
+		return
+	}
+	s.after.running.Add(1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.ErrorContext(ctx, what+" failed", "panic", v)
+			}
+			<-s.after.slots
+			s.after.running.Done()
+		}()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterAnswerTimeout)
+		defer cancel()
+		f(ctx)
+	}()
+}
+
+// Wait waits until the work that answers left to do after them ("Skicka
+// min kalenderlänk" looks up the address and queues the mail after it has
+// answered) is done. serve calls it once the HTTP server has stopped,
+// before the database closes.
+func (s *Server) Wait() { s.after.running.Wait() }
 
 // emailProblem is what is wrong with an email address typed into a form,
 // in Swedish; "" when it looks like one.

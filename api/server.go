@@ -212,6 +212,8 @@ type Server struct {
 	pages            *pages
 	handler          http.Handler
 	router           *mux.Router
+	// after runs what an answer leaves to do after it (afterAnswer).
+	after afterAnswers
 }
 
 // New checks o and builds a Server. It fails when Store is nil or does not
@@ -230,6 +232,7 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("api: Options.BaseURL %q must be an absolute http(s) URL such as http://localhost:8080", o.BaseURL)
 	}
 	s := &Server{
+		after:            newAfterAnswers(),
 		store:            o.Store,
 		ping:             o.Ping,
 		log:              o.Logger,
