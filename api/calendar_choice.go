@@ -47,27 +47,36 @@ type calendarChoicePage struct {
 	ErrorFor map[string]string
 }
 
-// deliveryMeans says in plain Swedish what a choice means for the person.
-func deliveryMeans(d calendar.CalendarDelivery) string {
-	switch d {
-	case calendar.DeliveryFeed:
-		return "Du prenumererar på din kalender, så mötena kommer in av sig själva. Kallelsen kommer ändå i e-posten, med dagordningen, men utan kalenderinbjudan – så att mötet inte hamnar två gånger i din kalender."
-	case calendar.DeliveryBoth:
-		return "Kallelsen har en kalenderinbjudan, och du prenumererar också på din kalender, till exempel inbjudningar i jobbets Outlook och prenumeration i telefonen. Lägger du båda i samma kalender ser du mötet två gånger."
-	}
-	return "Kallelsen till varje möte har en kalenderinbjudan som du lägger in i din kalender. Flyttas eller ställs mötet in kommer en ny inbjudan som ändrar det. Välj det här om du inte prenumererar på din kalender."
+// deliveryTexts say what each choice means in plain Swedish (Means, under
+// its radio button and on Mina möten) and in a word or two (Short, in the
+// secretary's table of members). "" reads as invitations.
+var deliveryTexts = map[calendar.CalendarDelivery]struct{ Means, Short string }{
+	calendar.DeliveryInvitations: {
+		"Kallelsen till varje möte har en kalenderinbjudan som du lägger in i din kalender. Flyttas eller ställs mötet in kommer en ny inbjudan som ändrar det. Välj det här om du inte prenumererar på din kalender.",
+		"Inbjudan"},
+	calendar.DeliveryFeed: {
+		"Du prenumererar på din kalender, så mötena kommer in av sig själva. Kallelsen kommer ändå i e-posten, med dagordningen, men utan kalenderinbjudan – så att mötet inte hamnar två gånger i din kalender.",
+		"Prenumeration (ingen inbjudan)"},
+	calendar.DeliveryBoth: {
+		"Kallelsen har en kalenderinbjudan, och du prenumererar också på din kalender, till exempel inbjudningar i jobbets Outlook och prenumeration i telefonen. Lägger du båda i samma kalender ser du mötet två gånger.",
+		"Inbjudan och prenumeration"},
 }
 
-// deliveryShort is a choice in a word or two, for the secretary's table of
-// members.
+// deliveryMeans says in plain Swedish what a choice means for the person.
+func deliveryMeans(d calendar.CalendarDelivery) string {
+	return deliveryTexts[deliveryOrDefault(d)].Means
+}
+
+// deliveryShort is a choice in a word or two.
 func deliveryShort(d calendar.CalendarDelivery) string {
-	switch d {
-	case calendar.DeliveryFeed:
-		return "Prenumeration (ingen inbjudan)"
-	case calendar.DeliveryBoth:
-		return "Inbjudan och prenumeration"
+	return deliveryTexts[deliveryOrDefault(d)].Short
+}
+
+func deliveryOrDefault(d calendar.CalendarDelivery) calendar.CalendarDelivery {
+	if d.Valid() {
+		return d
 	}
-	return "Inbjudan"
+	return calendar.DeliveryInvitations
 }
 
 // calendarChoicePage answers GET /mina-moten/kalenderval.
@@ -82,11 +91,7 @@ func (s *Server) calendarChoicePage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	chosen := p.Delivery
-	if chosen == "" {
-		chosen = calendar.DeliveryInvitations
-	}
-	s.renderCalendarChoice(w, r, http.StatusOK, chosen, nil)
+	s.renderCalendarChoice(w, r, http.StatusOK, deliveryOrDefault(p.Delivery), nil)
 }
 
 func (s *Server) renderCalendarChoice(w http.ResponseWriter, r *http.Request, status int, chosen calendar.CalendarDelivery, errs []formError) {
@@ -94,10 +99,7 @@ func (s *Server) renderCalendarChoice(w http.ResponseWriter, r *http.Request, st
 	if len(errs) > 0 {
 		title = "Fel: " + title
 	}
-	data := calendarChoicePage{page: s.page(title), Errors: errs, ErrorFor: map[string]string{}}
-	for _, e := range errs {
-		data.ErrorFor[e.Field] = e.Message
-	}
+	data := calendarChoicePage{page: s.page(title), Errors: errs, ErrorFor: errorFor(errs)}
 	for i, d := range calendar.Deliveries {
 		id := "kalenderval"
 		if i > 0 {
@@ -158,10 +160,7 @@ func (s *Server) renderCalendarLink(w http.ResponseWriter, r *http.Request, stat
 		title = "Kolla din e-post"
 	}
 	data := calendarLinkPage{page: s.page(title), Mail: s.calendarLinkMail != nil, Sent: sent, Email: email, Errors: errs,
-		ErrorFor: map[string]string{}}
-	for _, e := range errs {
-		data.ErrorFor[e.Field] = e.Message
-	}
+		ErrorFor: errorFor(errs)}
 	s.renderPage(w, r, status, s.pages.calendarLink, data)
 }
 
