@@ -73,6 +73,11 @@ func TestCalendarChoice(t *testing.T) {
 			`<div class="confirmation" role="status"><p>Ditt val är sparat: Bara prenumeration.</p></div>`,
 			"Du har valt: <strong>Bara prenumeration</strong>")
 		wantIn(t, "the choice again", e.get("/mina-moten/kalenderval", maria), http.StatusOK, `value="feed" checked`)
+		// The choice is in the person's data, as the admin exports it.
+		if r := e.adminGet("/administration/personer/maria-lindborg/uppgifter"); r.StatusCode != 200 || !strings.Contains(r.text(), `"calendar_delivery":"feed"`) &&
+			!strings.Contains(r.text(), `"calendar_delivery": "feed"`) {
+			t.Errorf("the export: %d, no calendar_delivery feed:\n%.1500s", r.StatusCode, r.body)
+		}
 		// The secretary sees each member's choice among the members.
 		wantIn(t, "the members page", e.get("/mina-organ/arbetsgrupp-uppfoljningsdag/medlemmar", maria), http.StatusOK,
 			`<th scope="col">Kalender</th>`, `<td data-label="Kalender">Prenumeration (ingen inbjudan)</td>`, `<td data-label="Kalender">Inbjudan</td>`)
