@@ -70,8 +70,12 @@ func roleOptions(selected string) []option {
 type memberRow struct {
 	ID                                int64
 	Name, Organisation, Email, Period string
-	Edit, End                         string
-	Ended                             bool
+	// Calendar is how the member gets meetings into their calendar
+	// (invitations, feed or both), so that a secretary asked "why did I
+	// get no invitation?" sees the answer.
+	Calendar  string
+	Edit, End string
+	Ended     bool
 }
 
 type roleGroup struct {
@@ -196,7 +200,7 @@ func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, status in
 			row := memberRow{ID: m.ID, Name: m.Person, Period: period(m), Edit: memberPath(b.Slug, m.ID, "andra"), End: memberPath(b.Slug, m.ID, "avsluta"),
 				Ended: !m.Until.IsZero() && m.Until.Before(today)}
 			if p := byKey[m.Person]; p != nil {
-				row.Name, row.Email, row.Organisation = p.Name, p.Email, orgName[p.Organisation]
+				row.Name, row.Email, row.Organisation, row.Calendar = p.Name, p.Email, orgName[p.Organisation], deliveryShort(p.Delivery)
 			}
 			g.Members = append(g.Members, row)
 		}

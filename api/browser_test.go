@@ -300,7 +300,7 @@ func TestBrowser(t *testing.T) {
 		for _, p := range pages {
 			t.Run(p.name, func(t *testing.T) {
 				open(t, tab, e.http.URL+p.path, p.status)
-				want := eval[int](t, tab, `document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])").length`)
+				want := eval[int](t, tab, `document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])").length`)
 				var stops int
 				for range want + 1 {
 					key(t, tab, kb.Tab)

@@ -454,6 +454,8 @@ var formRoutes = map[string]string{
 	"POST /anmalan/{token}":                                         "FuzzAnmalanForm",
 	"POST /justering/{token}":                                       "none: the form is one button and sends no field (TestJusteringPage posts it)",
 	"POST /logga-in":                                                "FuzzSignInForm",
+	"POST /kalenderlank":                                            "FuzzSignInForm (the same address check, emailProblem, fuzzed on both forms)",
+	"POST /mina-moten/kalenderval":                                  "none: one radio field, kalenderval, checked against calendar.Deliveries; anything else saves nothing (TestCalendarChoice posts a wrong one)",
 	"POST /logga-in/{token}":                                        "none: the form is one button and sends no field (TestSignInLink posts it)",
 	"POST /logga-ut":                                                "none: the form is one button and sends no field (TestSessions posts it)",
 	"POST /logga-ut/overallt":                                       "none: the form is one button and sends no field (TestSessions posts it)",

@@ -400,7 +400,7 @@ type outboxRow struct {
 type skippedRow struct{ Kind, Recipient, Meeting, MeetingLink, Reason, When string }
 
 // outboxKinds names the kinds of email (notify's Kind… constants and
-// calendar.OutboxSignIn) in Swedish.
+// calendar.OutboxSignIn, calendar.OutboxCalendarLink) in Swedish.
 var outboxKinds = map[string]string{
 	"anmalan":         "Inbjudan att anmäla punkter",
 	"sammanstallning": "Sammanställning av anmälda punkter",
@@ -411,6 +411,7 @@ var outboxKinds = map[string]string{
 	"bokning":         "Påminnelse om bokning",
 	"avbojt":          "Besked om avböjt förslag",
 	"inloggning":      "Inloggningslänk",
+	"kalenderlank":    "Kalenderlänk",
 }
 
 // outboxKind is the kind in Swedish; a justering email after the first

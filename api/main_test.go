@@ -103,6 +103,7 @@ func newEnv(t testing.TB, open func(testing.TB, sqlstore.Options) *sqlstore.Stor
 		t.Fatalf("api.New: %v", err)
 	}
 	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(srv.Wait) // after the server, before the store closes
 	t.Cleanup(hs.Close)
 	// DisableCompression: the tests choose Accept-Encoding themselves and
 	// see the bytes as sent.

@@ -20,13 +20,16 @@ import (
 
 type myMeetingsPage struct {
 	page
-	Bodies  []myBody
-	Coming  []organRow
-	More    bool
-	Feed    feedLinks
-	Copy    string // the feed as a one-off download
-	Saved   string
-	Renewed bool
+	Bodies    []myBody
+	Coming    []organRow
+	More      bool
+	Feed      feedLinks
+	Subscribe subscribeHelp
+	// Delivery is the person's choice of invitations or feed, and
+	// DeliveryMeans what it means (calendar_choice.go).
+	Delivery, DeliveryMeans string
+	Saved                   string
+	Renewed                 bool
 	// Windows are the open booking weeks the person must attend, each
 	// with its "kan inte" page (availability_pages.go).
 	Windows []myWindow
@@ -67,7 +70,11 @@ func (s *Server) myMeetings(w http.ResponseWriter, r *http.Request) {
 	for _, m := range ms {
 		roles[m.Body] = append(roles[m.Body], m.Role.SwedishName())
 	}
-	data := myMeetingsPage{page: s.page("Mina möten"), Renewed: r.URL.Query().Get("klart") == "ny-adress"}
+	data := myMeetingsPage{page: s.page("Mina möten"), Renewed: r.URL.Query().Get("klart") == "ny-adress",
+		Delivery: p.Delivery.SwedishName(), DeliveryMeans: deliveryMeans(p.Delivery)}
+	if r.URL.Query().Get("klart") == "kalenderval" {
+		data.Saved = "Ditt val är sparat: " + p.Delivery.SwedishName() + "."
+	}
 	slugs := sortedKeys(roles)
 	for _, slug := range slugs {
 		name := slug
@@ -100,7 +107,7 @@ func (s *Server) myMeetings(w http.ResponseWriter, r *http.Request) {
 	}
 	path := "/feeds/people/" + p.FeedToken + ".ics"
 	data.Feed = s.feedLinks(path)
-	data.Copy = path
+	data.Subscribe = subscribeHelp{Button: "Prenumerera på mina möten", Feed: data.Feed, Personal: true}
 	s.renderPage(w, r, http.StatusOK, s.pages.myMeetings, data)
 }
 

@@ -30,7 +30,7 @@ type organPage struct {
 	YearPath                      string
 	Groups                        []organGroup
 	Rows                          []organRow
-	Feed                          *feedLinks
+	Feed                          *subscribeHelp
 	Print                         bool
 }
 
@@ -120,8 +120,7 @@ func (s *Server) organPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isPublic(b) {
-		f := s.feedLinks("/feeds/bodies/" + b.Slug + ".ics")
-		data.Feed = &f
+		data.Feed = &subscribeHelp{Button: "Prenumerera på " + b.Name, Feed: s.feedLinks("/feeds/bodies/" + b.Slug + ".ics")}
 	}
 	data.page = s.page(fmt.Sprintf("%s %d", b.Name, year))
 	s.renderPage(w, r, http.StatusOK, s.pages.organ, data)

@@ -55,6 +55,7 @@ type pages struct {
 	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
 	myMeetings                                                *template.Template // a member's own page (my_meetings.go)
 	ownCalendar                                               *template.Template // busy times from the member's own calendar (busy_pages.go)
+	calendarChoice, calendarLink                              *template.Template // invitations or feed, "Skicka min kalenderlänk" (calendar_choice.go)
 	calendar                                                  *template.Template // the calendar by month and week (calendar_page.go)
 	changes                                                   *template.Template // a body's change log (changes_page.go)
 	windows, window, windowForm, windowDelete                 *template.Template // the booking weeks (window_pages.go)
@@ -76,7 +77,7 @@ func newPages() (*pages, error) {
 		dst   **template.Template
 		files []string
 	}{
-		{&p.start, []string{"start.html"}},
+		{&p.start, []string{"start.html", "subscribe.html"}},
 		{&p.meeting, []string{"meeting.html"}},
 		{&p.notFound, []string{"notfound.html"}},
 		{&p.anmalan, []string{"anmalan.html", "facts.html"}},
@@ -115,9 +116,11 @@ func newPages() (*pages, error) {
 		{&p.adminRoles, []string{"admin_roles.html", "agendaparts.html"}},
 		{&p.adminPeople, []string{"admin_people.html"}},
 		{&p.adminPerson, []string{"admin_person.html"}},
-		{&p.organ, []string{"organ.html"}},
-		{&p.myMeetings, []string{"mina_moten.html"}},
 		{&p.ownCalendar, []string{"egen_kalender.html"}},
+		{&p.organ, []string{"organ.html", "subscribe.html"}},
+		{&p.myMeetings, []string{"mina_moten.html", "subscribe.html"}},
+		{&p.calendarChoice, []string{"kalenderval.html", "agendaparts.html"}},
+		{&p.calendarLink, []string{"kalenderlank.html", "agendaparts.html"}},
 		{&p.calendar, []string{"kalender.html", "gridparts.html"}},
 		{&p.changes, []string{"andringar.html"}},
 		{&p.windowDelete, []string{"window_ta_bort.html"}},
@@ -154,8 +157,12 @@ type startPage struct {
 	// browser); "" otherwise.
 	SignedOut string
 	AllFeed   feedLinks
-	Bodies    []bodyItem
-	Upcoming  []meetingItem
+	Subscribe subscribeHelp
+	// LinkMail is whether the page offers "Skicka min kalenderlänk" (mail
+	// is configured and nobody is signed in).
+	LinkMail bool
+	Bodies   []bodyItem
+	Upcoming []meetingItem
 }
 
 // feedLinks are a feed's https address and its webcal:// form, which opens
@@ -165,6 +172,16 @@ type startPage struct {
 type feedLinks struct {
 	HTTPS  string
 	Webcal template.URL
+}
+
+// subscribeHelp is the data of the "subscribe" partial (subscribe.html):
+// one feed with its button, its https address to copy, the steps for each
+// calendar program and the one-off download, said to be a copy that does
+// not update. Every page that offers a feed shows it the same way.
+type subscribeHelp struct {
+	Button   string // "Prenumerera på …", also named in the Apple steps
+	Feed     feedLinks
+	Personal bool // the person's own feed: the address is not to be shared
 }
 
 type bodyItem struct {
@@ -311,6 +328,8 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 		page:    page{Title: "Möten i samverkan", Region: s.region, Home: "/"},
 		AllFeed: s.feedLinks("/feeds/all.ics"),
 	}
+	data.Subscribe = subscribeHelp{Button: "Prenumerera på alla möten", Feed: data.AllFeed}
+	data.LinkMail = s.calendarLinkMail != nil && viewerOf(r) == nil
 	switch r.URL.Query().Get("utloggad") {
 	case "1":
 		data.SignedOut = "Du är utloggad."

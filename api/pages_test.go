@@ -24,8 +24,11 @@ func TestStartPage(t *testing.T) {
 	for _, want := range []string{
 		`<html lang="sv">`, `<main id="innehall"`, "<header", "<footer", `href="#innehall"`, "<h1>",
 		`href="webcal://samkal.example.se/feeds/bodies/chefsgrupp-folkhalsa.ics"`,
-		`href="https://samkal.example.se/feeds/bodies/chefsgrupp-folkhalsa.ics"`,
+		`href="/organ/chefsgrupp-folkhalsa#kalender"`, // its address and the help for each program
 		`href="webcal://samkal.example.se/feeds/all.ics"`,
+		`>https://samkal.example.se/feeds/all.ics</textarea>`,
+		`href="https://samkal.example.se/feeds/bodies/chefsgrupp-folkhalsa.ics" download>Hämta en kopia som inte uppdateras`, "Från webbadress", "Thunderbird", "Android",
+		"en kopia av hur det ser ut i dag. Den uppdateras inte",
 		"tisdag 21 januari 2025 kl. 13.00–16.30", "fredag 14 mars 2025, heldag",
 		fmt.Sprintf(`href="/moten/%d"`, f.joint.ID),
 	} {

@@ -62,7 +62,7 @@ const maxFormBody = 64 << 10
 func isPersonalPath(path string) bool {
 	return strings.HasPrefix(path, "/anmalan/") || strings.HasPrefix(path, "/justering/") || strings.HasPrefix(path, "/bokning/") ||
 		path == "/logga-in" || strings.HasPrefix(path, "/logga-in/") || strings.HasPrefix(path, "/logga-ut") ||
-		path == "/konto" || strings.HasPrefix(path, "/konto/")
+		path == "/konto" || strings.HasPrefix(path, "/konto/") || path == "/kalenderlank"
 }
 
 // personalHeaders sets what every answer under a personal path carries.

@@ -142,6 +142,13 @@ type Options struct {
 	// of /logga-in enqueues; serve passes notify.SignInMail.Message. nil:
 	// Samkal sends no mail, and /logga-in offers no emailed link.
 	SignInMail func(p *calendar.Person, linkURL string, expires, now time.Time) (*calendar.OutboxMessage, error)
+	// CalendarLinkMail writes the email that carries a person's calendar
+	// address (feedURL, the https address of their personal feed) and the
+	// way to Mina möten (pageURL), as an outbox message that the handler
+	// of "Skicka min kalenderlänk" enqueues; serve passes
+	// notify.CalendarLinkMail.Message. nil: the start page offers no such
+	// form.
+	CalendarLinkMail func(p *calendar.Person, feedURL, pageURL string, now time.Time) (*calendar.OutboxMessage, error)
 	// MailQueued is called after a handler queued mail that its reader is
 	// waiting for (a sign-in link); serve wires it to wake the delivery
 	// (notify.Jobs.Wake). nil: the mail goes with the next scheduled run.
@@ -183,33 +190,36 @@ type Server struct {
 	baseURL    string
 	adminToken []byte
 	// sessionIdle and sessionLifetime bound a signed-in browser's session.
-	sessionIdle     time.Duration
-	sessionLifetime time.Duration
-	oidc            *oidcClient // nil when no provider is configured
-	contact         string      // see Options.Contact
-	rules           []routeRule // every route's rule, as registered by handle
-	region          string
-	policy          calendar.FeedPolicy
-	refresh         time.Duration
-	check           time.Duration
-	now             func() time.Time
-	registry        *prometheus.Registry
-	justering       int // default deadline in days after the meeting
-	mailTiming      calendar.MailTiming
-	metrics         *metrics
-	limits          *limits
-	slow            time.Duration // see Options.SlowRequest
-	signInMail      func(*calendar.Person, string, time.Time, time.Time) (*calendar.OutboxMessage, error)
-	mailQueued      func()
-	mailRequested   func() // Options.MailRequested; see requestMail
-	previewLetter   func(context.Context, int64, calendar.MailLetter, time.Time) (*LetterPreview, error)
-	queueMail       func(context.Context) error
-	busyFetcher     *busy.Fetcher
-	feeds           *feedCache
-	windowPlans     windowPlanCache // the window page's plans (window_cache.go)
-	pages           *pages
-	handler         http.Handler
-	router          *mux.Router
+	sessionIdle      time.Duration
+	sessionLifetime  time.Duration
+	oidc             *oidcClient // nil when no provider is configured
+	contact          string      // see Options.Contact
+	rules            []routeRule // every route's rule, as registered by handle
+	region           string
+	policy           calendar.FeedPolicy
+	refresh          time.Duration
+	check            time.Duration
+	now              func() time.Time
+	registry         *prometheus.Registry
+	justering        int // default deadline in days after the meeting
+	mailTiming       calendar.MailTiming
+	metrics          *metrics
+	limits           *limits
+	slow             time.Duration // see Options.SlowRequest
+	signInMail       func(*calendar.Person, string, time.Time, time.Time) (*calendar.OutboxMessage, error)
+	calendarLinkMail func(p *calendar.Person, feedURL, pageURL string, now time.Time) (*calendar.OutboxMessage, error)
+	mailQueued       func()
+	mailRequested    func() // Options.MailRequested; see requestMail
+	previewLetter    func(context.Context, int64, calendar.MailLetter, time.Time) (*LetterPreview, error)
+	queueMail        func(context.Context) error
+	busyFetcher      *busy.Fetcher
+	feeds            *feedCache
+	windowPlans      windowPlanCache // the window page's plans (window_cache.go)
+	pages            *pages
+	handler          http.Handler
+	router           *mux.Router
+	// after runs what an answer leaves to do after it (afterAnswer).
+	after afterAnswers
 }
 
 // New checks o and builds a Server. It fails when Store is nil or does not
@@ -228,27 +238,29 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("api: Options.BaseURL %q must be an absolute http(s) URL such as http://localhost:8080", o.BaseURL)
 	}
 	s := &Server{
-		store:           o.Store,
-		ping:            o.Ping,
-		log:             o.Logger,
-		baseURL:         base,
-		adminToken:      []byte(o.AdminToken),
-		sessionIdle:     o.SessionIdle,
-		sessionLifetime: o.SessionLifetime,
-		region:          o.RegionName,
-		policy:          o.FeedPolicy,
-		refresh:         o.FeedRefresh,
-		check:           o.FeedVersionCheck,
-		now:             o.Now,
-		registry:        o.Registry,
-		justering:       o.JusteringDeadlineDays,
-		contact:         o.Contact,
-		signInMail:      o.SignInMail,
-		mailQueued:      o.MailQueued,
-		mailRequested:   o.MailRequested,
-		previewLetter:   o.PreviewLetter,
-		queueMail:       o.QueueMail,
-		busyFetcher:     o.BusyFetcher,
+		after:            newAfterAnswers(),
+		store:            o.Store,
+		ping:             o.Ping,
+		log:              o.Logger,
+		baseURL:          base,
+		adminToken:       []byte(o.AdminToken),
+		sessionIdle:      o.SessionIdle,
+		sessionLifetime:  o.SessionLifetime,
+		region:           o.RegionName,
+		policy:           o.FeedPolicy,
+		refresh:          o.FeedRefresh,
+		check:            o.FeedVersionCheck,
+		now:              o.Now,
+		registry:         o.Registry,
+		justering:        o.JusteringDeadlineDays,
+		contact:          o.Contact,
+		signInMail:       o.SignInMail,
+		calendarLinkMail: o.CalendarLinkMail,
+		mailQueued:       o.MailQueued,
+		mailRequested:    o.MailRequested,
+		previewLetter:    o.PreviewLetter,
+		queueMail:        o.QueueMail,
+		busyFetcher:      o.BusyFetcher,
 	}
 	if s.busyFetcher == nil {
 		s.busyFetcher = &busy.Fetcher{}
@@ -439,6 +451,10 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, ownCalendarPath, signedIn, s.ownCalendarForm, http.MethodPost)
 	s.handle(r, "/mina-moten/kan-inte/{id}", signedIn, s.myAvailabilityPage, get...)
 	s.handle(r, "/mina-moten/kan-inte/{id}", signedIn, s.myAvailabilityForm, http.MethodPost)
+	s.handle(r, "/mina-moten/kalenderval", signedIn, s.calendarChoicePage, get...)
+	s.handle(r, "/mina-moten/kalenderval", signedIn, s.saveCalendarChoice, http.MethodPost)
+	s.handle(r, "/kalenderlank", anyone, s.calendarLinkPage, get...)
+	s.handle(r, "/kalenderlank", anyone, s.requestCalendarLink, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/justering", internal, s.minutesPage, get...)
 	s.handle(r, "/mina-organ/moten/{id}/justering", keeper, s.markMinutesForm, http.MethodPost)
 	s.handle(r, "/mina-organ/moten/{id}/justering/paminn", keeper, s.remindMinutesForm, http.MethodPost)

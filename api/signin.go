@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"net/mail"
 	"reflect"
 	"slices"
 	"strings"
@@ -144,12 +143,7 @@ func (s *Server) requestSignInLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := strings.TrimSpace(values.Get("epost"))
-	a, err := mail.ParseAddress(email)
-	if email == "" || err != nil || a.Address != email || len(email) > 254 || calendar.LineText.Check(email, true) != nil {
-		msg := "Skriv din e-postadress, till exempel namn@kommun.se."
-		if email != "" {
-			msg = "Skriv e-postadressen i rätt format, till exempel namn@kommun.se."
-		}
+	if msg := emailProblem(email); msg != "" {
 		s.renderSignIn(w, r, http.StatusUnprocessableEntity, email, []formError{{"epost", msg}}, false)
 		return
 	}
@@ -180,17 +174,7 @@ func (s *Server) mailSignInLink(ctx context.Context, p *calendar.Person) {
 	}
 	now := s.now()
 	msg, err := s.signInMail(p, s.baseURL+"/logga-in/"+secret, now.Add(calendar.SignInLinkWindow), now)
-	if err != nil {
-		s.log.ErrorContext(ctx, "sign-in email not written", "person", p.Key, "err", calendar.ErrorMessage(err))
-		return
-	}
-	if _, err := s.store.EnqueueMessage(ctx, msg); err != nil {
-		s.log.ErrorContext(ctx, "sign-in email not queued", "person", p.Key, "err", calendar.ErrorMessage(err))
-		return
-	}
-	if s.mailQueued != nil {
-		s.mailQueued()
-	}
+	s.enqueueAsked(ctx, "sign-in", p, msg, err)
 }
 
 // signInLinkPage answers GET /logga-in/{token}: one button, which posts

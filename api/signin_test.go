@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,6 +33,11 @@ func (m *mailbox) options(o *api.Options) {
 		return &calendar.OutboxMessage{Key: "inloggning/" + p.Key + "/" + calendar.HashSecret(link)[:16], Kind: calendar.OutboxSignIn,
 			Recipient: p.Email, Person: p.Key, Subject: "Logga in i Samkal",
 			Body: []byte("Subject: Logga in i Samkal\r\n\r\n" + link + "\r\n"), NextAttemptAt: now, SendBefore: expires}, nil
+	}
+	o.CalendarLinkMail = func(p *calendar.Person, feedURL, pageURL string, now time.Time) (*calendar.OutboxMessage, error) {
+		return &calendar.OutboxMessage{Key: "kalenderlank/" + p.Key + "/" + strconv.FormatInt(now.Unix(), 10), Kind: calendar.OutboxCalendarLink,
+			Recipient: p.Email, Person: p.Key, Subject: "Din kalender",
+			Body: []byte("Subject: Din kalender\r\n\r\n" + feedURL + "\r\n" + pageURL + "\r\n"), NextAttemptAt: now}, nil
 	}
 	o.MailQueued = func() { m.queued.Add(1) }
 }
@@ -426,6 +432,10 @@ func FuzzSignInForm(f *testing.F) {
 		r := newBrowser(t).post(e.http.URL, "/logga-in", url.Values{"epost": {email}})
 		if r.StatusCode != 200 && r.StatusCode != 422 {
 			t.Fatalf("address %q: %d, want 200 or 422; body %s", email, r.StatusCode, r.body)
+		}
+		r = newBrowser(t).post(e.http.URL, "/kalenderlank", url.Values{"epost": {email}})
+		if r.StatusCode != 303 && r.StatusCode != 422 {
+			t.Fatalf("address %q to /kalenderlank: %d, want 303 or 422; body %s", email, r.StatusCode, r.body)
 		}
 	})
 }

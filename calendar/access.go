@@ -147,6 +147,11 @@ const (
 	SignInLinkWindow = 15 * time.Minute
 )
 
+// CalendarLinkMailEvery is how often a person is mailed their calendar
+// link ("Skicka min kalenderlänk") at most: the address does not change
+// with each mail, so one mail in a while is all anyone needs.
+const CalendarLinkMailEvery = 10 * time.Minute
+
 // Ways an actor made a change.
 const (
 	ViaSession    = "session"     // a signed-in browser
@@ -225,6 +230,13 @@ type AccessStore interface {
 	// the last SignInLinkWindow (so that nobody floods a mailbox, and the
 	// count holds across replicas); EINVALID for an unknown person.
 	CreateSignInLink(ctx context.Context, person string, ttl time.Duration) (string, error)
+	// ClaimCalendarLinkMail records that the person is being mailed their
+	// calendar link ("Skicka min kalenderlänk") now: ECONFLICT when one
+	// was claimed less than CalendarLinkMailEvery ago, so that a stranger
+	// who types the address again and again fills no one's inbox. It is
+	// one conditional update of the person's row, safe across replicas;
+	// ENOTFOUND for an unknown person.
+	ClaimCalendarLinkMail(ctx context.Context, person string) error
 	// UseSignInLink uses up the secret and returns its person's key;
 	// ENOTFOUND when unknown, used or expired (one message for all three).
 	UseSignInLink(ctx context.Context, secret string) (string, error)

@@ -88,6 +88,17 @@ type OutboxMessage struct {
 // database keeps no usable link longer than the mail waits in the queue.
 const OutboxSignIn = "inloggning"
 
+// OutboxCalendarLink is the kind of the email that carries a person's
+// calendar link ("Skicka min kalenderlänk" on the start page): queued by
+// the web handler and sent at once, like OutboxSignIn. Its body holds the
+// personal feed address, a long-lived secret: the store empties it once
+// the message is sent or skipped, as for a sign-in link.
+const OutboxCalendarLink = "kalenderlank"
+
+// SecretKinds are the kinds of email whose body holds a secret, emptied
+// once sent or skipped.
+var SecretKinds = []string{OutboxSignIn, OutboxCalendarLink}
+
 // MaxOutboxError is how many bytes of an error text the outbox keeps; an
 // SMTP answer is short, and a longer text is cut so a misbehaving server
 // cannot fill the database.

@@ -53,14 +53,16 @@ type ExportedOwnCalendar struct {
 
 // ExportedPerson is the person's own row.
 type ExportedPerson struct {
-	Key          string    `json:"key"`
-	Name         string    `json:"name"`
-	Email        string    `json:"email"`
-	Phone        string    `json:"phone"`
-	Title        string    `json:"title"`
-	Organisation string    `json:"organisation"` // organisation slug
-	Created      time.Time `json:"created"`
-	Updated      time.Time `json:"updated"`
+	Key          string `json:"key"`
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	Phone        string `json:"phone"`
+	Title        string `json:"title"`
+	Organisation string `json:"organisation"` // organisation slug
+	// CalendarDelivery is the person's choice of invitations or feed.
+	CalendarDelivery CalendarDelivery `json:"calendar_delivery"`
+	Created          time.Time        `json:"created"`
+	Updated          time.Time        `json:"updated"`
 }
 
 // ExportedMember is one membership in a body.

@@ -100,6 +100,8 @@ type PersonUpdate struct {
 	Phone        *string
 	Title        *string
 	Organisation *string // "" removes the organisation
+	// Delivery is the person's choice of invitations, feed or both.
+	Delivery *CalendarDelivery
 }
 
 // BodyStore keeps bodies (organ).

@@ -50,14 +50,61 @@ type Person struct {
 	// FeedToken is the secret in the person's feed URL. It is random (256
 	// bits), set by the store at creation and replaced by RotateFeedToken.
 	FeedToken string
+	// Delivery is how the person wants meetings in their calendar: by
+	// invitations in the kallelse emails, by the subscribed feed, or both.
+	// "" reads as DeliveryInvitations (what everyone got before they could
+	// choose), and the store keeps that.
+	Delivery  CalendarDelivery
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// CalendarDelivery is how a person gets meetings into their own calendar.
+type CalendarDelivery string
+
+const (
+	// DeliveryInvitations: the kallelse and its updates carry a calendar
+	// invitation (METHOD:REQUEST, and CANCEL when the meeting is
+	// cancelled). The default: it is what every member got before the
+	// choice existed.
+	DeliveryInvitations CalendarDelivery = "invitations"
+	// DeliveryFeed: the person subscribes to their personal feed; the
+	// kallelse still comes (it carries the agenda) but without the
+	// invitation, so that the meeting is not twice in their calendar.
+	DeliveryFeed CalendarDelivery = "feed"
+	// DeliveryBoth: invitations, and the person subscribes too (for
+	// example the feed on the phone, invitations in Outlook at work).
+	DeliveryBoth CalendarDelivery = "both"
+)
+
+// Deliveries are the choices, in the order a page offers them.
+var Deliveries = []CalendarDelivery{DeliveryInvitations, DeliveryFeed, DeliveryBoth}
+
+// Valid reports whether d is one of Deliveries.
+func (d CalendarDelivery) Valid() bool { return slices.Contains(Deliveries, d) }
+
+// Invitations reports whether the person gets calendar invitations by
+// email: for every choice but DeliveryFeed ("" included).
+func (d CalendarDelivery) Invitations() bool { return d != DeliveryFeed }
+
+// SwedishName is the choice as a page names it.
+func (d CalendarDelivery) SwedishName() string {
+	switch d {
+	case DeliveryFeed:
+		return "Bara prenumeration"
+	case DeliveryBoth:
+		return "Både inbjudningar och prenumeration"
+	}
+	return "Inbjudningar i e-posten"
 }
 
 // Validate checks p and returns EINVALID listing every problem.
 func (x *Person) Validate() error {
 	var p problems
 	checkSlug(&p, "person key", x.Key)
+	if x.Delivery != "" && !x.Delivery.Valid() {
+		p.add("calendar delivery %s is unknown; use invitations, feed or both", quote(string(x.Delivery)))
+	}
 	checkName(&p, "person", x.Name)
 	if tp := EmailText.Check(x.Email, false); tp != nil {
 		p.add("%s", tp.Describe("email"))

@@ -274,7 +274,9 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 				return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
 					Agenda: agenda, Change: ch, PersonalMessage: g.message}.Letter()
 			}
-			d.invite = c.invitation(mc, p, "REQUEST")
+			if p.Delivery.Invitations() {
+				d.invite = c.invitation(mc, p, "REQUEST")
+			}
 			c.add(d)
 		}
 	}
@@ -315,7 +317,9 @@ func (c *scan) cancellation(mc *meetingContext, done mailSet, secretary *calenda
 			return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
 				Change: letters.NoticeCancel, CancelMessage: m.CancelMessage}.Letter()
 		}
-		d.invite = c.invitation(mc, p, "CANCEL")
+		if p.Delivery.Invitations() {
+			d.invite = c.invitation(mc, p, "CANCEL")
+		}
 		c.add(d)
 	}
 	return nil
@@ -434,7 +438,10 @@ func (c *scan) meetingURL(m *calendar.Meeting) string {
 }
 
 // invitation returns a function building the meeting's iCalendar
-// invitation for p: the same UID and SEQUENCE as in the feeds, so that the
+// invitation for p, for the kallelse, its updates and the cancellation of
+// someone who chose invitations (calendar.CalendarDelivery.Invitations);
+// who chose the feed gets those emails without one, so that the meeting
+// is not twice in their calendar. The same UID and SEQUENCE as in the feeds, so that the
 // calendar entry from the email and the one from a subscription are one.
 func (c *scan) invitation(mc *meetingContext, p *calendar.Person, method string) func() ([]byte, string) {
 	return func() ([]byte, string) {

@@ -204,6 +204,8 @@ func expiredReason(kind string, before time.Time) string {
 		why = "sista dag för bokning hade passerat"
 	case KindSignIn:
 		why = "inloggningslänken hade gått ut"
+	case KindCalendarLink:
+		why = "kalenderlänken hade väntat för länge"
 	}
 	return "för sent att skicka: " + why + " (mejlet gällde till " + calendar.In(before).Format("2006-01-02 15:04") +
 		" men hade inte kunnat skickas dessförinnan)"

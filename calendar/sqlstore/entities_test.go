@@ -498,3 +498,55 @@ func testRooms(t *testing.T, e *env) {
 	wantErr(t, err, calendar.ENOTFOUND)
 	wantErr(t, e.s.DeleteRoom(e.ctx, "lokal-enen"), calendar.ENOTFOUND)
 }
+
+// testPersonCalendarDelivery: a new person gets invitations (what everyone
+// got before the choice), the choice is kept and recorded, and an unknown
+// one is EINVALID.
+func testPersonCalendarDelivery(t *testing.T, e *env) {
+	p := e.person("maria")
+	if p.Delivery != calendar.DeliveryInvitations {
+		t.Errorf("a new person's Delivery = %q, want %q", p.Delivery, calendar.DeliveryInvitations)
+	}
+	got, err := e.s.FindPersonByKey(e.ctx, "maria")
+	must(t, err)
+	if got.Delivery != calendar.DeliveryInvitations || !got.Delivery.Invitations() {
+		t.Errorf("stored Delivery = %q", got.Delivery)
+	}
+	before := e.changeCount()
+	feed := calendar.DeliveryFeed
+	u, err := e.s.UpdatePerson(e.ctx, "maria", calendar.PersonUpdate{Delivery: &feed})
+	must(t, err)
+	got, err = e.s.FindPersonByKey(e.ctx, "maria")
+	must(t, err)
+	if u.Delivery != feed || got.Delivery != feed || got.Delivery.Invitations() {
+		t.Errorf("after choosing the feed: returned %q, stored %q", u.Delivery, got.Delivery)
+	}
+	if e.changeCount() != before+1 {
+		t.Errorf("choosing the feed recorded %d changes, want 1", e.changeCount()-before)
+	}
+	bad := calendar.CalendarDelivery("fax")
+	_, err = e.s.UpdatePerson(e.ctx, "maria", calendar.PersonUpdate{Delivery: &bad})
+	wantErr(t, err, calendar.EINVALID, "calendar delivery")
+	err = e.s.CreatePerson(e.ctx, &calendar.Person{Key: "olle", Name: "Olle", Delivery: calendar.DeliveryBoth})
+	must(t, err)
+	got, err = e.s.FindPersonByKey(e.ctx, "olle")
+	must(t, err)
+	if got.Delivery != calendar.DeliveryBoth {
+		t.Errorf("created with both: stored %q", got.Delivery)
+	}
+}
+
+// testClaimCalendarLinkMail: the calendar link is mailed at most once in
+// calendar.CalendarLinkMailEvery per person, and to no unknown person.
+func testClaimCalendarLinkMail(t *testing.T, e *env) {
+	e.person("maria")
+	e.person("olle")
+	must(t, e.s.ClaimCalendarLinkMail(e.ctx, "maria"))
+	wantErr(t, e.s.ClaimCalendarLinkMail(e.ctx, "maria"), calendar.ECONFLICT)
+	must(t, e.s.ClaimCalendarLinkMail(e.ctx, "olle")) // per person
+	e.clock.Advance(calendar.CalendarLinkMailEvery - time.Second)
+	wantErr(t, e.s.ClaimCalendarLinkMail(e.ctx, "maria"), calendar.ECONFLICT)
+	e.clock.Advance(time.Second)
+	must(t, e.s.ClaimCalendarLinkMail(e.ctx, "maria"))
+	wantErr(t, e.s.ClaimCalendarLinkMail(e.ctx, "nobody"), calendar.ENOTFOUND)
+}

@@ -168,7 +168,7 @@ const maxUnix = int64(1) << 62
 // MarkMessageSent marks a message claimed by worker as sent.
 func (s *Store) MarkMessageSent(ctx context.Context, id int64, worker string, at time.Time) error {
 	return s.finish(ctx, id, worker, "mark message sent",
-		`status = $3, sent_at = $4, last_error = '', `+forgetSignIn(5), string(calendar.OutboxSent), at.Unix(), calendar.OutboxSignIn, []byte{})
+		`status = $3, sent_at = $4, last_error = '', `+forgetSecret(5), append([]any{string(calendar.OutboxSent), at.Unix()}, forgetArgs()...)...)
 }
 
 // MarkMessageRetry queues a message claimed by worker again, due at next.
@@ -191,8 +191,8 @@ func (s *Store) MarkMessageSkipped(ctx context.Context, id int64, worker string,
 	}
 	return s.write(ctx, func(t *tx) error {
 		if err := t.finish(ctx, id, worker, "mark message skipped",
-			`status = $3, last_error = $4, `+forgetSignIn(5), string(calendar.OutboxSkipped), cutError(reason),
-			calendar.OutboxSignIn, []byte{}); err != nil {
+			`status = $3, last_error = $4, `+forgetSecret(5), append([]any{string(calendar.OutboxSkipped), cutError(reason)},
+				forgetArgs()...)...); err != nil {
 			return err
 		}
 		return t.recordSkippedMessage(ctx, id, reason)
@@ -207,8 +207,8 @@ func (s *Store) SkipQueuedMessage(ctx context.Context, id int64, reason string) 
 	}
 	var skipped bool
 	err := s.write(ctx, func(t *tx) error {
-		res, err := t.ExecContext(ctx, `UPDATE outbox SET status = $1, last_error = $2, `+forgetSignIn(5)+` WHERE id = $3 AND status = $4`,
-			string(calendar.OutboxSkipped), cutError(reason), id, string(calendar.OutboxQueued), calendar.OutboxSignIn, []byte{})
+		res, err := t.ExecContext(ctx, `UPDATE outbox SET status = $1, last_error = $2, `+forgetSecret(5)+` WHERE id = $3 AND status = $4`,
+			append([]any{string(calendar.OutboxSkipped), cutError(reason), id, string(calendar.OutboxQueued)}, forgetArgs()...)...)
 		if err != nil {
 			return fmt.Errorf("sqlstore: skip queued message: %w", err)
 		}
@@ -226,11 +226,26 @@ func (s *Store) SkipQueuedMessage(ctx context.Context, id int64, reason string) 
 	return skipped && err == nil, err
 }
 
-// forgetSignIn is the assignment that empties the body of a sign-in
-// message (calendar.OutboxSignIn), which holds a one-time link, once it is
-// sent or skipped: parameter $n is the kind, $n+1 an empty body.
-func forgetSignIn(n int) string {
-	return fmt.Sprintf("body = CASE WHEN kind = $%d THEN $%d ELSE body END", n, n+1)
+// forgetSecret is the assignment that empties the body of a message that
+// holds a secret (calendar.SecretKinds: a one-time sign-in link, a
+// personal feed address) once it is sent or skipped: parameters $n … are
+// forgetArgs.
+func forgetSecret(n int) string {
+	kinds := make([]string, len(calendar.SecretKinds))
+	for i := range kinds {
+		kinds[i] = fmt.Sprintf("$%d", n+i)
+	}
+	return fmt.Sprintf("body = CASE WHEN kind IN (%s) THEN $%d ELSE body END", strings.Join(kinds, ", "), n+len(kinds))
+}
+
+// forgetArgs are the parameters of forgetSecret: the kinds, then an empty
+// body.
+func forgetArgs() []any {
+	out := make([]any, 0, len(calendar.SecretKinds)+1)
+	for _, k := range calendar.SecretKinds {
+		out = append(out, k)
+	}
+	return append(out, []byte{})
 }
 
 // recordSkippedMessage records the skip of outbox message id, under the

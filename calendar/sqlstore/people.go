@@ -12,13 +12,13 @@ import (
 )
 
 const personSelect = `SELECT p.id, p.key, p.name, p.email, p.phone, p.title, COALESCE(o.slug, ''), p.feed_token,
-	p.created_at, p.updated_at
+	p.calendar_delivery, p.created_at, p.updated_at
 	FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id`
 
 func scanPerson(r scanner) (*calendar.Person, error) {
 	var p calendar.Person
 	var created, updated int64
-	if err := r.Scan(&p.ID, &p.Key, &p.Name, &p.Email, &p.Phone, &p.Title, &p.Organisation, &p.FeedToken, &created, &updated); err != nil {
+	if err := r.Scan(&p.ID, &p.Key, &p.Name, &p.Email, &p.Phone, &p.Title, &p.Organisation, &p.FeedToken, &p.Delivery, &created, &updated); err != nil {
 		return nil, err
 	}
 	p.CreatedAt, p.UpdatedAt = fromUnix(created), fromUnix(updated)
@@ -111,10 +111,14 @@ func (s *Store) CreatePerson(ctx context.Context, p *calendar.Person) error {
 			return err
 		}
 		token := calendar.NewToken()
+		if p.Delivery == "" {
+			p.Delivery = calendar.DeliveryInvitations
+		}
 		var id int64
-		err = t.QueryRowContext(ctx, `INSERT INTO people (key, name, email, phone, title, organisation_id, feed_token, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-			p.Key, p.Name, p.Email, p.Phone, p.Title, org, token, t.now.Unix()).Scan(&id)
+		err = t.QueryRowContext(ctx, `INSERT INTO people (key, name, email, phone, title, organisation_id, feed_token, calendar_delivery,
+			created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+			p.Key, p.Name, p.Email, p.Phone, p.Title, org, token, string(p.Delivery), t.now.Unix()).Scan(&id)
 		if err := t.check(err, "insert person", taken, missing("organisation", p.Organisation)); err != nil {
 			return err
 		}
@@ -132,6 +136,7 @@ var personColumns = []column[calendar.Person]{
 	{"phone", func(p *calendar.Person) string { return p.Phone }},
 	{"title", func(p *calendar.Person) string { return p.Title }},
 	{"organisation", func(p *calendar.Person) string { return p.Organisation }},
+	{"calendar_delivery", func(p *calendar.Person) string { return string(p.Delivery) }},
 }
 
 // UpdatePerson applies upd; Organisation "" removes the organisation. An
@@ -155,6 +160,9 @@ func (s *Store) UpdatePerson(ctx context.Context, key string, upd calendar.Perso
 				*u.to = *u.from
 			}
 		}
+		if upd.Delivery != nil {
+			p.Delivery = *upd.Delivery
+		}
 		if err := p.Validate(); err != nil {
 			return err
 		}
@@ -168,8 +176,9 @@ func (s *Store) UpdatePerson(ctx context.Context, key string, upd calendar.Perso
 			return err
 		}
 		p.UpdatedAt = t.now
-		_, err = t.ExecContext(ctx, `UPDATE people SET name = $1, email = $2, phone = $3, title = $4, organisation_id = $5, updated_at = $6
-			WHERE id = $7`, p.Name, p.Email, p.Phone, p.Title, org, t.now.Unix(), p.ID)
+		_, err = t.ExecContext(ctx, `UPDATE people SET name = $1, email = $2, phone = $3, title = $4, organisation_id = $5,
+			calendar_delivery = $6, updated_at = $7 WHERE id = $8`,
+			p.Name, p.Email, p.Phone, p.Title, org, string(p.Delivery), t.now.Unix(), p.ID)
 		if err := t.check(err, "update person", nil, missing("organisation", p.Organisation)); err != nil {
 			return err
 		}
@@ -200,6 +209,33 @@ func (s *Store) RotateFeedToken(ctx context.Context, key string) (*calendar.Pers
 		return t.record(ctx, entityPerson, p.ID, calendar.ActionUpdate, fields{"feed_token": {Old: "(secret)", New: "(new secret)"}})
 	})
 	return out, err
+}
+
+// ClaimCalendarLinkMail records that the person is mailed their calendar
+// link now, in one conditional update: ECONFLICT when the last one was
+// claimed less than calendar.CalendarLinkMailEvery ago (two requests at
+// once, on any replica, cannot both pass), ENOTFOUND for an unknown
+// person. Nothing is recorded in the changes: it changes nothing of the
+// person.
+func (s *Store) ClaimCalendarLinkMail(ctx context.Context, key string) error {
+	return s.write(ctx, func(t *tx) error {
+		res, err := t.ExecContext(ctx, `UPDATE people SET calendar_link_mailed_at = $1 WHERE key = $2 AND calendar_link_mailed_at <= $3`,
+			t.now.Unix(), key, t.now.Add(-calendar.CalendarLinkMailEvery).Unix())
+		if err != nil {
+			return fmt.Errorf("sqlstore: claim calendar link mail: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("sqlstore: claim calendar link mail: %w", err)
+		}
+		if n == 1 {
+			return nil
+		}
+		if _, err := t.findPerson(ctx, key); err != nil {
+			return err
+		}
+		return calendar.Errorf(calendar.ECONFLICT, "the calendar link was mailed to this person less than %v ago", calendar.CalendarLinkMailEvery)
+	})
 }
 
 // DeletePerson deletes the person and their memberships, recording each.

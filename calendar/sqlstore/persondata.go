@@ -67,7 +67,7 @@ func (s *Store) ExportPerson(ctx context.Context, key string) (*calendar.PersonE
 		}
 		x := &calendar.PersonExport{Exported: t.now, FeedURL: p.FeedToken != "",
 			Person: calendar.ExportedPerson{Key: p.Key, Name: p.Name, Email: p.Email, Phone: p.Phone, Title: p.Title,
-				Organisation: p.Organisation, Created: p.CreatedAt, Updated: p.UpdatedAt}}
+				Organisation: p.Organisation, CalendarDelivery: p.Delivery, Created: p.CreatedAt, Updated: p.UpdatedAt}}
 		steps := []func() error{
 			func() error {
 				f, err := t.busyFeed(ctx, p.Key)

@@ -25,6 +25,8 @@ var suite = []struct {
 	{"OrganisationDelete", testOrganisationDelete},
 	{"People", testPeople},
 	{"PersonFeedToken", testPersonFeedToken},
+	{"PersonCalendarDelivery", testPersonCalendarDelivery},
+	{"ClaimCalendarLinkMail", testClaimCalendarLinkMail},
 	{"PersonDeleteCascades", testPersonDeleteCascades},
 	{"Bodies", testBodies},
 	{"BodyDelete", testBodyDelete},

@@ -160,6 +160,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 	if m != nil {
 		signIn := &notify.SignInMail{From: m.from, Signer: m.signer, Region: cfg.RegionName}
 		opts.SignInMail = signIn.Message
+		calLink := &notify.CalendarLinkMail{From: m.from, Signer: m.signer, Region: cfg.RegionName}
+		opts.CalendarLinkMail = calLink.Message
 	}
 	if jobs != nil {
 		opts.MailQueued = jobs.Wake
@@ -266,6 +268,8 @@ func serve(ctx context.Context, e *env, args []string) int {
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("the HTTP server failed while stopping", "err", err)
 	}
+	srv.Wait() // what answers left to do after them, while the database is open
+
 	// A mail run in progress is cancelled: the message being sent is
 	// finished and marked, claimed ones not yet tried are put back.
 	stopJobs()

@@ -210,6 +210,20 @@ type BookingReminder struct {
 	LinkUntil calendar.Date
 }
 
+// CalendarLink carries a person's own calendar address, asked for with
+// "Skicka min kalenderlänk" on the start page: the https address of their
+// personal feed (all their meetings), how to subscribe to it in the common
+// calendar programs, and the way to Mina möten.
+type CalendarLink struct {
+	Region string
+	To     Person
+	// FeedURL is the https address of the person's personal feed.
+	FeedURL string
+	// PageURL is Mina möten, where the person signs in to see their
+	// meetings and choose invitations or feed.
+	PageURL string
+}
+
 // SignIn carries a one-time sign-in link, asked for on /logga-in.
 type SignIn struct {
 	Region string

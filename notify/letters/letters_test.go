@@ -215,6 +215,9 @@ func goldenCases() []struct {
 			Bodies:   []string{"ÖLBF"}}},
 		{"signin", SignIn{Region: region, To: *maria, LinkURL: "https://samkal.example.org/logga-in/Tq3mX8vLp2RwK7cZ1nYb5HdF9gJs4aUe6oIi0tEnGhV",
 			Expires: at(2025, time.January, 10, 9, 15)}},
+		{"calendarlink", CalendarLink{Region: region, To: *maria,
+			FeedURL: "https://samkal.example.org/feeds/people/Pk4nR7wQz1XcV8bT2mLs5HdF9gJy3aUe6oIi0tEnGhB.ics",
+			PageURL: "https://samkal.example.org/mina-moten"}},
 	}
 }
 
@@ -519,6 +522,10 @@ func TestContent(t *testing.T) {
 		{"signin", "Logga in i Samkal",
 			[]string{"Hej Maria!", "https://samkal.example.org/logga-in/Tq3mX8vLp2RwK7cZ1nYb5HdF9gJs4aUe6oIi0tEnGhV",
 				"Länken fungerar en gång och gäller till kl. 09.15", "bortse från mejlet"}, nil},
+		{"calendarlink", "Din kalender med dina möten i Samkal",
+			[]string{"Hej Maria!", "https://samkal.example.org/feeds/people/Pk4nR7wQz1XcV8bT2mLs5HdF9gJy3aUe6oIi0tEnGhB.ics",
+				"Prenumerera från webben", "Från webbadress", "Lägg till prenumererad kalender", "I nätverket", "ungefär en gång per dygn",
+				"dela den inte", "https://samkal.example.org/mina-moten", "bortse från mejlet"}, []string{"webcal://", "logga-in/"}},
 	}
 	if len(tests) != len(cases) {
 		t.Errorf("%d content tests for %d golden cases", len(tests), len(cases))

@@ -25,7 +25,7 @@ import (
 var templateFS embed.FS
 
 // kinds are the emails, named as their template files are.
-var kinds = []string{"call", "digest", "notice", "justering", "overdue", "booking", "signin", "declined"}
+var kinds = []string{"call", "digest", "notice", "justering", "overdue", "booking", "signin", "declined", "calendarlink"}
 
 // TextWidth is the width the text part is wrapped to. Longer lines remain
 // only where one word (a link) is longer.
@@ -763,6 +763,28 @@ func (s SignIn) Letter() (Letter, error) {
 	v.Subject = "Logga in i Samkal"
 	v.Heading = "Logga in i Samkal"
 	return render("signin", v)
+}
+
+func (c CalendarLink) Letter() (Letter, error) {
+	p := newProblems("calendar link", c.To)
+	p.required("Region", c.Region)
+	p.email("To.Email", c.To.Email)
+	p.link("FeedURL", c.FeedURL, true)
+	p.link("PageURL", c.PageURL, true)
+	if err := p.err(); err != nil {
+		return Letter{}, err
+	}
+	v := &view{
+		Greeting: greeting(c.To),
+		Region:   oneLine(c.Region),
+		LinkURL:  strings.TrimSpace(c.FeedURL),
+		PageURL:  strings.TrimSpace(c.PageURL),
+	}
+	v.Footer = "Det här mejlet skickades av Samkal för " + v.Region + " därför att någon bad om kalenderlänken till din adress på Samkals startsida. " +
+		"Bad du inte om den kan du bortse från mejlet. Har adressen kommit på villovägar kan du byta den på Mina möten."
+	v.Subject = "Din kalender med dina möten i Samkal"
+	v.Heading = "Din kalender i Samkal"
+	return render("calendarlink", v)
 }
 
 // tidyHTML trims the blank lines the templates' actions leave.
