@@ -35,6 +35,7 @@ type Store interface {
 	AccessStore
 	PersonDataStore
 	MailControlStore
+	ForhinderStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports
