@@ -442,6 +442,8 @@ func TestWriteRoutesFuzzed(t *testing.T) {
 // fuzz target that covers it or why none does.
 var formRoutes = map[string]string{
 	"POST /mina-moten/ny-adress":                                    "none: the form is one button and sends no field (TestMyMeetings posts it)",
+	"POST /mina-moten/forhinder/{id}":                               "none: svar (kan-inte or kan-komma) and a message checked with calendar.NoteText; anything else changes nothing (TestForhinderPages posts wrong ones)",
+	"POST /forhinder/{token}":                                       "none: the same form as /mina-moten/forhinder/{id} (TestForhinderPages posts wrong ones)",
 	"POST /administration/roller":                                   "none: an admin's form of three fields, each checked against the store (TestAdminPages posts wrong and right ones)",
 	"POST /administration/roller/ta-bort":                           "none: hidden fields naming a grant; one not held is no error (TestAdminPages)",
 	"POST /administration/personer/{key}/radera":                    "none: the form is one button and sends no field (TestAdminPages posts it)",

@@ -53,6 +53,7 @@ type pages struct {
 	adminRoles, adminPeople, adminPerson                      *template.Template // the admins' pages (admin_pages.go)
 	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
 	myMeetings                                                *template.Template // a member's own page (my_meetings.go)
+	forhinder                                                 *template.Template // "Jag kan inte komma" (forhinder_pages.go)
 	calendar                                                  *template.Template // the calendar by month and week (calendar_page.go)
 	changes                                                   *template.Template // a body's change log (changes_page.go)
 	windows, window, windowForm, windowDelete                 *template.Template // the booking weeks (window_pages.go)
@@ -114,6 +115,7 @@ func newPages() (*pages, error) {
 		{&p.adminPerson, []string{"admin_person.html"}},
 		{&p.organ, []string{"organ.html"}},
 		{&p.myMeetings, []string{"mina_moten.html"}},
+		{&p.forhinder, []string{"forhinder.html", "facts.html"}},
 		{&p.calendar, []string{"kalender.html", "gridparts.html"}},
 		{&p.changes, []string{"andringar.html"}},
 		{&p.windowDelete, []string{"window_ta_bort.html"}},
