@@ -158,10 +158,13 @@ func (s *Server) saveForhinder(w http.ResponseWriter, r *http.Request, fv *forhi
 		done = "kan-inte"
 	case "kan-komma":
 		_, err = s.store.WithdrawForhinder(fv.ctx, fv.meeting.ID, fv.person.Key)
-		if calendar.IsNotFound(err) {
-			err = nil // withdrawn already, in another tab
-		}
 		done = "kan-komma"
+		if calendar.IsNotFound(err) {
+			// Withdrawn already (in another tab), or never given: the
+			// page shows how it stands, and confirms nothing.
+			seeOther(w, fv.path)
+			return
+		}
 	default:
 		errs := []formError{{"", "Välj om du kan komma eller inte med en av knapparna."}}
 		s.renderForhinder(w, r, http.StatusBadRequest, fv, forhinderPage{Message: msg, Errors: errs})

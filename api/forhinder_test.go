@@ -280,3 +280,98 @@ func TestForhinderEndToEnd(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// TestForhinderPages: who may use the förhinder pages and what a wrong
+// form gets, on both engines. A GET never changes anything; a stranger is
+// sent to sign in; a signed-in person who is not expected at the meeting
+// (an outsider, a guest) finds no page; a form without an answer, or with
+// a message that cannot be stored, gets an error summary linking to the
+// field and changes nothing; the link of another purpose, a forged token
+// and a link after the meeting began do not work; a cancelled meeting
+// says so and offers no button.
+func TestForhinderPages(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
+		ctx := context.Background()
+		e := newEnv(t, open)
+		e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		m := forhinderWorld(t, e)
+		page := "/mina-moten/forhinder/" + itoa(m.ID)
+		count := func() int {
+			t.Helper()
+			fs, err := e.store.FindForhinder(ctx, m.ID)
+			must(t, err)
+			return len(fs)
+		}
+
+		if r := e.get(page); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/logga-in?next=") {
+			t.Errorf("a stranger: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		if r := e.postForm(page, url.Values{"svar": {"kan-inte"}}); r.StatusCode != http.StatusSeeOther || count() != 0 {
+			t.Errorf("a stranger's POST: %d, %d förhinder", r.StatusCode, count())
+		}
+		for _, who := range []string{"olle", "gun"} {
+			c := sessionCookie(t, e, who)
+			wantIn(t, who+"'s page", e.get(page, c), http.StatusNotFound)
+			wantIn(t, who+"'s POST", e.postForm(page, url.Values{"svar": {"kan-inte"}}, c), http.StatusNotFound)
+			if strings.Contains(e.get("/mina-moten", c).text(), "/mina-moten/forhinder/") {
+				t.Errorf("%s's Mina möten links a förhinder page", who)
+			}
+		}
+		wantIn(t, "an unknown meeting", e.get("/mina-moten/forhinder/9999", sessionCookie(t, e, "anna")), http.StatusNotFound)
+
+		anna := sessionCookie(t, e, "anna")
+		r := e.postForm(page, url.Values{"meddelande": {"Hej"}}, anna)
+		wantIn(t, "no answer", r, http.StatusBadRequest, `class="error-summary"`, "Välj om du kan komma eller inte")
+		r = e.postForm(page, url.Values{"svar": {"kan-inte"}, "meddelande": {strings.Repeat("å", 10001)}}, anna)
+		wantIn(t, "a message too long", r, http.StatusUnprocessableEntity, `<a href="#meddelande">Meddelandet får vara högst 10000 tecken.</a>`,
+			`aria-invalid="true"`, `id="meddelande-fel"`)
+		r = e.postForm(page, url.Values{"svar": {"kan-inte"}, "meddelande": {"a\x00b"}}, anna)
+		wantIn(t, "a NUL", r, http.StatusUnprocessableEntity, "nolltecken")
+		if r := e.postRaw(page, "application/json", []byte(`{"svar":"kan-inte"}`), anna); r.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("JSON to the form: %d, want 415", r.StatusCode)
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("after the wrong forms there are %d förhinder, want none", n)
+		}
+		// Withdrawing what was never given changes nothing, and confirms nothing.
+		r = e.postForm(page, url.Values{"svar": {"kan-komma"}}, anna)
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != page || count() != 0 {
+			t.Errorf("withdrawing nothing: %d to %q, %d förhinder; want 303 to the page itself", r.StatusCode, r.Header.Get("Location"), count())
+		}
+
+		// Links: a forged token, an anmälan link, a förhinder link after the start.
+		wantIn(t, "a forged token", e.get("/forhinder/"+strings.Repeat("A", 43)), http.StatusNotFound, "Länken finns inte")
+		agenda, err := e.store.EnsureLink(ctx, calendar.LinkAgenda, m.ID, "anna", m.Start)
+		must(t, err)
+		wantIn(t, "an anmälan link", e.get("/forhinder/"+agenda.Token), http.StatusNotFound, "Länken finns inte")
+		l, err := e.store.EnsureLink(ctx, calendar.LinkForhinder, m.ID, "anna", m.Start)
+		must(t, err)
+		wantIn(t, "the link", e.get("/forhinder/"+l.Token), http.StatusOK, "Kan du komma till mötet?")
+		if got := e.get("/forhinder/" + l.Token).Header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("the link's page: Cache-Control %q, want no-store", got)
+		}
+		e.clock.Set(m.Start)
+		anna = sessionCookie(t, e, "anna") // a session of the new day
+		wantIn(t, "the link after the start", e.get("/forhinder/"+l.Token), http.StatusGone, "Mötet har redan börjat")
+		wantIn(t, "the page after the start", e.get(page, anna), http.StatusOK, "Mötet har redan börjat, så det går inte att ändra något här längre.")
+		if strings.Contains(e.get(page, anna).text(), `name="svar"`) {
+			t.Error("the page offers a button after the start")
+		}
+		wantIn(t, "a POST after the start", e.postForm(page, url.Values{"svar": {"kan-inte"}}, anna), http.StatusConflict, "Mötet har redan börjat")
+		if n := count(); n != 0 {
+			t.Fatalf("after the start there are %d förhinder, want none", n)
+		}
+
+		// A cancelled meeting.
+		e.clock.Set(start)
+		anna = sessionCookie(t, e, "anna")
+		cancelled := calendar.StatusCancelled
+		_, err = e.store.UpdateMeeting(ctx, m.ID, calendar.MeetingUpdate{Status: &cancelled})
+		must(t, err)
+		wantIn(t, "a cancelled meeting", e.get(page, anna), http.StatusOK, "Mötet är inställt, så du behöver inte meddela något.")
+		wantIn(t, "a POST to a cancelled meeting", e.postForm(page, url.Values{"svar": {"kan-inte"}}, anna), http.StatusConflict)
+		if n := count(); n != 0 {
+			t.Fatalf("a cancelled meeting has %d förhinder, want none", n)
+		}
+	})
+}
