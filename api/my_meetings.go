@@ -37,8 +37,8 @@ type myBody struct{ Name, Path, Roles string }
 // holds).
 type myMeetingRow struct {
 	organRow
-	AbsencePath  string
-	AbsenceGiven bool
+	AbsencePath, AbsenceID string
+	AbsenceGiven           bool
 }
 
 // myMeetingsShown is how many coming meetings the page lists; the
@@ -153,7 +153,7 @@ func (s *Server) absenceLink(ctx context.Context, row *myMeetingRow, m *calendar
 	if err != nil {
 		return err
 	}
-	row.AbsencePath = myForhinderPath(m.ID)
+	row.AbsencePath, row.AbsenceID = myForhinderPath(m.ID), "forhinder-"+strconv.FormatInt(m.ID, 10)
 	row.AbsenceGiven = slices.ContainsFunc(fs, func(f *calendar.Forhinder) bool { return f.Person == person && f.Active() })
 	return nil
 }
