@@ -115,7 +115,7 @@ func newPages() (*pages, error) {
 		{&p.adminPerson, []string{"admin_person.html"}},
 		{&p.organ, []string{"organ.html"}},
 		{&p.myMeetings, []string{"mina_moten.html"}},
-		{&p.forhinder, []string{"forhinder.html", "facts.html"}},
+		{&p.forhinder, []string{"forhinder.html", "facts.html", "agendaparts.html"}},
 		{&p.calendar, []string{"kalender.html", "gridparts.html"}},
 		{&p.changes, []string{"andringar.html"}},
 		{&p.windowDelete, []string{"window_ta_bort.html"}},

@@ -152,7 +152,9 @@ func AssignSubstitutes(fs []*Forhinder, order map[string][]string) []*Forhinder 
 	set := func(f *Forhinder, sub string) {
 		if f.Substitute != sub {
 			f.Substitute = sub
-			changed = append(changed, f)
+			if !slices.Contains(changed, f) {
+				changed = append(changed, f)
+			}
 		}
 	}
 	for _, f := range fs {

@@ -12,7 +12,7 @@ import (
 
 // The emails about förhinder (calendar.Forhinder), as outbox kinds.
 const (
-	KindForhinder          = "forhinder"           // to the secretaries: NN cannot come
+	KindForhinder          = "forhinder"            // to the secretaries: NN cannot come
 	KindForhinderWithdrawn = "forhinder-aterkallat" // to the secretaries: NN can come after all
 	KindCallIn             = "inkallad"             // to an ersättare: the kallelse, standing in for NN
 	KindNotNeeded          = "ej-inkallad"          // to an ersättare: NN can come, you are not needed
