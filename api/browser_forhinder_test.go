@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -22,7 +23,8 @@ const forhinderShot = "../docs/screenshots/forhinder-390.png"
 // from Mina möten to the meeting's förhinder page, writes a message and
 // says she cannot come; the secretary's meeting page shows it and who
 // stands in; Anna then can come after all. The page of the link in the
-// kallelse is the same page. axe audits every page in every state.
+// kallelse is the same page. axe audits every page in every state, and
+// the pages reflow at 200 % zoom.
 func TestBrowserForhinder(t *testing.T) {
 	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
 	m := forhinderWorld(t, e)
@@ -96,5 +98,29 @@ func TestBrowserForhinder(t *testing.T) {
 	must(t, err)
 	if len(fs) != 1 || fs[0].Active() {
 		t.Errorf("förhinder after the flow: %+v, want one, withdrawn", fs)
+	}
+
+	// At 200 % zoom (as TestBrowserSecretaryReflow emulates it) no page
+	// scrolls sideways or cuts off content: the förhinder page with its
+	// form, the secretary's meeting page with Bo's förhinder, Mina möten.
+	_, err = e.store.ReportForhinder(context.Background(), m.ID, "bo", "Sjuk, tyvärr. "+strings.Repeat("Långtordförhinderbeskrivning", 3))
+	must(t, err)
+	if _, err := chromedp.Call(tab, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+		Width: 640, Height: 400, DeviceScaleFactor: 2}); err != nil {
+		t.Fatalf("emulate 200 %% zoom: %v", err)
+	}
+	for _, path := range []string{"/forhinder/" + l.Token, "/mina-organ/moten/" + itoa(m.ID), "/mina-moten"} {
+		open(t, tab, base+path, 200)
+		r := eval[struct {
+			ScrollWidth, ClientWidth int
+			Offenders                []string
+		}](t, tab, overflowScript)
+		if dpr := eval[float64](t, tab, `window.devicePixelRatio`); r.ClientWidth != 640 || dpr != 2 {
+			t.Fatalf("%s is %d CSS px wide at device pixel ratio %v, want 640 at 2", path, r.ClientWidth, dpr)
+		}
+		if r.ScrollWidth > r.ClientWidth || len(r.Offenders) > 0 {
+			t.Errorf("%s at 200 %%: scrolls sideways (%d px in %d px) or cuts off content:\n  %s", path, r.ScrollWidth, r.ClientWidth,
+				strings.Join(r.Offenders, "\n  "))
+		}
 	}
 }
