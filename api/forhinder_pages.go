@@ -238,11 +238,15 @@ type attendance struct {
 	// Absent are those with förhinder, with their message and who stands
 	// in for them.
 	Absent []attendRow
-	// Reserve are the ersättare not called in.
+	// Reserve are the ersättare not called in, in the order they are
+	// called in: the longest-serving first, then by name.
 	Reserve []attendRow
 }
 
-type attendRow struct{ Name, Roles, Note, Message, Given string }
+type attendRow struct {
+	Name, Roles, Note, Message, Given string
+	key                               string
+}
 
 // attendanceOf reads who is expected at m: the members of its bodies on
 // its day in a role that must attend, and its ersättare, with their
@@ -288,8 +292,14 @@ func (s *Server) attendanceOf(ctx context.Context, m *calendar.Meeting) (attenda
 		return key
 	}
 	roles := map[string][]string{}
+	since := map[string]string{} // an ersättare's earliest start, for their order
 	var keys []string
 	for _, x := range ms {
+		if x.Role == calendar.RoleSubstitute {
+			if f, ok := since[x.Person]; !ok || x.From.String() < f {
+				since[x.Person] = x.From.String()
+			}
+		}
 		if x.Role != calendar.RoleSubstitute && !slices.Contains(calendar.BlockingRoles, x.Role) {
 			continue
 		}
@@ -302,7 +312,7 @@ func (s *Server) attendanceOf(ctx context.Context, m *calendar.Meeting) (attenda
 	}
 	for _, k := range keys {
 		role, _ := calendar.ExpectedRole(ms, m.Bodies, k, day)
-		row := attendRow{Name: nameOf(k), Roles: swedishList(roles[k])}
+		row := attendRow{Name: nameOf(k), Roles: swedishList(roles[k]), key: k}
 		f := active[k]
 		switch {
 		case f != nil:
@@ -325,6 +335,7 @@ func (s *Server) attendanceOf(ctx context.Context, m *calendar.Meeting) (attenda
 	byName := func(a, b attendRow) int { return strings.Compare(a.Name, b.Name) }
 	slices.SortFunc(out.Coming, byName)
 	slices.SortFunc(out.Absent, byName)
-	slices.SortFunc(out.Reserve, byName)
+	// The ersättare in the order they are called in (calendar.SubstituteOrder).
+	slices.SortStableFunc(out.Reserve, func(a, b attendRow) int { return strings.Compare(since[a.key], since[b.key]) })
 	return out, nil
 }
