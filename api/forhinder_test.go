@@ -111,6 +111,66 @@ func (s *mailSink) inbox(t *testing.T, rcpt string) []received {
 	return out
 }
 
+// forhinderJobs returns the mail jobs of e sending to sink, as serve wires
+// them, and a pass: the clock set to at, then one scan and delivery.
+func forhinderJobs(t *testing.T, e *env, sink *mailSink) (*notify.Jobs, func(at time.Time)) {
+	from := mail.Address{Name: region, Address: "samkal@regionorebrolan.example.se"}
+	jobs := &notify.Jobs{
+		Scanner: &notify.Scanner{Store: e.store, Timing: notify.DefaultTiming, From: from, BaseURL: baseURL, Region: region},
+		Deliverer: &notify.Deliverer{Store: e.store, Sender: mail.NewSender(mail.SMTPConfig{Host: "127.0.0.1", Port: sink.port,
+			TLS: mail.TLSNone, HeloName: "samkal.test.example", Timeout: 10 * time.Second}, nil),
+			From: from.Address, Worker: "forhinder", Now: e.clock.Now},
+	}
+	return jobs, func(at time.Time) {
+		t.Helper()
+		e.clock.Set(at)
+		if _, err := jobs.RunPass(context.Background(), at, false); err != nil {
+			t.Fatalf("the mail pass at %s: %v", at, err)
+		}
+	}
+}
+
+// TestForhinderWithdrawnBeforeSent: a förhinder withdrawn while the
+// ersättare's kallelse waits in the outbox (the SMTP server was down, or
+// quiet hours) leaves the ersättare alone: the queued kallelse is skipped,
+// so there is nothing to take back. The secretary, who was told of the
+// förhinder, is told of the withdrawal.
+func TestForhinderWithdrawnBeforeSent(t *testing.T) {
+	ctx := context.Background()
+	sink := startMailSink(t)
+	e := newEnv(t, nil)
+	m := forhinderWorld(t, e)
+	jobs, pass := forhinderJobs(t, e, sink)
+	pass(time.Date(2025, 1, 30, 8, 0, 0, 0, calendar.Location)) // the kallelse
+	_, err := e.store.ReportForhinder(ctx, m.ID, "bo", "")
+	must(t, err)
+	st, err := jobs.Scanner.Run(ctx, e.clock.Now()) // queued, not sent
+	must(t, err)
+	if st.Enqueued != 2 {
+		t.Fatalf("the scan after Bo's förhinder queued %d, want 2 (the note to the secretary, Eva's kallelse)", st.Enqueued)
+	}
+	_, err = e.store.WithdrawForhinder(ctx, m.ID, "bo")
+	must(t, err)
+	pass(e.clock.Now().Add(time.Minute))
+	if got := sink.subjects(t, "eva@example.org"); len(got) != 1 || got[0] != "Kallelse: Rådet tisdag 4 februari kl. 13.00" {
+		t.Errorf("Eva got %q, want only her ordinary kallelse", got)
+	}
+	if got := sink.subjects(t, "sara@example.org"); len(got) != 3 || !strings.HasPrefix(got[2], "Förhinder återkallat: Bo Berg") {
+		t.Errorf("the secretary got %q, want her kallelse, the förhinder and its withdrawal", got)
+	}
+	skipped, err := e.store.FindSkipped(ctx, m.ID, 0)
+	must(t, err)
+	var callIns []string
+	for _, x := range skipped {
+		if strings.Contains(x.Key, "/inkallad/") {
+			callIns = append(callIns, x.Key+": "+x.Reason)
+		}
+	}
+	if want := "m" + itoa(m.ID) + "/inkallad/eva/"; len(callIns) != 1 || !strings.HasPrefix(callIns[0], want) || !strings.Contains(callIns[0], "förhindret har återkallats") {
+		t.Errorf("skipped kallelser as ersättare: %q, want Eva's (%s…) with the reason", callIns, want)
+	}
+}
+
 // subjects lists the subjects of rcpt's messages.
 func (s *mailSink) subjects(t *testing.T, rcpt string) []string {
 	t.Helper()
@@ -142,24 +202,11 @@ func TestForhinderEndToEnd(t *testing.T) {
 	engines(t, func(t *testing.T, open func(testing.TB, sqlstore.Options) *sqlstore.Store) {
 		ctx := context.Background()
 		sink := startMailSink(t)
-		from := mail.Address{Name: region, Address: "samkal@regionorebrolan.example.se"}
 		woken := 0
 		e := newEnv(t, open, func(o *api.Options) { o.MailRequested = func() { woken++ } })
 		e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		m := forhinderWorld(t, e)
-		jobs := &notify.Jobs{
-			Scanner: &notify.Scanner{Store: e.store, Timing: notify.DefaultTiming, From: from, BaseURL: baseURL, Region: region},
-			Deliverer: &notify.Deliverer{Store: e.store, Sender: mail.NewSender(mail.SMTPConfig{Host: "127.0.0.1", Port: sink.port,
-				TLS: mail.TLSNone, HeloName: "samkal.test.example", Timeout: 10 * time.Second}, nil),
-				From: from.Address, Worker: "forhinder", Now: e.clock.Now},
-		}
-		pass := func(at time.Time) {
-			t.Helper()
-			e.clock.Set(at)
-			if _, err := jobs.RunPass(ctx, at, false); err != nil {
-				t.Fatalf("the mail pass at %s: %v", at, err)
-			}
-		}
+		_, pass := forhinderJobs(t, e, sink)
 		id := m.ID
 		hub := "/mina-organ/moten/" + itoa(id)
 
