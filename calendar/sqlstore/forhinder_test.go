@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -87,7 +88,7 @@ func testForhinderCallIn(t *testing.T, e *env) {
 	}
 	// An ersättare's own förhinder calls no one in; cia, called in for bo,
 	// gives one and bo is left without (eva is free, but has förhinder).
-	e.report(m.ID, "eva", "")
+	e.report(m.ID, "eva", "Tandläkare")
 	e.report(m.ID, "cia", "")
 	if got, want := e.forhinderState(m.ID), "-anna bo> eva> cia>"; got != want {
 		t.Fatalf("after the ersättare's förhinder: %q, want %q", got, want)
@@ -102,6 +103,17 @@ func testForhinderCallIn(t *testing.T, e *env) {
 	b := e.report(m.ID, "anna", "")
 	if b.ID == a.ID || b.Substitute != "" {
 		t.Fatalf("anna's new förhinder = %+v, want a new row (not %d) without substitute", b, a.ID)
+	}
+	// Eva's data: her own förhinder with its message, and the two she was
+	// called in for, without their messages.
+	x, err := e.s.ExportPerson(e.ctx, "eva")
+	must(t, err)
+	var got []string
+	for _, f := range x.Forhinder {
+		got = append(got, fmt.Sprintf("%v:%q:%v", f.StoodIn, f.Message, f.Withdrawn.IsZero()))
+	}
+	if want := `true:"":false true:"":true false:"Tandläkare":false`; strings.Join(got, " ") != want {
+		t.Errorf("Eva's exported förhinder = %q, want %q", strings.Join(got, " "), want)
 	}
 	// The guest is not called, and a withdrawn förhinder is not withdrawn again.
 	_, err = e.s.ReportForhinder(e.ctx, m.ID, "gast", "")
