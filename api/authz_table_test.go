@@ -235,7 +235,7 @@ func tablePath(t *testing.T, w *world, template string) string {
 			segs[i] = w.candidates("outbox")[0]
 		case (segs[i-1] == "bokning" || segs[i-1] == "kan-inte") && s == "{id}":
 			segs[i] = w.candidates("booking-windows")[0]
-		case segs[i-1] == "moten":
+		case segs[i-1] == "moten", segs[i-1] == "forhinder" && s == "{id}":
 			segs[i] = w.candidates("meetings")[0]
 		case segs[i-1] == "mina-organ" && s == "{slug}":
 			segs[i] = "chefsgrupp-folkhalsa"

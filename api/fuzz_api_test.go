@@ -445,6 +445,8 @@ var formRoutes = map[string]string{
 	"POST /mina-moten/egen-kalender":                                "none here: its one free field, the address, is checked by busy.Fetcher.CheckURL, fuzzed by FuzzCheckURL in calendar/busy (and what it fetches by FuzzParse); atgard other than spara, hamta, ta-bort changes nothing (TestOwnCalendarPage)",
 	"POST /mina-moten/kan-inte/{id}":                                "FuzzAvailabilityForm",
 	"POST /bokning/{token}/kan-inte":                                "none: the same form and checks as /mina-moten/kan-inte/{id} (FuzzAvailabilityForm); TestAvailabilityPages posts it",
+	"POST /mina-moten/forhinder/{id}":                               "none: svar (kan-inte or kan-komma) and a message checked with calendar.NoteText; anything else changes nothing (TestForhinderPages posts wrong ones)",
+	"POST /forhinder/{token}":                                       "none: the same form as /mina-moten/forhinder/{id} (TestForhinderPages posts wrong ones)",
 	"POST /administration/roller":                                   "none: an admin's form of three fields, each checked against the store (TestAdminPages posts wrong and right ones)",
 	"POST /administration/roller/ta-bort":                           "none: hidden fields naming a grant; one not held is no error (TestAdminPages)",
 	"POST /administration/personer/{key}/radera":                    "none: the form is one button and sends no field (TestAdminPages posts it)",

@@ -11,11 +11,11 @@ import (
 // only revokes them, e.g. when an email went to the wrong person. The pages
 // they lead to are in personal_pages.go and booking_page.go.
 
-var linkPurposes = []calendar.LinkPurpose{calendar.LinkAgenda, calendar.LinkJustering}
+var linkPurposes = []calendar.LinkPurpose{calendar.LinkAgenda, calendar.LinkJustering, calendar.LinkForhinder}
 
 // revokeLinks answers DELETE /api/v1/meetings/{id}/links with {"revoked":
 // n}: every unrevoked personal link of the meeting stops working at once,
-// or only those of ?purpose=anmalan or ?purpose=justering. Revoking again
+// or only those of ?purpose=anmalan, justering or forhinder. Revoking again
 // revokes nothing (n is 0). 404 for an unknown meeting. A link the jobs
 // make later for the same person has a new token.
 func (s *Server) revokeLinks(w http.ResponseWriter, r *http.Request) {

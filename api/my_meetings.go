@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -21,7 +22,7 @@ import (
 type myMeetingsPage struct {
 	page
 	Bodies    []myBody
-	Coming    []organRow
+	Coming    []myMeetingRow
 	More      bool
 	Feed      feedLinks
 	Subscribe subscribeHelp
@@ -36,6 +37,15 @@ type myMeetingsPage struct {
 }
 
 type myBody struct{ Name, Path, Roles string }
+
+// myMeetingRow is a coming meeting with, for one who is expected at it,
+// the link to say "Jag kan inte komma" (AbsenceGiven when a förhinder
+// holds).
+type myMeetingRow struct {
+	organRow
+	AbsencePath, AbsenceID string
+	AbsenceGiven           bool
+}
 
 // myMeetingsShown is how many coming meetings the page lists; the
 // personal calendar has them all.
@@ -90,15 +100,25 @@ func (s *Server) myMeetings(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
+		all, err := s.store.FindMemberships(ctx, calendar.MembershipFilter{Person: &p.Key})
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
 		for _, m := range coming {
 			if len(data.Coming) == myMeetingsShown {
 				data.More = true
 				break
 			}
 			_, week := calendar.In(m.Start).ISOWeek()
-			data.Coming = append(data.Coming, organRow{Path: "/moten/" + strconv.FormatInt(m.ID, 10), When: weekDate(m.Start),
+			row := myMeetingRow{organRow: organRow{Path: "/moten/" + strconv.FormatInt(m.ID, 10), When: weekDate(m.Start),
 				Week: fmt.Sprintf("v %d", week), Time: swedishSpan(m), Place: place(m, n), Title: meetingTitle(m, n),
-				Status: shortStatus(m.Status), StatusClass: string(m.Status), Cancelled: m.Status == calendar.StatusCancelled})
+				Status: shortStatus(m.Status), StatusClass: string(m.Status), Cancelled: m.Status == calendar.StatusCancelled}}
+			if err := s.absenceLink(ctx, &row, m, all, p.Key); err != nil {
+				s.Error(w, r, err)
+				return
+			}
+			data.Coming = append(data.Coming, row)
 		}
 	}
 	if data.Windows, err = s.myWindows(ctx, p.Key, today); err != nil {
@@ -130,4 +150,24 @@ func (s *Server) renewFeedForm(w http.ResponseWriter, r *http.Request) {
 	s.wrote()
 	s.feeds.dropPeople()
 	seeOther(w, "/mina-moten?klart=ny-adress")
+}
+
+// absenceLink fills in row's link to the förhinder page when person is
+// expected at m (calendar.ExpectedRole, from all their memberships) and m
+// is not cancelled. A member with förhinder keeps the meeting here and in
+// their personal calendar: they may come after all.
+func (s *Server) absenceLink(ctx context.Context, row *myMeetingRow, m *calendar.Meeting, ms []*calendar.Membership, person string) error {
+	if m.Status == calendar.StatusCancelled {
+		return nil
+	}
+	if _, ok := calendar.ExpectedRole(ms, m.Bodies, person, calendar.DateOf(m.Start)); !ok {
+		return nil
+	}
+	fs, err := s.store.FindForhinder(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	row.AbsencePath, row.AbsenceID = myForhinderPath(m.ID), "forhinder-"+strconv.FormatInt(m.ID, 10)
+	row.AbsenceGiven = slices.ContainsFunc(fs, func(f *calendar.Forhinder) bool { return f.Person == person && f.Active() })
+	return nil
 }

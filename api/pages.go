@@ -56,6 +56,7 @@ type pages struct {
 	myMeetings                                                *template.Template // a member's own page (my_meetings.go)
 	ownCalendar                                               *template.Template // busy times from the member's own calendar (busy_pages.go)
 	calendarChoice, calendarLink                              *template.Template // invitations or feed, "Skicka min kalenderlänk" (calendar_choice.go)
+	forhinder                                                 *template.Template // "Jag kan inte komma" (forhinder_pages.go)
 	calendar                                                  *template.Template // the calendar by month and week (calendar_page.go)
 	changes                                                   *template.Template // a body's change log (changes_page.go)
 	windows, window, windowForm, windowDelete                 *template.Template // the booking weeks (window_pages.go)
@@ -121,6 +122,7 @@ func newPages() (*pages, error) {
 		{&p.myMeetings, []string{"mina_moten.html", "subscribe.html"}},
 		{&p.calendarChoice, []string{"kalenderval.html", "agendaparts.html"}},
 		{&p.calendarLink, []string{"kalenderlank.html", "agendaparts.html"}},
+		{&p.forhinder, []string{"forhinder.html", "facts.html", "agendaparts.html"}},
 		{&p.calendar, []string{"kalender.html", "gridparts.html"}},
 		{&p.changes, []string{"andringar.html"}},
 		{&p.windowDelete, []string{"window_ta_bort.html"}},

@@ -61,6 +61,7 @@ const maxFormBody = 64 << 10
 // address holds a token, or the sign-in and account pages (signin.go).
 func isPersonalPath(path string) bool {
 	return strings.HasPrefix(path, "/anmalan/") || strings.HasPrefix(path, "/justering/") || strings.HasPrefix(path, "/bokning/") ||
+		strings.HasPrefix(path, "/forhinder/") ||
 		path == "/logga-in" || strings.HasPrefix(path, "/logga-in/") || strings.HasPrefix(path, "/logga-ut") ||
 		path == "/konto" || strings.HasPrefix(path, "/konto/") || path == "/kalenderlank"
 }
@@ -176,6 +177,13 @@ func (s *Server) visit(w http.ResponseWriter, r *http.Request, purpose calendar.
 			"Har du fått ett nyare e-postmeddelande om mötet kan du använda länken i det. Annars kan du kontakta sekreteraren.")
 		return nil
 	case !v.link.UsableAt(s.now()):
+		switch purpose {
+		case calendar.LinkForhinder:
+			s.linkNotice(w, r, http.StatusGone, v, "Mötet har redan börjat",
+				"Länken gällde fram till mötets början. Ingenting har sparats.",
+				"Kontakta sekreteraren om du inte kan vara med.")
+			return nil
+		}
 		if purpose == calendar.LinkAgenda {
 			s.linkNotice(w, r, http.StatusGone, v, "Tiden för anmälan har gått ut",
 				"Tiden för att anmäla punkter till mötet gick ut "+swedishDate(lastDay(v.link.ExpiresAt))+". Kontakta sekreteraren om du vill ta upp något på mötet.")
@@ -222,19 +230,27 @@ func (s *Server) loadVisit(ctx context.Context, token string, purpose calendar.L
 		return nil, err
 	}
 	v := &linkVisit{link: l, meeting: m, person: p, names: n}
-	all := func(*calendar.Body) bool { return true }
-	v.facts = meetingFacts{Name: m.Title, When: swedishWhen(m), Place: place(m, n), Online: m.OnlineURL,
-		Bodies: bodyNames(m, n, all), Cancelled: m.Status == calendar.StatusCancelled}
-	if v.facts.Name == "" {
-		v.facts.Name = v.facts.Bodies
-	}
-	if v.facts.Name == "" {
-		v.facts.Name = "Möte"
-	}
-	if v.facts.Secretaries, err = s.secretaries(ctx, m); err != nil {
+	if v.facts, err = s.meetingFactsOf(ctx, m, n); err != nil {
 		return nil, err
 	}
 	return v, nil
+}
+
+// meetingFactsOf is m as the personal pages show it to someone called to
+// it: every body, the online link, the secretaries.
+func (s *Server) meetingFactsOf(ctx context.Context, m *calendar.Meeting, n *names) (meetingFacts, error) {
+	all := func(*calendar.Body) bool { return true }
+	f := meetingFacts{Name: m.Title, When: swedishWhen(m), Place: place(m, n), Online: m.OnlineURL,
+		Bodies: bodyNames(m, n, all), Cancelled: m.Status == calendar.StatusCancelled}
+	if f.Name == "" {
+		f.Name = f.Bodies
+	}
+	if f.Name == "" {
+		f.Name = "Möte"
+	}
+	var err error
+	f.Secretaries, err = s.secretaries(ctx, m)
+	return f, err
 }
 
 // secretaries names the secretaries of m's bodies on the meeting's day,

@@ -472,6 +472,8 @@ type meetingHubPage struct {
 	// Overrides are the times a secretary saved despite clash warnings,
 	// from the record of changes.
 	Overrides []string
+	// Attendance is who comes, who has förhinder and who stands in.
+	Attendance attendance
 }
 
 // meetingHub answers GET /mina-organ/moten/{id}.
@@ -512,6 +514,10 @@ func (s *Server) meetingHub(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(m.Bodies) > 0 {
 		data.PlanPath = fmt.Sprintf("/mina-organ/%s?ar=%d", m.Bodies[0], calendar.In(m.Start).Year())
+	}
+	if data.Attendance, err = s.attendanceOf(r.Context(), m); err != nil {
+		s.Error(w, r, err)
+		return
 	}
 	switch r.URL.Query().Get("klart") {
 	case "skapat":

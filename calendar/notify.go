@@ -28,14 +28,20 @@ const (
 	// show when people are busy, so the page is not public. It belongs to
 	// a window, not a meeting.
 	LinkBooking LinkPurpose = "bokning"
+	// LinkForhinder lets a member who is called to a meeting say that they
+	// cannot come (förhinder), and take it back, until the meeting starts.
+	// The kallelse carries it.
+	LinkForhinder LinkPurpose = "forhinder"
 )
 
 // Valid reports whether p is a known purpose.
 func (p LinkPurpose) Valid() bool { return p.ForMeeting() || p == LinkBooking }
 
 // ForMeeting reports whether p is a purpose of links to one meeting
-// (anmälan, justering), which EnsureLink makes.
-func (p LinkPurpose) ForMeeting() bool { return p == LinkAgenda || p == LinkJustering }
+// (anmälan, justering, förhinder), which EnsureLink makes.
+func (p LinkPurpose) ForMeeting() bool {
+	return p == LinkAgenda || p == LinkJustering || p == LinkForhinder
+}
 
 // PersonalLink is a link sent to one person for one meeting (or booking
 // window) and purpose. Its token (256 bits from NewToken) is the only

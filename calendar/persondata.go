@@ -17,19 +17,20 @@ import (
 // tokens, session and token hashes) and message bodies are left out: they
 // are credentials or copies of calendar data, not facts about the person.
 type PersonExport struct {
-	Exported      time.Time          `json:"exported"`
-	Person        ExportedPerson     `json:"person"`
-	Memberships   []ExportedMember   `json:"memberships"`
-	Roles         []ExportedRole     `json:"roles"`
-	Emails        []ExportedEmail    `json:"emails"`
-	SkippedEmails []ExportedSkipped  `json:"skipped_emails"`
-	Links         []ExportedLink     `json:"links"`
-	Approvals     []ExportedApproval `json:"approvals"`
-	Proposals     []ExportedProposal `json:"agenda_proposals"`
-	Changes       []ExportedChange   `json:"changes"`
-	Sessions      []ExportedSession  `json:"sessions"`
-	SignInLinks   []ExportedSignIn   `json:"sign_in_links"`
-	APITokens     []ExportedToken    `json:"api_tokens"`
+	Exported      time.Time           `json:"exported"`
+	Person        ExportedPerson      `json:"person"`
+	Memberships   []ExportedMember    `json:"memberships"`
+	Roles         []ExportedRole      `json:"roles"`
+	Emails        []ExportedEmail     `json:"emails"`
+	SkippedEmails []ExportedSkipped   `json:"skipped_emails"`
+	Links         []ExportedLink      `json:"links"`
+	Approvals     []ExportedApproval  `json:"approvals"`
+	Proposals     []ExportedProposal  `json:"agenda_proposals"`
+	Forhinder     []ExportedForhinder `json:"forhinder"`
+	Changes       []ExportedChange    `json:"changes"`
+	Sessions      []ExportedSession   `json:"sessions"`
+	SignInLinks   []ExportedSignIn    `json:"sign_in_links"`
+	APITokens     []ExportedToken     `json:"api_tokens"`
 	// FeedURL says that the person has a personal calendar feed; its
 	// address holds a secret and is not exported.
 	FeedURL bool `json:"has_feed_url"`
@@ -49,6 +50,18 @@ type ExportedOwnCalendar struct {
 	Fetched     time.Time `json:"fetched,omitzero"`
 	BusyPeriods int       `json:"busy_periods"`
 	Error       string    `json:"error,omitempty"`
+}
+
+// ExportedForhinder is one förhinder of the person (their message
+// included), or one in which they were called in as ersättare (StoodIn;
+// the other's message left out).
+type ExportedForhinder struct {
+	MeetingID int64     `json:"meeting_id"`
+	Meeting   string    `json:"meeting"` // its title, "" for a meeting named by its bodies
+	Message   string    `json:"message"`
+	StoodIn   bool      `json:"called_in_as_ersattare"`
+	Created   time.Time `json:"created"`
+	Withdrawn time.Time `json:"withdrawn"`
 }
 
 // ExportedPerson is the person's own row.

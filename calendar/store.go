@@ -37,6 +37,7 @@ type Store interface {
 	MailControlStore
 	BusyFeedStore
 	AvailabilityStore
+	ForhinderStore
 
 	// InTx runs fn with a Store whose every call is part of one transaction,
 	// committed when fn returns nil and rolled back otherwise. Årsplan imports

@@ -166,7 +166,8 @@ func (s *Scanner) Preview(ctx context.Context, now time.Time, id int64, letter c
 		return 2
 	}
 	for _, d := range c.out {
-		if d.Kind != kind || d.To == nil {
+		// An ersättare called in gets the kallelse as such.
+		if d.Kind != kind && (kind != KindNotice || d.Kind != KindCallIn) || d.To == nil {
 			continue
 		}
 		r := PreviewRecipient{Name: d.To.Name, Email: d.To.Email, Skip: d.Skip}

@@ -59,10 +59,18 @@ func (c *scan) meetings() error {
 		return err
 	}
 	far = append(far, now...)
+	// And those with förhinder, whose secretaries and ersättare are told
+	// at once.
+	withF, err := c.Store.FindForhinderMeetings(c.ctx, to)
+	if err != nil {
+		return fmt.Errorf("notify: meetings with förhinder: %w", err)
+	}
+	far = append(far, withF...)
 	for _, id := range far {
 		if seen[id] {
 			continue
 		}
+		seen[id] = true
 		m, err := c.Store.FindMeetingByID(c.ctx, id)
 		if calendar.ErrorCode(err) == calendar.ENOTFOUND {
 			continue // deleted since
@@ -227,60 +235,101 @@ func (c *scan) meeting(m *calendar.Meeting) error {
 	}
 
 	// The kallelse, and an update after a change of time, place or status.
+	// A body that sends no kallelse calls ersättare in at once.
+	mf, err := c.forhinderOf(m.ID)
+	if err != nil {
+		return err
+	}
+	var noticeAt time.Time
+	var agenda []letters.AgendaItem
+	var message string
 	if t.NoticeDays > 0 {
 		g, err := c.gate(m, bodies, calendar.MailNotice)
 		if err != nil {
 			return err
 		}
-		noticeAt := g.due(plan.NoticeAt)
+		noticeAt, message = g.due(plan.NoticeAt), g.message
 		told := toldNotices(done, m.ID)
-		if c.now.Before(noticeAt) && len(told) == 0 {
-			return nil
-		}
-		people, err := c.members(m.Bodies, day, calendar.NoticeRoles)
-		if err != nil {
-			return err
-		}
-		agenda, err := c.agenda(m.ID, calendar.AgendaAccepted)
-		if err != nil {
-			return err
-		}
-		for _, p := range people {
-			k := key(prefix, KindNotice, p.Key, rev)
-			if done.has(k) || done.has(k+noAddressSuffix) {
-				continue
+		if !c.now.Before(noticeAt) || len(told) > 0 {
+			if agenda, err = c.notices(mc, done, told, mf, secretary, noticeAt, changedAt, g.message); err != nil {
+				return err
 			}
-			// Someone told an earlier time or place gets an "ändrad
-			// kallelse" at once, even when the meeting moved so far ahead
-			// that its kallelse is not due yet; a member who joined since
-			// gets the first one when it is due.
-			ch, at := letters.NoticeFirst, noticeAt
-			switch {
-			case told[p.Key]:
-				ch = letters.NoticeUpdate
-				if c.now.Before(noticeAt) {
-					at = changedAt
-				}
-			case c.now.Before(noticeAt):
-				continue
-			}
-			d := &Due{Key: k, Kind: KindNotice, MeetingID: m.ID, To: p, At: at, replyTo: secretary,
-				sendBefore: m.Start, sequence: &seq}
-			if started {
-				d.skip("mötet har redan börjat")
-			}
-			p := p
-			d.letter = func(string) (letters.Letter, error) {
-				return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
-					Agenda: agenda, Change: ch, PersonalMessage: g.message}.Letter()
-			}
-			if p.Delivery.Invitations() {
-				d.invite = c.invitation(mc, p, "REQUEST")
-			}
-			c.add(d)
 		}
 	}
-	return nil
+	if len(mf.standsIn) > 0 && agenda == nil && !c.now.Before(noticeAt) {
+		if agenda, err = c.agenda(m.ID, calendar.AgendaAccepted); err != nil {
+			return err
+		}
+	}
+	return c.forhinderMail(mc, mf, done, secs, secretary, noticeAt, agenda, message)
+}
+
+// notices finds the kallelser due for the meeting, and returns the agenda
+// they carry. Each person expected at the meeting (calendar.ExpectedRole)
+// gets their personal link to say "Jag kan inte komma". An ersättare called
+// in who has had no kallelse gets the call-in kallelse instead
+// (forhinderMail), and one told of a revision by it is not told again.
+func (c *scan) notices(mc *meetingContext, done mailSet, told map[string]bool, mf *meetingForhinder, secretary *calendar.Person,
+	noticeAt, changedAt time.Time, message string) ([]letters.AgendaItem, error) {
+	m, view := mc.meeting, mc.view
+	prefix := meetingPrefix(m.ID)
+	day := calendar.DateOf(m.Start)
+	started := !c.now.Before(m.Start)
+	seq := m.Sequence
+	rev := revision(seq)
+	people, err := c.members(m.Bodies, day, calendar.NoticeRoles)
+	if err != nil {
+		return nil, err
+	}
+	expected, err := c.expected(m, day)
+	if err != nil {
+		return nil, err
+	}
+	agenda, err := c.agenda(m.ID, calendar.AgendaAccepted)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range people {
+		k := key(prefix, KindNotice, p.Key, rev)
+		if done.has(k) || done.has(k+noAddressSuffix) || calledIn(done, m.ID, p.Key, rev) {
+			continue
+		}
+		if mf.standsIn[p.Key] != nil && !told[p.Key] {
+			continue // their kallelse is the call-in
+		}
+		// Someone told an earlier time or place gets an "ändrad
+		// kallelse" at once, even when the meeting moved so far ahead
+		// that its kallelse is not due yet; a member who joined since
+		// gets the first one when it is due.
+		ch, at := letters.NoticeFirst, noticeAt
+		switch {
+		case told[p.Key]:
+			ch = letters.NoticeUpdate
+			if c.now.Before(noticeAt) {
+				at = changedAt
+			}
+		case c.now.Before(noticeAt):
+			continue
+		}
+		d := &Due{Key: k, Kind: KindNotice, MeetingID: m.ID, To: p, At: at, replyTo: secretary,
+			sendBefore: m.Start, sequence: &seq}
+		if started {
+			d.skip("mötet har redan börjat")
+		}
+		if expected[p.Key] {
+			d.link = &linkSpec{purpose: calendar.LinkForhinder, expires: m.Start}
+		}
+		p := p
+		d.letter = func(link string) (letters.Letter, error) {
+			return letters.Notice{Region: c.Region, Meeting: view, To: person(p), Secretary: personPtr(secretary),
+				Agenda: agenda, Change: ch, PersonalMessage: message, ForhinderURL: link}.Letter()
+		}
+		if p.Delivery.Invitations() {
+			d.invite = c.invitation(mc, p, "REQUEST")
+		}
+		c.add(d)
+	}
+	return agenda, nil
 }
 
 // revision is the key part of a meeting's Sequence: "r3".
@@ -453,12 +502,16 @@ func (c *scan) invitation(mc *meetingContext, p *calendar.Person, method string)
 }
 
 // toldNotices returns the keys of the people who were sent (or will be
-// sent) a kallelse for the meeting, of any revision. A kallelse that was
+// sent) a kallelse for the meeting, of any revision, the kallelse of an
+// ersättare called in included. A kallelse that was
 // skipped (no address, out of date before it went out) told nobody.
 func toldNotices(done mailSet, meetingID int64) map[string]bool {
 	out := map[string]bool{}
 	for k, h := range done {
 		rest, ok := strings.CutPrefix(k, meetingPrefix(meetingID)+"/"+KindNotice+"/")
+		if !ok {
+			rest, ok = strings.CutPrefix(k, meetingPrefix(meetingID)+"/"+KindCallIn+"/")
+		}
 		if !ok || !h.Status.Told() {
 			continue
 		}

@@ -351,7 +351,7 @@ func (s *Scanner) skipped(ctx context.Context, code, reason string, attrs ...any
 func (s *Scanner) redact(text string) string {
 	base := regexp.QuoteMeta(strings.TrimSuffix(s.BaseURL, "/"))
 	re := regexp.MustCompile(`(` + base + `/(?:` + string(calendar.LinkAgenda) + `|` + string(calendar.LinkJustering) + `|` +
-		string(calendar.LinkBooking) + `)/)[A-Za-z0-9_-]+`)
+		string(calendar.LinkBooking) + `|` + string(calendar.LinkForhinder) + `)/)[A-Za-z0-9_-]+`)
 	return re.ReplaceAllString(text, "${1}"+previewToken)
 }
 

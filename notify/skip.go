@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/samkal/samkal/calendar"
@@ -96,6 +97,7 @@ func asRecordError(what string, err error) *recordError {
 type stateStore interface {
 	FindMeetingByID(ctx context.Context, id int64) (*calendar.Meeting, error)
 	FindJustering(ctx context.Context, meetingID int64) (*calendar.Justering, error)
+	FindForhinder(ctx context.Context, meetingID int64) ([]*calendar.Forhinder, error)
 }
 
 // checker decides whether an email in the outbox still makes sense, for
@@ -105,10 +107,12 @@ type checker struct {
 	store       stateStore
 	meetings    map[int64]*calendar.Meeting   // nil: deleted
 	justeringar map[int64]*calendar.Justering // nil: none
+	forhinder   map[int64][]*calendar.Forhinder
 }
 
 func newChecker(st stateStore) *checker {
-	return &checker{store: st, meetings: map[int64]*calendar.Meeting{}, justeringar: map[int64]*calendar.Justering{}}
+	return &checker{store: st, meetings: map[int64]*calendar.Meeting{}, justeringar: map[int64]*calendar.Justering{},
+		forhinder: map[int64][]*calendar.Forhinder{}}
 }
 
 // check returns why m must not be sent at now, in Swedish, with the reason
@@ -119,8 +123,9 @@ func newChecker(st stateStore) *checker {
 // deadline, a kallelse after the meeting began), when it was written for a
 // revision of the meeting that is not the current one (the meeting moved,
 // was cancelled or deleted; a cancellation still goes out after a delete),
-// and, for justering mail, when the minutes are approved or the recipient
-// has approved.
+// for justering mail, when the minutes are approved or the recipient has
+// approved, and for the kallelse of an ersättare called in, when the
+// förhinder was withdrawn or another ersättare stands in.
 func (k *checker) check(ctx context.Context, m *calendar.OutboxMessage, now time.Time) (reason, code string, err error) {
 	if !m.SendBefore.IsZero() && !now.Before(m.SendBefore) {
 		return expiredReason(m.Kind, m.SendBefore), SkipExpired, nil
@@ -140,6 +145,21 @@ func (k *checker) check(ctx context.Context, m *calendar.OutboxMessage, now time
 		case mt.Sequence != *m.MeetingSequence:
 			return fmt.Sprintf("mötet har ändrats efter att mejlet skrevs (version %d, nu %d); det som gäller nu skickas i ett nytt mejl när det behövs",
 				*m.MeetingSequence, mt.Sequence), SkipChanged, nil
+		}
+	}
+	if m.Kind == KindCallIn {
+		// m42/inkallad/eva/f7/r0: Eva stands in for förhinder 7 while it
+		// holds and she is its ersättare.
+		parts := strings.Split(m.Key, "/")
+		if len(parts) >= 4 {
+			fs, err := k.forhinderOf(ctx, m.MeetingID)
+			if err != nil {
+				return "", "", err
+			}
+			i := slices.IndexFunc(fs, func(f *calendar.Forhinder) bool { return forhinderID(f) == parts[3] })
+			if i < 0 || !fs[i].Active() || fs[i].Substitute != parts[2] {
+				return "förhindret har återkallats eller en annan ersättare har kallats in efter att mejlet skrevs", SkipChanged, nil
+			}
 		}
 	}
 	if m.Kind == KindJustering || m.Kind == KindJusteringLate {
@@ -172,6 +192,18 @@ func (k *checker) meeting(ctx context.Context, id int64) (*calendar.Meeting, err
 	}
 	k.meetings[id] = m
 	return m, nil
+}
+
+func (k *checker) forhinderOf(ctx context.Context, meetingID int64) ([]*calendar.Forhinder, error) {
+	if fs, ok := k.forhinder[meetingID]; ok {
+		return fs, nil
+	}
+	fs, err := k.store.FindForhinder(ctx, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("notify: förhinder of meeting %d for a queued email: %w", meetingID, err)
+	}
+	k.forhinder[meetingID] = fs
+	return fs, nil
 }
 
 func (k *checker) justering(ctx context.Context, meetingID int64) (*calendar.Justering, error) {

@@ -30,7 +30,7 @@ func scanLink(r scanner) (*calendar.PersonalLink, error) {
 // unknownPurpose is the EINVALID error for a purpose that is not a
 // calendar.LinkPurpose.
 func unknownPurpose(p calendar.LinkPurpose) error {
-	return calendar.Errorf(calendar.EINVALID, "link purpose %q is unknown; use %s or %s", p, calendar.LinkAgenda, calendar.LinkJustering)
+	return calendar.Errorf(calendar.EINVALID, "link purpose %q is unknown; use %s, %s or %s", p, calendar.LinkAgenda, calendar.LinkJustering, calendar.LinkForhinder)
 }
 
 // EnsureLink returns the person's unrevoked link of purpose for the
@@ -244,7 +244,7 @@ func (s *Store) RevokeLinks(ctx context.Context, meetingID int64, purpose calend
 // expiresAt.
 func (s *Store) MoveLinks(ctx context.Context, meetingID int64, purpose calendar.LinkPurpose, expiresAt time.Time) (int, error) {
 	if !purpose.ForMeeting() {
-		return 0, calendar.Errorf(calendar.EINVALID, "link purpose %q is not one of a meeting's; use %s or %s", purpose, calendar.LinkAgenda, calendar.LinkJustering)
+		return 0, calendar.Errorf(calendar.EINVALID, "link purpose %q is not one of a meeting's; use %s, %s or %s", purpose, calendar.LinkAgenda, calendar.LinkJustering, calendar.LinkForhinder)
 	}
 	if expiresAt.IsZero() {
 		return 0, calendar.Errorf(calendar.EINVALID, "moving links needs the time they expire")

@@ -216,7 +216,7 @@ func testLinkErrors(t *testing.T, e *env) {
 		expires time.Time
 		want    string
 	}{
-		{"unknown purpose", "vote", m.ID, "anna", expires, `link purpose "vote" is unknown; use anmalan or justering`},
+		{"unknown purpose", "vote", m.ID, "anna", expires, `link purpose "vote" is unknown; use anmalan, justering or forhinder`},
 		{"no purpose", "", m.ID, "anna", expires, `link purpose "" is unknown`},
 		{"unknown meeting", calendar.LinkAgenda, 999, "anna", expires, "meeting 999 does not exist"},
 		{"unknown person", calendar.LinkAgenda, m.ID, "nobody", expires, `person "nobody" does not exist`},

@@ -180,6 +180,17 @@ func (s *Store) ExportPerson(ctx context.Context, key string) (*calendar.PersonE
 				return err
 			},
 			func() (err error) {
+				x.Forhinder, err = queryAll(ctx, t, "förhinder", "förhinder", func(r scanner) (f calendar.ExportedForhinder, err error) {
+					var created, withdrawn int64
+					err = r.Scan(&f.MeetingID, &f.Meeting, &f.Message, &f.StoodIn, &created, &withdrawn)
+					f.Created, f.Withdrawn = fromUnix(created), fromUnixOrZero(withdrawn)
+					return f, err
+				}, `SELECT f.meeting_id, m.title, CASE WHEN f.person_id = $1 THEN f.message ELSE '' END, f.person_id <> $1, f.created_at, f.withdrawn_at
+					FROM forhinder f JOIN meetings m ON m.id = f.meeting_id
+					WHERE f.person_id = $1 OR f.substitute_id = $1 ORDER BY f.created_at, f.id`, p.ID)
+				return err
+			},
+			func() (err error) {
 				x.Sessions, err = queryAll(ctx, t, "sessions", "session", func(r scanner) (s calendar.ExportedSession, err error) {
 					var created, seen, expires int64
 					err = r.Scan(&s.Via, &created, &seen, &expires)
@@ -233,6 +244,7 @@ func (s *Store) ExportPerson(ctx context.Context, key string) (*calendar.PersonE
 		// Empty lists read [] rather than null: "none" is an answer.
 		x.Memberships, x.Roles, x.Emails, x.SkippedEmails = nonNil(x.Memberships), nonNil(x.Roles), nonNil(x.Emails), nonNil(x.SkippedEmails)
 		x.Links, x.Approvals, x.Proposals, x.Changes = nonNil(x.Links), nonNil(x.Approvals), nonNil(x.Proposals), nonNil(x.Changes)
+		x.Forhinder = nonNil(x.Forhinder)
 		x.Sessions, x.SignInLinks, x.APITokens = nonNil(x.Sessions), nonNil(x.SignInLinks), nonNil(x.APITokens)
 		out = x
 		return nil

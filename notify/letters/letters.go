@@ -147,6 +147,44 @@ type Notice struct {
 	// PersonalMessage is the secretary's own words at the top of the
 	// kallelse (and of its updates), a few lines; "" for none.
 	PersonalMessage string
+	// StandsInFor is, for an ersättare called in, the name of the member
+	// they stand in for (who has förhinder); "" for a normal kallelse.
+	StandsInFor string
+	// ForhinderURL is the member's personal link to say "Jag kan inte
+	// komma" (förhinder); "" for none.
+	ForhinderURL string
+}
+
+// ForhinderChange tells which note about a förhinder a ForhinderNote is.
+type ForhinderChange int
+
+const (
+	// ForhinderGiven tells the secretary that Absent cannot come.
+	ForhinderGiven ForhinderChange = iota
+	// ForhinderWithdrawn tells the secretary that Absent can come after all.
+	ForhinderWithdrawn
+	// ForhinderNotNeeded tells an ersättare called in for Absent that
+	// Absent can come after all, so they are no longer needed.
+	ForhinderNotNeeded
+)
+
+// ForhinderNote is an email about a förhinder: to the secretary when a
+// member gives or withdraws one, to an ersättare who is no longer needed.
+type ForhinderNote struct {
+	Region    string
+	Meeting   Meeting
+	To        Person
+	Secretary *Person // for the ersättare: who signs; nil for the secretary's own notes
+	Change    ForhinderChange
+	// Absent is the member with förhinder. Required.
+	Absent string
+	// Message is the member's message to the secretary, "" for none.
+	Message string
+	// Substitute is the ersättare called in for Absent, "" for none; for
+	// ForhinderGiven the secretary is told that they were called in.
+	Substitute string
+	// PageURL is the secretary's page of the meeting, "" for none.
+	PageURL string
 }
 
 // Declined tells a member that the secretary declined the item they

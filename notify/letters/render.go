@@ -25,7 +25,7 @@ import (
 var templateFS embed.FS
 
 // kinds are the emails, named as their template files are.
-var kinds = []string{"call", "digest", "notice", "justering", "overdue", "booking", "signin", "declined", "calendarlink"}
+var kinds = []string{"call", "digest", "notice", "justering", "overdue", "booking", "signin", "declined", "calendarlink", "forhinder"}
 
 // TextWidth is the width the text part is wrapped to. Longer lines remain
 // only where one word (a link) is longer.
@@ -94,6 +94,15 @@ type view struct {
 	// blank line between paragraphs).
 	Proposal string
 	Message  []string
+
+	// StandsIn is the name of the member an ersättare stands in for;
+	// ForhinderURL the link to say "Jag kan inte komma".
+	StandsIn     string
+	ForhinderURL string
+	// Absent, Substitute and the note's kind (Given, Withdrawn, NotNeeded)
+	// of a ForhinderNote.
+	Absent, Substitute          string
+	Given, Withdrawn, NotNeeded bool
 
 	Pending []Person
 	Until   string // "kl. 09.15" (the sign-in link)
@@ -559,6 +568,8 @@ func (n Notice) Letter() (Letter, error) {
 	v.Update = n.Change == NoticeUpdate && !v.Cancel
 	if !v.Cancel {
 		v.Message = messageLines(n.PersonalMessage)
+		v.StandsIn = oneLine(n.StandsInFor)
+		v.ForhinderURL = n.ForhinderURL
 	}
 	if v.Cancel {
 		v.M.OnlineURL = "" // nobody is to join a cancelled meeting
@@ -576,11 +587,59 @@ func (n Notice) Letter() (Letter, error) {
 		if n.Previous != nil {
 			v.Changes = changesOf(*n.Previous, n.Meeting)
 		}
+	case v.StandsIn != "":
+		v.Subject = "Kallelse som ersättare: " + v.M.Title + when
+		v.Heading = "Kallelse som ersättare till " + v.M.Title
 	default:
 		v.Subject = "Kallelse: " + v.M.Title + when
 		v.Heading = "Kallelse till " + v.M.Title
 	}
 	return render("notice", v)
+}
+
+// Letter renders a note about a förhinder. Required: Region, To.Email,
+// Meeting.Title and Start, Absent.
+func (n ForhinderNote) Letter() (Letter, error) {
+	p := newProblems("förhinder", n.To)
+	p.required("Region", n.Region)
+	p.email("To.Email", n.To.Email)
+	p.person("Secretary", n.Secretary)
+	p.meeting("Meeting", n.Meeting)
+	p.required("Absent", oneLine(n.Absent))
+	p.link("PageURL", n.PageURL, false)
+	if n.Change < ForhinderGiven || n.Change > ForhinderNotNeeded {
+		p.add("Change %d is not ForhinderGiven, ForhinderWithdrawn or ForhinderNotNeeded", n.Change)
+	}
+	if err := p.err(); err != nil {
+		return Letter{}, err
+	}
+	v := &view{
+		Greeting:   greeting(n.To),
+		Secretary:  cleanPerson(n.Secretary),
+		Region:     oneLine(n.Region),
+		M:          meetingOf(n.Meeting),
+		Absent:     oneLine(n.Absent),
+		Substitute: oneLine(n.Substitute),
+		Message:    paragraphs(n.Message),
+		PageURL:    n.PageURL,
+		Given:      n.Change == ForhinderGiven,
+		Withdrawn:  n.Change == ForhinderWithdrawn,
+		NotNeeded:  n.Change == ForhinderNotNeeded,
+	}
+	v.Footer = footer(v.Region, v.Secretary, n.Change != ForhinderNotNeeded)
+	day := " " + dayMonth(calendar.DateOf(n.Meeting.Start))
+	switch n.Change {
+	case ForhinderGiven:
+		v.Subject = "Förhinder: " + v.Absent + " kan inte komma till " + v.M.Title + day
+		v.Heading = v.Absent + " kan inte komma"
+	case ForhinderWithdrawn:
+		v.Subject = "Förhinder återkallat: " + v.Absent + " kan komma till " + v.M.Title + day
+		v.Heading = v.Absent + " kan komma ändå"
+	default:
+		v.Subject = "Du behövs inte som ersättare: " + v.M.Title + day
+		v.Heading = "Du behövs inte som ersättare"
+	}
+	return render("forhinder", v)
 }
 
 // changesOf lists what differs between the meeting as it was announced and
