@@ -206,6 +206,14 @@ type OutboxStore interface {
 	// unknown id, ECONFLICT when the message is not failed (a skipped
 	// message made no sense any more and is not sent again).
 	RetryMessage(ctx context.Context, id int64, now time.Time) error
+	// PruneMail is the mail retention: it empties the Body of every sent
+	// or skipped message created before before (the row stays, with its
+	// key, status and times, so that no email is ever sent twice), and
+	// removes the records of skipped mail made before before, except those
+	// of a meeting that starts at or after before (the scan may still look
+	// at it). Failed messages keep their body, for "Försök igen". It says
+	// how many bodies it emptied and records it removed.
+	PruneMail(ctx context.Context, before time.Time) (bodies, records int, err error)
 	// FindMessageByID returns one message, Body included; ENOTFOUND when
 	// there is none.
 	FindMessageByID(ctx context.Context, id int64) (*OutboxMessage, error)

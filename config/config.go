@@ -144,6 +144,7 @@ type Notify struct {
 	QuietWeekends         bool     `toml:"quiet_weekends" env:"QUIET_WEEKENDS" help:"No email on Saturdays and Sundays; mail due then goes out on Monday."`
 	Lease                 Duration `toml:"lease" env:"LEASE" help:"How long a server may hold a claimed email before another may take it over (a crashed server's mail is sent after this)."`
 	Batch                 int      `toml:"batch" env:"BATCH" help:"How many emails a server claims at a time."`
+	MailRetention         Duration `toml:"mail_retention" env:"MAIL_RETENTION" help:"How long the signed text of a sent or skipped email, and the record of why an email was skipped, are kept; the daily clean-up then empties the text (the fact that the email went, with its key and time, stays, so nothing is sent twice). 0 keeps them for ever."`
 }
 
 // Default returns the configuration used where nothing else is said: a
@@ -184,6 +185,10 @@ func Default() *Config {
 			CatchUp:               Duration(7 * 24 * time.Hour),
 			Lease:                 Duration(2 * time.Minute),
 			Batch:                 50,
+			// A quarter: long enough to answer "what did the kallelse
+			// say?" about the last meetings, short enough that the
+			// database does not grow by every message for ever.
+			MailRetention: Duration(90 * 24 * time.Hour),
 		},
 	}
 }

@@ -119,6 +119,9 @@ func (c *Config) Validate() error {
 	if c.Auth.SessionLifetime < Duration(time.Hour) || c.Auth.SessionLifetime > Duration(30*24*time.Hour) {
 		add("auth.session_lifetime", "must be 1h–30d, got %s", c.Auth.SessionLifetime)
 	}
+	if c.Notify.MailRetention < 0 {
+		add("notify.mail_retention", "must not be negative, got %s", c.Notify.MailRetention)
+	}
 	if c.Auth.ChangeRetention < 0 {
 		add("auth.change_retention", "must not be negative, got %s", c.Auth.ChangeRetention)
 	}

@@ -394,3 +394,43 @@ func (s *Store) FindMessages(ctx context.Context, f calendar.OutboxFilter) ([]*c
 	})
 	return out, err
 }
+
+// pruneBatch is how many message bodies one transaction of PruneMail
+// empties, so that the daily run never holds the write lock for long.
+const pruneBatch = 2000
+
+// PruneMail empties old bodies pruneBatch at a time, walking the outbox's
+// created_at index, and removes old skip records in one statement.
+func (s *Store) PruneMail(ctx context.Context, before time.Time) (bodies, records int, err error) {
+	for {
+		var n int64
+		err = s.write(ctx, func(t *tx) error {
+			res, err := t.ExecContext(ctx, `UPDATE outbox SET body = $1 WHERE id IN (
+				SELECT id FROM outbox WHERE created_at < $2 AND status IN ($3, $4) AND length(body) > 0 LIMIT $5)`,
+				[]byte{}, before.Unix(), string(calendar.OutboxSent), string(calendar.OutboxSkipped), pruneBatch)
+			if err != nil {
+				return fmt.Errorf("sqlstore: prune mail: %w", err)
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil {
+			return bodies, records, err
+		}
+		bodies += int(n)
+		if n < pruneBatch {
+			break
+		}
+	}
+	err = s.write(ctx, func(t *tx) error {
+		res, err := t.ExecContext(ctx, `DELETE FROM skipped_mail WHERE created_at < $1
+			AND meeting_id NOT IN (SELECT id FROM meetings WHERE start_at >= $1)`, before.Unix())
+		if err != nil {
+			return fmt.Errorf("sqlstore: prune skipped mail: %w", err)
+		}
+		n, err := res.RowsAffected()
+		records = int(n)
+		return err
+	})
+	return bodies, records, err
+}

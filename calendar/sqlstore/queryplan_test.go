@@ -64,6 +64,10 @@ func TestQueryPlans(t *testing.T) {
 					_, err := s.FindPeople(e.ctx, calendar.PersonFilter{Bodies: []string{"folkhalsa", "annat"}})
 					return err
 				}},
+				{"PruneMail", []string{"outbox", "skipped_mail", "meetings"}, func() error {
+					_, _, err := s.PruneMail(e.ctx, d.Start())
+					return err
+				}},
 				{"FindAgendas", []string{"agenda_items"}, func() error {
 					_, err := s.FindAgendas(e.ctx, []int64{keyed.ID, keyed.ID + 1})
 					return err

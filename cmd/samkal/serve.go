@@ -217,7 +217,7 @@ func serve(ctx context.Context, e *env, args []string) int {
 	if oidcOpts != nil {
 		go checkOIDC(ctx, srv, log)
 	}
-	stopRetention := startRetention(store, time.Duration(cfg.Auth.ChangeRetention), log)
+	stopRetention := startRetention(store, time.Duration(cfg.Auth.ChangeRetention), time.Duration(cfg.Notify.MailRetention), log)
 	defer stopRetention()
 	stopBusyRefresh := startBusyRefresh(store, busyFetcher, log)
 	defer stopBusyRefresh()
