@@ -315,8 +315,11 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// Read what the page shows, not every coming meeting in the country:
+	// a few more than it lists, for those the feed policy hides (a
+	// meeting cancelled long ago that has not yet taken place).
 	from := now
-	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{PublicOnly: true, From: &from})
+	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{PublicOnly: true, From: &from, Limit: 3 * upcomingLimit})
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -231,6 +231,10 @@ type MeetingFilter struct {
 	Status []MeetingStatus
 	Kind   *MeetingKind
 	Room   *string
+	// Limit keeps only the first Limit meetings (by start, then id);
+	// 0 keeps all. A page that shows twenty meetings reads twenty, not
+	// the country's (issue 12).
+	Limit int
 }
 
 // MeetingUpdate holds the fields to change; nil means "leave as is".

@@ -344,6 +344,12 @@ type Meeting struct {
 // has a few dozen bodies, and a meeting of more is a mistake.
 const MaxMeetingBodies = 50
 
+// MaxMeetingLength is how long a meeting or event may last. The store
+// relies on it: a meeting that ends after a moment started at most this
+// long before it, so that "meetings still going on at t" is a range of
+// the start index.
+const MaxMeetingLength = 14 * 24 * time.Hour
+
 // Validate checks m and returns EINVALID listing every problem. It does not
 // look up bodies or rooms: the store does that.
 func (m *Meeting) Validate() error {
@@ -369,7 +375,7 @@ func (m *Meeting) Validate() error {
 		// a year out of range: the order of the two says nothing more
 	} else if !m.End.After(m.Start) {
 		p.add("end (%s) must be after start (%s)", In(m.End).Format(time.RFC3339), In(m.Start).Format(time.RFC3339))
-	} else if m.End.Sub(m.Start) > 14*24*time.Hour {
+	} else if m.End.Sub(m.Start) > MaxMeetingLength {
 		p.add("a meeting may last at most 14 days")
 	}
 	if m.AllDay && !m.Start.IsZero() && !m.End.IsZero() {

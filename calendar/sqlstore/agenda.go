@@ -119,10 +119,7 @@ func (s *Store) FindAgendas(ctx context.Context, meetingIDs []int64) (map[int64]
 		var exist []int64
 		err := s.read(ctx, func(t *tx) (err error) {
 			in := `(` + numbered(1, len(batch)) + `)`
-			exist, err = queryAll(ctx, t, "meetings", "meeting", func(r scanner) (id int64, err error) {
-				err = r.Scan(&id)
-				return id, err
-			}, `SELECT id FROM meetings WHERE id IN `+in, anys(batch)...)
+			exist, err = queryAll(ctx, t, "meetings", "meeting", scanID, `SELECT id FROM meetings WHERE id IN `+in, anys(batch)...)
 			if err != nil {
 				return err
 			}

@@ -67,6 +67,18 @@ func TestFindByBodies(t *testing.T) {
 			if g := strings.Join(titles, ","); g != "Första,Andra,|,Enda,|,|" || len(agendas) != 2 {
 				t.Errorf("agendas of two meetings and an unknown one = %s (%d meetings), want Första,Andra,|,Enda,|,| (2)", g, len(agendas))
 			}
+			// Limit counts meetings, not their rows per body: a joint
+			// meeting of two bodies is one, with both bodies.
+			joint := e.meeting("Gemensamt", day(2026, 2, 2), 9, 10, "a", "b")
+			from := day(2026, 2, 1).Start()
+			first, err := e.s.FindMeetings(e.ctx, calendar.MeetingFilter{From: &from, Limit: 2})
+			must(t, err)
+			if len(first) != 2 || first[0].ID != joint.ID || len(first[0].Bodies) != 2 || first[1].ID != m1.ID {
+				t.Errorf("the first 2 meetings from 1 Feb = %v; want the joint meeting (2 bodies) and Ett", first)
+			}
+			if all, _ := e.s.FindMeetings(e.ctx, calendar.MeetingFilter{From: &from}); len(all) != 4 {
+				t.Errorf("without a limit %d meetings; want 4", len(all))
+			}
 			if ms, err := e.s.FindMemberships(e.ctx, calendar.MembershipFilter{Bodies: []string{}}); err != nil || len(ms) != 0 {
 				t.Errorf("memberships of no bodies = %d, %v; want none", len(ms), err)
 			}

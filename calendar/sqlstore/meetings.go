@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,7 +125,10 @@ func (s *Store) FindMeetings(ctx context.Context, f calendar.MeetingFilter) ([]*
 				WHERE fmb.meeting_id = m.id AND fb.visibility = $?))`, string(calendar.Public))
 	}
 	if f.From != nil {
-		w.add("m.end_at > $?", f.From.Unix())
+		// The start bound adds nothing (no meeting is longer than
+		// calendar.MaxMeetingLength) but lets the start index serve "from
+		// now on" instead of walking every past meeting.
+		w.add("m.end_at > $? AND m.start_at > $?", f.From.Unix(), f.From.Add(-calendar.MaxMeetingLength).Unix())
 	}
 	if f.To != nil {
 		w.add("m.start_at < $?", f.To.Unix())
@@ -148,10 +152,28 @@ func (s *Store) FindMeetings(ctx context.Context, f calendar.MeetingFilter) ([]*
 	}
 	var out []*calendar.Meeting
 	err := s.read(ctx, func(t *tx) (err error) {
+		if f.Limit > 0 {
+			// The select joins a row per body, so the limit counts
+			// meetings first, walking the start index; then those are
+			// read by id (one plan on both engines, whatever the stats).
+			ids, err := queryAll(ctx, t, "meetings", "meeting", scanID, `SELECT m.id FROM meetings m LEFT JOIN rooms r ON r.id = m.room_id`+
+				w.sql()+` ORDER BY m.start_at, m.id LIMIT `+strconv.Itoa(f.Limit), w.args...)
+			if err != nil || len(ids) == 0 {
+				return err
+			}
+			w = where{}
+			w.add("m.id IN ("+marks(len(ids))+")", anys(ids)...)
+		}
 		out, err = t.queryMeetings(ctx, &w)
 		return err
 	})
 	return out, err
+}
+
+// scanID reads a row of one id.
+func scanID(r scanner) (id int64, err error) {
+	err = r.Scan(&id)
+	return id, err
 }
 
 // FindMeetingByID returns the meeting, or ENOTFOUND.

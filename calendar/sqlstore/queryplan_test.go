@@ -64,6 +64,11 @@ func TestQueryPlans(t *testing.T) {
 					_, err := s.FindPeople(e.ctx, calendar.PersonFilter{Bodies: []string{"folkhalsa", "annat"}})
 					return err
 				}},
+				{"the start page's coming meetings", []string{"meetings"}, func() error {
+					from := d.Start()
+					_, err := s.FindMeetings(e.ctx, calendar.MeetingFilter{PublicOnly: true, From: &from, Limit: 60})
+					return err
+				}},
 				{"PruneMail", []string{"outbox", "skipped_mail", "meetings"}, func() error {
 					_, _, err := s.PruneMail(e.ctx, d.Start())
 					return err
