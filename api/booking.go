@@ -270,7 +270,9 @@ func (s *Server) renderWindow(ctx context.Context, w *calendar.BookingWindow, bo
 
 // listBookingWindows answers every window the caller may see, oldest first.
 func (s *Server) listBookingWindows(w http.ResponseWriter, r *http.Request) {
-	v, bodies := s.windowView(w, r, newQuery(r))
+	q := newQuery(r, pageParams()...)
+	pg := readPager(q)
+	v, bodies := s.windowView(w, r, q)
 	if v == nil {
 		return
 	}
@@ -279,11 +281,11 @@ func (s *Server) listBookingWindows(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	ws = slices.DeleteFunc(ws, func(x *calendar.BookingWindow) bool { return !v.seesWindow(x) })
+	// Paged before rendering: a window's answer reads its bookings.
+	ws, next := pageOf(r, pg, ws, func(x *calendar.BookingWindow) string { return numKey(x.ID) })
 	out := make([]bookingWindowJSON, 0, len(ws))
 	for _, x := range ws {
-		if !v.seesWindow(x) {
-			continue
-		}
 		j, err := s.renderWindow(r.Context(), x, bodies, v)
 		if err != nil {
 			s.Error(w, r, err)
@@ -291,7 +293,9 @@ func (s *Server) listBookingWindows(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, j)
 	}
-	JSONOK(w, newList(out))
+	l := newList(out)
+	l.Next = next
+	JSONOK(w, l)
 }
 
 // findWindow reads the window named by the path that the caller may see; a

@@ -140,7 +140,9 @@ type organisationInput struct {
 }
 
 func (s *Server) listOrganisations(w http.ResponseWriter, r *http.Request) {
-	if s.readView(w, r, newQuery(r)) == nil {
+	q := newQuery(r, pageParams()...)
+	pg := readPager(q)
+	if s.readView(w, r, q) == nil {
 		return
 	}
 	os, err := s.store.FindOrganisations(r.Context())
@@ -152,7 +154,7 @@ func (s *Server) listOrganisations(w http.ResponseWriter, r *http.Request) {
 	for _, o := range os {
 		out = append(out, toOrganisation(o))
 	}
-	JSONOK(w, newList(out))
+	JSONPage(w, r, pg, out, func(o organisationJSON) string { return o.Slug })
 }
 
 func (s *Server) getOrganisation(w http.ResponseWriter, r *http.Request) {
@@ -245,8 +247,9 @@ type personInput struct {
 }
 
 func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r, "organisation", "body")
+	q := newQuery(r, pageParams("organisation", "body")...)
 	f := calendar.PersonFilter{Organisation: q.slug("organisation"), Body: q.slug("body")}
+	pg := readPager(q)
 	v := s.readView(w, r, q)
 	if v == nil {
 		return
@@ -282,7 +285,7 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) {
 			out = append(out, s.toPerson(p, v.admin || v.p.Person() == p.Key))
 		}
 	}
-	JSONOK(w, newList(out))
+	JSONPage(w, r, pg, out, func(p personJSON) string { return p.Key })
 }
 
 // findPerson reads a person the caller may see; others are not found.
@@ -421,7 +424,8 @@ type bodyInput struct {
 }
 
 func (s *Server) listBodies(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r, "visibility", "kind", "person")
+	q := newQuery(r, pageParams("visibility", "kind", "person")...)
+	pg := readPager(q)
 	f := calendar.BodyFilter{
 		Visibility: queryEnum(q, "visibility", []calendar.Visibility{calendar.Public, calendar.Restricted}),
 		Kind:       queryEnum(q, "kind", calendar.BodyKinds),
@@ -442,7 +446,7 @@ func (s *Server) listBodies(w http.ResponseWriter, r *http.Request) {
 			out = append(out, s.toBody(b))
 		}
 	}
-	JSONOK(w, newList(out))
+	JSONPage(w, r, pg, out, func(b bodyJSON) string { return b.Slug })
 }
 
 // queryEnum reads a parameter that must be one of allowed.
@@ -640,8 +644,9 @@ type membershipInput struct {
 }
 
 func (s *Server) listMemberships(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r, "body", "person", "active_on")
+	q := newQuery(r, pageParams("body", "person", "active_on")...)
 	f := calendar.MembershipFilter{Body: q.slug("body"), Person: q.slug("person"), ActiveOn: q.date("active_on")}
+	pg := readPager(q)
 	v := s.readView(w, r, q)
 	if v == nil {
 		return
@@ -663,7 +668,14 @@ func (s *Server) listMemberships(w http.ResponseWriter, r *http.Request) {
 			out = append(out, toMembership(m))
 		}
 	}
-	JSONOK(w, newList(out))
+	// The store's order: body, person, first day (none first), id.
+	JSONPage(w, r, pg, out, func(m membershipJSON) string {
+		from := ""
+		if !m.From.IsZero() {
+			from = m.From.String()
+		}
+		return sortKey(m.Body, m.Person, from, numKey(m.ID))
+	})
 }
 
 func (s *Server) findMembership(ctx context.Context, v *view, r *http.Request) (*calendar.Membership, error) {
@@ -790,7 +802,9 @@ type roomInput struct {
 }
 
 func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) {
-	if s.readView(w, r, newQuery(r)) == nil {
+	q := newQuery(r, pageParams()...)
+	pg := readPager(q)
+	if s.readView(w, r, q) == nil {
 		return
 	}
 	rooms, err := s.store.FindRooms(r.Context())
@@ -802,7 +816,7 @@ func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) {
 	for _, x := range rooms {
 		out = append(out, toRoom(x))
 	}
-	JSONOK(w, newList(out))
+	JSONPage(w, r, pg, out, func(x roomJSON) string { return x.Slug })
 }
 
 func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {

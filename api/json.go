@@ -12,9 +12,11 @@ import (
 // are "YYYY-MM-DD"; an optional reference to another entity (a room, an
 // organisation) is its slug or null.
 
-// list is the envelope of every list answer, leaving room for paging later.
+// list is the envelope of every list answer: the items of one page, and
+// the address of the next page when more follow (paging.go).
 type list[T any] struct {
-	Items []T `json:"items"`
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
 }
 
 func newList[T any](items []T) list[T] {

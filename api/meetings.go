@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/samkal/samkal/calendar"
@@ -36,7 +37,8 @@ type meetingInput struct {
 // kind, person (meetings of the bodies the person sits in on the meeting's
 // day) and room.
 func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r, "body", "year", "from", "to", "status", "kind", "person", "room")
+	q := newQuery(r, pageParams("body", "year", "from", "to", "status", "kind", "person", "room")...)
+	pg := readPager(q)
 	f := calendar.MeetingFilter{
 		Bodies: q.many("body"),
 		Year:   q.integer("year", calendar.MinYear, calendar.MaxYear),
@@ -95,13 +97,19 @@ func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	ms = slices.DeleteFunc(ms, func(m *calendar.Meeting) bool { return !v.seesMeeting(m) })
+	// The store's order, start then id; the start shifted so that years
+	// from 1900 count as positive numbers.
+	ms, next := pageOf(r, pg, ms, func(m *calendar.Meeting) string {
+		return sortKey(numKey(m.Start.Unix()+1<<40), numKey(m.ID))
+	})
 	out := make([]meetingJSON, 0, len(ms))
 	for _, m := range ms {
-		if v.seesMeeting(m) {
-			out = append(out, s.toMeeting(m, v, js[m.ID]))
-		}
+		out = append(out, s.toMeeting(m, v, js[m.ID]))
 	}
-	JSONOK(w, newList(out))
+	l := newList(out)
+	l.Next = next
+	JSONOK(w, l)
 }
 
 // findMeeting reads the meeting named by the path that the caller may see;
