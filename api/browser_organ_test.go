@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -17,15 +18,18 @@ import (
 // organShot is where TestBrowserOrgan keeps the printed sammanträdesplan.
 const organShot = "../docs/screenshots/sammantradesplan-utskrift.png"
 
-// TestBrowserOrgan: a body's page and its sammanträdesplan pass axe-core
-// and fit 390 px; printed (print media), the plan drops the site's header,
+// TestBrowserOrgan: a body's page, its sammanträdesplan and the page that
+// finds a body (with hits, with an error, with nothing) pass axe-core and
+// fit 390 px; printed (print media), the plan drops the site's header,
 // footer and year links and keeps the table.
 func TestBrowserOrgan(t *testing.T) {
 	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
 	seed(t, e)
 	tab, axe := phoneTab(t, e, "")
 	base := e.http.URL
-	for _, p := range []string{"/organ/chefsgrupp-folkhalsa?ar=2025", "/organ/chefsgrupp-folkhalsa/sammantradesplan?ar=2025"} {
+	// The plan last: it is printed below.
+	for _, p := range []string{"/organ", "/organ?sok=folkh%C3%A4lsa", "/organ?sok=" + strings.Repeat("x", 101), "/organ?organisation=finns-inte",
+		"/organ/chefsgrupp-folkhalsa?ar=2025", "/organ/chefsgrupp-folkhalsa/sammantradesplan?ar=2025"} {
 		open(t, tab, base+p, 200)
 		audit(t, tab, axe)
 		if w := eval[float64](t, tab, `document.documentElement.scrollWidth`); w > 390 {

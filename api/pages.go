@@ -53,6 +53,7 @@ type pages struct {
 	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
 	adminRoles, adminPeople, adminPerson                      *template.Template // the admins' pages (admin_pages.go)
 	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
+	bodyIndex                                                 *template.Template // finding a body: /organ (body_index.go)
 	myMeetings                                                *template.Template // a member's own page (my_meetings.go)
 	ownCalendar                                               *template.Template // busy times from the member's own calendar (busy_pages.go)
 	calendarChoice, calendarLink                              *template.Template // invitations or feed, "Skicka min kalenderlänk" (calendar_choice.go)
@@ -78,7 +79,8 @@ func newPages() (*pages, error) {
 		dst   **template.Template
 		files []string
 	}{
-		{&p.start, []string{"start.html", "subscribe.html"}},
+		{&p.start, []string{"start.html", "subscribe.html", "bodylist.html"}},
+		{&p.bodyIndex, []string{"organ_index.html", "bodylist.html"}},
 		{&p.meeting, []string{"meeting.html"}},
 		{&p.notFound, []string{"notfound.html"}},
 		{&p.anmalan, []string{"anmalan.html", "facts.html"}},
@@ -163,7 +165,7 @@ type startPage struct {
 	// LinkMail is whether the page offers "Skicka min kalenderlänk" (mail
 	// is configured and nobody is signed in).
 	LinkMail bool
-	Bodies   []bodyItem
+	Index    bodyIndex // the public bodies, or their organisations (body_index.go)
 	Upcoming []meetingItem
 }
 
@@ -309,8 +311,7 @@ func (s *Server) feedLinks(path string) feedLinks {
 func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.now()
-	pub := calendar.Public
-	bodies, err := s.store.FindBodies(ctx, calendar.BodyFilter{Visibility: &pub})
+	index, err := s.publicBodies(ctx, "", "")
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -341,10 +342,7 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 	case "alla":
 		data.SignedOut = "Du är utloggad i alla webbläsare."
 	}
-	for _, b := range bodies {
-		data.Bodies = append(data.Bodies, bodyItem{Name: b.Name, Path: "/organ/" + b.Slug, Kind: swedishBodyKind(b.Kind), Description: b.Description,
-			Feed: s.feedLinks("/feeds/bodies/" + b.Slug + ".ics")})
-	}
+	data.Index = index
 	for _, m := range ms {
 		if len(data.Upcoming) == upcomingLimit {
 			break

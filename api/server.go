@@ -426,6 +426,7 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/moten/{id}", anyone, s.meetingPage, get...)
 	s.handle(r, "/kalender", anyone, s.calendarPage, get...)
 	s.handle(r, "/moten/{id}/kalender.ics", anyone, s.meetingICS, get...)
+	s.handle(r, "/organ", anyone, s.bodyIndexPage, get...)
 	s.handle(r, "/organ/{slug}", anyone, s.organPage, get...)
 	s.handle(r, "/organ/{slug}/sammantradesplan", anyone, s.organPage, get...)
 	s.handle(r, "/anmalan/{token}", anyone, s.anmalanPage, get...)

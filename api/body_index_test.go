@@ -1,0 +1,84 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/samkal/samkal/calendar"
+)
+
+// TestBodyIndex: with more public bodies than a region has, the start page
+// lists their organisations rather than a thousand bodies, and /organ
+// shows one organisation's bodies or finds bodies by name; a region's
+// sixty are still listed one by one.
+func TestBodyIndex(t *testing.T) {
+	e := newEnv(t, nil)
+	seed(t, e)
+	start := e.get("/")
+	if !strings.Contains(string(start.body), `href="/organ/chefsgrupp-folkhalsa"`) || strings.Contains(string(start.body), "/organ?organisation=") {
+		t.Fatal("a region's start page should list its bodies one by one")
+	}
+
+	ctx := context.Background()
+	must(t, e.store.InTx(ctx, func(tx calendar.Store) error {
+		for r := 1; r <= 3; r++ {
+			org := fmt.Sprintf("region-%02d", r)
+			if err := tx.CreateOrganisation(ctx, &calendar.Organisation{Slug: org, Name: fmt.Sprintf("Region %02d", r), Kind: calendar.OrgRegion}); err != nil {
+				return err
+			}
+			for i := range 25 {
+				if err := tx.CreateBody(ctx, &calendar.Body{Slug: fmt.Sprintf("r%02d-grupp-%02d", r, i), Name: fmt.Sprintf("Samverkansgrupp %02d-%02d", r, i),
+					Kind: calendar.BodyWorkingGroup, Visibility: calendar.Public, Organisation: org}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}))
+
+	start = e.get("/")
+	page := string(start.body)
+	for _, want := range []string{`href="/organ?organisation=region-02"`, "Region 02</a> (25 organ)", `action="/organ"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the start page of a large installation lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `href="/organ/r02-grupp-01"`) {
+		t.Error("the start page of a large installation still lists every body")
+	}
+
+	org := e.get("/organ?organisation=region-02")
+	if org.StatusCode != http.StatusOK || strings.Count(string(org.body), `<h3><a href="/organ/r02-grupp-`) != 25 ||
+		strings.Contains(string(org.body), "/organ/r01-grupp-") || !strings.Contains(string(org.body), "Organ i Region 02") {
+		t.Errorf("/organ?organisation=region-02: %d, want its 25 bodies and none other:\n%s", org.StatusCode, org.body)
+	}
+	found := e.get("/organ?sok=grupp+03-1")
+	if c := strings.Count(string(found.body), `<h3><a href="/organ/r03-grupp-1`); c != 10 || !strings.Contains(string(found.body), "10 organ heter något med") {
+		t.Errorf("a search for one region's 10–19 found %d:\n%s", c, found.body)
+	}
+	many := e.get("/organ?sok=samverkansgrupp")
+	if c := strings.Count(string(many.body), `<h3><a href="/organ/r0`); c != 50 || !strings.Contains(string(many.body), "De första 50 visas") {
+		t.Errorf("a search with 75 hits shows %d, want the first 50 and a word on the rest", c)
+	}
+	folded := e.get("/organ?sok=FOLKHALSA")
+	if !strings.Contains(string(folded.body), `href="/organ/chefsgrupp-folkhalsa"`) {
+		t.Error("a search without å, ä, ö and in capitals does not find Chefsgrupp folkhälsa")
+	}
+	long := e.get("/organ?sok=" + strings.Repeat("a", 101))
+	if long.StatusCode != http.StatusOK || !strings.Contains(string(long.body), "högst 100 tecken") || !strings.Contains(string(long.body), "<title>Fel: ") {
+		t.Errorf("a too long search: %d, want the error summary:\n%s", long.StatusCode, long.body)
+	}
+	for _, p := range []string{"/organ?organisation=finns-inte", "/organ?organisation=%00", "/organ?sok=%00x"} {
+		r := e.get(p)
+		if r.StatusCode != http.StatusOK || strings.Contains(string(r.body), `href="/organ/r0`) {
+			t.Errorf("%s: %d, want a page that lists nothing", p, r.StatusCode)
+		}
+	}
+	restricted := e.get("/organ?sok=arbetsgrupp")
+	if strings.Contains(string(restricted.body), "hemlig") {
+		t.Error("a restricted body is found by the public search")
+	}
+}
