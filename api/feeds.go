@@ -527,9 +527,20 @@ func (s *Server) events(ms []*calendar.Meeting, now time.Time, n *names, show fu
 
 func isPublic(b *calendar.Body) bool { return b.Visibility == calendar.Public }
 
-// allFeed is every public body's meetings and the events without a body.
+// regionFeedLookback bounds how far back the region's feed (all.ics)
+// reaches: a year, or the policy's Lookback if shorter. A body's feed and
+// a person's keep the whole Lookback (their own history); the feed of
+// everything would otherwise grow with every body and every year – 14 MB
+// for a country (issue 12).
+const regionFeedLookback = 365 * 24 * time.Hour
+
+// allFeed is every public body's meetings and the events without a body,
+// from regionFeedLookback ago.
 func (s *Server) allFeed(ctx context.Context, now time.Time) (*feedSource, error) {
 	since := s.policy.Since(now)
+	if bound := calendar.DateOf(now.Add(-regionFeedLookback)).Start(); bound.After(since) {
+		since = bound
+	}
 	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{PublicOnly: true, From: &since})
 	if err != nil {
 		return nil, err
