@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/samkal/samkal/calendar"
 	"github.com/samkal/samkal/calendar/plan"
@@ -87,6 +89,13 @@ func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.PublicOnly = v.seesOnlyPublic()
+	f.Limit = pg.limit + 1
+	if pg.has {
+		if f.After = meetingPlace(pg.after); f.After == nil {
+			s.Error(w, r, calendar.Errorf(calendar.EINVALID, "Query parameter cursor is not a cursor this server gave: follow the \"next\" address of the previous page."))
+			return
+		}
+	}
 	ms, err := s.store.FindMeetings(ctx, f)
 	if err != nil {
 		s.Error(w, r, err)
@@ -97,12 +106,15 @@ func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// The page is read from the store, one more than asked to know
+	// whether another follows; meetings the caller may not see are left
+	// out of it afterwards (the page may then be shorter).
+	next := ""
+	if len(ms) > pg.limit {
+		ms = ms[:pg.limit]
+		next = nextURL(r, meetingKey(ms[len(ms)-1]))
+	}
 	ms = slices.DeleteFunc(ms, func(m *calendar.Meeting) bool { return !v.seesMeeting(m) })
-	// The store's order, start then id; the start shifted so that years
-	// from 1900 count as positive numbers.
-	ms, next := pageOf(r, pg, ms, func(m *calendar.Meeting) string {
-		return sortKey(numKey(m.Start.Unix()+1<<40), numKey(m.ID))
-	})
 	out := make([]meetingJSON, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, s.toMeeting(m, v, js[m.ID]))
@@ -110,6 +122,25 @@ func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
 	l := newList(out)
 	l.Next = next
 	JSONOK(w, l)
+}
+
+// meetingKey is a meeting's sort key in the API's pages: start (shifted so
+// that years from 1900 count as positive numbers), then id.
+func meetingKey(m *calendar.Meeting) string {
+	return sortKey(numKey(m.Start.Unix()+meetingKeyShift), numKey(m.ID))
+}
+
+const meetingKeyShift = 1 << 40
+
+// meetingPlace reads a meetingKey back; nil for anything else.
+func meetingPlace(key string) *calendar.MeetingPlace {
+	start, id, ok := strings.Cut(key, "\x00")
+	s, err1 := strconv.ParseInt(start, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || len(start) != 20 || len(id) != 20 {
+		return nil
+	}
+	return &calendar.MeetingPlace{Start: time.Unix(s-meetingKeyShift, 0), ID: n}
 }
 
 // findMeeting reads the meeting named by the path that the caller may see;

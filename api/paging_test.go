@@ -66,4 +66,6 @@ func TestPaging(t *testing.T) {
 	wantProblem(t, e.adminGet("/api/v1/meetings?limit=0"), http.StatusBadRequest, "limit", "1 to 1000")
 	wantProblem(t, e.adminGet("/api/v1/meetings?limit=5000"), http.StatusBadRequest, "limit")
 	wantProblem(t, e.adminGet("/api/v1/people?cursor=!!!"), http.StatusBadRequest, "cursor", "next")
+	// Well-formed base64, but no meeting's place.
+	wantProblem(t, e.adminGet("/api/v1/meetings?cursor=bm9uc2Vuc2U"), http.StatusBadRequest, "cursor", "next")
 }

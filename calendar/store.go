@@ -235,6 +235,15 @@ type MeetingFilter struct {
 	// 0 keeps all. A page that shows twenty meetings reads twenty, not
 	// the country's (issue 12).
 	Limit int
+	// After keeps the meetings after this place in that order: the API's
+	// next page.
+	After *MeetingPlace
+}
+
+// MeetingPlace is a meeting's place in the order of start, then id.
+type MeetingPlace struct {
+	Start time.Time
+	ID    int64
 }
 
 // MeetingUpdate holds the fields to change; nil means "leave as is".

@@ -76,6 +76,12 @@ func TestFindByBodies(t *testing.T) {
 			if len(first) != 2 || first[0].ID != joint.ID || len(first[0].Bodies) != 2 || first[1].ID != m1.ID {
 				t.Errorf("the first 2 meetings from 1 Feb = %v; want the joint meeting (2 bodies) and Ett", first)
 			}
+			next, err := e.s.FindMeetings(e.ctx, calendar.MeetingFilter{From: &from, Limit: 2,
+				After: &calendar.MeetingPlace{Start: first[1].Start, ID: first[1].ID}})
+			must(t, err)
+			if len(next) != 2 || next[0].ID != m2.ID || next[1].ID != m3.ID {
+				t.Errorf("the 2 meetings after Ett = %v; want Två and Tre", next)
+			}
 			if all, _ := e.s.FindMeetings(e.ctx, calendar.MeetingFilter{From: &from}); len(all) != 4 {
 				t.Errorf("without a limit %d meetings; want 4", len(all))
 			}

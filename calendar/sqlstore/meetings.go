@@ -150,6 +150,10 @@ func (s *Store) FindMeetings(ctx context.Context, f calendar.MeetingFilter) ([]*
 	if f.Room != nil {
 		w.add("r.slug = $?", *f.Room)
 	}
+	if f.After != nil {
+		at := f.After.Start.Unix()
+		w.add("m.start_at >= $? AND (m.start_at > $? OR m.id > $?)", at, at, f.After.ID)
+	}
 	var out []*calendar.Meeting
 	err := s.read(ctx, func(t *tx) (err error) {
 		if f.Limit > 0 {

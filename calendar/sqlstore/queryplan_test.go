@@ -69,6 +69,12 @@ func TestQueryPlans(t *testing.T) {
 					_, err := s.FindMeetings(e.ctx, calendar.MeetingFilter{PublicOnly: true, From: &from, Limit: 60})
 					return err
 				}},
+				{"the API's next page of meetings", []string{"meetings"}, func() error {
+					y := 2026
+					_, err := s.FindMeetings(e.ctx, calendar.MeetingFilter{Year: &y, Limit: 201,
+						After: &calendar.MeetingPlace{Start: d.Start(), ID: keyed.ID}})
+					return err
+				}},
 				{"PruneMail", []string{"outbox", "skipped_mail", "meetings"}, func() error {
 					_, _, err := s.PruneMail(e.ctx, d.Start())
 					return err
