@@ -50,11 +50,11 @@ type bodyIndexPage struct {
 // search (query), or everything – one by one up to bodyListMax, else by
 // organisation.
 func (s *Server) publicBodies(ctx context.Context, org, query string) (bodyIndex, error) {
-	pub := calendar.Public
-	bodies, err := s.store.FindBodies(ctx, calendar.BodyFilter{Visibility: &pub})
+	n, err := s.names(ctx)
 	if err != nil {
 		return bodyIndex{}, err
 	}
+	bodies := n.public
 	ix := bodyIndex{Total: len(bodies), Query: query}
 	var shown []*calendar.Body
 	switch {
@@ -74,28 +74,20 @@ func (s *Server) publicBodies(ctx context.Context, org, query string) (bodyIndex
 			}
 		}
 		ix.Hits = len(shown)
-		if o, err := s.store.FindOrganisationBySlug(ctx, org); err == nil {
-			ix.Org = o.Name
-		} else if !calendar.IsNotFound(err) {
-			return ix, err
-		}
+		ix.Org = n.orgs[org]
 	case len(bodies) <= bodyListMax:
 		shown = bodies
 	default:
-		orgs, err := s.store.FindOrganisations(ctx)
-		if err != nil {
-			return ix, err
-		}
 		count := map[string]int{}
 		for _, b := range bodies {
 			count[b.Organisation]++
 		}
-		for _, o := range orgs {
-			if n := count[o.Slug]; n > 0 {
-				ix.Orgs = append(ix.Orgs, orgItem{Name: o.Name, Path: "/organ?organisation=" + o.Slug, Count: n})
+		for slug, c := range count {
+			if name, ok := n.orgs[slug]; ok {
+				ix.Orgs = append(ix.Orgs, orgItem{Name: name, Path: "/organ?organisation=" + slug, Count: c})
 			}
 		}
-		slices.SortFunc(ix.Orgs, func(a, b orgItem) int { return cmp.Compare(a.Name, b.Name) })
+		slices.SortFunc(ix.Orgs, func(a, b orgItem) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Path, b.Path)) })
 	}
 	for _, b := range shown {
 		ix.Bodies = append(ix.Bodies, bodyItem{Name: b.Name, Path: "/organ/" + b.Slug, Kind: swedishBodyKind(b.Kind),

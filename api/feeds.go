@@ -459,26 +459,55 @@ func (s *Server) servePersonFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 // names looks up bodies and rooms for events and pages; feeds also load
-// the justeringar (feedNames), once per render.
+// the justeringar (feedNames), once per render. A names is shared by the
+// requests of one data version (namesCache): never change one.
 type names struct {
 	bodies      map[string]*calendar.Body
 	rooms       map[string]*calendar.Room
 	justeringar map[int64]*calendar.Justering // by meeting id
+	// public are the public bodies by slug, and orgs the organisations'
+	// names by slug: the start page and /organ (body_index.go).
+	public []*calendar.Body
+	orgs   map[string]string
 }
 
-// feedNames is names with the justeringar, for a feed's events.
+// feedNames is names with the justeringar, for a feed's events: a copy,
+// so that the shared names stay as they are.
 func (s *Server) feedNames(ctx context.Context) (*names, error) {
 	n, err := s.names(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if n.justeringar, err = s.justeringar(ctx); err != nil {
+	c := *n
+	if c.justeringar, err = s.justeringar(ctx); err != nil {
 		return nil, err
 	}
-	return n, nil
+	return &c, nil
+}
+
+// namesCache keeps the names of the latest data version: every page and
+// feed names bodies and rooms, and at the size of a country reading all
+// of them per request (1,260 bodies) was most of a page's time and memory
+// (issue 12). The version is asked of the store on every call – one
+// indexed row – so a change made anywhere, by any replica or straight in
+// the store, is seen at once.
+type namesCache struct {
+	mu sync.Mutex
+	v  calendar.DataVersion
+	n  *names
 }
 
 func (s *Server) names(ctx context.Context) (*names, error) {
+	v, err := s.store.DataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.namesCache.mu.Lock()
+	if n := s.namesCache.n; n != nil && s.namesCache.v == v {
+		s.namesCache.mu.Unlock()
+		return n, nil
+	}
+	s.namesCache.mu.Unlock()
 	bodies, err := s.store.FindBodies(ctx, calendar.BodyFilter{})
 	if err != nil {
 		return nil, err
@@ -487,13 +516,30 @@ func (s *Server) names(ctx context.Context) (*names, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &names{bodies: make(map[string]*calendar.Body, len(bodies)), rooms: make(map[string]*calendar.Room, len(rooms))}
-	for _, b := range bodies {
+	orgs, err := s.store.FindOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := &names{bodies: make(map[string]*calendar.Body, len(bodies)), rooms: make(map[string]*calendar.Room, len(rooms)),
+		orgs: make(map[string]string, len(orgs))}
+	for _, b := range bodies { // FindBodies sorts by slug
 		n.bodies[b.Slug] = b
+		if b.Visibility == calendar.Public {
+			n.public = append(n.public, b)
+		}
 	}
 	for _, r := range rooms {
 		n.rooms[r.Slug] = r
 	}
+	for _, o := range orgs {
+		n.orgs[o.Slug] = o.Name
+	}
+	// Read after v: at least as new as v, so keeping it under v is safe
+	// (a change in between moves the version, and the next call reads
+	// again).
+	s.namesCache.mu.Lock()
+	s.namesCache.v, s.namesCache.n = v, n
+	s.namesCache.mu.Unlock()
 	return n, nil
 }
 

@@ -215,6 +215,7 @@ type Server struct {
 	busyFetcher      *busy.Fetcher
 	feeds            *feedCache
 	windowPlans      windowPlanCache // the window page's plans (window_cache.go)
+	namesCache       namesCache      // bodies and rooms by name, per data version (feeds.go)
 	pages            *pages
 	handler          http.Handler
 	router           *mux.Router
