@@ -59,9 +59,9 @@ func (s *Server) publicBodies(ctx context.Context, org, query string) (bodyIndex
 	var shown []*calendar.Body
 	switch {
 	case query != "":
-		want := calendar.Slugify(query)
+		lower, folded := strings.ToLower(query), calendar.Slugify(query)
 		for _, b := range bodies {
-			if strings.Contains(strings.ToLower(b.Name), strings.ToLower(query)) || (want != "" && strings.Contains(calendar.Slugify(b.Name), want)) {
+			if strings.Contains(strings.ToLower(b.Name), lower) || (folded != "" && strings.Contains(calendar.Slugify(b.Name), folded)) {
 				shown = append(shown, b)
 			}
 		}
@@ -109,8 +109,6 @@ func (s *Server) bodyIndexPage(w http.ResponseWriter, r *http.Request) {
 		data.Error, query = "Sökningen får vara högst 100 tecken.", ""
 	case calendar.LineText.Check(query, false) != nil:
 		data.Error, query = "Sökningen innehåller tecken som inte kan finnas i ett namn.", ""
-	case org != "" && !calendar.ValidSlug(org):
-		org = "-" // matches no organisation: "inga organ"
 	}
 	ix, err := s.publicBodies(r.Context(), org, query)
 	if err != nil {
