@@ -100,6 +100,13 @@ func TestBrowserSecretaryReflow(t *testing.T) {
 		{"kalender-manad", "/kalender?manad=2025-09"},
 		{"kalender-vecka", "/kalender?vecka=2025-W37"},
 		{"mina-moten", "/mina-moten"},
+		{"organ-sok", "/organ?sok=samverkan"},
+		{"kalenderval", "/mina-moten/kalenderval"},
+		{"kalenderlank", "/kalenderlank"},
+		{"egen-kalender", "/mina-moten/egen-kalender"},
+		{"kan-inte", "/mina-moten/kan-inte/1"},
+		{"kan-inte-lank", "/bokning/" + bookingLink.Token + "/kan-inte"},
+		{"forhinder", fmt.Sprintf("/mina-moten/forhinder/%d", first.ID)},
 	}
 
 	browser := startBrowser(t, chromium)
@@ -110,7 +117,8 @@ func TestBrowserSecretaryReflow(t *testing.T) {
 		scale         float64
 		shots         map[string]string // page name -> file in docs/screenshots
 	}{
-		{"zoom200", 640, 400, 2, map[string]string{"dagordning": "dagordning-zoom200.png", "arsplan-rutnat": "arsplan-rutnat-zoom200.png"}},
+		{"zoom200", 640, 400, 2, map[string]string{"dagordning": "dagordning-zoom200.png", "arsplan-rutnat": "arsplan-rutnat-zoom200.png",
+			"kan-inte": "kan-inte-zoom200.png", "forhinder": "forhinder-zoom200.png", "organ-sok": "organ-sok-zoom200.png"}},
 		{"390px", 390, 800, 1, nil},
 	} {
 		tab := newTab(t, browser)
