@@ -36,6 +36,16 @@ import (
 // policy's NextChange has passed (a cancelled meeting ageing out, the
 // window moving at midnight), although no data changed.
 //
+// A change renders again only the feeds it can alter (issue 12: with one
+// version for all, one edit anywhere re-rendered every feed of a country
+// at its next poll). When the version moves, the cache reads what the new
+// changes touched (Store.FeedTouches: meetings, bodies, rooms, people,
+// events without a body) as one step of its log (an epoch). Each render
+// keeps what it shows (feedDeps) and the epoch it is known good through;
+// a request checks the steps since against it, and renders only when one
+// touches it. Every replica keeps its own log from the shared record of
+// changes, so each sees every change within FeedVersionCheck.
+//
 // Validators: the ETag is strong and derived from the bytes (SHA-256), so
 // two renders of the same data give the same ETag, across restarts and
 // replicas. Last-Modified has one-second resolution and some clients send
@@ -63,16 +73,135 @@ type feedCache struct {
 	mu      sync.RWMutex
 	entries map[string]*feedEntry
 
-	// known is the latest DataVersion and when it was asked; vmu lets one
-	// request at a time ask; dirty forces the next request to ask.
+	// known is the latest DataVersion, when it was asked and its epoch;
+	// vmu lets one request at a time ask; dirty forces the next request to
+	// ask.
 	known atomic.Pointer[knownVersion]
 	vmu   sync.Mutex
 	dirty atomic.Bool
+
+	// log is what the changes of each epoch touched; seen (under vmu)
+	// holds the change ids read into it, back to touchWindow below the
+	// highest.
+	log  atomic.Pointer[touchLog]
+	seen map[int64]bool
 }
 
 type knownVersion struct {
 	v         calendar.DataVersion
 	checkedAt time.Time
+	epoch     uint64
+}
+
+// touchWindow is how far below the highest change id seen the cache asks
+// again for changes: on PostgreSQL a change may commit after one with a
+// higher id (as in the store's DataVersion). Far more than the writes
+// that can be in flight at once.
+const touchWindow = 1000
+
+// touchLogSteps is how many epochs the log keeps; a render older than the
+// log renders again.
+const touchLogSteps = 1024
+
+// touchLog holds the touches of epochs first, first+1, …; it is replaced,
+// never changed, once published.
+type touchLog struct {
+	first uint64
+	steps []*touched
+}
+
+// touched is what the changes of one epoch touched, merged.
+type touched struct {
+	everything, regionWide bool
+	meetings               map[int64]bool
+	// bodies are those whose meetings changed; named those that changed
+	// themselves.
+	bodies, named, rooms, people map[string]bool
+}
+
+func newTouched(ts []calendar.FeedTouch) *touched {
+	t := &touched{meetings: map[int64]bool{}, bodies: map[string]bool{}, named: map[string]bool{},
+		rooms: map[string]bool{}, people: map[string]bool{}}
+	for _, ft := range ts {
+		t.everything = t.everything || ft.Everything
+		t.regionWide = t.regionWide || ft.RegionWide
+		if ft.Meeting != 0 {
+			t.meetings[ft.Meeting] = true
+		}
+		for _, b := range ft.Bodies {
+			t.bodies[b] = true
+			if ft.BodyItself {
+				t.named[b] = true
+			}
+		}
+		for _, r := range ft.Rooms {
+			t.rooms[r] = true
+		}
+		for _, p := range ft.People {
+			t.people[p] = true
+		}
+	}
+	return t
+}
+
+// feedDeps is what a render showed: the feed must be rendered again when
+// a change touches any of it.
+type feedDeps struct {
+	// public is the region's feed: every change of a meeting, body, room
+	// or event touches it (not of a person or membership).
+	public     bool
+	regionWide bool // it shows events without a body
+	person     string
+	meetings   map[int64]bool
+	// about are the bodies whose meetings it lists; named those its
+	// events name (a joint meeting names the other bodies too).
+	about, named map[string]bool
+	rooms        map[string]bool
+}
+
+// newFeedDeps is the deps of a feed of ms (their ids, bodies and rooms)
+// about these bodies.
+func newFeedDeps(ms []*calendar.Meeting, about ...string) *feedDeps {
+	d := &feedDeps{meetings: make(map[int64]bool, len(ms)), about: map[string]bool{}, named: map[string]bool{}, rooms: map[string]bool{}}
+	for _, b := range about {
+		d.about[b] = true
+	}
+	for _, m := range ms {
+		d.meetings[m.ID] = true
+		for _, b := range m.Bodies {
+			d.named[b] = true
+		}
+		if m.Room != "" {
+			d.rooms[m.Room] = true
+		}
+	}
+	return d
+}
+
+// alters reports whether the touches may alter a feed with deps d.
+func (t *touched) alters(d *feedDeps) bool {
+	if t.everything || (t.regionWide && (d.regionWide || d.public)) || t.people[d.person] {
+		return true
+	}
+	if d.public && (len(t.meetings) > 0 || len(t.bodies) > 0 || len(t.rooms) > 0) {
+		return true
+	}
+	for id := range t.meetings {
+		if d.meetings[id] {
+			return true
+		}
+	}
+	for b := range t.bodies {
+		if d.about[b] || (t.named[b] && d.named[b]) {
+			return true
+		}
+	}
+	for r := range t.rooms {
+		if d.rooms[r] {
+			return true
+		}
+	}
+	return false
 }
 
 // feedEntry is one feed's rendered bytes; mu lets one request at a time
@@ -87,6 +216,11 @@ type feedEntry struct {
 // nothing.
 type rendered struct {
 	version calendar.DataVersion
+	deps    *feedDeps
+	// good is the epoch through which these bytes are known right: set
+	// at the render, moved on when later epochs are found not to touch
+	// them.
+	good    atomic.Uint64
 	expires time.Time // the policy's NextChange; zero: never
 	lastMod time.Time
 	body    []byte
@@ -100,7 +234,11 @@ type rendered struct {
 	private                               bool
 }
 
-func newFeedCache() *feedCache { return &feedCache{entries: map[string]*feedEntry{}} }
+func newFeedCache() *feedCache {
+	c := &feedCache{entries: map[string]*feedEntry{}, seen: map[int64]bool{}}
+	c.log.Store(&touchLog{first: 1})
+	return c
+}
 
 // invalidate makes the next feed request ask for the data version.
 func (c *feedCache) invalidate() { c.dirty.Store(true) }
@@ -117,34 +255,105 @@ func (c *feedCache) dropPeople() {
 	}
 }
 
-// version returns the current data version, asking the store when the
-// known one is older than every or a write made it dirty.
-func (c *feedCache) version(ctx context.Context, store calendar.Store, now time.Time, every time.Duration) (calendar.DataVersion, error) {
+// version returns the current data version and its epoch, asking the
+// store when the known one is older than every or a write made it dirty.
+// When the version moved, what the new changes touched becomes the next
+// epoch of the log.
+func (c *feedCache) version(ctx context.Context, store calendar.Store, now time.Time, every time.Duration) (*knownVersion, error) {
 	k := c.known.Load()
 	if k != nil && !c.dirty.Load() {
 		if age := now.Sub(k.checkedAt); age >= 0 && age < every {
-			return k.v, nil
+			return k, nil
 		}
 		if !c.vmu.TryLock() {
-			return k.v, nil // another request is asking right now
+			return k, nil // another request is asking right now
 		}
 	} else {
 		c.vmu.Lock()
 	}
 	defer c.vmu.Unlock()
 	if k2 := c.known.Load(); k2 != k && !c.dirty.Load() {
-		return k2.v, nil // answered while this request waited
+		return k2, nil // answered while this request waited
 	}
 	// Cleared before asking: a write that commits after this point sets it
 	// again, so its change is never missed.
 	c.dirty.Store(false)
 	v, err := store.DataVersion(ctx)
+	if err == nil && (k == nil || v != k.v) {
+		err = c.learn(ctx, store, k == nil)
+	}
 	if err != nil {
 		c.dirty.Store(true)
-		return calendar.DataVersion{}, err
+		return nil, err
 	}
-	c.known.Store(&knownVersion{v: v, checkedAt: now})
-	return v, nil
+	next := &knownVersion{v: v, checkedAt: now, epoch: c.log.Load().last()}
+	c.known.Store(next)
+	return next, nil
+}
+
+// last is the newest epoch of the log.
+func (l *touchLog) last() uint64 { return l.first + uint64(len(l.steps)) - 1 }
+
+// learn reads the changes not yet seen into the next epoch of the log;
+// the first time (start) only notes the ids: nothing was rendered before.
+// Under vmu.
+func (c *feedCache) learn(ctx context.Context, store calendar.Store, start bool) error {
+	var high int64
+	for id := range c.seen {
+		high = max(high, id)
+	}
+	ts, err := store.FeedTouches(ctx, max(high-touchWindow, 0), func(id int64) bool { return c.seen[id] })
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		c.seen[t.ChangeID] = true
+		high = max(high, t.ChangeID)
+	}
+	for id := range c.seen {
+		if id <= high-touchWindow {
+			delete(c.seen, id)
+		}
+	}
+	if start {
+		return nil
+	}
+	step := newTouched(ts)
+	if len(ts) == 0 {
+		// The version moved and no change is new to this cache: more
+		// were in flight than the window holds, or the record was cut.
+		// Nothing is known, so everything is rendered again.
+		step.everything = true
+	}
+	old := c.log.Load()
+	l := &touchLog{first: old.first, steps: append(old.steps[:len(old.steps):len(old.steps)], step)}
+	if n := len(l.steps) - touchLogSteps; n > 0 {
+		l.first += uint64(n)
+		l.steps = l.steps[n:]
+	}
+	c.log.Store(l)
+	return nil
+}
+
+// good reports whether r is still right at epoch: no epoch after the one
+// it is known good through touches it. It remembers the answer.
+func (c *feedCache) good(r *rendered, epoch uint64) bool {
+	from := r.good.Load()
+	if from >= epoch {
+		return true
+	}
+	l := c.log.Load()
+	if from+1 < l.first || epoch > l.last() {
+		return false // older than the log: not known
+	}
+	for e := from + 1; e <= epoch; e++ {
+		if l.steps[e-l.first].alters(r.deps) {
+			return false
+		}
+	}
+	for cur := from; cur < epoch && !r.good.CompareAndSwap(cur, epoch); cur = r.good.Load() {
+	}
+	return true
 }
 
 func (c *feedCache) entry(key string) *feedEntry {
@@ -183,25 +392,26 @@ func (c *feedCache) remove(key string, e *feedEntry) {
 }
 
 // feedSource is what a render produced: the feed, the meetings the store
-// returned (for the policy's NextChange), and the response's file name and
-// audience.
+// returned (for the policy's NextChange), what it shows (for the changes
+// that alter it), and the response's file name and audience.
 type feedSource struct {
 	feed     *ical.Feed
 	meetings []*calendar.Meeting
+	deps     *feedDeps
 	filename string
 	private  bool
 }
 
-// fresh reports whether r is still right for data version v at now.
-func (r *rendered) fresh(v calendar.DataVersion, now time.Time) bool {
-	return r.version == v && (r.expires.IsZero() || now.Before(r.expires))
+// fresh reports whether r is still right at epoch k and now.
+func (c *feedCache) fresh(r *rendered, k *knownVersion, now time.Time) bool {
+	return (r.expires.IsZero() || now.Before(r.expires)) && c.good(r, k.epoch)
 }
 
 // serveFeed answers a feed request from the cache, rendering when needed.
 // kind labels metrics ("all", "body", "person"); key names the cache entry.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, kind, key string, source func(ctx context.Context, now time.Time) (*feedSource, error)) {
 	now := s.now()
-	v, err := s.feeds.version(r.Context(), s.store, now, s.check)
+	k, err := s.feeds.version(r.Context(), s.store, now, s.check)
 	if err != nil {
 		// The database does not answer: a feed rendered before is still the
 		// best answer there is (calendar clients would otherwise show
@@ -217,11 +427,11 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, kind, key str
 	}
 	e := s.feeds.entry(key)
 	cur := e.cur.Load()
-	if cur == nil || !cur.fresh(v, now) {
+	if cur == nil || !s.feeds.fresh(cur, k, now) {
 		e.mu.Lock()
 		prev := e.cur.Load()
-		if cur = prev; cur == nil || !cur.fresh(v, now) {
-			cur, err = s.render(r.Context(), prev, v, now, source)
+		if cur = prev; cur == nil || !s.feeds.fresh(cur, k, now) {
+			cur, err = s.render(r.Context(), prev, k, now, source)
 			if err == nil {
 				e.cur.Store(cur)
 				s.metrics.feedRender.WithLabelValues(kind).Inc()
@@ -264,7 +474,8 @@ func (s *Server) feedNotFound(w http.ResponseWriter, r *http.Request, kind strin
 
 // render builds new bytes for a feed. prev is the previous render, whose
 // Last-Modified is kept when the bytes did not change.
-func (s *Server) render(ctx context.Context, prev *rendered, v calendar.DataVersion, now time.Time, source func(context.Context, time.Time) (*feedSource, error)) (*rendered, error) {
+func (s *Server) render(ctx context.Context, prev *rendered, k *knownVersion, now time.Time, source func(context.Context, time.Time) (*feedSource, error)) (*rendered, error) {
+	v := k.v
 	// A render outlives the request that started it: the others waiting for
 	// it, and the cache, want its result even if that client went away.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -279,12 +490,14 @@ func (s *Server) render(ctx context.Context, prev *rendered, v calendar.DataVers
 	tag := base64.RawURLEncoding.EncodeToString(sum[:])
 	etag := `"` + tag + `"`
 
-	out := &rendered{version: v, expires: s.policy.NextChange(src.meetings, now)}
 	if prev != nil && prev.etag == etag && prev.private == src.private {
-		*out = *prev
-		out.version, out.expires = v, s.policy.NextChange(src.meetings, now)
+		out := prev.again()
+		out.version, out.expires, out.deps = v, s.policy.NextChange(src.meetings, now), src.deps
+		out.good.Store(k.epoch)
 		return out, nil
 	}
+	out := &rendered{version: v, deps: src.deps, expires: s.policy.NextChange(src.meetings, now)}
+	out.good.Store(k.epoch)
 
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // a valid level never fails
@@ -322,6 +535,16 @@ func (s *Server) render(ctx context.Context, prev *rendered, v calendar.DataVers
 	out.hGzip = one("gzip")
 	out.hNosniff = one("nosniff")
 	return out, nil
+}
+
+// again is a copy of f for a render that gave the same bytes: the
+// bytes, validators and headers stay (Last-Modified too).
+func (f *rendered) again() *rendered {
+	return &rendered{version: f.version, deps: f.deps, expires: f.expires, lastMod: f.lastMod,
+		body: f.body, gz: f.gz, etag: f.etag, etagGz: f.etagGz,
+		hType: f.hType, hDisp: f.hDisp, hCache: f.hCache, hVary: f.hVary, hLastMod: f.hLastMod,
+		hETag: f.hETag, hETagGz: f.hETagGz, hLen: f.hLen, hLenGz: f.hLenGz, hGzip: f.hGzip,
+		hNosniff: f.hNosniff, hRobots: f.hRobots, hReferrer: f.hReferrer, private: f.private}
 }
 
 // serve writes r as the answer to req: 304 when the client's copy is
@@ -471,15 +694,15 @@ type names struct {
 	orgs   map[string]string
 }
 
-// feedNames is names with the justeringar, for a feed's events: a copy,
-// so that the shared names stay as they are.
-func (s *Server) feedNames(ctx context.Context) (*names, error) {
+// feedNames is names with the justeringar of the feed's meetings, for its
+// events: a copy, so that the shared names stay as they are.
+func (s *Server) feedNames(ctx context.Context, ms []*calendar.Meeting) (*names, error) {
 	n, err := s.names(ctx)
 	if err != nil {
 		return nil, err
 	}
 	c := *n
-	if c.justeringar, err = s.justeringar(ctx); err != nil {
+	if c.justeringar, err = s.justeringar(ctx, ms); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -591,7 +814,7 @@ func (s *Server) allFeed(ctx context.Context, now time.Time) (*feedSource, error
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.feedNames(ctx)
+	n, err := s.feedNames(ctx, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -602,6 +825,7 @@ func (s *Server) allFeed(ctx context.Context, now time.Time) (*feedSource, error
 			Events:      s.events(ms, now, n, isPublic, false),
 		},
 		meetings: ms,
+		deps:     &feedDeps{public: true, regionWide: true},
 		filename: "alla-moten.ics",
 	}, nil
 }
@@ -621,7 +845,7 @@ func (s *Server) bodyFeed(ctx context.Context, now time.Time, slug string) (*fee
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.feedNames(ctx)
+	n, err := s.feedNames(ctx, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -632,6 +856,7 @@ func (s *Server) bodyFeed(ctx context.Context, now time.Time, slug string) (*fee
 	return &feedSource{
 		feed:     &ical.Feed{Name: b.Name, Description: desc, Events: s.events(ms, now, n, isPublic, false)},
 		meetings: ms,
+		deps:     newFeedDeps(ms, slug),
 		filename: slug + ".ics",
 	}, nil
 }
@@ -655,10 +880,14 @@ func (s *Server) personFeed(ctx context.Context, now time.Time, token string) (*
 		return nil, err
 	}
 	own := map[string]bool{}
+	var bodies []string
 	for _, m := range mine {
 		own[m.Body] = true
+		bodies = append(bodies, m.Body)
 	}
-	n, err := s.feedNames(ctx)
+	deps := newFeedDeps(ms, bodies...)
+	deps.person, deps.regionWide = p.Key, true
+	n, err := s.feedNames(ctx, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -669,6 +898,7 @@ func (s *Server) personFeed(ctx context.Context, now time.Time, token string) (*
 			Events:      s.events(ms, now, n, func(b *calendar.Body) bool { return isPublic(b) || own[b.Slug] }, true),
 		},
 		meetings: ms,
+		deps:     deps,
 		filename: "mina-moten.ics",
 		private:  true,
 	}, nil

@@ -101,7 +101,7 @@ func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	js, err := s.justeringar(ctx)
+	js, err := s.justeringar(ctx, ms)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -185,18 +185,14 @@ func (s *Server) justeringOf(ctx context.Context, meetingID int64) (*calendar.Ju
 	return j, err
 }
 
-// justeringar returns every justering by meeting id, in one query, for
-// lists and feeds.
-func (s *Server) justeringar(ctx context.Context) (map[int64]*calendar.Justering, error) {
-	js, err := s.store.FindJusteringar(ctx, false)
-	if err != nil {
-		return nil, err
+// justeringar returns the justeringar of ms by meeting id, for lists and
+// feeds: those of the meetings shown, not every one there is.
+func (s *Server) justeringar(ctx context.Context, ms []*calendar.Meeting) (map[int64]*calendar.Justering, error) {
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
 	}
-	out := make(map[int64]*calendar.Justering, len(js))
-	for _, j := range js {
-		out[j.MeetingID] = j
-	}
-	return out, nil
+	return s.store.FindJusteringarOf(ctx, ids)
 }
 
 // meetingFields converts a meeting body into an update; create applies it

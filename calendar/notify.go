@@ -228,6 +228,10 @@ type JusteringStore interface {
 	// FindJusteringar returns justeringar ordered by meeting id; only those
 	// still missing an approval when pending is true.
 	FindJusteringar(ctx context.Context, pending bool) ([]*Justering, error)
+	// FindJusteringarOf returns the justeringar of these meetings by
+	// meeting id (a meeting without one is not in the map): what a feed or
+	// a page of meetings shows, without reading every justering there is.
+	FindJusteringarOf(ctx context.Context, meetingIDs []int64) (map[int64]*Justering, error)
 	// ApproveMinutes records person's approval at now and returns the
 	// justering and whether anything changed: a second approval by the
 	// same person changes nothing (idempotent). When the last approval

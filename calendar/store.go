@@ -278,6 +278,34 @@ type ChangeStore interface {
 	// records one change of entity "change" that says so, so that the
 	// record keeps its own erasure and DataVersion moves on.
 	DeleteChangesBefore(ctx context.Context, t time.Time) (int, error)
+	// FeedTouches returns what the changes with ids above after may alter
+	// in feeds, oldest first, leaving out the ids seen says it has seen. A
+	// feed cache asks it when DataVersion moves, from below the highest id
+	// it saw (on PostgreSQL a change may commit after one with a higher
+	// id), and renders again only the feeds a change can alter.
+	FeedTouches(ctx context.Context, after int64, seen func(id int64) bool) ([]FeedTouch, error)
+}
+
+// FeedTouch is what one recorded change may alter in the feeds: the keys
+// of what it changed, before and after (a meeting moved from one body to
+// another touches both). A feed that shows none of them stays as it is.
+type FeedTouch struct {
+	ChangeID int64
+	// Everything is a change of a kind feeds do not know: every feed is
+	// rendered again.
+	Everything bool
+	Meeting    int64    // a meeting, or its justering
+	Bodies     []string // slugs: the meeting's bodies, the body itself
+	// BodyItself: Bodies changed themselves (a name, the visibility), so
+	// every feed that names them changes, not only those of their
+	// meetings.
+	BodyItself bool
+	Rooms      []string // slugs
+	People     []string // keys: the person, a membership's person
+	// RegionWide is a change of an event without a body, which personal
+	// feeds and the region's show, or of an organisation (which scopes
+	// such events).
+	RegionWide bool
 }
 
 // ChangeFilter narrows FindChanges; nil fields do not filter.

@@ -146,3 +146,7 @@ func Explain(ctx context.Context, s *Store, query string, args []any) (string, e
 	_, _ = conn.ExecContext(ctx, "RESET ALL")
 	return strings.Join(lines, "\n"), err
 }
+
+// SetMaxCandidates makes FindMeetings read a body's or person's meetings
+// through subqueries once they have more than n meetings.
+func SetMaxCandidates(s *Store, n int) { s.maxCandidates = n }

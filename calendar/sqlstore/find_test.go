@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/sqlstore"
 )
 
 func testFindMeetingsFilters(t *testing.T, e *env) {
@@ -48,6 +49,15 @@ func testFindMeetingsFilters(t *testing.T, e *env) {
 		must(t, err)
 		if got := titles(ms); got != tc.want {
 			t.Errorf("FindMeetings %s = %q, want %q", tc.name, got, tc.want)
+		}
+		// The same through subqueries, as when the ids are too many to
+		// bind.
+		sqlstore.SetMaxCandidates(e.s, 1)
+		ms, err = e.s.FindMeetings(e.ctx, tc.f)
+		sqlstore.SetMaxCandidates(e.s, 0)
+		must(t, err)
+		if got := titles(ms); got != tc.want {
+			t.Errorf("FindMeetings %s through subqueries = %q, want %q", tc.name, got, tc.want)
 		}
 	}
 	ms, err := e.s.FindMeetings(e.ctx, calendar.MeetingFilter{Bodies: []string{"b"}, From: ptr(d.At(13, 0)), To: ptr(d.At(14, 0))})
@@ -101,6 +111,15 @@ func testFindMeetingsPerson(t *testing.T, e *env) {
 		must(t, err)
 		if got := titles(ms); got != tc.want {
 			t.Errorf("FindMeetings %s = %q, want %q", tc.name, got, tc.want)
+		}
+		// The same through subqueries, as when the ids are too many to
+		// bind.
+		sqlstore.SetMaxCandidates(e.s, 1)
+		ms, err = e.s.FindMeetings(e.ctx, tc.f)
+		sqlstore.SetMaxCandidates(e.s, 0)
+		must(t, err)
+		if got := titles(ms); got != tc.want {
+			t.Errorf("FindMeetings %s through subqueries = %q, want %q", tc.name, got, tc.want)
 		}
 	}
 

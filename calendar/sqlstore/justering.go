@@ -327,6 +327,28 @@ func (s *Store) FindJusteringar(ctx context.Context, pending bool) ([]*calendar.
 	return out, err
 }
 
+// FindJusteringarOf returns the meetings' justeringar by meeting id, 500
+// meetings a statement.
+func (s *Store) FindJusteringarOf(ctx context.Context, meetingIDs []int64) (map[int64]*calendar.Justering, error) {
+	out := map[int64]*calendar.Justering{}
+	for batch := range slices.Chunk(meetingIDs, 500) {
+		var w where
+		w.add("j.meeting_id IN ("+marks(len(batch))+")", anys(batch)...)
+		var js []*calendar.Justering
+		err := s.read(ctx, func(t *tx) (err error) {
+			js, err = t.justeringar(ctx, &w)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range js {
+			out[j.MeetingID] = j
+		}
+	}
+	return out, nil
+}
+
 // ApproveMinutes records person's approval of the meeting's minutes at now
 // and returns the justering and whether anything changed. A second
 // approval by the same person changes nothing and records nothing. The

@@ -170,11 +170,18 @@ func testJusteringHappyPath(t *testing.T, e *env) {
 	if got := pendingMeetings(t, e, false); !slices.Equal(got, []int64{m.ID}) {
 		t.Errorf("all justeringar = %v, want [%d]", got, m.ID)
 	}
+	// By meeting: a feed asks for its meetings' justeringar only.
+	other := e.meeting("Utan protokoll", day(2024, 9, 27), 9, 12, "chefsgrupp-folkhalsa")
+	of, err := e.s.FindJusteringarOf(e.ctx, []int64{other.ID, m.ID, m.ID + 1000})
+	must(t, err)
+	if len(of) != 1 || of[m.ID] == nil || justeringText(of[m.ID]) != justeringText(done) {
+		t.Errorf("FindJusteringarOf = %v, want only meeting %d's, approved", of, m.ID)
+	}
 	// An approval after the end changes nothing either.
 	e.approve(m.ID, "bo", e.clock.Now(), false)
 
 	// Once anyone approved, the marking stands.
-	err := e.s.MarkMinutesReady(e.ctx, &calendar.Justering{MeetingID: m.ID, DocumentURL: minutesURL + "?v=2", Justerare: []string{"bo"}}, e.clock.Now(), 11)
+	err = e.s.MarkMinutesReady(e.ctx, &calendar.Justering{MeetingID: m.ID, DocumentURL: minutesURL + "?v=2", Justerare: []string{"bo"}}, e.clock.Now(), 11)
 	wantErr(t, err, calendar.ECONFLICT, "cannot be marked ready again", "bo, anna, cecilia already approved")
 }
 

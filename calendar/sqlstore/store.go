@@ -119,6 +119,10 @@ type Store struct {
 	// statement with its arguments, so that the query-plan tests can ask
 	// the engine how it runs the statements the store really sends.
 	trace func(query string, args []any)
+	// maxCandidates, when above 0 (only tests set it), replaces the
+	// package's maxCandidates, so that both ways FindMeetings reads a
+	// body's or person's meetings are tested on small data.
+	maxCandidates int
 	// tx is set on the Store that InTx hands to its callback.
 	tx *txState
 }

@@ -48,6 +48,7 @@ var suite = []struct {
 	{"DaylightSaving", testDaylightSaving},
 	{"Changes", testChanges},
 	{"DataVersion", testDataVersion},
+	{"FeedTouches", testFeedTouches},
 	{"InTxCommit", testInTxCommit},
 	{"InTxRollback", testInTxRollback},
 	{"InTxNested", testInTxNested},
