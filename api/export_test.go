@@ -38,3 +38,11 @@ func (s *Server) Rules() []RouteRule {
 	}
 	return out
 }
+
+// DropFeeds forgets every rendered feed, so that the next request for
+// each renders it: a cold render, for the benchmarks.
+func (s *Server) DropFeeds() {
+	s.feeds.mu.Lock()
+	defer s.feeds.mu.Unlock()
+	clear(s.feeds.entries)
+}

@@ -500,9 +500,11 @@ func (s *Server) render(ctx context.Context, prev *rendered, k *knownVersion, no
 	out.good.Store(k.epoch)
 
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // a valid level never fails
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&gz)
 	_, _ = zw.Write(body)
 	_ = zw.Close()
+	gzipWriters.Put(zw)
 
 	last := v.At
 	if now.After(last) {
@@ -536,6 +538,13 @@ func (s *Server) render(ctx context.Context, prev *rendered, k *knownVersion, no
 	out.hNosniff = one("nosniff")
 	return out, nil
 }
+
+// gzipWriters are reused: a writer at BestCompression holds about 1 MB
+// of state, which was most of what a small feed's render allocated.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression) // a valid level never fails
+	return zw
+}}
 
 // again is a copy of f for a render that gave the same bytes: the
 // bytes, validators and headers stay (Last-Modified too).

@@ -32,7 +32,9 @@ func BenchmarkScanCountry(b *testing.B) {
 	for _, e := range sqltest.Engines() {
 		b.Run(e.Name, func(b *testing.B) {
 			st := e.Open(b, sqlstore.Options{Now: func() time.Time { return now }})
-			importCountry(b, st, regions)
+			if err := arsplan.ApplyGenerated(context.Background(), st, regions); err != nil {
+				b.Fatal(err)
+			}
 			s := newScanner(st, nil, nil)
 			ctx := context.Background()
 			first, err := s.Run(ctx, now)
@@ -55,35 +57,6 @@ func BenchmarkScanCountry(b *testing.B) {
 	}
 }
 
-// importCountry applies the national file and regions 1–n of the
-// generated country in one transaction.
-func importCountry(b testing.TB, st calendar.Store, n int) {
-	b.Helper()
-	ctx := context.Background()
-	err := st.InTx(ctx, func(tx calendar.Store) error {
-		for r := 0; r <= n; r++ {
-			var buf bytes.Buffer
-			name := "00-national.yaml"
-			if r == 0 {
-				_ = arsplan.GenerateNational(&buf)
-			} else {
-				name = fmt.Sprintf("region-%02d.yaml", r)
-				_ = arsplan.GenerateRegion(&buf, 1, r)
-			}
-			f, err := arsplan.Parse(name, buf.Bytes())
-			if err != nil {
-				return err
-			}
-			if _, err := arsplan.Apply(ctx, tx, f); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-}
 
 // addHistory puts rows sent messages in the outbox under the keys of the
 // meetings of the year before now, as a year of scans and deliveries
