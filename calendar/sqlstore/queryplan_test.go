@@ -83,6 +83,11 @@ func TestQueryPlans(t *testing.T) {
 					_, err := s.FindAgendas(e.ctx, []int64{keyed.ID, keyed.ID + 1})
 					return err
 				}},
+				{"a personal feed's events scoped to organisations", []string{"people", "memberships", "bodies"}, func() error {
+					from := d.Start()
+					_, err := s.FindMeetings(e.ctx, calendar.MeetingFilter{Person: ptr("anna-ek"), WithRegionWide: true, From: &from})
+					return err
+				}},
 				{"FindMemberships of bodies", []string{"memberships"}, func() error {
 					_, err := s.FindMemberships(e.ctx, calendar.MembershipFilter{Bodies: []string{"folkhalsa", "annat"}})
 					return err
