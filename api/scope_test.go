@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/samkal/samkal/calendar"
@@ -30,6 +31,10 @@ func TestScopedEvents(t *testing.T) {
 			t.Errorf("created event's organisation %v, want region-orebro-lan", region["organisation"])
 		}
 		e.write("POST", "/api/v1/meetings", event("Kumladagen", `"kumla"`), http.StatusCreated)
+		// Its page says whose it is.
+		if page := e.get(fmt.Sprintf("/moten/%v", region["id"])).text(); !strings.Contains(page, "<dt>Gäller</dt><dd>Region Örebro län</dd>") {
+			t.Errorf("the region's event's page does not say it is the region's:\n%s", page)
+		}
 		wantProblem(t, e.do(req{method: "POST", path: "/api/v1/meetings", admin: true, body: event("Okänd", `"okand-kommun"`)}),
 			http.StatusBadRequest, `organisation "okand-kommun" does not exist`)
 		wantProblem(t, e.do(req{method: "POST", path: "/api/v1/meetings", admin: true,
