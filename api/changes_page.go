@@ -86,7 +86,7 @@ var changeFieldNames = map[string]string{
 	"submitted_by": "föreslagen av", "decline_note": "besked till förslagsställaren", "document_url": "protokollet",
 	"justerare": "justerare", "chair": "ordförande", "deadline": "sista dag", "ready_at": "klart för justering",
 	"approved": "justerat av", "approved_on": "justerat den", "remind_requested_at": "påminnelse på begäran",
-	"description": "beskrivning", "minutes_need_approval": "protokollet justeras", "notify": "mejltider",
+	"description": "beskrivning", "organisation": "huvudman", "minutes_need_approval": "protokollet justeras", "notify": "mejltider",
 }
 
 // changeWho says who made c: the person's name, or how it was made.

@@ -225,7 +225,7 @@ func TestCRUD(t *testing.T) {
 				create: `{"kind":"meeting","title":"Skolchefer: uppföljning","bodies":["skolchefsgruppen"],"start":"2025-04-08T13:00:00+02:00",` +
 					`"end":"2025-04-08T15:00","status":"confirmed","room":"lokal-enen","notes":"Ta med underlag"}`,
 				fields: []string{"id", "uid", "key", "kind", "title", "bodies", "start", "end", "all_day", "status", "room", "location",
-					"online_url", "notes", "sequence", "cancelled_at", "created_at", "updated_at", "url", "justering"},
+					"online_url", "organisation", "notes", "sequence", "cancelled_at", "created_at", "updated_at", "url", "justering"},
 				created: object{"title": "Skolchefer: uppföljning", "bodies": []any{"skolchefsgruppen"}, "start": "2025-04-08T13:00:00+02:00",
 					"end": "2025-04-08T15:00:00+02:00", "status": "confirmed", "room": "lokal-enen", "sequence": 0, "cancelled_at": nil,
 					"url": baseURL + "/moten/11", "justering": nil},

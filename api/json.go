@@ -118,6 +118,9 @@ type meetingJSON struct {
 	Room      *string  `json:"room"`
 	Location  string   `json:"location"`
 	OnlineURL string   `json:"online_url"`
+	// Organisation scopes an event without bodies to its people; null is
+	// the whole installation (and every meeting with bodies).
+	Organisation *string `json:"organisation"`
 	// Notes are internal (view.internal): absent for those who may not
 	// change the meeting.
 	Notes *string `json:"notes,omitempty"`
@@ -239,7 +242,7 @@ func (s *Server) toMeeting(m *calendar.Meeting, v *view, just *calendar.Justerin
 	}
 	j := meetingJSON{ID: m.ID, UID: m.UID, Key: m.Key, Kind: string(m.Kind), Title: m.Title, Bodies: bodies,
 		Start: stamp(m.Start), End: stamp(m.End), AllDay: m.AllDay, Status: string(m.Status), Room: optSlug(m.Room),
-		Location: m.Location, OnlineURL: m.OnlineURL, Sequence: m.Sequence,
+		Location: m.Location, OnlineURL: m.OnlineURL, Organisation: optSlug(m.Organisation), Sequence: m.Sequence,
 		CancelledAt: optStamp(m.CancelledAt), CreatedAt: stamp(m.CreatedAt), UpdatedAt: stamp(m.UpdatedAt),
 		URL: s.meetingURL(m.ID), Notes: v.internal(m.Notes, m.Bodies...)}
 	if m.CancelMessage != "" {

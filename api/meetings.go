@@ -26,6 +26,9 @@ type meetingInput struct {
 	Location  json.RawMessage `json:"location"`
 	OnlineURL json.RawMessage `json:"online_url"`
 	Notes     json.RawMessage `json:"notes"`
+	// Organisation (slug or null) scopes an event without bodies to its
+	// people (calendar.Meeting.Organisation).
+	Organisation json.RawMessage `json:"organisation"`
 	// CancelMessage goes into the cancellation letter (with status
 	// cancelled, or to a meeting cancelled already).
 	CancelMessage json.RawMessage `json:"cancel_message"`
@@ -213,6 +216,7 @@ func meetingFields(f *fields, in *meetingInput) calendar.MeetingUpdate {
 		Notes:     str(f, "notes", in.Notes),
 
 		CancelMessage: str(f, "cancel_message", in.CancelMessage),
+		Organisation:  str(f, "organisation", in.Organisation),
 	}
 	if upd.Bodies != nil && *upd.Bodies == nil {
 		*upd.Bodies = []string{}
@@ -253,6 +257,7 @@ func (s *Server) createMeeting(w http.ResponseWriter, r *http.Request) {
 	setStr(&m.OnlineURL, u.OnlineURL)
 	setStr(&m.Notes, u.Notes)
 	setStr(&m.CancelMessage, u.CancelMessage)
+	setStr(&m.Organisation, u.Organisation)
 	if !s.mayChange(w, r, m.Bodies...) {
 		return
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
@@ -235,6 +236,9 @@ type meetingPage struct {
 	Agenda  []agendaEntry
 	Feeds   []bodyItem
 	AllFeed feedLinks
+	// For names the organisation whose people an event is for
+	// (calendar.Meeting.Organisation); "" for everyone's.
+	For string
 }
 
 // agendaEntry is one item of the dagordning as a page shows it.
@@ -430,6 +434,9 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		Place: place(m, n), Bodies: publicBodyNames(m, n), Kind: kind, Cancelled: cancelled,
 		Minutes: minutesStatus(m, just, n, s.now()), Agenda: agendaEntries(items),
 		Feeds: feeds, AllFeed: s.feedLinks("/feeds/all.ics"), Download: fmt.Sprintf("/moten/%d/kalender.ics", m.ID),
+	}
+	if m.Organisation != "" {
+		data.For = cmp.Or(n.orgs[m.Organisation], m.Organisation)
 	}
 	if just != nil && just.Approved() {
 		data.MinutesURL = just.DocumentURL

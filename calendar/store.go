@@ -217,8 +217,11 @@ type MeetingFilter struct {
 	// membership active on the meeting's day.
 	Person *string
 	// WithRegionWide, together with Person, also keeps events without any
-	// body: they are for everyone in the region (a follow-up day), so a
-	// personal feed shows them too.
+	// body that are for the person: those of the whole installation
+	// (Meeting.Organisation "") and those of an organisation the person
+	// belongs to – their own, or one that hosts a body in which they hold
+	// a membership active on the event's first day. A personal feed shows
+	// them (a follow-up day, a conference day of the region).
 	WithRegionWide bool
 	// PublicOnly keeps meetings that have at least one public body, and
 	// events without bodies.
@@ -263,6 +266,9 @@ type MeetingUpdate struct {
 	// CancelMessage is the message of a cancellation; a new status other
 	// than cancelled clears it unless it is given.
 	CancelMessage *string
+	// Organisation scopes an event without bodies; "" makes it the whole
+	// installation's (Meeting.Organisation).
+	Organisation *string
 }
 
 // ChangeStore reads the record of changes.

@@ -328,6 +328,16 @@ type Meeting struct {
 	Location  string // free-text place when there is no room
 	OnlineURL string // link to a digital meeting
 	Notes     string
+	// Organisation (slug) scopes an event without bodies: "" is for the
+	// whole installation (everyone's personal feed, as in one
+	// installation per region); an organisation is for its people only –
+	// those whose own organisation it is, and the members (on the event's
+	// first day, as for a body's meeting) of the bodies it hosts
+	// (Body.Organisation). An installation of several regions scopes each
+	// region's conference days to the region (docs/deployment.md). A
+	// meeting with bodies reaches its bodies' members, so it has none:
+	// Validate refuses one rather than keep a field that means nothing.
+	Organisation string
 	// CancelMessage is the secretary's message to everyone told that the
 	// meeting is cancelled (the cancellation letter quotes it); only a
 	// cancelled meeting has one.
@@ -390,6 +400,12 @@ func (m *Meeting) Validate() error {
 	}
 	if m.Room != "" {
 		checkSlug(&p, "room", m.Room)
+	}
+	if m.Organisation != "" {
+		checkSlug(&p, "organisation", m.Organisation)
+		if len(m.Bodies) > 0 {
+			p.add("organisation is only for an event without bodies (it says whose event it is); a meeting with bodies reaches its bodies' members")
+		}
 	}
 	p.text("title", NameText, m.Title, false)
 	p.text("location", LineText, m.Location, false)

@@ -218,6 +218,7 @@ func (a *applier) checkReferences(ctx context.Context) error {
 			keep(ref(m.fields.at("bodies", m.Pos), what, "body", b))
 		}
 		keep(ref(m.fields.at("room", m.Pos), what, "room", m.Room))
+		keep(ref(m.fields.at("organisation", m.Pos), what, "organisation", m.Organisation))
 	}
 	a.windowReferences(ref, keep)
 	if firstErr != nil {
@@ -561,6 +562,7 @@ func meetingUpdate(cur *calendar.Meeting, m *Meeting) (calendar.MeetingUpdate, b
 	set(&upd.Location, cur.Location, m.Location, &changed)
 	set(&upd.OnlineURL, cur.OnlineURL, m.OnlineURL, &changed)
 	set(&upd.Notes, cur.Notes, m.Notes, &changed)
+	set(&upd.Organisation, cur.Organisation, m.Organisation, &changed)
 	if start := m.Start; !cur.Start.Equal(start) {
 		upd.Start, changed = &start, true
 	}

@@ -234,6 +234,11 @@ func TestApplyNothingHalfImported(t *testing.T) {
 			want: `region-orebro.yaml:%d: meeting "extra": body "skolchefsgrupp" does not exist; define it under bodies: or check the spelling`,
 		},
 		{
+			name: "unknown organisation",
+			tail: "  - key: extra\n    kind: event\n    title: Konferensdag\n    date: 2025-06-10\n    all_day: true\n    organisation: region-orebro\n",
+			want: `region-orebro.yaml:%d: meeting "extra": organisation "region-orebro" does not exist; define it under organisations: or check the spelling`,
+		},
+		{
 			// Only the store knows: everything before it has been written
 			// in the transaction when it refuses.
 			name: "room booked twice",
@@ -241,7 +246,7 @@ func TestApplyNothingHalfImported(t *testing.T) {
 			want: `region-orebro.yaml:%d: meeting "extra": room "lokal-enen" is already booked`,
 		},
 	}
-	lineOf := map[string]int{"unknown room": base + 6, "unknown body": base + 2, "room booked twice": base + 1}
+	lineOf := map[string]int{"unknown room": base + 6, "unknown body": base + 2, "room booked twice": base + 1, "unknown organisation": base + 6}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := mustParse(t, "region-orebro.yaml", []byte(region+tt.tail))

@@ -253,6 +253,7 @@ func meetingNode(x *Meeting) *yaml.Node {
 	}
 	m.add("status", str(string(x.Status)))
 	m.opt("room", x.Room).opt("location", x.Location).opt("online_url", x.OnlineURL).opt("notes", x.Notes)
+	m.opt("organisation", x.Organisation)
 	return m.Node
 }
 

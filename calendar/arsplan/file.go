@@ -97,5 +97,5 @@ var (
 	bodyKeys         = []string{"slug", "name", "kind", "visibility", "organisation", "minutes_need_approval", "description", "notify", "standard_opening", "standard_closing", "members"}
 	notifyKeys       = []string{"call_days", "call_deadline_days", "notice_days", "mail_release"}
 	membershipKeys   = []string{"person", "role", "from", "until"}
-	meetingKeys      = []string{"key", "uid", "kind", "bodies", "title", "date", "end_date", "start", "end", "all_day", "status", "room", "location", "online_url", "notes"}
+	meetingKeys      = []string{"key", "uid", "kind", "bodies", "title", "date", "end_date", "start", "end", "all_day", "status", "room", "location", "online_url", "notes", "organisation"}
 )

@@ -21,10 +21,12 @@ import (
 // sekreterare, 20 ledamöter, 6 ersättare, 4 tjänstepersoner, drawn so that
 // people sit in about two bodies each), and 8 meetings a year per body in
 // 2025–2027 (every tenth a joint meeting with the next body, every
-// fifteenth cancelled; 2025 fastställt, later years partly förslag). One
+// fifteenth cancelled; 2025 fastställt, later years partly förslag), and
+// two conference days a year without bodies, scoped to the region's
+// organisation so that they reach only the region's people. One
 // national coordinator sits in 21 bodies across the first six regions.
 // The whole country (21 regions) is 1,260 bodies, 16,801 people, about
-// 40,000 memberships and 30,240 meetings, about 9.5 MB of YAML: within
+// 40,000 memberships and 30,366 meetings, about 9.5 MB of YAML: within
 // MaxSize per file because each region is its own file.
 
 // GenRegions is how many regions the country has.
@@ -120,6 +122,22 @@ func (g *regionGen) write() {
 		for i := range genBodies {
 			g.meetings(i, year)
 		}
+		g.events(year)
+	}
+}
+
+// events writes the region's conference days of year: all-day events
+// without bodies, for the region's people only (organisation rNN-region).
+// An installation of every region would otherwise put them into every
+// personal feed of the country (issue 12).
+func (g *regionGen) events(year int) {
+	for n, e := range []struct {
+		week  int
+		title string
+	}{{12, "Regional konferensdag"}, {41, "Uppföljningsdag"}} {
+		day := calendar.ISOWeek{Year: year, Week: e.week}.Monday().AddDays(3)
+		fmt.Fprintf(g.b, "  - key: %skonferensdag-%d-%d\n    kind: event\n    title: %s %02d\n    date: %s\n    all_day: true\n    status: confirmed\n    organisation: %sregion\n",
+			g.p, year, n+1, e.title, g.r, day, g.p)
 	}
 }
 

@@ -79,8 +79,9 @@ func TestGeneratedCountry(t *testing.T) {
 		created, changed, _ := importAll(t, s, files)
 		// Per region 16 organisations, 8 rooms, 800 people, 60 bodies,
 		// 1,924 memberships (the coordinator's four included), 1,440
-		// meetings; the national file adds an organisation and a person.
-		if want := 2 + 16 + 8 + 800 + 60 + 1920 + 4 + 1440; created != want || changed != 0 {
+		// meetings and 6 conference days (2 a year); the national file
+		// adds an organisation and a person.
+		if want := 2 + 16 + 8 + 800 + 60 + 1920 + 4 + 1440 + 6; created != want || changed != 0 {
 			t.Fatalf("first import: %d created, %d changed; want %d created", created, changed, want)
 		}
 		created, changed, unchanged := importAll(t, s, files)

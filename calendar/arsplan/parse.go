@@ -725,6 +725,7 @@ var meetingRules = []fieldRule{
 	{"an all-day event", "all_day"}, {"status", "status"}, {"room slug", "room"},
 	{"title", "title"}, {"location", "location"}, {"online_url", "online_url"}, {"notes", "notes"},
 	{"a meeting may have at most", "bodies"},
+	{"organisation", "organisation"},
 }
 
 func (p *parser) meeting(n *yaml.Node) *Meeting {
@@ -743,6 +744,7 @@ func (p *parser) meeting(n *yaml.Node) *Meeting {
 	m.Location = e.str("location")
 	m.OnlineURL = e.str("online_url")
 	m.Notes = e.str("notes")
+	m.Organisation = e.str("organisation")
 	m.AllDay = e.boolean("all_day")
 
 	timesOK := p.meetingTimes(e, m)

@@ -56,6 +56,11 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`region.yaml:7: meeting "cf-2025-01": unknown key "romm"; did you mean "room"?`},
 		},
 		{
+			name: "organisation on a meeting with bodies",
+			data: meetingDoc(`    date: 2025-01-21`, `    start: "13:00"`, `    end: "16:30"`, `    organisation: region-orebro-lan`),
+			want: []string{`region.yaml:7: meeting "cf-2025-01": organisation is only for an event without bodies (it says whose event it is); a meeting with bodies reaches its bodies' members`},
+		},
+		{
 			name: "unknown key with nothing close",
 			data: doc("rooms:", "  - slug: lokal-eken", "    name: Lokal Eken", "    wifi: yes"),
 			want: []string{`region.yaml:4: room "lokal-eken": unknown key "wifi"; the keys are slug, name, address, capacity`},

@@ -21,8 +21,8 @@ import (
 // subquery per row; queryMeetings folds the rows back into meetings. The
 // ORDER BY that queryMeetings adds keeps a meeting's rows together.
 const meetingSelect = `SELECT m.id, m.uid, m.key, m.kind, m.title, m.start_at, m.end_at, m.all_day, m.status,
-	COALESCE(r.slug, ''), m.location, m.online_url, m.notes, m.cancel_message, m.sequence, m.cancelled_at, m.created_at, m.updated_at, b.slug
-	FROM meetings m LEFT JOIN rooms r ON r.id = m.room_id
+	COALESCE(r.slug, ''), m.location, m.online_url, m.notes, m.cancel_message, m.sequence, m.cancelled_at, m.created_at, m.updated_at, COALESCE(o.slug, ''), b.slug
+	FROM meetings m LEFT JOIN rooms r ON r.id = m.room_id LEFT JOIN organisations o ON o.id = m.organisation_id
 	LEFT JOIN meeting_bodies mb ON mb.meeting_id = m.id LEFT JOIN bodies b ON b.id = mb.body_id`
 
 // queryMeetings returns the meetings that match w, ordered by start, then
@@ -41,7 +41,7 @@ func (t *tx) queryMeetings(ctx context.Context, w *where) ([]*calendar.Meeting, 
 		var cancelled sql.NullInt64
 		var body sql.NullString
 		if err := rows.Scan(&m.ID, &m.UID, &m.Key, &kind, &m.Title, &start, &end, &m.AllDay, &status, &m.Room,
-			&m.Location, &m.OnlineURL, &m.Notes, &m.CancelMessage, &m.Sequence, &cancelled, &created, &updated, &body); err != nil {
+			&m.Location, &m.OnlineURL, &m.Notes, &m.CancelMessage, &m.Sequence, &cancelled, &created, &updated, &m.Organisation, &body); err != nil {
 			return nil, fmt.Errorf("sqlstore: scan meeting: %w", err)
 		}
 		if n := len(out); n > 0 && out[n-1].ID == m.ID { // another body of the same meeting
@@ -92,6 +92,7 @@ var meetingColumns = []column[calendar.Meeting]{
 	{"location", func(m *calendar.Meeting) string { return m.Location }},
 	{"online_url", func(m *calendar.Meeting) string { return m.OnlineURL }},
 	{"notes", func(m *calendar.Meeting) string { return m.Notes }},
+	{"organisation", func(m *calendar.Meeting) string { return m.Organisation }},
 	{"cancel_message", func(m *calendar.Meeting) string { return m.CancelMessage }},
 	{"sequence", func(m *calendar.Meeting) string { return intText(m.Sequence) }},
 }
@@ -133,6 +134,16 @@ func (s *Store) FindMeetings(ctx context.Context, f calendar.MeetingFilter) ([]*
 			}
 		}
 		sets = append(sets, set)
+	}
+	if f.Person != nil && f.WithRegionWide {
+		// An event scoped to an organisation is only for its people: those
+		// of the organisation, and the members of the bodies it hosts on
+		// the event's day. Meetings with bodies and events of the whole
+		// installation have no organisation and pass.
+		w.add(`(m.organisation_id IS NULL OR EXISTS (SELECT 1 FROM people sp WHERE sp.key = $?
+			AND (sp.organisation_id = m.organisation_id OR EXISTS (SELECT 1 FROM memberships sms JOIN bodies sb ON sb.id = sms.body_id
+				WHERE sms.person_id = sp.id AND sb.organisation_id = m.organisation_id
+				AND (sms.starts_on = 0 OR sms.starts_on <= m.start_day) AND (sms.ends_on = 0 OR sms.ends_on >= m.start_day)))))`, *f.Person)
 	}
 	if f.PublicOnly {
 		w.add(`(NOT EXISTS (SELECT 1 FROM meeting_bodies fmb WHERE fmb.meeting_id = m.id)
@@ -306,8 +317,8 @@ func normalizeMeeting(m *calendar.Meeting) {
 	}
 }
 
-// CreateMeeting normalizes and validates m, checks that its bodies and room
-// exist (EINVALID otherwise), that its key is free and that its room is free
+// CreateMeeting normalizes and validates m, checks that its bodies, room
+// and organisation exist (EINVALID otherwise), that its key is free and that its room is free
 // (ECONFLICT naming the other meeting), and stores it with a new UID,
 // Sequence 0, CreatedAt, UpdatedAt, and CancelledAt if it is created
 // cancelled.
@@ -322,6 +333,10 @@ func (s *Store) CreateMeeting(ctx context.Context, m *calendar.Meeting) error {
 			return err
 		}
 		roomID, err := t.roomRef(ctx, m.Room)
+		if err != nil {
+			return err
+		}
+		orgID, err := t.organisationRef(ctx, m.Organisation)
 		if err != nil {
 			return err
 		}
@@ -340,10 +355,10 @@ func (s *Store) CreateMeeting(ctx context.Context, m *calendar.Meeting) error {
 		}
 		var id int64
 		err = t.QueryRowContext(ctx, `INSERT INTO meetings (uid, key, kind, title, start_at, end_at, start_day, all_day, status,
-			room_id, location, online_url, notes, cancel_message, sequence, cancelled_at, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16, $16) RETURNING id`,
+			room_id, location, online_url, notes, cancel_message, sequence, cancelled_at, created_at, updated_at, organisation_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16, $16, $17) RETURNING id`,
 			uid, m.Key, string(m.Kind), m.Title, m.Start.Unix(), m.End.Unix(), dayNumber(calendar.DateOf(m.Start)), m.AllDay,
-			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, m.CancelMessage, cancelled, t.now.Unix()).Scan(&id)
+			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, m.CancelMessage, cancelled, t.now.Unix(), orgID).Scan(&id)
 		if err := t.check(err, "insert meeting", keyTaken, nil); err != nil {
 			return err
 		}
@@ -399,6 +414,10 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.Meetin
 		if err != nil {
 			return err
 		}
+		orgID, err := t.organisationRef(ctx, m.Organisation)
+		if err != nil {
+			return err
+		}
 		keyTaken := meetingKeyTaken(m.Key)
 		if _, ok := f["key"]; ok && m.Key != "" {
 			if err := t.mustBeFree(ctx, `SELECT 1 FROM meetings WHERE key = $1 AND key <> '' AND id <> $2`, keyTaken, m.Key, id); err != nil {
@@ -425,9 +444,9 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.Meetin
 		m.UpdatedAt = t.now
 		err = t.QueryRowContext(ctx, `UPDATE meetings SET key = $1, kind = $2, title = $3, start_at = $4, end_at = $5, start_day = $6,
 			all_day = $7, status = $8, room_id = $9, location = $10, online_url = $11, notes = $12, sequence = sequence + $13,
-			cancelled_at = $14, updated_at = $15, cancel_message = $16 WHERE id = $17 RETURNING sequence`,
+			cancelled_at = $14, updated_at = $15, cancel_message = $16, organisation_id = $17 WHERE id = $18 RETURNING sequence`,
 			m.Key, string(m.Kind), m.Title, m.Start.Unix(), m.End.Unix(), dayNumber(calendar.DateOf(m.Start)), m.AllDay,
-			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, bump, cancelled, t.now.Unix(), m.CancelMessage, id).Scan(&m.Sequence)
+			string(m.Status), roomID, m.Location, m.OnlineURL, m.Notes, bump, cancelled, t.now.Unix(), m.CancelMessage, orgID, id).Scan(&m.Sequence)
 		if err := t.check(err, "update meeting", keyTaken, nil); err != nil {
 			return err
 		}
@@ -459,6 +478,7 @@ func applyMeetingUpdate(m calendar.Meeting, upd calendar.MeetingUpdate) calendar
 	set(&m.Location, upd.Location)
 	set(&m.OnlineURL, upd.OnlineURL)
 	set(&m.Notes, upd.Notes)
+	set(&m.Organisation, upd.Organisation)
 	if upd.Kind != nil {
 		m.Kind = *upd.Kind
 	}

@@ -167,8 +167,8 @@ func (s *Store) UpdateOrganisation(ctx context.Context, slug string, upd calenda
 	return out, err
 }
 
-// DeleteOrganisation deletes the organisation; ECONFLICT while people or
-// bodies name it.
+// DeleteOrganisation deletes the organisation; ECONFLICT while people,
+// bodies or events name it.
 func (s *Store) DeleteOrganisation(ctx context.Context, slug string) error {
 	return s.write(ctx, func(t *tx) error {
 		if _, err := t.lock(ctx, "organisations", "slug", slug, forDelete); err != nil {
@@ -178,15 +178,16 @@ func (s *Store) DeleteOrganisation(ctx context.Context, slug string) error {
 		if err != nil {
 			return err
 		}
-		var people, bodies int
+		var people, bodies, events int
 		err = t.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM people WHERE organisation_id = $1),
-			(SELECT count(*) FROM bodies WHERE organisation_id = $1)`, o.ID).Scan(&people, &bodies)
+			(SELECT count(*) FROM bodies WHERE organisation_id = $1),
+			(SELECT count(*) FROM meetings WHERE organisation_id = $1)`, o.ID).Scan(&people, &bodies, &events)
 		if err != nil {
 			return fmt.Errorf("sqlstore: count organisation's references: %w", err)
 		}
-		if people+bodies > 0 {
+		if people+bodies+events > 0 {
 			return calendar.Errorf(calendar.ECONFLICT, "organisation %q still has %s; move or delete them first",
-				slug, andList(count(people, "person", "people"), count(bodies, "body", "bodies")))
+				slug, andList(count(people, "person", "people"), count(bodies, "body", "bodies"), count(events, "event", "events")))
 		}
 		inUse := calendar.Errorf(calendar.ECONFLICT, "organisation %q is still in use", slug)
 		_, err = t.ExecContext(ctx, `DELETE FROM organisations WHERE id = $1`, o.ID)

@@ -44,6 +44,7 @@ var suite = []struct {
 	{"FindMeetingsFilters", testFindMeetingsFilters},
 	{"FindMeetingsPerson", testFindMeetingsPerson},
 	{"FindMeetingsPublicOnly", testFindMeetingsPublicOnly},
+	{"FindMeetingsScoped", testFindMeetingsScoped},
 	{"FindMeetingsYear", testFindMeetingsYear},
 	{"DaylightSaving", testDaylightSaving},
 	{"Changes", testChanges},
