@@ -280,7 +280,7 @@ func (c *feedCache) version(ctx context.Context, store calendar.Store, now time.
 	c.dirty.Store(false)
 	v, err := store.DataVersion(ctx)
 	if err == nil && (k == nil || v != k.v) {
-		err = c.learn(ctx, store, k == nil)
+		err = c.learn(ctx, store, v, k == nil)
 	}
 	if err != nil {
 		c.dirty.Store(true)
@@ -295,12 +295,15 @@ func (c *feedCache) version(ctx context.Context, store calendar.Store, now time.
 func (l *touchLog) last() uint64 { return l.first + uint64(len(l.steps)) - 1 }
 
 // learn reads the changes not yet seen into the next epoch of the log;
-// the first time (start) only notes the ids: nothing was rendered before.
-// Under vmu.
-func (c *feedCache) learn(ctx context.Context, store calendar.Store, start bool) error {
+// the first time (start) only notes the ids of the window below v:
+// nothing was rendered before. Under vmu.
+func (c *feedCache) learn(ctx context.Context, store calendar.Store, v calendar.DataVersion, start bool) error {
 	var high int64
 	for id := range c.seen {
 		high = max(high, id)
+	}
+	if start {
+		high = v.Serial
 	}
 	ts, err := store.FeedTouches(ctx, max(high-touchWindow, 0), func(id int64) bool { return c.seen[id] })
 	if err != nil {
@@ -539,10 +542,12 @@ func (s *Server) render(ctx context.Context, prev *rendered, k *knownVersion, no
 	return out, nil
 }
 
-// gzipWriters are reused: a writer at BestCompression holds about 1 MB
-// of state, which was most of what a small feed's render allocated.
+// gzipWriters are reused: a writer holds about 1 MB of state, which was
+// most of what a small feed's render allocated. The default level: on
+// the country's coordinator feed BestCompression saved 5 % of the bytes
+// for 20–25 % more render time.
 var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression) // a valid level never fails
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // a valid level never fails
 	return zw
 }}
 
