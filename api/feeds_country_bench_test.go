@@ -15,14 +15,15 @@ import (
 	"github.com/samkal/samkal/calendar/sqlstore/sqltest"
 )
 
-// BenchmarkColdFeedCountry renders feeds cold (the cache emptied before
-// every request) on the generated country: a body's feed, the feed of a
-// person in one body, the national coordinator's (in 21 bodies across 6
-// regions when SAMKAL_BENCH_REGIONS is 6 or more; fewer below), and the
-// region's all.ics. SAMKAL_BENCH_REGIONS (default 1) sets how many
+// BenchmarkCountry renders feeds cold (the cache emptied before every
+// request) on the generated country: a body's feed, the feed of a person
+// in one body, the national coordinator's (in 21 bodies across 6 regions
+// when SAMKAL_BENCH_REGIONS is 6 or more; fewer below), and the region's
+// all.ics; and the public pages (start, a body, the list of
+// organisations, the month's calendar, a meeting). SAMKAL_BENCH_REGIONS (default 1) sets how many
 // regions are imported; both engines. Figures: docs/benchmarks.md, "The
 // country".
-func BenchmarkColdFeedCountry(b *testing.B) {
+func BenchmarkCountry(b *testing.B) {
 	regions := 1
 	if v := os.Getenv("SAMKAL_BENCH_REGIONS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -54,6 +55,28 @@ func BenchmarkColdFeedCountry(b *testing.B) {
 					coldFeed(b, e.srv, h, f.path)
 				})
 			}
+			// The pages anyone reads, each bounded by what it shows.
+			for _, p := range []struct{ name, path string }{
+				{"page_start", "/"},
+				{"page_body", "/organ/r01-organ-00"},
+				{"page_organisations", "/organ"},
+				{"page_calendar_month", "/kalender"},
+				{"page_meeting", "/moten/" + strconv.FormatInt(firstMeeting(b, e, "r01-organ-00"), 10)},
+			} {
+				b.Run(p.name, func(b *testing.B) {
+					b.ReportAllocs()
+					req := httptest.NewRequest(http.MethodGet, p.path, nil)
+					var rec *httptest.ResponseRecorder
+					for b.Loop() {
+						rec = httptest.NewRecorder()
+						h.ServeHTTP(rec, req)
+					}
+					if rec.Code != http.StatusOK {
+						b.Fatalf("GET %s: %d", p.path, rec.Code)
+					}
+					b.ReportMetric(float64(rec.Body.Len()), "bytes")
+				})
+			}
 		})
 	}
 }
@@ -74,6 +97,16 @@ func coldFeed(b *testing.B, srv *api.Server, h http.Handler, path string) {
 		b.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
 	}
 	b.ReportMetric(float64(rec.Body.Len()), "gzip-bytes")
+}
+
+// firstMeeting is the id of body's first meeting.
+func firstMeeting(b *testing.B, e *env, body string) int64 {
+	ms, err := e.store.FindMeetings(context.Background(), calendar.MeetingFilter{Bodies: []string{body}, Limit: 1})
+	must(b, err)
+	if len(ms) == 0 {
+		b.Fatalf("%s has no meetings", body)
+	}
+	return ms[0].ID
 }
 
 // onlyInOneBody is a person whose only membership is in body.
