@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samkal/samkal/calendar"
 )
@@ -48,6 +49,36 @@ func TestBodyIndex(t *testing.T) {
 	}
 	if strings.Contains(page, `href="/organ/r02-grupp-01"`) {
 		t.Error("the start page of a large installation still lists every body")
+	}
+
+	// The calendar: one organisation's at a time, chosen first.
+	cal := e.get("/kalender?manad=2025-03")
+	if page := string(cal.body); cal.StatusCode != http.StatusOK || !strings.Contains(page, `<option value="region-02">Region 02</option>`) ||
+		!strings.Contains(page, "Välj en huvudman ovan") || strings.Contains(page, `<table class="yeargrid calendar">`) ||
+		strings.Contains(page, `value="r02-grupp-01"`) {
+		t.Errorf("the calendar of a large installation without a choice: %d\n%s", cal.StatusCode, page)
+	}
+	must(t, e.store.CreateMeeting(ctx, &calendar.Meeting{Kind: calendar.KindMeeting, Title: "Region 2:s möte", Bodies: []string{"r02-grupp-01"},
+		Start: time.Date(2025, 3, 11, 9, 0, 0, 0, calendar.Location), End: time.Date(2025, 3, 11, 10, 0, 0, 0, calendar.Location)}))
+	must(t, e.store.CreateMeeting(ctx, &calendar.Meeting{Kind: calendar.KindMeeting, Title: "Region 3:s möte", Bodies: []string{"r03-grupp-01"},
+		Start: time.Date(2025, 3, 12, 9, 0, 0, 0, calendar.Location), End: time.Date(2025, 3, 12, 10, 0, 0, 0, calendar.Location)}))
+	must(t, e.store.CreateMeeting(ctx, &calendar.Meeting{Kind: calendar.KindEvent, Title: "Region 3:s dag", Organisation: "region-03",
+		Start: time.Date(2025, 3, 13, 0, 0, 0, 0, calendar.Location), End: time.Date(2025, 3, 14, 0, 0, 0, 0, calendar.Location), AllDay: true}))
+	cal = e.get("/kalender?manad=2025-03&organisation=region-02")
+	page = string(cal.body)
+	for _, want := range []string{"Region 2:s möte", "Uppföljningsdag", `<option value="region-02" selected>`, `<option value="r02-grupp-01">`,
+		`<span class="sub">Region 02</span>`, `href="/kalender?manad=2025-04&amp;organisation=region-02"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("region 02's calendar lacks %q", want)
+		}
+	}
+	for _, not := range []string{"Region 3:s möte", "Region 3:s dag", `value="r03-grupp-01"`} {
+		if strings.Contains(page, not) {
+			t.Errorf("region 02's calendar shows %q", not)
+		}
+	}
+	if page := string(e.get("/kalender?manad=2025-03&organ=r03-grupp-01").body); !strings.Contains(page, "Region 3:s möte") || strings.Contains(page, "Välj en huvudman ovan") {
+		t.Errorf("a body chosen without its organisation shows its meetings:\n%s", page)
 	}
 
 	org := e.get("/organ?organisation=region-02")

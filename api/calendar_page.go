@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -20,6 +21,14 @@ import (
 // JavaScript. It shows what the start page and the feeds show: the public
 // bodies' meetings and the region's events, and for a signed-in person
 // also those of the restricted bodies they sit in.
+//
+// An installation of several regions (more than bodyListMax public
+// bodies) has some 800 meetings a month and a thousand bodies: one month
+// of everything was 165 KB and the page's slowest (issue 12). There the
+// calendar is one organisation's (&organisation=slug, "Huvudman"): its
+// bodies' meetings, its events and those for everyone, and the body
+// choice lists its bodies; until one is chosen (or a body), the page asks
+// for it.
 
 type calendarPage struct {
 	page
@@ -29,16 +38,18 @@ type calendarPage struct {
 	PrevText, NextText, SwitchText  string
 	Weeks                           []gridWeek
 	DayNames                        []string
-	Bodies, Kinds                   []kindOption
+	Bodies, Kinds, Orgs             []kindOption
 	Month, WeekValue, Count, Filter string
 	Empty                           bool
+	// ChooseOrg: a large installation, and nothing chosen yet.
+	ChooseOrg bool
 }
 
 // calendarView is one month or one week and what narrows it.
 type calendarView struct {
-	first, last calendar.Date
-	week        *calendar.ISOWeek
-	body, kind  string
+	first, last     calendar.Date
+	week            *calendar.ISOWeek
+	body, kind, org string
 }
 
 // query is the view's own address with its filter, for the links that
@@ -47,6 +58,9 @@ func (v calendarView) path(params ...string) string {
 	q := url.Values{}
 	for i := 0; i+1 < len(params); i += 2 {
 		q.Set(params[i], params[i+1])
+	}
+	if v.org != "" {
+		q.Set("organisation", v.org)
 	}
 	if v.body != "" {
 		q.Set("organ", v.body)
@@ -65,7 +79,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	today := calendar.DateOf(s.now())
-	v := calendarView{body: q.Get("organ"), kind: q.Get("typ")}
+	v := calendarView{body: q.Get("organ"), kind: q.Get("typ"), org: q.Get("organisation")}
 	switch {
 	case q.Get("vecka") != "":
 		wk, err := calendar.ParseISOWeek(q.Get("vecka"))
@@ -101,12 +115,14 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 	if b := n.bodies[v.body]; v.body != "" && (b == nil || !p.SeeBody(b.Slug, isPublic(b))) {
 		v.body = "" // a body the caller cannot see narrows nothing
 	}
-	from, to := v.first.Start(), v.last.AddDays(1).Start()
-	f := calendar.MeetingFilter{From: &from, To: &to}
-	if v.body != "" {
-		f.Bodies = []string{v.body}
+	large := len(n.public) > bodyListMax
+	if _, ok := n.orgs[v.org]; !ok || !large {
+		v.org = ""
 	}
-	ms, err := s.store.FindMeetings(ctx, f)
+	if b := n.bodies[v.body]; b != nil && v.org != "" && b.Organisation != v.org {
+		v.body = "" // not the chosen organisation's
+	}
+	ms, err := s.calendarMeetings(ctx, v, n, large)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -151,15 +167,32 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data.Bodies = []kindOption{{Value: "", Label: "Alla organ", Selected: v.body == ""}}
 	for _, b := range n.bodies {
-		if p.SeeBody(b.Slug, isPublic(b)) {
+		if p.SeeBody(b.Slug, isPublic(b)) && (!large || b.Organisation == v.org && v.org != "" || b.Slug == v.body) {
 			data.Bodies = append(data.Bodies, kindOption{Value: b.Slug, Label: b.Name, Selected: b.Slug == v.body})
 		}
+	}
+	if large {
+		data.ChooseOrg = v.org == "" && v.body == ""
+		data.Orgs = []kindOption{{Value: "", Label: "Välj huvudman", Selected: v.org == ""}}
+		hosts := map[string]bool{}
+		for _, b := range n.public {
+			hosts[b.Organisation] = true
+		}
+		for slug, name := range n.orgs {
+			if hosts[slug] {
+				data.Orgs = append(data.Orgs, kindOption{Value: slug, Label: name, Selected: slug == v.org})
+			}
+		}
+		slices.SortFunc(data.Orgs[1:], func(a, b kindOption) int { return strings.Compare(a.Label, b.Label) })
 	}
 	slices.SortFunc(data.Bodies[1:], func(a, b kindOption) int { return strings.Compare(a.Label, b.Label) })
 	data.Kinds = []kindOption{{"", "Möten och händelser", v.kind == ""}, {"moten", "Bara möten", v.kind == "moten"},
 		{"handelser", "Bara andra händelser (konferenser, uppföljningsdagar)", v.kind == "handelser"}}
-	if v.body != "" {
+	switch {
+	case v.body != "":
 		data.Filter = n.bodies[v.body].Name
+	case v.org != "":
+		data.Filter = n.orgs[v.org]
 	}
 	title := data.Heading
 	if data.Filter != "" {
@@ -167,4 +200,42 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data.page = s.page("Kalender, " + title)
 	s.renderPage(w, r, http.StatusOK, s.pages.calendar, data)
+}
+
+// calendarMeetings reads the meetings of the view: one body's; in a large
+// installation one organisation's bodies' and the events that are its or
+// everyone's, or none until one is chosen; else all of the period.
+func (s *Server) calendarMeetings(ctx context.Context, v calendarView, n *names, large bool) ([]*calendar.Meeting, error) {
+	from, to := v.first.Start(), v.last.AddDays(1).Start()
+	f := calendar.MeetingFilter{From: &from, To: &to}
+	switch {
+	case v.body != "":
+		f.Bodies = []string{v.body}
+	case large && v.org == "":
+		return nil, nil
+	case large:
+		for _, b := range n.bodies {
+			if b.Organisation == v.org {
+				f.Bodies = append(f.Bodies, b.Slug)
+			}
+		}
+		event := calendar.KindEvent
+		events, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{From: &from, To: &to, Kind: &event})
+		if err != nil {
+			return nil, err
+		}
+		events = slices.DeleteFunc(events, func(m *calendar.Meeting) bool {
+			return len(m.Bodies) > 0 || m.Organisation != "" && m.Organisation != v.org
+		})
+		var ms []*calendar.Meeting
+		if len(f.Bodies) > 0 {
+			if ms, err = s.store.FindMeetings(ctx, f); err != nil {
+				return nil, err
+			}
+		}
+		ms = append(ms, events...)
+		slices.SortStableFunc(ms, func(a, b *calendar.Meeting) int { return a.Start.Compare(b.Start) })
+		return ms, nil
+	}
+	return s.store.FindMeetings(ctx, f)
 }

@@ -60,7 +60,8 @@ func BenchmarkCountry(b *testing.B) {
 				{"page_start", "/"},
 				{"page_body", "/organ/r01-organ-00"},
 				{"page_organisations", "/organ"},
-				{"page_calendar_month", "/kalender"},
+				{"page_calendar_month", "/kalender"}, // asks for an organisation from 2 regions on
+				{"page_calendar_month_region", "/kalender?organisation=r01-region"},
 				{"page_meeting", "/moten/" + strconv.FormatInt(firstMeeting(b, e, "r01-organ-00"), 10)},
 			} {
 				b.Run(p.name, func(b *testing.B) {
