@@ -9,6 +9,22 @@ import (
 	"github.com/samkal/samkal/calendar/sqlstore"
 )
 
+// wantFound checks the titles FindMeetings finds with f, both ways it
+// reads a body's or a person's meetings: by their ids, and through
+// subqueries (as when the ids are too many to bind).
+func (e *env) wantFound(name string, f calendar.MeetingFilter, want string) {
+	e.t.Helper()
+	for _, bound := range []int{0, 1} {
+		sqlstore.SetMaxCandidates(e.s, bound)
+		ms, err := e.s.FindMeetings(e.ctx, f)
+		sqlstore.SetMaxCandidates(e.s, 0)
+		must(e.t, err)
+		if got := titles(ms); got != want {
+			e.t.Errorf("FindMeetings %s (at most %d ids bound) = %q, want %q", name, bound, got, want)
+		}
+	}
+}
+
 func testFindMeetingsFilters(t *testing.T, e *env) {
 	e.body("a", calendar.Public)
 	e.body("b", calendar.Public)
@@ -45,20 +61,7 @@ func testFindMeetingsFilters(t *testing.T, e *env) {
 		{"to only", calendar.MeetingFilter{To: ptr(d.Start())}, "B1"},
 		{"combined", calendar.MeetingFilter{Bodies: []string{"a", "b"}, From: ptr(d.Start()), Status: []calendar.MeetingStatus{calendar.StatusProposed}}, "B2,AB"},
 	} {
-		ms, err := e.s.FindMeetings(e.ctx, tc.f)
-		must(t, err)
-		if got := titles(ms); got != tc.want {
-			t.Errorf("FindMeetings %s = %q, want %q", tc.name, got, tc.want)
-		}
-		// The same through subqueries, as when the ids are too many to
-		// bind.
-		sqlstore.SetMaxCandidates(e.s, 1)
-		ms, err = e.s.FindMeetings(e.ctx, tc.f)
-		sqlstore.SetMaxCandidates(e.s, 0)
-		must(t, err)
-		if got := titles(ms); got != tc.want {
-			t.Errorf("FindMeetings %s through subqueries = %q, want %q", tc.name, got, tc.want)
-		}
+		e.wantFound(tc.name, tc.f, tc.want)
 	}
 	ms, err := e.s.FindMeetings(e.ctx, calendar.MeetingFilter{Bodies: []string{"b"}, From: ptr(d.At(13, 0)), To: ptr(d.At(14, 0))})
 	must(t, err)
@@ -107,20 +110,7 @@ func testFindMeetingsPerson(t *testing.T, e *env) {
 		{"unknown person", calendar.MeetingFilter{Person: ptr("olle")}, ""},
 		{"maria in b", calendar.MeetingFilter{Person: ptr("maria"), Bodies: []string{"b"}}, "ab-february,ab-march"},
 	} {
-		ms, err := e.s.FindMeetings(e.ctx, tc.f)
-		must(t, err)
-		if got := titles(ms); got != tc.want {
-			t.Errorf("FindMeetings %s = %q, want %q", tc.name, got, tc.want)
-		}
-		// The same through subqueries, as when the ids are too many to
-		// bind.
-		sqlstore.SetMaxCandidates(e.s, 1)
-		ms, err = e.s.FindMeetings(e.ctx, tc.f)
-		sqlstore.SetMaxCandidates(e.s, 0)
-		must(t, err)
-		if got := titles(ms); got != tc.want {
-			t.Errorf("FindMeetings %s through subqueries = %q, want %q", tc.name, got, tc.want)
-		}
+		e.wantFound(tc.name, tc.f, tc.want)
 	}
 
 	// Without the secretary role the night meeting of 1 March is not hers:
