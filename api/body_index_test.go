@@ -11,18 +11,10 @@ import (
 	"github.com/samkal/samkal/calendar"
 )
 
-// TestBodyIndex: with more public bodies than a region has, the start page
-// lists their organisations rather than a thousand bodies, and /organ
-// shows one organisation's bodies or finds bodies by name; a region's
-// sixty are still listed one by one.
-func TestBodyIndex(t *testing.T) {
-	e := newEnv(t, nil)
-	seed(t, e)
-	start := e.get("/")
-	if !strings.Contains(string(start.body), `href="/organ/chefsgrupp-folkhalsa"`) || strings.Contains(string(start.body), "/organ?organisation=") {
-		t.Fatal("a region's start page should list its bodies one by one")
-	}
-
+// severalRegions adds three regions of 25 public bodies each (r02-grupp-01
+// is region-02's), more than a region has: an installation for several.
+func severalRegions(t testing.TB, e *env) {
+	t.Helper()
 	ctx := context.Background()
 	must(t, e.store.InTx(ctx, func(tx calendar.Store) error {
 		for r := 1; r <= 3; r++ {
@@ -39,6 +31,22 @@ func TestBodyIndex(t *testing.T) {
 		}
 		return nil
 	}))
+}
+
+// TestBodyIndex: with more public bodies than a region has, the start page
+// lists their organisations rather than a thousand bodies, and /organ
+// shows one organisation's bodies or finds bodies by name; a region's
+// sixty are still listed one by one.
+func TestBodyIndex(t *testing.T) {
+	e := newEnv(t, nil)
+	seed(t, e)
+	start := e.get("/")
+	if !strings.Contains(string(start.body), `href="/organ/chefsgrupp-folkhalsa"`) || strings.Contains(string(start.body), "/organ?organisation=") {
+		t.Fatal("a region's start page should list its bodies one by one")
+	}
+
+	ctx := context.Background()
+	severalRegions(t, e)
 
 	start = e.get("/")
 	page := string(start.body)

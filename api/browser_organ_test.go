@@ -86,3 +86,39 @@ func TestBrowserCalendar(t *testing.T) {
 		t.Errorf("the week is %.0f px wide at 390 px", w)
 	}
 }
+
+// TestBrowserCalendarOfSeveralRegions: in an installation of several
+// regions the calendar asks for an organisation first; it is chosen by
+// keyboard alone, and both pages pass axe-core at a phone's width.
+func TestBrowserCalendarOfSeveralRegions(t *testing.T) {
+	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
+	seed(t, e)
+	severalRegions(t, e)
+	tab, axe := phoneTab(t, e, "")
+	open(t, tab, e.http.URL+"/kalender?manad=2025-03", 200)
+	audit(t, tab, axe, "select-name")
+	if n := eval[float64](t, tab, `document.querySelectorAll("table.calendar").length`); n != 0 {
+		t.Error("the calendar shows meetings before an organisation is chosen")
+	}
+	tabTo(t, tab, "organisation")
+	for range 8 {
+		if eval[string](t, tab, `document.getElementById("organisation").value`) == "region-02" {
+			break
+		}
+		key(t, tab, kb.ArrowDown)
+	}
+	tabTo(t, tab, "visa")
+	if got := submitByKey(t, tab, kb.Enter); got != 200 {
+		t.Fatalf("Visa ended on %d", got)
+	}
+	if h := eval[string](t, tab, `document.querySelector("h1").textContent`); h != "Mars 2025 Region 02" {
+		t.Errorf("after choosing Region 02 the heading is %q", h)
+	}
+	if n := eval[float64](t, tab, `document.querySelectorAll("#organ option").length`); n != 26 {
+		t.Errorf("the body choice has %.0f options, want Alla organ and Region 02's 25", n)
+	}
+	audit(t, tab, axe)
+	if w := eval[float64](t, tab, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the calendar is %.0f px wide at 390 px", w)
+	}
+}
