@@ -92,6 +92,16 @@ func TestQueryPlans(t *testing.T) {
 					_, err := s.FindMeetings(e.ctx, calendar.MeetingFilter{Bodies: []string{"folkhalsa"}, PublicOnly: true, From: &from})
 					return err
 				}},
+				{"a region's calendar: many bodies, one month", []string{"meetings", "meeting_bodies"}, []string{"meetings_start"}, func() error {
+					from, to := d.Start(), d.AddDays(31).Start()
+					_, err := s.FindMeetings(e.ctx, calendar.MeetingFilter{Bodies: []string{"folkhalsa", "annat", "tredje"}, From: &from, To: &to})
+					return err
+				}},
+				{"a body's year", []string{"meetings", "meeting_bodies"}, []string{"meetings_start"}, func() error {
+					y := 2026
+					_, err := s.FindMeetings(e.ctx, calendar.MeetingFilter{Bodies: []string{"folkhalsa"}, Year: &y})
+					return err
+				}},
 				// Its events scoped to organisations read people,
 				// memberships and bodies by index too.
 				{"a person's feed", []string{"meetings", "meeting_bodies", "memberships", "people", "bodies"}, []string{"meetings_start"}, func() error {
