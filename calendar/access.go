@@ -285,7 +285,9 @@ type allOrNothingKey struct{}
 // batches: an årsplan import of a whole country is thousands of calls. A
 // callback that nevertheless goes on after a failed call gets an error
 // from InTx, never a half-done commit. An InTx nested in the callback is
-// all-or-nothing only when it too is given such a ctx.
+// a call like any other: its error too ends the callback, so it needs no
+// savepoint either; its own calls run without one only when it too is
+// given such a ctx.
 func AllOrNothing(ctx context.Context) context.Context {
 	return context.WithValue(ctx, allOrNothingKey{}, true)
 }

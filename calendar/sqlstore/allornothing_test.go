@@ -14,7 +14,7 @@ import (
 // commit every change is there once, in the order of the writes, with
 // nested InTx calls (which keep their savepoints) in their place.
 func testAllOrNothingBatches(t *testing.T, e *env) {
-	const n = 450 // more than two batches of changes (changeBatch)
+	const n = 450 // several batches of changes (changeBatch), and a part of one
 	var want []string
 	must(t, e.s.InTx(calendar.AllOrNothing(e.ctx), func(tx calendar.Store) error {
 		for i := range n {
@@ -24,22 +24,19 @@ func testAllOrNothingBatches(t *testing.T, e *env) {
 			}
 			want = append(want, "create "+slug)
 			if i == 300 {
-				// A nested InTx that fails undoes its own write only.
-				err := tx.InTx(e.ctx, func(tx2 calendar.Store) error {
-					if err := tx2.CreateRoom(e.ctx, &calendar.Room{Slug: "undone", Name: "Undone"}); err != nil {
-						return err
-					}
-					return errors.New("the nested part gives up")
-				})
-				if err == nil {
-					t.Error("the nested InTx succeeded")
-				}
+				// A nested InTx, plain and all-or-nothing: their
+				// changes come in their place.
 				if err := tx.InTx(e.ctx, func(tx2 calendar.Store) error {
-					return tx2.CreateRoom(e.ctx, &calendar.Room{Slug: "kept", Name: "Kept"})
+					return tx2.CreateRoom(e.ctx, &calendar.Room{Slug: "nested", Name: "Nested"})
 				}); err != nil {
 					return err
 				}
-				want = append(want, "create kept")
+				if err := tx.InTx(calendar.AllOrNothing(e.ctx), func(tx2 calendar.Store) error {
+					return tx2.CreateRoom(e.ctx, &calendar.Room{Slug: "nested-bare", Name: "Nested"})
+				}); err != nil {
+					return err
+				}
+				want = append(want, "create nested", "create nested-bare")
 			}
 		}
 		// The transaction sees its own changes, those still in a batch too.
@@ -47,8 +44,8 @@ func testAllOrNothingBatches(t *testing.T, e *env) {
 		if err != nil {
 			return err
 		}
-		if len(cs) != n+1 {
-			t.Errorf("inside the transaction: %d changes, want %d", len(cs), n+1)
+		if len(cs) != len(want) {
+			t.Errorf("inside the transaction: %d changes, want %d", len(cs), len(want))
 		}
 		v, err := tx.DataVersion(e.ctx)
 		if err != nil {
@@ -85,18 +82,49 @@ func testAllOrNothingBatches(t *testing.T, e *env) {
 			}
 		}
 	}
-	if _, err := e.s.FindRoomBySlug(e.ctx, "undone"); !calendar.IsNotFound(err) {
-		t.Errorf("room of the failed nested InTx: %v, want not found", err)
-	}
 }
 
 // testAllOrNothingFailedCall checks the promise an all-or-nothing InTx
 // relies on: a callback that goes on after a failed call (which ran
 // without a savepoint) gets an error, not a commit of half the work, and
-// later writes are refused.
+// later writes are refused. A nested InTx that fails is such a call, and
+// so is a failed call in an all-or-nothing InTx nested in a plain one,
+// which still undoes only the nested work.
 func testAllOrNothingFailedCall(t *testing.T, e *env) {
 	e.body("folkhalsa", calendar.Public)
 	err := e.s.InTx(calendar.AllOrNothing(e.ctx), func(tx calendar.Store) error {
+		if err := tx.CreateRoom(e.ctx, &calendar.Room{Slug: "eken", Name: "Lokal Eken"}); err != nil {
+			return err
+		}
+		err := tx.InTx(e.ctx, func(tx2 calendar.Store) error {
+			if err := tx2.CreateRoom(e.ctx, &calendar.Room{Slug: "bjorken", Name: "Lokal Björken"}); err != nil {
+				return err
+			}
+			return errors.New("the nested part gives up")
+		})
+		if err == nil {
+			t.Error("the nested InTx succeeded")
+		}
+		return nil // goes on regardless
+	})
+	if err == nil || calendar.ErrorCode(err) != calendar.EINTERNAL {
+		t.Errorf("InTx after a failed nested InTx = %v, want an internal error", err)
+	}
+	must(t, e.s.InTx(e.ctx, func(tx calendar.Store) error {
+		err := tx.InTx(calendar.AllOrNothing(e.ctx), func(tx2 calendar.Store) error {
+			if err := tx2.CreateRoom(e.ctx, &calendar.Room{Slug: "undone", Name: "Undone"}); err != nil {
+				return err
+			}
+			return tx2.CreateRoom(e.ctx, &calendar.Room{Slug: "undone", Name: "Undone"})
+		})
+		wantErr(t, err, calendar.ECONFLICT)
+		return tx.CreateRoom(e.ctx, &calendar.Room{Slug: "kept", Name: "Kept"})
+	}))
+	if _, err := e.s.FindRoomBySlug(e.ctx, "undone"); !calendar.IsNotFound(err) {
+		t.Errorf("room of the failed nested all-or-nothing InTx: %v, want not found", err)
+	}
+	must(t, e.s.DeleteRoom(e.ctx, "kept"))
+	err = e.s.InTx(calendar.AllOrNothing(e.ctx), func(tx calendar.Store) error {
 		if err := tx.CreateRoom(e.ctx, &calendar.Room{Slug: "eken", Name: "Lokal Eken"}); err != nil {
 			return err
 		}

@@ -98,10 +98,10 @@ type Options struct {
 	// Logger receives migration progress; nil discards it.
 	Logger *slog.Logger
 	// OnStatement, when set, is called before every statement the store
-	// sends to the database (one round trip each on PostgreSQL), BEGIN and
-	// COMMIT of its transactions included, with the statement's text. The
-	// page benchmarks count with it; it must be cheap and safe for
-	// concurrent use.
+	// sends to the database (one round trip each on PostgreSQL), BEGIN,
+	// COMMIT and savepoints of its transactions included, with the
+	// statement's text. The page and import benchmarks count with it; it
+	// must be cheap and safe for concurrent use.
 	OnStatement func(query string)
 }
 
@@ -198,6 +198,23 @@ func (s *Store) Close() error {
 func (s *Store) InTx(ctx context.Context, fn func(tx calendar.Store) error) error {
 	bare := calendar.IsAllOrNothing(ctx)
 	if s.tx != nil {
+		if lv := s.tx.bare; lv != nil {
+			// The outer callback gives up on the first error too, and
+			// that undoes the nested work with the rest: no savepoint (on
+			// SQLite it would copy every page the nested work changes to
+			// its sub-journal).
+			if lv.failed != nil {
+				return fmt.Errorf("sqlstore: an earlier call failed in this all-or-nothing transaction: %v", lv.failed)
+			}
+			if err := s.newTx(s.tx.tx).flushChanges(ctx); err != nil {
+				return err
+			}
+			err := s.level(ctx, bare, func() error { return fn(s) })
+			if err != nil {
+				lv.failed = err
+			}
+			return err
+		}
 		return s.savepoint(ctx, func() error { return s.level(ctx, bare, func() error { return fn(s) }) })
 	}
 	return s.retry(ctx, func() error {
