@@ -34,7 +34,10 @@
 // failing. InTx hands its callback a Store bound to one transaction; calls on
 // it join that transaction, each inside a savepoint, so that a call that
 // fails leaves nothing behind on either engine and the transaction stays
-// usable (PostgreSQL would otherwise refuse every later statement).
+// usable (PostgreSQL would otherwise refuse every later statement). An
+// InTx given calendar.AllOrNothing (an årsplan import) promises to give up
+// on the first error instead: its calls run without savepoints, and the
+// record of their changes is written in batches (level, record).
 //
 // # Concurrent writes of one row
 //
@@ -203,17 +206,12 @@ func (s *Store) InTx(ctx context.Context, fn func(tx calendar.Store) error) erro
 			// that undoes the nested work with the rest: no savepoint (on
 			// SQLite it would copy every page the nested work changes to
 			// its sub-journal).
-			if lv.failed != nil {
-				return fmt.Errorf("sqlstore: an earlier call failed in this all-or-nothing transaction: %v", lv.failed)
-			}
-			if err := s.newTx(s.tx.tx).flushChanges(ctx); err != nil {
-				return err
-			}
-			err := s.level(ctx, bare, func() error { return fn(s) })
-			if err != nil {
-				lv.failed = err
-			}
-			return err
+			return lv.call(func() error {
+				if err := s.newTx(s.tx.tx).flushChanges(ctx); err != nil {
+					return err
+				}
+				return s.level(ctx, bare, func() error { return fn(s) })
+			})
 		}
 		return s.savepoint(ctx, func() error { return s.level(ctx, bare, func() error { return fn(s) }) })
 	}
@@ -315,6 +313,19 @@ type bareLevel struct {
 	pending []changeRow
 }
 
+// call runs fn, one call of the callback, without a savepoint: refused
+// after a call failed, and marking the level failed when it fails.
+func (lv *bareLevel) call(fn func() error) error {
+	if lv.failed != nil {
+		return fmt.Errorf("sqlstore: an earlier call failed in this all-or-nothing transaction: %v", lv.failed)
+	}
+	err := fn()
+	if err != nil {
+		lv.failed = err
+	}
+	return err
+}
+
 // exec sends one savepoint statement, after telling Options.OnStatement.
 func (st *txState) exec(ctx context.Context, query string) error {
 	st.onStatement(query)
@@ -414,14 +425,7 @@ func (t *tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	if s.tx != nil {
 		if lv := s.tx.bare; lv != nil {
-			if lv.failed != nil {
-				return fmt.Errorf("sqlstore: an earlier call failed in this all-or-nothing transaction: %v", lv.failed)
-			}
-			err := fn(s.newTx(s.tx.tx))
-			if err != nil {
-				lv.failed = err
-			}
-			return err
+			return lv.call(func() error { return fn(s.newTx(s.tx.tx)) })
 		}
 		return s.savepoint(ctx, func() error { return fn(s.newTx(s.tx.tx)) })
 	}
