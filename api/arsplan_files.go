@@ -126,7 +126,8 @@ func (s *Server) applyArsplan(ctx context.Context, p *access.Principal, name str
 	}
 	var rep *arsplan.Report
 	var problems []string
-	err = s.store.InTx(ctx, func(tx calendar.Store) error {
+	// The first error ends the import (calendar.AllOrNothing).
+	err = s.store.InTx(calendar.AllOrNothing(ctx), func(tx calendar.Store) error {
 		before, err := meetingsByID(ctx, tx, f)
 		if err != nil {
 			return err

@@ -274,3 +274,26 @@ func ConfirmedClashesFrom(ctx context.Context) string {
 	s, _ := ctx.Value(confirmedKey{}).(string)
 	return s
 }
+
+type allOrNothingKey struct{}
+
+// AllOrNothing returns ctx for a Store.InTx whose callback gives up on the
+// first error any call returns and returns it, so that the whole InTx is
+// undone. The store may then run the callback's calls without keeping the
+// transaction usable after one of them fails (a savepoint per call, a
+// round trip each on PostgreSQL), and write its record of changes in
+// batches: an årsplan import of a whole country is thousands of calls. A
+// callback that nevertheless goes on after a failed call gets an error
+// from InTx, never a half-done commit. An InTx nested in the callback is
+// a call like any other: its error too ends the callback, so it needs no
+// savepoint either; its own calls run without one only when it too is
+// given such a ctx.
+func AllOrNothing(ctx context.Context) context.Context {
+	return context.WithValue(ctx, allOrNothingKey{}, true)
+}
+
+// IsAllOrNothing reports whether ctx was made by AllOrNothing.
+func IsAllOrNothing(ctx context.Context) bool {
+	b, _ := ctx.Value(allOrNothingKey{}).(bool)
+	return b
+}

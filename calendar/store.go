@@ -92,6 +92,9 @@ type PersonFilter struct {
 	// Bodies, when not nil, keeps the people with a membership in any of
 	// these bodies (any period); an empty list keeps nobody.
 	Bodies []string
+	// Keys, when not nil, keeps the people with these keys; an empty list
+	// keeps nobody. An årsplan import reads the people it names at once.
+	Keys []string
 }
 
 // PersonUpdate holds the fields to change; nil means "leave as is".
@@ -241,6 +244,10 @@ type MeetingFilter struct {
 	// After keeps the meetings after this place in that order: the API's
 	// next page.
 	After *MeetingPlace
+	// Keys, when not nil, keeps the meetings with these årsplan keys; an
+	// empty list keeps none. An årsplan import reads the meetings it
+	// names at once.
+	Keys []string
 }
 
 // MeetingPlace is a meeting's place in the order of start, then id.

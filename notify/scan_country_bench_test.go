@@ -57,7 +57,6 @@ func BenchmarkScanCountry(b *testing.B) {
 	}
 }
 
-
 // addHistory puts rows sent messages in the outbox under the keys of the
 // meetings of the year before now, as a year of scans and deliveries
 // leaves them.

@@ -62,7 +62,9 @@ func Apply(ctx context.Context, store calendar.Store, f *File) (*Report, error) 
 		return nil, calendar.Errorf(calendar.EINVALID, "no årsplan to apply")
 	}
 	var rep *Report
-	err := store.InTx(ctx, func(tx calendar.Store) error {
+	// Every error below ends the import, so the store need not keep the
+	// transaction usable after a failed call (calendar.AllOrNothing).
+	err := store.InTx(calendar.AllOrNothing(ctx), func(tx calendar.Store) error {
 		a := &applier{tx: tx, f: f, rep: newReport(), exists: map[string]bool{}}
 		if err := a.checkReferences(ctx); err != nil {
 			return err
@@ -90,7 +92,29 @@ type applier struct {
 	rep    *Report
 	exists map[string]bool // "room/lokal-eken" → stored, for references
 	errs   Errors
+	byKey  map[string]*calendar.Meeting // the file's meetings as stored, by key
 	byUID  map[string]*calendar.Meeting
+}
+
+// keyChunk is how many keys one lookup asks the store for at most, far
+// below either engine's limit on parameters.
+const keyChunk = 500
+
+// lookUp asks find for keys keyChunk at a time and returns all it found:
+// reading a file's people, memberships or meetings in a few queries rather
+// than one each is what keeps a re-import of the country within seconds.
+func lookUp[T any](keys []string, find func([]string) ([]T, error)) ([]T, error) {
+	var out []T
+	for len(keys) > 0 {
+		n := min(len(keys), keyChunk)
+		got, err := find(keys[:n])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+		keys = keys[n:]
+	}
+	return out, nil
 }
 
 func (a *applier) errorAt(at Pos, format string, args ...any) {
@@ -375,23 +399,37 @@ func (a *applier) rooms(ctx context.Context) error {
 }
 
 func (a *applier) people(ctx context.Context) error {
+	var keys []string
+	for _, x := range a.f.People {
+		if !x.Ref {
+			keys = append(keys, x.Key)
+		}
+	}
+	found, err := lookUp(keys, func(keys []string) ([]*calendar.Person, error) {
+		return a.tx.FindPeople(ctx, calendar.PersonFilter{Keys: keys})
+	})
+	if err != nil {
+		return fmt.Errorf("arsplan: %s: look up people: %w", a.f.Name, err)
+	}
+	stored := make(map[string]*calendar.Person, len(found))
+	for _, p := range found {
+		stored[p.Key] = p
+	}
 	for _, x := range a.f.People {
 		if x.Ref {
 			continue
 		}
 		what := fmt.Sprintf("person %q", x.Key)
-		cur, err := a.tx.FindPersonByKey(ctx, x.Key)
-		if calendar.IsNotFound(err) {
+		cur := stored[x.Key]
+		if cur == nil {
 			v := x.Person
 			v.ID, v.FeedToken = 0, ""
 			if err := a.tx.CreatePerson(ctx, &v); err != nil {
 				return a.fail(x.Pos, what, err)
 			}
+			stored[x.Key] = &v
 			a.count("people", true, false)
 			continue
-		}
-		if err != nil {
-			return a.fail(x.Pos, what, err)
 		}
 		var upd calendar.PersonUpdate
 		changed := false
@@ -401,9 +439,11 @@ func (a *applier) people(ctx context.Context) error {
 		set(&upd.Title, cur.Title, x.Title, &changed)
 		set(&upd.Organisation, cur.Organisation, x.Organisation, &changed)
 		if changed {
-			if _, err := a.tx.UpdatePerson(ctx, x.Key, upd); err != nil {
+			p, err := a.tx.UpdatePerson(ctx, x.Key, upd)
+			if err != nil {
 				return a.fail(x.Pos, what, err)
 			}
+			stored[x.Key] = p
 		}
 		a.count("people", false, changed)
 	}
@@ -458,13 +498,29 @@ func (a *applier) bodies(ctx context.Context) error {
 }
 
 func (a *applier) memberships(ctx context.Context) error {
+	var slugs []string
+	for _, b := range a.f.Bodies {
+		if len(b.Members) > 0 {
+			slugs = append(slugs, b.Slug)
+		}
+	}
+	found, err := lookUp(slugs, func(slugs []string) ([]*calendar.Membership, error) {
+		return a.tx.FindMemberships(ctx, calendar.MembershipFilter{Bodies: slugs})
+	})
+	if err != nil {
+		return fmt.Errorf("arsplan: %s: look up memberships: %w", a.f.Name, err)
+	}
+	type seat struct{ body, person string }
+	stored := map[seat][]*calendar.Membership{}
+	for _, h := range found {
+		k := seat{h.Body, h.Person}
+		stored[k] = append(stored[k], h)
+	}
 	for _, b := range a.f.Bodies {
 		for _, m := range b.Members {
 			what := fmt.Sprintf("member %q of %q", m.Person, b.Slug)
-			have, err := a.tx.FindMemberships(ctx, calendar.MembershipFilter{Body: &m.Body, Person: &m.Person})
-			if err != nil {
-				return a.fail(m.Pos, what, err)
-			}
+			k := seat{m.Body, m.Person}
+			have := stored[k]
 			i := slices.IndexFunc(have, func(h *calendar.Membership) bool { return h.Role == m.Role && h.From == m.From })
 			if i < 0 {
 				v := m.Membership
@@ -472,6 +528,7 @@ func (a *applier) memberships(ctx context.Context) error {
 				if err := a.tx.CreateMembership(ctx, &v); err != nil {
 					return a.fail(m.Pos, what, err)
 				}
+				stored[k] = append(have, &v)
 				a.count("memberships", true, false)
 				continue
 			}
@@ -479,9 +536,11 @@ func (a *applier) memberships(ctx context.Context) error {
 			changed := false
 			set(&upd.Until, have[i].Until, m.Until, &changed)
 			if changed {
-				if _, err := a.tx.UpdateMembership(ctx, have[i].ID, upd); err != nil {
+				u, err := a.tx.UpdateMembership(ctx, have[i].ID, upd)
+				if err != nil {
 					return a.fail(m.Pos, what, err)
 				}
+				have[i] = u
 			}
 			a.count("memberships", false, changed)
 		}
@@ -489,13 +548,11 @@ func (a *applier) memberships(ctx context.Context) error {
 	return nil
 }
 
-// findMeeting returns the stored meeting for m by key, else by uid, or nil.
+// findMeeting returns the stored meeting for m by key (a.byKey), else by
+// uid, or nil.
 func (a *applier) findMeeting(ctx context.Context, m *Meeting) (*calendar.Meeting, error) {
-	if m.Key != "" {
-		cur, err := a.tx.FindMeetingByKey(ctx, m.Key)
-		if err == nil || !calendar.IsNotFound(err) {
-			return cur, err
-		}
+	if cur := a.byKey[m.Key]; m.Key != "" && cur != nil {
+		return cur, nil
 	}
 	if m.UID == "" {
 		return nil, nil
@@ -516,6 +573,22 @@ func (a *applier) findMeeting(ctx context.Context, m *Meeting) (*calendar.Meetin
 }
 
 func (a *applier) meetings(ctx context.Context) error {
+	var keys []string
+	for _, m := range a.f.Meetings {
+		if m.Key != "" {
+			keys = append(keys, m.Key)
+		}
+	}
+	found, err := lookUp(keys, func(keys []string) ([]*calendar.Meeting, error) {
+		return a.tx.FindMeetings(ctx, calendar.MeetingFilter{Keys: keys})
+	})
+	if err != nil {
+		return fmt.Errorf("arsplan: %s: look up meetings: %w", a.f.Name, err)
+	}
+	a.byKey = make(map[string]*calendar.Meeting, len(found))
+	for _, x := range found {
+		a.byKey[x.Key] = x
+	}
 	for _, m := range a.f.Meetings {
 		what := meetingWhat(m)
 		cur, err := a.findMeeting(ctx, m)
@@ -533,13 +606,18 @@ func (a *applier) meetings(ctx context.Context) error {
 			if err := a.tx.CreateMeeting(ctx, &v); err != nil {
 				return a.fail(m.Pos, what, err)
 			}
+			a.byKey[v.Key] = &v
 			a.count("meetings", true, false)
 			continue
 		}
 		upd, changed := meetingUpdate(cur, m)
 		if changed {
-			if _, err := a.tx.UpdateMeeting(ctx, cur.ID, upd); err != nil {
+			u, err := a.tx.UpdateMeeting(ctx, cur.ID, upd)
+			if err != nil {
 				return a.fail(m.Pos, what, err)
+			}
+			if u.Key != "" {
+				a.byKey[u.Key] = u
 			}
 		}
 		a.count("meetings", false, changed)

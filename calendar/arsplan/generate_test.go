@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,7 +42,7 @@ func countryFiles(tb testing.TB, n int) []*File {
 func importAll(tb testing.TB, s calendar.Store, files []*File) (created, changed, unchanged int) {
 	tb.Helper()
 	ctx := context.Background()
-	err := s.InTx(ctx, func(tx calendar.Store) error {
+	err := s.InTx(calendar.AllOrNothing(ctx), func(tx calendar.Store) error {
 		for _, f := range files {
 			rep, err := Apply(ctx, tx, f)
 			if err != nil {
@@ -103,24 +104,33 @@ func TestGeneratedCountry(t *testing.T) {
 // (CI runs every benchmark once), the sizes in SAMKAL_BENCH_REGIONS
 // ("1,2,4,8") for the figures in docs/benchmarks.md ("The country").
 // Linear means the seconds per region stay the same as the regions grow.
+// The statements are counted too (sqlstore.Options.OnStatement, savepoints
+// included): on PostgreSQL each is a round trip.
 func BenchmarkImportCountry(b *testing.B) {
 	for _, e := range sqltest.Engines() {
 		for _, n := range benchRegions(b) {
 			files := countryFiles(b, n)
 			b.Run(fmt.Sprintf("%s/regions=%d", e.Name, n), func(b *testing.B) {
 				var first, again time.Duration
+				var statements atomic.Int64
+				var firstN, againN int64
 				for range b.N {
-					s := e.Open(b, sqlstore.Options{})
+					s := e.Open(b, sqlstore.Options{OnStatement: func(string) { statements.Add(1) }})
+					statements.Store(0)
 					start := time.Now()
 					importAll(b, s, files)
 					first += time.Since(start)
+					firstN += statements.Swap(0)
 					start = time.Now()
 					importAll(b, s, files)
 					again += time.Since(start)
+					againN += statements.Swap(0)
 				}
 				b.ReportMetric(first.Seconds()/float64(b.N), "s/import")
 				b.ReportMetric(again.Seconds()/float64(b.N), "s/reimport")
 				b.ReportMetric(first.Seconds()/float64(b.N)/float64(n), "s/region")
+				b.ReportMetric(float64(firstN)/float64(b.N)/float64(n), "stmts/region")
+				b.ReportMetric(float64(againN)/float64(b.N), "stmts/reimport")
 			})
 		}
 	}

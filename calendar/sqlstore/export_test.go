@@ -150,3 +150,7 @@ func Explain(ctx context.Context, s *Store, query string, args []any) (string, e
 // SetMaxCandidates makes FindMeetings read a body's or person's meetings
 // through subqueries once they have more than n meetings.
 func SetMaxCandidates(s *Store, n int) { s.maxCandidates = n }
+
+// SetMaxFeedTouches makes FeedTouches say "everything" for more than n new
+// changes.
+func SetMaxFeedTouches(s *Store, n int) { s.maxFeedTouches = n }

@@ -17,11 +17,26 @@ import (
 func (s *Store) FeedTouches(ctx context.Context, after int64, seen func(id int64) bool) ([]calendar.FeedTouch, error) {
 	var out []calendar.FeedTouch
 	err := s.read(ctx, func(t *tx) error {
+		if err := t.flushChanges(ctx); err != nil {
+			return err
+		}
 		ids, err := queryAll(ctx, t, "changes", "change", scanID, `SELECT id FROM changes WHERE id > $1 ORDER BY id`, after)
 		if err != nil {
 			return err
 		}
 		ids = slices.DeleteFunc(ids, seen)
+		limit := maxFeedTouches
+		if s.maxFeedTouches > 0 {
+			limit = s.maxFeedTouches
+		}
+		if len(ids) > limit {
+			// An import of a country: every feed renders again anyway,
+			// so the changes are not read one by one.
+			for _, id := range ids {
+				out = append(out, calendar.FeedTouch{ChangeID: id, Everything: true})
+			}
+			return nil
+		}
 		for batch := range slices.Chunk(ids, 500) {
 			touches, err := t.feedTouches(ctx, batch)
 			if err != nil {
@@ -33,6 +48,10 @@ func (s *Store) FeedTouches(ctx context.Context, after int64, seen func(id int64
 	})
 	return out, err
 }
+
+// maxFeedTouches is how many new changes FeedTouches reads one by one; a
+// larger batch touches everything.
+const maxFeedTouches = 5000
 
 // recorded is one change as FeedTouches reads it.
 type recorded struct {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/samkal/samkal/calendar"
+	"github.com/samkal/samkal/calendar/sqlstore"
 )
 
 // touchText is what FeedTouches says of the changes after from, one line
@@ -64,7 +65,15 @@ func testFeedTouches(t *testing.T, e *env) {
 	if got := e.touchText(start); got != want {
 		t.Errorf("FeedTouches\n got:\n%s\nwant:\n%s", got, want)
 	}
-	ts, err := e.s.FeedTouches(e.ctx, start, func(id int64) bool { return id != start+2 })
+	// More new changes than are read one by one: everything.
+	sqlstore.SetMaxFeedTouches(e.s, 3)
+	ts, err := e.s.FeedTouches(e.ctx, start, func(int64) bool { return false })
+	sqlstore.SetMaxFeedTouches(e.s, 0)
+	must(t, err)
+	if len(ts) != 7 || !ts[0].Everything || !ts[6].Everything || ts[6].ChangeID != start+7 {
+		t.Errorf("FeedTouches of 7 changes, at most 3 read: %+v", ts)
+	}
+	ts, err = e.s.FeedTouches(e.ctx, start, func(id int64) bool { return id != start+2 })
 	must(t, err)
 	if len(ts) != 1 || ts[0].ChangeID != start+2 {
 		t.Errorf("FeedTouches with all but change %d seen = %+v", start+2, ts)

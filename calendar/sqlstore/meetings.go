@@ -191,6 +191,13 @@ func (s *Store) FindMeetings(ctx context.Context, f calendar.MeetingFilter) ([]*
 	if f.Room != nil {
 		w.add("r.slug = $?", *f.Room)
 	}
+	if f.Keys != nil {
+		if len(f.Keys) == 0 {
+			return nil, nil
+		}
+		// "<> ''" lets the partial key index serve (FindMeetingByKey).
+		w.add("m.key IN ("+marks(len(f.Keys))+") AND m.key <> ''", anys(f.Keys)...)
+	}
 	if f.After != nil {
 		at := f.After.Start.Unix()
 		w.add("m.start_at >= $? AND (m.start_at > $? OR m.id > $?)", at, at, f.After.ID)
@@ -360,11 +367,11 @@ func (s *Store) CreateMeeting(ctx context.Context, m *calendar.Meeting) error {
 		return err
 	}
 	return s.write(ctx, func(t *tx) error {
-		bodyIDs, err := t.bodyIDs(ctx, m.Bodies)
-		if err != nil {
-			return err
-		}
-		roomID, err := t.roomRef(ctx, m.Room)
+		// Few statements (an import creates thousands of meetings): the
+		// unique key index answers a taken key with the message a check
+		// first would give, and the bodies are looked up as they are
+		// inserted.
+		roomID, err := t.roomRef(ctx, m)
 		if err != nil {
 			return err
 		}
@@ -373,11 +380,6 @@ func (s *Store) CreateMeeting(ctx context.Context, m *calendar.Meeting) error {
 			return err
 		}
 		keyTaken := meetingKeyTaken(m.Key)
-		if m.Key != "" {
-			if err := t.mustBeFree(ctx, `SELECT 1 FROM meetings WHERE key = $1 AND key <> ''`, keyTaken, m.Key); err != nil {
-				return err
-			}
-		}
 		if err := t.roomMustBeFree(ctx, m, roomID, 0); err != nil {
 			return err
 		}
@@ -394,7 +396,7 @@ func (s *Store) CreateMeeting(ctx context.Context, m *calendar.Meeting) error {
 		if err := t.check(err, "insert meeting", keyTaken, nil); err != nil {
 			return err
 		}
-		if err := t.insertMeetingBodies(ctx, id, bodyIDs); err != nil {
+		if err := t.insertMeetingBodies(ctx, id, m.Bodies); err != nil {
 			return err
 		}
 		m.ID, m.UID, m.Sequence, m.CancelledAt = id, uid, 0, nullUnix(cancelled)
@@ -436,13 +438,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.Meetin
 			return nil
 		}
 		_, bodiesChanged := f["bodies"]
-		var bodyIDs []int64
-		if bodiesChanged {
-			if bodyIDs, err = t.bodyIDs(ctx, m.Bodies); err != nil {
-				return err
-			}
-		}
-		roomID, err := t.roomRef(ctx, m.Room)
+		roomID, err := t.roomRef(ctx, &m)
 		if err != nil {
 			return err
 		}
@@ -486,7 +482,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd calendar.Meetin
 			if _, err := t.ExecContext(ctx, `DELETE FROM meeting_bodies WHERE meeting_id = $1`, id); err != nil {
 				return fmt.Errorf("sqlstore: replace meeting's bodies: %w", err)
 			}
-			if err := t.insertMeetingBodies(ctx, id, bodyIDs); err != nil {
+			if err := t.insertMeetingBodies(ctx, id, m.Bodies); err != nil {
 				return err
 			}
 		}
@@ -610,43 +606,61 @@ func (t *tx) bodyIDs(ctx context.Context, slugs []string) ([]int64, error) {
 	return nil, calendar.Errorf(calendar.EINVALID, "bodies %s do not exist", andList(strings.Join(absent[:len(absent)-1], ", "), absent[len(absent)-1]))
 }
 
-// roomRef returns the id of the room a meeting names, NULL for "", and
-// EINVALID if it does not exist.
-func (t *tx) roomRef(ctx context.Context, slug string) (sql.NullInt64, error) {
-	if slug == "" {
+// roomRef returns the id of the room m names, NULL for "", and EINVALID if
+// it does not exist. When m books the room (it is not cancelled), the
+// room's row is locked in the same statement (see lock), so that two
+// transactions cannot both see it free (roomMustBeFree); a meeting's room
+// is locked after the meeting (in UpdateMeeting), never before.
+func (t *tx) roomRef(ctx context.Context, m *calendar.Meeting) (sql.NullInt64, error) {
+	if m.Room == "" {
 		return sql.NullInt64{}, nil
 	}
-	id, err := t.idOf(ctx, "rooms", "slug", "room", slug)
-	if err != nil {
-		return sql.NullInt64{}, err
+	q := `SELECT id FROM rooms WHERE slug = $1`
+	if m.Status != calendar.StatusCancelled {
+		q += t.d.lockClauses[forUpdate]
+	}
+	var id int64
+	err := t.QueryRowContext(ctx, q, m.Room).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return sql.NullInt64{}, missing("room", m.Room)
+	case err != nil:
+		return sql.NullInt64{}, fmt.Errorf("sqlstore: find room: %w", err)
 	}
 	return sql.NullInt64{Int64: id, Valid: true}, nil
 }
 
-func (t *tx) insertMeetingBodies(ctx context.Context, meetingID int64, bodyIDs []int64) error {
-	for _, b := range bodyIDs {
-		_, err := t.ExecContext(ctx, `INSERT INTO meeting_bodies (meeting_id, body_id) VALUES ($1, $2)`, meetingID, b)
-		if err := t.check(err, "insert meeting body", nil, calendar.Errorf(calendar.EINVALID, "a body of the meeting does not exist")); err != nil {
-			return err
-		}
+// insertMeetingBodies links the meeting to the bodies with these slugs in
+// one statement, or returns EINVALID naming those that do not exist.
+func (t *tx) insertMeetingBodies(ctx context.Context, meetingID int64, slugs []string) error {
+	if len(slugs) == 0 {
+		return nil
 	}
-	return nil
+	args := append([]any{meetingID}, anys(slugs)...)
+	res, err := t.ExecContext(ctx, `INSERT INTO meeting_bodies (meeting_id, body_id)
+		SELECT CAST($1 AS BIGINT), id FROM bodies WHERE slug IN (`+numbered(2, len(slugs))+`)`, args...)
+	if err := t.check(err, "insert meeting body", nil, calendar.Errorf(calendar.EINVALID, "a body of the meeting does not exist")); err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlstore: insert meeting body: %w", err)
+	}
+	if int(n) == len(slices.Compact(slices.Sorted(slices.Values(slugs)))) {
+		return nil
+	}
+	if _, err := t.bodyIDs(ctx, slugs); err != nil {
+		return err
+	}
+	return fmt.Errorf("sqlstore: insert meeting body: %d of the bodies %v linked", n, slugs)
 }
 
 // roomMustBeFree returns ECONFLICT naming another meeting (not self) that is
 // not cancelled and uses m's room at an overlapping time. A cancelled m
-// books nothing. It first locks the room's row, so that two transactions
-// cannot both see the room free; a room deleted meanwhile is EINVALID. The
-// room is locked after the meeting (in UpdateMeeting), never before.
+// books nothing. roomRef has locked the room's row.
 func (t *tx) roomMustBeFree(ctx context.Context, m *calendar.Meeting, roomID sql.NullInt64, self int64) error {
 	if !roomID.Valid || m.Status == calendar.StatusCancelled {
 		return nil
-	}
-	switch found, err := t.lock(ctx, "rooms", "id", roomID.Int64, forUpdate); {
-	case err != nil:
-		return err
-	case !found:
-		return missing("room", m.Room)
 	}
 	var other calendar.Meeting
 	var start, end int64

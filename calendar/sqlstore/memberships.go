@@ -127,23 +127,25 @@ func (s *Store) CreateMembership(ctx context.Context, m *calendar.Membership) er
 		return err
 	}
 	return s.write(ctx, func(t *tx) error {
-		bodyID, err := t.idOf(ctx, "bodies", "slug", "body", m.Body)
-		if err != nil {
-			return err
-		}
-		personID, err := t.idOf(ctx, "people", "key", "person", m.Person)
-		if err != nil {
-			return err
-		}
+		// One statement (an import creates thousands of memberships): the
+		// body and person are looked up in the INSERT, and only when it
+		// finds no pair are they looked up one by one to say which is
+		// missing; the unique key answers a duplicate with the message a
+		// check first would give.
 		dup := duplicateMembership(m)
-		if err := t.mustBeFree(ctx, `SELECT 1 FROM memberships WHERE person_id = $1 AND body_id = $2 AND role = $3 AND starts_on = $4`,
-			dup, personID, bodyID, string(m.Role), dayNumber(m.From)); err != nil {
-			return err
-		}
 		var id int64
-		err = t.QueryRowContext(ctx, `INSERT INTO memberships (body_id, person_id, role, starts_on, ends_on, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-			bodyID, personID, string(m.Role), dayNumber(m.From), dayNumber(m.Until), t.now.Unix()).Scan(&id)
+		err := t.QueryRowContext(ctx, `INSERT INTO memberships (body_id, person_id, role, starts_on, ends_on, created_at, updated_at)
+			SELECT b.id, p.id, $3, CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS BIGINT), CAST($6 AS BIGINT) FROM bodies b, people p WHERE b.slug = $1 AND p.key = $2 RETURNING id`,
+			m.Body, m.Person, string(m.Role), dayNumber(m.From), dayNumber(m.Until), t.now.Unix()).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := t.idOf(ctx, "bodies", "slug", "body", m.Body); err != nil {
+				return err
+			}
+			if _, err := t.idOf(ctx, "people", "key", "person", m.Person); err != nil {
+				return err
+			}
+			return fmt.Errorf("sqlstore: insert membership: body %q and person %q exist but were not found", m.Body, m.Person)
+		}
 		if err := t.check(err, "insert membership", dup, nil); err != nil {
 			return err
 		}

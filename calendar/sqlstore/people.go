@@ -45,6 +45,12 @@ func (s *Store) FindPeople(ctx context.Context, f calendar.PersonFilter) ([]*cal
 		w.add(`p.id IN (SELECT ms.person_id FROM memberships ms JOIN bodies b ON b.id = ms.body_id
 			WHERE b.slug IN (`+marks(len(f.Bodies))+`))`, anys(f.Bodies)...)
 	}
+	if f.Keys != nil {
+		if len(f.Keys) == 0 {
+			return nil, nil
+		}
+		w.add("p.key IN ("+marks(len(f.Keys))+")", anys(f.Keys)...)
+	}
 	var out []*calendar.Person
 	err := s.read(ctx, func(t *tx) error {
 		var err error
@@ -102,25 +108,25 @@ func (s *Store) CreatePerson(ctx context.Context, p *calendar.Person) error {
 		return err
 	}
 	return s.write(ctx, func(t *tx) error {
+		// One statement (an import creates thousands of people): the
+		// unique key answers a taken key with the same message a check
+		// first would, and the organisation is looked up in the INSERT.
 		taken := calendar.Errorf(calendar.ECONFLICT, "person %q already exists", p.Key)
-		if err := t.mustBeFree(ctx, `SELECT 1 FROM people WHERE key = $1`, taken, p.Key); err != nil {
-			return err
-		}
-		org, err := t.organisationRef(ctx, p.Organisation)
-		if err != nil {
-			return err
-		}
 		token := calendar.NewToken()
 		if p.Delivery == "" {
 			p.Delivery = calendar.DeliveryInvitations
 		}
 		var id int64
-		err = t.QueryRowContext(ctx, `INSERT INTO people (key, name, email, phone, title, organisation_id, feed_token, calendar_delivery,
+		var org sql.NullInt64
+		err := t.QueryRowContext(ctx, `INSERT INTO people (key, name, email, phone, title, organisation_id, feed_token, calendar_delivery,
 			created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-			p.Key, p.Name, p.Email, p.Phone, p.Title, org, token, string(p.Delivery), t.now.Unix()).Scan(&id)
+			VALUES ($1, $2, $3, $4, $5, (SELECT id FROM organisations WHERE slug = $6), $7, $8, $9, $9) RETURNING id, organisation_id`,
+			p.Key, p.Name, p.Email, p.Phone, p.Title, p.Organisation, token, string(p.Delivery), t.now.Unix()).Scan(&id, &org)
 		if err := t.check(err, "insert person", taken, missing("organisation", p.Organisation)); err != nil {
 			return err
+		}
+		if p.Organisation != "" && !org.Valid {
+			return missing("organisation", p.Organisation)
 		}
 		p.ID, p.FeedToken, p.CreatedAt, p.UpdatedAt = id, token, t.now, t.now
 		return t.record(ctx, entityPerson, id, calendar.ActionCreate, diff(personColumns, nil, p))

@@ -272,6 +272,9 @@ type personChange struct {
 // email or phone as a whole word) and those p made. The database narrows
 // by LIKE on the stored text; the word-wise check in Go decides.
 func (t *tx) personChanges(ctx context.Context, p *calendar.Person) ([]*personChange, error) {
+	if err := t.flushChanges(ctx); err != nil {
+		return nil, err
+	}
 	// Scrubbing towards a key no text can hold shows whether a value
 	// names the person.
 	sc := newScrubber(p, "\x00")

@@ -26,6 +26,7 @@ func TestQueryPlans(t *testing.T) {
 			s := eng.Open(t, sqlstore.Options{Now: clk.Now})
 			e := &env{t: t, s: s, clock: clk, ctx: context.Background()}
 			e.body("folkhalsa", calendar.Public)
+			must(t, s.CreateRoom(e.ctx, &calendar.Room{Slug: "sal-1", Name: "Sal 1"}))
 			d := day(2026, 3, 24)
 			keyed := &calendar.Meeting{Key: "cg-folkhalsa-2026-03", Bodies: []string{"folkhalsa"}, Start: d.At(13, 0), End: d.At(16, 0)}
 			must(t, s.CreateMeeting(e.ctx, keyed))
@@ -41,9 +42,19 @@ func TestQueryPlans(t *testing.T) {
 					_, err := s.FindMeetingByKey(e.ctx, "cg-folkhalsa-2026-03")
 					return err
 				}},
-				{"CreateMeeting with a key", []string{"meetings"}, nil, func() error {
+				{"CreateMeeting in a room", []string{"meetings", "rooms"}, nil, func() error {
+					// The key is not looked up first: the unique index
+					// refuses a taken one.
 					return s.CreateMeeting(e.ctx, &calendar.Meeting{Key: "cg-folkhalsa-2026-04", Bodies: []string{"folkhalsa"},
-						Start: d.AddDays(7).At(13, 0), End: d.AddDays(7).At(16, 0)})
+						Room: "sal-1", Start: d.AddDays(7).At(13, 0), End: d.AddDays(7).At(16, 0)})
+				}},
+				{"FindMeetings of keys (an import)", []string{"meetings"}, nil, func() error {
+					_, err := s.FindMeetings(e.ctx, calendar.MeetingFilter{Keys: []string{"cg-folkhalsa-2026-03", "cg-folkhalsa-2026-05"}})
+					return err
+				}},
+				{"FindPeople of keys (an import)", []string{"people"}, nil, func() error {
+					_, err := s.FindPeople(e.ctx, calendar.PersonFilter{Keys: []string{"anna-ek", "bo-ek"}})
+					return err
 				}},
 				{"UpdateMeeting's key", []string{"meetings"}, nil, func() error {
 					_, err := s.UpdateMeeting(e.ctx, keyed.ID, calendar.MeetingUpdate{Key: ptr("cg-folkhalsa-2026-03b")})

@@ -34,7 +34,10 @@
 // failing. InTx hands its callback a Store bound to one transaction; calls on
 // it join that transaction, each inside a savepoint, so that a call that
 // fails leaves nothing behind on either engine and the transaction stays
-// usable (PostgreSQL would otherwise refuse every later statement).
+// usable (PostgreSQL would otherwise refuse every later statement). An
+// InTx given calendar.AllOrNothing (an årsplan import) promises to give up
+// on the first error instead: its calls run without savepoints, and the
+// record of their changes is written in batches (level, record).
 //
 // # Concurrent writes of one row
 //
@@ -98,10 +101,10 @@ type Options struct {
 	// Logger receives migration progress; nil discards it.
 	Logger *slog.Logger
 	// OnStatement, when set, is called before every statement the store
-	// sends to the database (one round trip each on PostgreSQL), BEGIN and
-	// COMMIT of its transactions included, with the statement's text. The
-	// page benchmarks count with it; it must be cheap and safe for
-	// concurrent use.
+	// sends to the database (one round trip each on PostgreSQL), BEGIN,
+	// COMMIT and savepoints of its transactions included, with the
+	// statement's text. The page and import benchmarks count with it; it
+	// must be cheap and safe for concurrent use.
 	OnStatement func(query string)
 }
 
@@ -123,6 +126,9 @@ type Store struct {
 	// package's maxCandidates, so that both ways FindMeetings reads a
 	// body's or person's meetings are tested on small data.
 	maxCandidates int
+	// maxFeedTouches, when above 0 (only tests set it), replaces the
+	// package's maxFeedTouches.
+	maxFeedTouches int
 	// tx is set on the Store that InTx hands to its callback.
 	tx *txState
 }
@@ -200,8 +206,21 @@ func (s *Store) Close() error {
 // Store waits for the transaction's write lock and fails after the busy
 // timeout.
 func (s *Store) InTx(ctx context.Context, fn func(tx calendar.Store) error) error {
+	bare := calendar.IsAllOrNothing(ctx)
 	if s.tx != nil {
-		return s.tx.savepoint(ctx, func() error { return fn(s) })
+		if lv := s.tx.bare; lv != nil {
+			// The outer callback gives up on the first error too, and
+			// that undoes the nested work with the rest: no savepoint (on
+			// SQLite it would copy every page the nested work changes to
+			// its sub-journal).
+			return lv.call(func() error {
+				if err := s.newTx(s.tx.tx).flushChanges(ctx); err != nil {
+					return err
+				}
+				return s.level(ctx, bare, func() error { return fn(s) })
+			})
+		}
+		return s.savepoint(ctx, func() error { return s.level(ctx, bare, func() error { return fn(s) }) })
 	}
 	return s.retry(ctx, func() error {
 		s.onStatement("BEGIN")
@@ -211,8 +230,8 @@ func (s *Store) InTx(ctx context.Context, fn func(tx calendar.Store) error) erro
 		}
 		defer sqlTx.Rollback()
 		inner := *s
-		inner.tx = &txState{tx: sqlTx}
-		if err := fn(&inner); err != nil {
+		inner.tx = &txState{tx: sqlTx, onStatement: s.onStatement}
+		if err := inner.level(ctx, bare, func() error { return fn(&inner) }); err != nil {
 			return err
 		}
 		s.onStatement("COMMIT")
@@ -221,6 +240,34 @@ func (s *Store) InTx(ctx context.Context, fn func(tx calendar.Store) error) erro
 		}
 		return nil
 	})
+}
+
+// level runs fn, the callback of one InTx, on s (the Store of the
+// transaction). When bare (calendar.AllOrNothing), the callback's writes
+// run without a savepoint each and their change records wait in a batch
+// (see record), which level writes when fn succeeds. It fails if a write
+// failed and fn went on regardless: without the savepoint, that write may
+// have left half its work behind (and PostgreSQL refuses every statement
+// after a failed one).
+func (s *Store) level(ctx context.Context, bare bool, fn func() error) error {
+	st := s.tx
+	outer := st.bare
+	defer func() { st.bare = outer }()
+	st.bare = nil
+	if bare {
+		st.bare = &bareLevel{}
+	}
+	lv := st.bare
+	if err := fn(); err != nil {
+		return err
+	}
+	if lv == nil {
+		return nil
+	}
+	if lv.failed != nil {
+		return fmt.Errorf("sqlstore: a call failed in an all-or-nothing transaction, and the transaction went on: %v", lv.failed)
+	}
+	return s.newTx(st.tx).flushChanges(ctx)
 }
 
 // maxAttempts bounds how often retry runs one transaction.
@@ -257,31 +304,68 @@ func (s *Store) retry(ctx context.Context, attempt func() error) error {
 
 // txState is the transaction shared by the calls of an InTx callback.
 type txState struct {
-	tx    *sql.Tx
-	depth int // open savepoints
+	tx          *sql.Tx
+	depth       int // open savepoints
+	onStatement func(query string)
+	// bare is set while the innermost InTx is all-or-nothing.
+	bare *bareLevel
+}
+
+// bareLevel is an all-or-nothing InTx (calendar.AllOrNothing) in progress.
+type bareLevel struct {
+	// failed is the first error a write returned, after which the
+	// callback should have given up.
+	failed error
+	// pending are change records not yet inserted (record, flushChanges).
+	pending []changeRow
+}
+
+// call runs fn, one call of the callback, without a savepoint: refused
+// after a call failed, and marking the level failed when it fails.
+func (lv *bareLevel) call(fn func() error) error {
+	if lv.failed != nil {
+		return fmt.Errorf("sqlstore: an earlier call failed in this all-or-nothing transaction: %v", lv.failed)
+	}
+	err := fn()
+	if err != nil {
+		lv.failed = err
+	}
+	return err
+}
+
+// exec sends one savepoint statement, after telling Options.OnStatement.
+func (st *txState) exec(ctx context.Context, query string) error {
+	st.onStatement(query)
+	_, err := st.tx.ExecContext(ctx, query)
+	return err
 }
 
 // savepoint runs fn inside a savepoint of the shared transaction and undoes
-// fn's work if it fails.
-func (st *txState) savepoint(ctx context.Context, fn func() error) error {
+// fn's work if it fails. The change records an all-or-nothing level holds
+// are written first: undoing fn must not undo them.
+func (s *Store) savepoint(ctx context.Context, fn func() error) error {
+	st := s.tx
+	if err := s.newTx(st.tx).flushChanges(ctx); err != nil {
+		return err
+	}
 	st.depth++
 	defer func() { st.depth-- }()
 	name := fmt.Sprintf("samkal_sp%d", st.depth)
-	if _, err := st.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+	if err := st.exec(ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("sqlstore: savepoint: %w", err)
 	}
 	if err := fn(); err != nil {
 		// Undo even when ctx has ended, so the outer transaction stays usable.
 		bg := context.WithoutCancel(ctx)
-		if _, rerr := st.tx.ExecContext(bg, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+		if rerr := st.exec(bg, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			return errors.Join(err, fmt.Errorf("sqlstore: rollback to savepoint: %w", rerr))
 		}
-		if _, rerr := st.tx.ExecContext(bg, "RELEASE SAVEPOINT "+name); rerr != nil {
+		if rerr := st.exec(bg, "RELEASE SAVEPOINT "+name); rerr != nil {
 			return errors.Join(err, fmt.Errorf("sqlstore: release savepoint: %w", rerr))
 		}
 		return err
 	}
-	if _, err := st.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+	if err := st.exec(ctx, "RELEASE SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("sqlstore: release savepoint: %w", err)
 	}
 	return nil
@@ -296,10 +380,16 @@ type tx struct {
 	now         time.Time
 	onStatement func(query string)
 	trace       func(query string, args []any)
+	// bare is the all-or-nothing InTx level the call runs in, or nil.
+	bare *bareLevel
 }
 
 func (s *Store) newTx(sqlTx *sql.Tx) *tx {
-	return &tx{Tx: sqlTx, d: s.d, now: fromUnix(s.now().Unix()), onStatement: s.onStatement, trace: s.trace}
+	t := &tx{Tx: sqlTx, d: s.d, now: fromUnix(s.now().Unix()), onStatement: s.onStatement, trace: s.trace}
+	if s.tx != nil {
+		t.bare = s.tx.bare
+	}
+	return t
 }
 
 // QueryContext, QueryRowContext and ExecContext are *sql.Tx's, after
@@ -335,9 +425,16 @@ func (t *tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 // (see retry), so it must not carry anything from one run to the next: it
 // sets its results rather than appending to them, and changes the caller's
 // values only from what it read in this run.
+//
+// In an all-or-nothing InTx (calendar.AllOrNothing) fn runs without a
+// savepoint: its callback gives up on the first error, which undoes the
+// whole InTx. A write after a failed one is refused.
 func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	if s.tx != nil {
-		return s.tx.savepoint(ctx, func() error { return fn(s.newTx(s.tx.tx)) })
+		if lv := s.tx.bare; lv != nil {
+			return lv.call(func() error { return fn(s.newTx(s.tx.tx)) })
+		}
+		return s.savepoint(ctx, func() error { return fn(s.newTx(s.tx.tx)) })
 	}
 	return s.retry(ctx, func() error { return s.inNewTx(ctx, nil, fn) })
 }

@@ -54,6 +54,8 @@ var suite = []struct {
 	{"InTxRollback", testInTxRollback},
 	{"InTxNested", testInTxNested},
 	{"InTxFailedCallLeavesTxUsable", testInTxFailedCall},
+	{"AllOrNothingBatches", testAllOrNothingBatches},
+	{"AllOrNothingFailedCall", testAllOrNothingFailedCall},
 	{"ErrorCodeMapping", testErrorCodeMapping},
 	{"ConcurrentWrites", testConcurrentWrites},
 }

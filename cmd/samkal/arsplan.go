@@ -59,7 +59,8 @@ func importFiles(ctx context.Context, e *env, args []string) int {
 	}
 	defer store.Close()
 	reports := make([]*arsplan.Report, len(plans))
-	err = store.InTx(ctx, func(tx calendar.Store) error {
+	// The first error ends the import (calendar.AllOrNothing).
+	err = store.InTx(calendar.AllOrNothing(ctx), func(tx calendar.Store) error {
 		for i, f := range plans {
 			rep, err := arsplan.Apply(ctx, tx, f)
 			if err != nil {
