@@ -45,6 +45,10 @@ type ForhinderStore interface {
 	// FindForhinder returns the meeting's förhinder, withdrawn ones too,
 	// oldest first. An unknown meeting has none.
 	FindForhinder(ctx context.Context, meetingID int64) ([]*Forhinder, error)
+	// FindForhinderOf returns the förhinder of these meetings by meeting
+	// id, as FindForhinder does for one (the email scan reads its whole
+	// window at once); a meeting without any is not in the map.
+	FindForhinderOf(ctx context.Context, meetingIDs []int64) (map[int64][]*Forhinder, error)
 	// ReportForhinder records that person cannot come to the meeting, with
 	// message, and calls in ersättare (AssignSubstitutes). Given again
 	// while one holds, it only replaces the message. ENOTFOUND for an

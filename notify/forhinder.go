@@ -27,9 +27,12 @@ type meetingForhinder struct {
 }
 
 func (c *scan) forhinderOf(meetingID int64) (*meetingForhinder, error) {
-	fs, err := c.Store.FindForhinder(c.ctx, meetingID)
-	if err != nil {
-		return nil, fmt.Errorf("notify: förhinder of meeting %d: %w", meetingID, err)
+	fs, read := c.forhinder[meetingID]
+	if !read {
+		var err error
+		if fs, err = c.Store.FindForhinder(c.ctx, meetingID); err != nil {
+			return nil, fmt.Errorf("notify: förhinder of meeting %d: %w", meetingID, err)
+		}
 	}
 	mf := &meetingForhinder{all: fs, standsIn: map[string]*calendar.Forhinder{}}
 	for _, f := range fs {

@@ -446,6 +446,9 @@ type scan struct {
 	prefetched map[string][]*calendar.HandledMail
 	// agendas holds the agenda items prefetch read, by meeting.
 	agendas map[int64][]*calendar.AgendaItem
+	// forhinder holds the förhinder prefetch read, by meeting (a meeting
+	// read without any holds nil); another meeting is asked for alone.
+	forhinder map[int64][]*calendar.Forhinder
 	// rooms are read once per scan, by slug.
 	rooms map[string]*calendar.Room
 	out   []*Due
@@ -686,6 +689,14 @@ func (c *scan) prefetch(ms []*calendar.Meeting) error {
 	// for it alone, and the store's "not found" isolates it.
 	if c.agendas, err = c.Store.FindAgendas(c.ctx, ids); err != nil {
 		return fmt.Errorf("notify: agendas of %d meetings: %w", len(ids), err)
+	}
+	if c.forhinder, err = c.Store.FindForhinderOf(c.ctx, ids); err != nil {
+		return fmt.Errorf("notify: förhinder of %d meetings: %w", len(ids), err)
+	}
+	for _, id := range ids {
+		if _, ok := c.forhinder[id]; !ok {
+			c.forhinder[id] = nil // read: none
+		}
 	}
 	if c.bodyMembers == nil {
 		c.bodyMembers = map[string][]*calendar.Membership{}

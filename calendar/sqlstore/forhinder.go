@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/samkal/samkal/calendar"
@@ -33,6 +34,27 @@ func (s *Store) FindForhinder(ctx context.Context, meetingID int64) ([]*calendar
 		return err
 	})
 	return out, err
+}
+
+// FindForhinderOf reads the meetings' förhinder, 500 meetings a
+// statement.
+func (s *Store) FindForhinderOf(ctx context.Context, meetingIDs []int64) (map[int64][]*calendar.Forhinder, error) {
+	out := map[int64][]*calendar.Forhinder{}
+	for batch := range slices.Chunk(meetingIDs, 500) {
+		var fs []*calendar.Forhinder
+		err := s.read(ctx, func(t *tx) (err error) {
+			fs, err = queryAll(ctx, t, "förhinder", "förhinder", scanForhinder,
+				forhinderSelect+` WHERE f.meeting_id IN (`+numbered(1, len(batch))+`) ORDER BY f.meeting_id, f.created_at, f.id`, anys(batch)...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			out[f.MeetingID] = append(out[f.MeetingID], f)
+		}
+	}
+	return out, nil
 }
 
 func (t *tx) findForhinder(ctx context.Context, meetingID int64) ([]*calendar.Forhinder, error) {

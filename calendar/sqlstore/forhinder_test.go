@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -147,9 +148,23 @@ func testForhinderErrors(t *testing.T, e *env) {
 func testForhinderMeetings(t *testing.T, e *env) {
 	m := e.forhinderMeeting()
 	later := e.meeting("Rådet igen", day(2025, 3, 4), 13, 16, "rad")
-	e.meeting("Utan förhinder", day(2025, 3, 5), 13, 16, "rad")
+	without := e.meeting("Utan förhinder", day(2025, 3, 5), 13, 16, "rad")
 	e.report(m.ID, "anna", "")
 	e.report(later.ID, "bo", "")
+	e.report(later.ID, "anna", "")
+	// By meeting, as the email scan reads its window: each meeting's own,
+	// oldest first, and none for a meeting without.
+	of, err := e.s.FindForhinderOf(e.ctx, []int64{m.ID, later.ID, without.ID})
+	must(t, err)
+	people := func(fs []*calendar.Forhinder) (out []string) {
+		for _, f := range fs {
+			out = append(out, f.Person)
+		}
+		return out
+	}
+	if len(of) != 2 || !slices.Equal(people(of[m.ID]), []string{"anna"}) || !slices.Equal(people(of[later.ID]), []string{"bo", "anna"}) {
+		t.Errorf("FindForhinderOf = %v, want anna's for the first meeting, bo's and anna's for the later", of)
+	}
 	ids, err := e.s.FindForhinderMeetings(e.ctx, day(2025, 2, 1).Start())
 	must(t, err)
 	if len(ids) != 1 || ids[0] != later.ID {

@@ -91,6 +91,14 @@ func TestQueryPlans(t *testing.T) {
 					_, _, err := s.PruneMail(e.ctx, d.Start())
 					return err
 				}},
+				{"FindForhinder", []string{"forhinder"}, nil, func() error {
+					_, err := s.FindForhinder(e.ctx, keyed.ID)
+					return err
+				}},
+				{"FindForhinderOf", []string{"forhinder"}, nil, func() error {
+					_, err := s.FindForhinderOf(e.ctx, []int64{keyed.ID, keyed.ID + 1})
+					return err
+				}},
 				{"FindAgendas", []string{"agenda_items"}, nil, func() error {
 					_, err := s.FindAgendas(e.ctx, []int64{keyed.ID, keyed.ID + 1})
 					return err
