@@ -478,6 +478,8 @@ var formRoutes = map[string]string{
 	"POST /mina-organ/{slug}/backlogg/{topic}/ta-bort":              "none: the form is one button and sends no field (TestAgendaPages posts it)",
 	"POST /mina-organ/{slug}/backlogg/{topic}/ta-upp":               "none: one field, mote, a meeting id checked against the body (TestAgendaPages posts a wrong one)",
 	"POST /mina-organ/{slug}/nytt-mote":                             "FuzzMeetingForm (the form's checks); TestMeetingPages posts it",
+	"POST /mina-organ/{slug}/ny-handelse":                           "FuzzMeetingForm (the form's checks, for a body's event); TestBodyEventPages posts it",
+	"POST /administration/handelser/ny":                             "FuzzMeetingForm (the form's checks, for an event of no body with an organisation); TestCommonEventPages posts wrong and right ones",
 	"POST /mina-organ/moten/{id}/andra":                             "FuzzMeetingForm (the same form); TestMeetingPages posts it",
 	"POST /mina-organ/moten/{id}/installa":                          "none: one free-text field checked with calendar.NoteText (TestMeetingPages posts it)",
 	"POST /mina-organ/moten/{id}/faststall":                         "none: the form is one button and sends no field (TestMeetingPages posts it)",

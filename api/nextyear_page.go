@@ -327,7 +327,7 @@ func (s *Server) createNextYear(w http.ResponseWriter, r *http.Request) {
 			var m calendar.Meeting
 			mf := meetingForm{Title: row.Title, Date: row.Date, Start: row.Start, End: row.End, Room: row.Room, Location: row.Location,
 				Online: row.Online, Status: string(calendar.StatusProposed)}
-			for _, e := range mf.apply(&m, byslug) {
+			for _, e := range mf.apply(&m, byslug, nil) {
 				field := e.Field + "-" + strconv.Itoa(i)
 				switch e.Field {
 				case "datum":

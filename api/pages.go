@@ -53,6 +53,7 @@ type pages struct {
 	myBodies, arsplan, meetingHub, meetingForm, cancelMeeting *template.Template // the secretaries' meeting pages (secretary_pages.go)
 	members, memberEdit, memberEnd, bodySettings              *template.Template // a body's members and settings (body_pages.go)
 	adminRoles, adminPeople, adminPerson                      *template.Template // the admins' pages (admin_pages.go)
+	events                                                    *template.Template // the admin's events of no body (event_pages.go)
 	organ                                                     *template.Template // a body's page for its members (organ_pages.go)
 	bodyIndex                                                 *template.Template // finding a body: /organ (body_index.go)
 	myMeetings                                                *template.Template // a member's own page (my_meetings.go)
@@ -119,6 +120,7 @@ func newPages() (*pages, error) {
 		{&p.windowForm, []string{"windowform.html", "agendaparts.html"}},
 		{&p.adminRoles, []string{"admin_roles.html", "agendaparts.html"}},
 		{&p.adminPeople, []string{"admin_people.html"}},
+		{&p.events, []string{"handelser.html"}},
 		{&p.adminPerson, []string{"admin_person.html"}},
 		{&p.ownCalendar, []string{"egen_kalender.html"}},
 		{&p.organ, []string{"organ.html", "subscribe.html"}},
@@ -217,6 +219,11 @@ type meetingPage struct {
 	When, Status, Place, Online, Bodies, Kind string
 	StatusClass                               string
 	Cancelled                                 bool
+	// Event is another dated event: it has no dagordning, and its
+	// CancelMessage, which no letter carries (notify writes to meetings
+	// only), is shown here.
+	Event         bool
+	CancelMessage string
 	// OnlineHidden: the meeting is digital, but the caller is not one of
 	// its people, to whom alone the link is shown (signed in; the
 	// kallelse and the personal feed carry it too).
@@ -437,6 +444,9 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if m.Organisation != "" {
 		data.For = cmp.Or(n.orgs[m.Organisation], m.Organisation)
+	}
+	if m.Kind == calendar.KindEvent {
+		data.Event, data.CancelMessage = true, m.CancelMessage
 	}
 	if just != nil && just.Approved() {
 		data.MinutesURL = just.DocumentURL

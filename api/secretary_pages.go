@@ -46,6 +46,18 @@ func weekDate(t time.Time) string {
 	return fmt.Sprintf("%s, v %d", swedishDate(t), w)
 }
 
+// weekWhen is when m is, with its week, as the secretaries' pages list
+// it: "tisdag 21 januari 2025, v 4, 13.00–16.30"; an event of whole days
+// names its last day too ("onsdag 19 november 2025 – torsdag 20 november
+// 2025, heldagar, v 47").
+func weekWhen(m *calendar.Meeting) string {
+	if m.AllDay && calendar.DateOf(m.End.Add(-time.Nanosecond)) != calendar.DateOf(m.Start) {
+		_, w := calendar.In(m.Start).ISOWeek()
+		return fmt.Sprintf("%s, v %d", swedishWhen(m), w)
+	}
+	return weekDate(m.Start) + ", " + swedishSpan(m)
+}
+
 // swedishSpan is "13.00–16.30", or "heldag".
 func swedishSpan(m *calendar.Meeting) string {
 	if m.AllDay {
@@ -185,7 +197,7 @@ func (s *Server) myBodies(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			if len(kb.Coming) < comingPerBody {
-				kb.Coming = append(kb.Coming, comingRow{Path: hubPath(m.ID), Title: title, When: weekDate(m.Start) + ", " + swedishSpan(m),
+				kb.Coming = append(kb.Coming, comingRow{Path: hubPath(m.ID), Title: title, When: weekWhen(m),
 					Status: shortStatus(m.Status), StatusClass: string(m.Status)})
 				if count := proposals[m.ID]; count > 0 && m.Status != calendar.StatusCancelled {
 					kb.Todo = append(kb.Todo, todoItem{Path: hubPath(m.ID) + "/dagordning", Action: "Hantera förslagen",
@@ -266,7 +278,8 @@ type arsplanPage struct {
 	Grid               bool
 	ListPath, GridPath string
 	PrevPath, NextPath string
-	New, ConfirmAll    string
+	New, NewEvent      string
+	ConfirmAll         string
 	Export, Import     string
 	NextYear           string // next year's proposal
 	NextYearNumber     int
@@ -372,7 +385,7 @@ func (s *Server) arsplanPage(w http.ResponseWriter, r *http.Request) {
 		page: page{Title: title, Region: s.region, Home: "/"},
 		Body: b.Name, Slug: b.Slug, Year: year, Grid: grid,
 		ListPath: fmt.Sprintf("%s?ar=%d", base, year), GridPath: fmt.Sprintf("%s?ar=%d&visa=rutnat", base, year),
-		New: base + "/nytt-mote", ConfirmAll: fmt.Sprintf("%s/faststall?ar=%d", base, year),
+		New: base + "/nytt-mote", NewEvent: base + "/ny-handelse", ConfirmAll: fmt.Sprintf("%s/faststall?ar=%d", base, year),
 		Export: arsplanExportPath(b.Slug, year), Import: arsplanImportPath(b.Slug), NextYear: nextYearPath(b.Slug, year+1), NextYearNumber: year + 1,
 		CanChange: principalOf(r).Change(b.Slug),
 	}
@@ -404,7 +417,7 @@ func (s *Server) arsplanPage(w http.ResponseWriter, r *http.Request) {
 			data.Proposed++
 		}
 		data.Rows = append(data.Rows, comingRow{Path: hubPath(m.ID), Title: meetingTitle(m, n),
-			When: weekDate(m.Start) + ", " + swedishSpan(m), Status: shortStatus(m.Status), StatusClass: string(m.Status)})
+			When: weekWhen(m), Status: shortStatus(m.Status), StatusClass: string(m.Status)})
 		d := calendar.DateOf(m.Start)
 		byDay[d] = append(byDay[d], gridMeeting{Path: hubPath(m.ID), Time: swedishSpan(m), Title: meetingTitle(m, n),
 			Status: gridStatus[m.Status], StatusClass: string(m.Status)})
@@ -469,6 +482,12 @@ type meetingHubPage struct {
 	Cancelled, Proposed, CanChange    bool
 	Edit, Cancel, Confirm, Public     string
 	Agenda, Justering, Mail, PlanPath string
+	// Event is another dated event, which has no dagordning, justering
+	// or mail (notify writes to meetings only); Noun names it in the
+	// page's words ("mötet", "händelsen"), PlanText is where PlanPath
+	// leads, and For is whose an event of no body is.
+	Event               bool
+	Noun, PlanText, For string
 	// Overrides are the times a secretary saved despite clash warnings,
 	// from the record of changes.
 	Overrides []string
@@ -492,7 +511,7 @@ func (s *Server) meetingHub(w http.ResponseWriter, r *http.Request) {
 	all := func(*calendar.Body) bool { return true }
 	data := meetingHubPage{
 		page: page{Title: title + ", " + swedishDate(m.Start), Region: s.region, Home: "/"},
-		ID:   m.ID, Name: title, When: weekDate(m.Start) + ", " + swedishSpan(m), Status: swedishStatus(m.Status),
+		ID:   m.ID, Name: title, When: weekWhen(m), Status: swedishStatus(m.Status),
 		StatusClass: string(m.Status), Place: place(m, n), Online: m.OnlineURL, Bodies: bodyNames(m, n, all), Notes: m.Notes, CancelMessage: m.CancelMessage,
 		Cancelled: m.Status == calendar.StatusCancelled, Proposed: m.Status == calendar.StatusProposed,
 		CanChange: principalOf(r).Change(m.Bodies...),
@@ -512,8 +531,16 @@ func (s *Server) meetingHub(w http.ResponseWriter, r *http.Request) {
 			data.Overrides = append(data.Overrides, fmt.Sprintf("Sparat trots varning av %s %s: %s", who, tableTime(c.At), fc.New))
 		}
 	}
-	if len(m.Bodies) > 0 {
+	noun := nounOf(m)
+	data.Event, data.Noun, data.PlanText = m.Kind == calendar.KindEvent, noun.def, "Årsplanen"
+	switch {
+	case len(m.Bodies) > 0:
 		data.PlanPath = fmt.Sprintf("/mina-organ/%s?ar=%d", m.Bodies[0], calendar.In(m.Start).Year())
+	case principalOf(r).SeeAll():
+		data.PlanPath, data.PlanText = eventsPath(calendar.In(m.Start).Year()), "Gemensamma händelser"
+	}
+	if len(m.Bodies) == 0 {
+		data.For = cmp.Or(n.orgs[m.Organisation], "Alla")
 	}
 	if data.Attendance, err = s.attendanceOf(r.Context(), m); err != nil {
 		s.Error(w, r, err)
@@ -521,13 +548,13 @@ func (s *Server) meetingHub(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Query().Get("klart") {
 	case "skapat":
-		data.Saved = "Mötet är skapat."
+		data.Saved = noun.Def + " är skapa" + noun.done + "."
 	case "sparat":
 		data.Saved = "Ändringarna är sparade."
 	case "installt":
-		data.Saved = "Mötet är inställt."
+		data.Saved = noun.Def + " är inställ" + noun.done + "."
 	case "faststallt":
-		data.Saved = "Mötet är fastställt."
+		data.Saved = noun.Def + " är fastställ" + noun.done + "."
 	}
 	s.renderPage(w, r, http.StatusOK, s.pages.meetingHub, data)
 }
@@ -543,10 +570,18 @@ type meetingFormPage struct {
 	// keeps. With more than one, the form offers them as checkboxes, so a
 	// joint meeting ("gemensamt med …") is made by ticking several.
 	BodyOptions []kindOption
-	Errors      []formError
-	ErrorFor    map[string]string
-	Clashes     []string
-	confirmed   bool // saved despite Clashes
+	// Event is a form of another dated event (calendar.KindEvent: a
+	// conference, a follow-up day): its title is required, since a
+	// conference is not called after a body, and it may last whole days.
+	Event bool
+	// NoBodies is a form of an event of no body, the admin's (event_pages.go):
+	// no body choice, but whose it is (Organisations, when there are any).
+	NoBodies      bool
+	Organisations []kindOption
+	Errors        []formError
+	ErrorFor      map[string]string
+	Clashes       []string
+	confirmed     bool // saved despite Clashes
 }
 
 // saveContext is the context to save the form's meeting under.
@@ -563,11 +598,25 @@ type meetingForm struct {
 	// Bodies are the ticked bodies; nil when the form had no body choice
 	// (then the meeting keeps its bodies, or a new one gets the page's).
 	Bodies []string
+	// AllDay is "Hela dagen" chosen: from the start of Date to the end of
+	// LastDate ("" for one day), and Start and End are not read.
+	AllDay       bool
+	LastDate     string
+	Organisation string // of an event of no body: "" for everyone
 }
 
 func formOf(m *calendar.Meeting) meetingForm {
-	return meetingForm{Title: m.Title, Date: calendar.DateOf(m.Start).String(), Start: swedishClock(m.Start), End: swedishClock(m.End),
-		Room: m.Room, Location: m.Location, Online: m.OnlineURL, Status: string(m.Status), Bodies: m.Bodies}
+	f := meetingForm{Title: m.Title, Date: calendar.DateOf(m.Start).String(), Start: swedishClock(m.Start), End: swedishClock(m.End),
+		Room: m.Room, Location: m.Location, Online: m.OnlineURL, Status: string(m.Status), Bodies: m.Bodies, Organisation: m.Organisation}
+	if m.AllDay {
+		// End is midnight after the last day; a one-day event shows no
+		// last day, and no clock (00.00–00.00 is not a time anyone means).
+		f.AllDay, f.Start, f.End = true, "", ""
+		if last := calendar.DateOf(m.End.Add(-time.Nanosecond)); last != calendar.DateOf(m.Start) {
+			f.LastDate = last.String()
+		}
+	}
+	return f
 }
 
 // parseClock reads a time of day the Swedish way: "13.00", "13:00", "9.30"
@@ -606,42 +655,36 @@ func swedishWallClock(d calendar.Date, hour, minute int) (time.Time, string) {
 	return t, ""
 }
 
-// apply checks the form in Swedish and sets m's fields from it.
-func (f meetingForm) apply(m *calendar.Meeting, rooms map[string]*calendar.Room) []formError {
+// apply checks the form in Swedish and sets m's fields from it. m's kind
+// and bodies say what the form is of: an event needs a title, and only an
+// event of no body has an organisation, one of orgs.
+func (f meetingForm) apply(m *calendar.Meeting, rooms map[string]*calendar.Room, orgs map[string]bool) []formError {
 	var errs []formError
+	event := m.Kind == calendar.KindEvent
+	noun := nounOf(m)
 	if p := calendar.NameText.Check(f.Title, false); p != nil {
 		errs = append(errs, formError{"titel", swedishText("Rubriken", "rubriken", p)})
+	} else if event && f.Title == "" {
+		errs = append(errs, formError{"titel", "Skriv vad händelsen heter, till exempel Uppföljningsdag folkhälsoarbetet."})
 	}
 	d, err := calendar.ParseDate(f.Date)
 	switch {
 	case f.Date == "":
-		errs = append(errs, formError{"datum", "Skriv mötets datum, till exempel 2026-03-24."})
+		errs = append(errs, formError{"datum", "Skriv " + noun.def + "s datum, till exempel 2026-03-24."})
 	case err != nil:
 		errs = append(errs, formError{"datum", "Skriv datumet som år-månad-dag, till exempel 2026-03-24."})
 	case calendar.CheckYear(d.Year) != nil:
 		errs = append(errs, formError{"datum", "Året ligger utanför det Samkal kan planera."})
 	}
+	dateOK := err == nil && f.Date != "" && calendar.CheckYear(d.Year) == nil
 	var start, end time.Time
-	for _, c := range []struct {
-		field, text, what string
-		dst               *time.Time
-	}{{"start", f.Start, "när mötet börjar", &start}, {"slut", f.End, "när mötet slutar", &end}} {
-		h, mi, ok := parseClock(c.text)
-		switch {
-		case c.text == "":
-			errs = append(errs, formError{c.field, "Skriv " + c.what + ", till exempel 13.00."})
-		case !ok:
-			errs = append(errs, formError{c.field, "Skriv tiden som timmar och minuter, till exempel 13.00 eller 13:00."})
-		case err == nil && f.Date != "":
-			t, msg := swedishWallClock(d, h, mi)
-			if msg != "" {
-				errs = append(errs, formError{c.field, msg})
-			}
-			*c.dst = t
+	if f.AllDay {
+		start, end = f.days(d, dateOK, &errs)
+	} else {
+		if f.LastDate != "" {
+			errs = append(errs, formError{"sista", "Sista dagen gäller bara en händelse som pågår hela dagar. Välj ”Hela dagen” eller töm fältet."})
 		}
-	}
-	if !start.IsZero() && !end.IsZero() && !end.After(start) {
-		errs = append(errs, formError{"slut", "Mötet måste sluta efter att det börjar."})
+		start, end = f.clock(d, dateOK, noun, &errs)
 	}
 	if f.Room != "" && rooms[f.Room] == nil {
 		errs = append(errs, formError{"lokal", "Välj en lokal i listan, eller ingen lokal."})
@@ -656,17 +699,93 @@ func (f meetingForm) apply(m *calendar.Meeting, rooms map[string]*calendar.Room)
 	if status != calendar.StatusProposed && status != calendar.StatusConfirmed {
 		errs = append(errs, formError{"status", "Välj om datumet är ett förslag eller fastställt."})
 	}
+	org := ""
+	if event && len(m.Bodies) == 0 {
+		if f.Organisation != "" && !orgs[f.Organisation] {
+			errs = append(errs, formError{"organisation", "Välj en organisation i listan, eller Alla."})
+		}
+		org = f.Organisation
+	}
 	if len(errs) > 0 {
 		return errs
 	}
 	m.Title, m.Start, m.End, m.Room, m.Location, m.OnlineURL, m.Status = f.Title, start, end, f.Room, f.Location, f.Online, status
+	m.AllDay, m.Organisation = f.AllDay, org
 	return nil
+}
+
+// clock reads Start and End on day d, adding Swedish errors to errs.
+func (f meetingForm) clock(d calendar.Date, dateOK bool, noun noun, errs *[]formError) (start, end time.Time) {
+	for _, c := range []struct {
+		field, text, what string
+		dst               *time.Time
+	}{{"start", f.Start, "när " + noun.def + " börjar", &start}, {"slut", f.End, "när " + noun.def + " slutar", &end}} {
+		h, mi, ok := parseClock(c.text)
+		switch {
+		case c.text == "":
+			*errs = append(*errs, formError{c.field, "Skriv " + c.what + ", till exempel 13.00."})
+		case !ok:
+			*errs = append(*errs, formError{c.field, "Skriv tiden som timmar och minuter, till exempel 13.00 eller 13:00."})
+		case dateOK:
+			t, msg := swedishWallClock(d, h, mi)
+			if msg != "" {
+				*errs = append(*errs, formError{c.field, msg})
+			}
+			*c.dst = t
+		}
+	}
+	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+		*errs = append(*errs, formError{"slut", noun.Def + " måste sluta efter att " + noun.pron + " börjar."})
+	}
+	return start, end
+}
+
+// days reads whole days from d to LastDate ("" for d alone): midnight to
+// midnight after the last day, as calendar.Meeting keeps an all-day
+// event. The clock fields are not read: "Hela dagen" was chosen.
+func (f meetingForm) days(d calendar.Date, dateOK bool, errs *[]formError) (start, end time.Time) {
+	last := d
+	if f.LastDate != "" {
+		l, err := calendar.ParseDate(f.LastDate)
+		switch {
+		case err != nil:
+			*errs = append(*errs, formError{"sista", "Skriv sista dagen som år-månad-dag, till exempel 2026-03-25, eller töm fältet för en enda dag."})
+			return
+		case dateOK && l.Before(d):
+			*errs = append(*errs, formError{"sista", "Sista dagen kan inte vara före första dagen."})
+			return
+		case dateOK && l.AddDays(1).Start().Sub(d.Start()) > calendar.MaxMeetingLength:
+			*errs = append(*errs, formError{"sista", "En händelse kan pågå högst 14 dagar. Lägg in en längre period som flera händelser."})
+			return
+		}
+		last = l
+	}
+	if !dateOK {
+		return
+	}
+	return d.Start(), last.AddDays(1).Start()
+}
+
+// noun is how the pages name a meeting or an event in Swedish.
+type noun struct {
+	def, Def string // "mötet", "Mötet" / "händelsen", "Händelsen"
+	pron     string // "det" / "den"
+	// done is a participle's ending: "Mötet är skapat", "Händelsen är skapad".
+	done string
+}
+
+func nounOf(m *calendar.Meeting) noun {
+	if m.Kind == calendar.KindEvent {
+		return noun{def: "händelsen", Def: "Händelsen", pron: "den", done: "d"}
+	}
+	return noun{def: "mötet", Def: "Mötet", pron: "det", done: "t"}
 }
 
 func readMeetingForm(v url.Values) meetingForm {
 	t := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	f := meetingForm{Title: t("titel"), Date: t("datum"), Start: t("start"), End: t("slut"), Room: t("lokal"),
-		Location: t("plats"), Online: t("lank"), Status: t("status")}
+		Location: t("plats"), Online: t("lank"), Status: t("status"), AllDay: v.Get("tid") == "heldag", LastDate: t("sista"),
+		Organisation: t("organisation")}
 	if v.Has("organ") || v.Get("organ_valt") == "ja" {
 		f.Bodies = []string{}
 		for _, b := range v["organ"] {
@@ -685,13 +804,27 @@ func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, statu
 		s.Error(w, r, err)
 		return
 	}
-	bodies, err := s.store.FindBodies(r.Context(), calendar.BodyFilter{})
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	for _, b := range keptBodies(principalOf(r), bodies) {
-		data.BodyOptions = append(data.BodyOptions, kindOption{Value: b.Slug, Label: b.Name, Selected: slices.Contains(data.Form.Bodies, b.Slug)})
+	if data.NoBodies {
+		orgs, err := s.store.FindOrganisations(r.Context())
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if len(orgs) > 0 {
+			data.Organisations = []kindOption{{Value: "", Label: "Alla", Selected: data.Form.Organisation == ""}}
+		}
+		for _, o := range orgs {
+			data.Organisations = append(data.Organisations, kindOption{Value: o.Slug, Label: o.Name, Selected: o.Slug == data.Form.Organisation})
+		}
+	} else {
+		bodies, err := s.store.FindBodies(r.Context(), calendar.BodyFilter{})
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		for _, b := range keptBodies(principalOf(r), bodies) {
+			data.BodyOptions = append(data.BodyOptions, kindOption{Value: b.Slug, Label: b.Name, Selected: slices.Contains(data.Form.Bodies, b.Slug)})
+		}
 	}
 	data.Rooms = []kindOption{{Value: "", Label: "Ingen lokal", Selected: data.Form.Room == ""}}
 	for _, rm := range rooms {
@@ -715,17 +848,48 @@ func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, statu
 
 // newMeetingPage answers GET /mina-organ/{slug}/nytt-mote.
 func (s *Server) newMeetingPage(w http.ResponseWriter, r *http.Request) {
-	b := s.bodyForPage(w, r)
-	if b == nil {
-		return
-	}
-	s.renderMeetingForm(w, r, http.StatusOK, meetingFormPage{Heading: "Nytt möte – " + b.Name,
-		Action: "/mina-organ/" + b.Slug + "/nytt-mote", Back: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(s.now()).Year()),
-		Submit: "Skapa mötet", Form: meetingForm{Start: "13.00", End: "16.30", Status: string(calendar.StatusProposed), Bodies: []string{b.Slug}}})
+	s.newOfBody(w, r, calendar.KindMeeting)
+}
+
+// newEventPage answers GET /mina-organ/{slug}/ny-handelse: a conference or
+// another dated event of the body (Konferens Väster of länsdel Väster).
+func (s *Server) newEventPage(w http.ResponseWriter, r *http.Request) {
+	s.newOfBody(w, r, calendar.KindEvent)
 }
 
 // createMeetingForm answers POST /mina-organ/{slug}/nytt-mote.
 func (s *Server) createMeetingForm(w http.ResponseWriter, r *http.Request) {
+	s.createOfBody(w, r, calendar.KindMeeting)
+}
+
+// createEventForm answers POST /mina-organ/{slug}/ny-handelse.
+func (s *Server) createEventForm(w http.ResponseWriter, r *http.Request) {
+	s.createOfBody(w, r, calendar.KindEvent)
+}
+
+// bodyForm is the empty form of a new meeting or event of b: a meeting
+// 13.00–16.30 and proposed, as most are; an event whole days and fixed,
+// as a conference day is announced.
+func (s *Server) bodyForm(b *calendar.Body, kind calendar.MeetingKind) meetingFormPage {
+	back := fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(s.now()).Year())
+	if kind == calendar.KindEvent {
+		return meetingFormPage{Heading: "Ny händelse – " + b.Name, Action: "/mina-organ/" + b.Slug + "/ny-handelse", Back: back,
+			Submit: "Skapa händelsen", Event: true,
+			Form: meetingForm{AllDay: true, Status: string(calendar.StatusConfirmed), Bodies: []string{b.Slug}}}
+	}
+	return meetingFormPage{Heading: "Nytt möte – " + b.Name, Action: "/mina-organ/" + b.Slug + "/nytt-mote", Back: back,
+		Submit: "Skapa mötet", Form: meetingForm{Start: "13.00", End: "16.30", Status: string(calendar.StatusProposed), Bodies: []string{b.Slug}}}
+}
+
+func (s *Server) newOfBody(w http.ResponseWriter, r *http.Request, kind calendar.MeetingKind) {
+	b := s.bodyForPage(w, r)
+	if b == nil {
+		return
+	}
+	s.renderMeetingForm(w, r, http.StatusOK, s.bodyForm(b, kind))
+}
+
+func (s *Server) createOfBody(w http.ResponseWriter, r *http.Request, kind calendar.MeetingKind) {
 	slug := mux.Vars(r)["slug"]
 	if !s.keepsBody(w, r, slug) {
 		return
@@ -739,17 +903,22 @@ func (s *Server) createMeetingForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m := &calendar.Meeting{Kind: calendar.KindMeeting, Bodies: []string{b.Slug}}
-	data := meetingFormPage{Heading: "Nytt möte – " + b.Name, Action: "/mina-organ/" + b.Slug + "/nytt-mote",
-		Back: fmt.Sprintf("/mina-organ/%s?ar=%d", b.Slug, calendar.In(s.now()).Year()), Submit: "Skapa mötet", Form: readMeetingForm(values)}
+	m := &calendar.Meeting{Kind: kind, Bodies: []string{b.Slug}}
+	data := s.bodyForm(b, kind)
+	data.Form = readMeetingForm(values)
 	if data.Form.Bodies == nil {
 		data.Form.Bodies = []string{b.Slug}
 	}
-	if !s.checkMeeting(w, r, m, values, &data) {
+	s.createFromForm(w, r, m, values, &data)
+}
+
+// createFromForm checks the form, saves m and sends the browser to its hub.
+func (s *Server) createFromForm(w http.ResponseWriter, r *http.Request, m *calendar.Meeting, values url.Values, data *meetingFormPage) {
+	if !s.checkMeeting(w, r, m, values, data) {
 		return
 	}
-	err = s.store.CreateMeeting(data.saveContext(r), m)
-	if !s.savedMeeting(w, r, err, &data) {
+	err := s.store.CreateMeeting(data.saveContext(r), m)
+	if !s.savedMeeting(w, r, err, data) {
 		return
 	}
 	s.wrote()
@@ -770,8 +939,21 @@ func (s *Server) checkMeeting(w http.ResponseWriter, r *http.Request, m *calenda
 	for _, rm := range rooms {
 		byslug[rm.Slug] = rm
 	}
-	data.Errors = data.Form.apply(m, byslug)
-	data.Errors = append(data.Errors, s.checkMeetingBodies(r, m, data.Form.Bodies)...)
+	orgs := map[string]bool{}
+	if data.NoBodies {
+		all, err := s.store.FindOrganisations(r.Context())
+		if err != nil {
+			s.Error(w, r, err)
+			return false
+		}
+		for _, o := range all {
+			orgs[o.Slug] = true
+		}
+	}
+	data.Errors = data.Form.apply(m, byslug, orgs)
+	if !data.NoBodies {
+		data.Errors = append(data.Errors, s.checkMeetingBodies(r, m, data.Form.Bodies)...)
+	}
 	if len(data.Errors) > 0 {
 		s.renderMeetingForm(w, r, http.StatusUnprocessableEntity, *data)
 		return false
@@ -849,8 +1031,16 @@ func (s *Server) editMeetingPage(w http.ResponseWriter, r *http.Request) {
 	if m == nil {
 		return
 	}
-	s.renderMeetingForm(w, r, http.StatusOK, meetingFormPage{Heading: "Ändra eller flytta mötet " + swedishDate(m.Start),
-		Action: hubPath(m.ID) + "/andra", Back: hubPath(m.ID), Submit: "Spara", Form: formOf(m)})
+	data := editForm(m)
+	data.Form = formOf(m)
+	s.renderMeetingForm(w, r, http.StatusOK, data)
+}
+
+// editForm is the page that changes m, without its form.
+func editForm(m *calendar.Meeting) meetingFormPage {
+	event := m.Kind == calendar.KindEvent
+	return meetingFormPage{Heading: "Ändra eller flytta " + nounOf(m).def + " " + swedishDate(m.Start),
+		Action: hubPath(m.ID) + "/andra", Back: hubPath(m.ID), Submit: "Spara", Event: event, NoBodies: event && len(m.Bodies) == 0}
 }
 
 // updateMeetingForm answers POST /mina-organ/moten/{id}/andra.
@@ -864,8 +1054,8 @@ func (s *Server) updateMeetingForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, id := *old, old.ID
-	data := meetingFormPage{Heading: "Ändra eller flytta mötet " + swedishDate(old.Start), Action: hubPath(id) + "/andra",
-		Back: hubPath(id), Submit: "Spara", Form: readMeetingForm(values)}
+	data := editForm(old)
+	data.Form = readMeetingForm(values)
 	if data.Form.Bodies == nil {
 		data.Form.Bodies = old.Bodies
 	}
@@ -875,8 +1065,11 @@ func (s *Server) updateMeetingForm(w http.ResponseWriter, r *http.Request) {
 	if !s.checkMeeting(w, r, &m, values, &data) {
 		return
 	}
-	upd := calendar.MeetingUpdate{Bodies: &m.Bodies, Title: &m.Title, Start: &m.Start, End: &m.End, Room: &m.Room, Location: &m.Location,
-		OnlineURL: &m.OnlineURL, Status: &m.Status}
+	upd := calendar.MeetingUpdate{Bodies: &m.Bodies, Title: &m.Title, Start: &m.Start, End: &m.End, AllDay: &m.AllDay, Room: &m.Room,
+		Location: &m.Location, OnlineURL: &m.OnlineURL, Status: &m.Status}
+	if data.NoBodies {
+		upd.Organisation = &m.Organisation
+	}
 	_, err := s.store.UpdateMeeting(data.saveContext(r), id, upd)
 	if !s.savedMeeting(w, r, err, &data) {
 		return
@@ -890,6 +1083,7 @@ func (s *Server) updateMeetingForm(w http.ResponseWriter, r *http.Request) {
 type cancelPage struct {
 	page
 	Name, When, Action, Back, Message string
+	Event                             bool // another dated event: no kallelse was sent, so no letter goes
 	Errors                            []formError
 	ErrorFor                          map[string]string
 }
@@ -909,9 +1103,9 @@ func (s *Server) renderCancel(w http.ResponseWriter, r *http.Request, status int
 		s.Error(w, r, err)
 		return
 	}
-	data := cancelPage{page: page{Title: "Ställ in mötet " + swedishDate(m.Start), Region: s.region, Home: "/"},
-		Name: meetingTitle(m, n), When: weekDate(m.Start) + ", " + swedishSpan(m), Action: hubPath(m.ID) + "/installa",
-		Back: hubPath(m.ID), Message: msg, Errors: errs, ErrorFor: map[string]string{}}
+	data := cancelPage{page: page{Title: errorTitle("Ställ in "+nounOf(m).def+" "+swedishDate(m.Start), errs), Region: s.region, Home: "/"},
+		Name: meetingTitle(m, n), When: weekWhen(m), Action: hubPath(m.ID) + "/installa",
+		Back: hubPath(m.ID), Message: msg, Errors: errs, ErrorFor: map[string]string{}, Event: m.Kind == calendar.KindEvent}
 	for _, e := range errs {
 		data.ErrorFor[e.Field] = e.Message
 	}

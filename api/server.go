@@ -479,6 +479,9 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, adminPath+"/personer/{key}/radera", adminOnly, s.adminErase, http.MethodPost)
 	s.handle(r, adminPath+"/personer/{key}/logga-ut", adminOnly, s.adminSignOut, http.MethodPost)
 	s.handle(r, adminPath+"/personer/{key}/uppgifter", adminOnly, s.exportPerson, get...)
+	s.handle(r, adminPath+"/handelser", adminOnly, s.eventsListPage, get...)
+	s.handle(r, adminPath+"/handelser/ny", adminOnly, s.newCommonEventPage, get...)
+	s.handle(r, adminPath+"/handelser/ny", adminOnly, s.createCommonEventForm, http.MethodPost)
 	s.handle(r, "/mina-organ/utkorg/{id}/forsok-igen", keeper, s.retryOutboxForm, http.MethodPost)
 	// The secretary's agenda pages (agenda_pages.go).
 	const dag = "/mina-organ/moten/{id}/dagordning"
@@ -520,6 +523,8 @@ func (s *Server) routes() *mux.Router {
 	s.handle(r, "/mina-organ/{slug}", internal, s.arsplanPage, get...)
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", internal, s.newMeetingPage, get...)
 	s.handle(r, "/mina-organ/{slug}/nytt-mote", keeper, s.createMeetingForm, http.MethodPost)
+	s.handle(r, "/mina-organ/{slug}/ny-handelse", internal, s.newEventPage, get...)
+	s.handle(r, "/mina-organ/{slug}/ny-handelse", keeper, s.createEventForm, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/faststall", keeper, s.confirmYearForm, http.MethodPost)
 	s.handle(r, "/mina-organ/{slug}/nasta-ar", internal, s.nextYearPage, get...)
 	s.handle(r, "/mina-organ/{slug}/nasta-ar", keeper, s.createNextYear, http.MethodPost)
