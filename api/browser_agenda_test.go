@@ -55,7 +55,7 @@ func TestBrowserAgenda(t *testing.T) {
 	// Signed in as by the link from the mail (TestBrowserSignIn does that
 	// by keyboard): the session's cookie.
 	open(t, tab, base+"/", 200)
-	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+	setSession(t, tab, base, secret)
 
 	open(t, tab, page, 200)
 	audit(t, tab, axe, "label")

@@ -74,7 +74,7 @@ func TestBrowserCalendarChoice(t *testing.T) {
 	// Maria signs in and chooses the feed.
 	secret, _, err := e.store.CreateSession(context.Background(), "maria-lindborg", "link", time.Hour)
 	must(t, err)
-	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+	setSession(t, tab, base, secret)
 	open(t, tab, base+"/mina-moten/kalenderval", 200)
 	audit(t, tab, axe, "label")
 	tabTo(t, tab, "kalenderval") // the group's checked button: invitations

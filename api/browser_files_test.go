@@ -55,7 +55,7 @@ func TestBrowserFiles(t *testing.T) {
 	tab := newTab(t, browser)
 	do(t, tab, chromedp.EmulateViewport(390, 800))
 	open(t, tab, base+"/", 200)
-	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+	setSession(t, tab, base, secret)
 
 	open(t, tab, body+"/medlemmar", 200)
 	tabTo(t, tab, "importera-medlemmar")

@@ -35,7 +35,7 @@ func TestBrowserForhinder(t *testing.T) {
 		t.Helper()
 		secret, _, err := e.store.CreateSession(context.Background(), person, "link", time.Hour)
 		must(t, err)
-		eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+		setSession(t, tab, base, secret)
 	}
 
 	open(t, tab, base+"/mina-moten", 200)

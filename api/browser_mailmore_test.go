@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -49,9 +48,7 @@ func TestBrowserMailRequests(t *testing.T) {
 	tab := newTab(t, startBrowser(t, chromium))
 	base := e.http.URL
 	do(t, tab, chromedp.EmulateViewport(390, 800))
-	if _, err := chromedp.Call(tab, network.SetCookie, network.SetCookieParams{Name: "samkal", Value: secret, URL: base}); err != nil {
-		t.Fatalf("set the session cookie: %v", err)
-	}
+	setSession(t, tab, base, secret)
 	mainText := func() string { return eval[string](t, tab, `document.querySelector("main").innerText`) }
 	narrow := func(what string) {
 		t.Helper()

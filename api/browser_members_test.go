@@ -45,7 +45,7 @@ func TestBrowserMembers(t *testing.T) {
 	tab := newTab(t, browser)
 	do(t, tab, chromedp.EmulateViewport(390, 800))
 	open(t, tab, base+"/", 200)
-	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+	setSession(t, tab, base, secret)
 
 	open(t, tab, page, 200)
 	audit(t, tab, axe, "label")

@@ -25,7 +25,7 @@ func phoneTab(t *testing.T, e *env, person string) (context.Context, []byte) {
 		secret, _, err := e.store.CreateSession(context.Background(), person, "link", time.Hour)
 		must(t, err)
 		open(t, tab, e.http.URL+"/", 200)
-		eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+		setSession(t, tab, e.http.URL, secret)
 	}
 	return tab, axe
 }

@@ -68,11 +68,15 @@ func TestBrowserSecretaryReflow(t *testing.T) {
 	must(t, err)
 
 	hub := fmt.Sprintf("/mina-organ/moten/%d", first.ID)
+	conference := fmt.Sprintf("/mina-organ/moten/%d", ex.meeting(t, "lansdel-vaster-konferens-2024-10-18").ID)
 	pages := []struct{ name, path string }{
 		{"mina-organ", "/mina-organ"},
 		{"arsplan", "/mina-organ/chefsgrupp-folkhalsa?ar=2025"},
 		{"arsplan-rutnat", "/mina-organ/chefsgrupp-folkhalsa?ar=2025&visa=rutnat"},
 		{"nytt-mote", "/mina-organ/chefsgrupp-folkhalsa/nytt-mote"},
+		{"ny-handelse", "/mina-organ/lansdel-vaster/ny-handelse"},
+		{"handelse", conference},
+		{"handelse-andra", conference + "/andra"},
 		{"motesnav", hub},
 		{"andra", hub + "/andra"},
 		{"installa", hub + "/installa"},
@@ -118,7 +122,8 @@ func TestBrowserSecretaryReflow(t *testing.T) {
 		shots         map[string]string // page name -> file in docs/screenshots
 	}{
 		{"zoom200", 640, 400, 2, map[string]string{"dagordning": "dagordning-zoom200.png", "arsplan-rutnat": "arsplan-rutnat-zoom200.png",
-			"kan-inte": "kan-inte-zoom200.png", "forhinder": "forhinder-zoom200.png", "organ-sok": "organ-sok-zoom200.png"}},
+			"kan-inte": "kan-inte-zoom200.png", "forhinder": "forhinder-zoom200.png", "organ-sok": "organ-sok-zoom200.png",
+			"handelse-andra": "handelse-andra-zoom200.png"}},
 		{"390px", 390, 800, 1, nil},
 	} {
 		tab := newTab(t, browser)
@@ -127,7 +132,7 @@ func TestBrowserSecretaryReflow(t *testing.T) {
 			t.Fatalf("emulate %s: %v", c.name, err)
 		}
 		open(t, tab, base+"/", 200)
-		eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+		setSession(t, tab, base, secret)
 		for _, p := range pages {
 			t.Run(c.name+" "+p.name, func(t *testing.T) {
 				open(t, tab, base+p.path, 200)

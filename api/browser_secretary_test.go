@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -35,9 +34,7 @@ func TestBrowserSecretary(t *testing.T) {
 	tab := newTab(t, browser)
 	base := e.http.URL
 	do(t, tab, chromedp.EmulateViewport(390, 800))
-	if _, err := chromedp.Call(tab, network.SetCookie, network.SetCookieParams{Name: "samkal", Value: secret, URL: base}); err != nil {
-		t.Fatalf("set the session cookie: %v", err)
-	}
+	setSession(t, tab, base, secret)
 
 	open(t, tab, base+"/mina-organ", 200)
 	audit(t, tab, axe)

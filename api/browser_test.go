@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -628,6 +629,18 @@ func run[T any](t *testing.T, tab context.Context, a chromedp.Action[T]) T {
 		t.Fatalf("browser: %v", err)
 	}
 	return v
+}
+
+// setSession signs the tab in at base with the session secret. The
+// cookie goes through the DevTools protocol, not a script's
+// document.cookie: a script can run before the page of base has replaced
+// about:blank, where the cookie is lost, and the next page was then the
+// sign-in page (seen under load, in two tests).
+func setSession(t *testing.T, tab context.Context, base, secret string) {
+	t.Helper()
+	if _, err := chromedp.Call(tab, network.SetCookie, network.SetCookieParams{Name: "samkal", Value: secret, URL: base}); err != nil {
+		t.Fatalf("set the session cookie: %v", err)
+	}
 }
 
 func do(t *testing.T, tab context.Context, steps ...chromedp.Action[chromedp.Void]) {

@@ -103,6 +103,6 @@ func windowBrowser(t *testing.T) (*calendar.BookingWindow, context.Context, []by
 	tab := newTab(t, browser)
 	do(t, tab, chromedp.EmulateViewport(390, 800))
 	open(t, tab, base+"/", 200)
-	eval[string](t, tab, `document.cookie = "samkal=`+secret+`; path=/"`)
+	setSession(t, tab, base, secret)
 	return x, tab, axe, base
 }
