@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -162,6 +163,19 @@ var pgKeyValue = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|passwor
 // an årsplan import of the country went to those writes.
 const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)&_txlock=immediate"
 
+// sqliteConns is how many connections a SQLite database may have open:
+// four per core, from 4 to 16. Without a bound database/sql opened one per
+// concurrent request, and each SQLite connection keeps its own page cache
+// and parsed schema outside Go's heap: 50 clients of the start page on
+// the country grew the server from 40 to 215 MB (the Go heap stayed under
+// 14 MB) and served 19 requests a second; with 8 connections it peaked at
+// 83 MB and served 121 (docs/benchmarks.md, "Memory under load"). WAL lets
+// the connections read side by side, and writes take the one write lock
+// in turn anyway, so more connections than the cores can use buy nothing.
+func sqliteConns() int {
+	return min(16, max(4, 4*runtime.GOMAXPROCS(0)))
+}
+
 // openSQLite opens the SQLite file at path, creating the file but not its
 // directory.
 func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
@@ -190,6 +204,10 @@ func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open SQLite database %s: %w", path, err)
 	}
+	n := sqliteConns()
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := checkSQLiteWritable(ctx, db); err != nil {
 		db.Close()
 		var e *sqlite.Error

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -154,3 +155,9 @@ func SetMaxCandidates(s *Store, n int) { s.maxCandidates = n }
 // SetMaxFeedTouches makes FeedTouches say "everything" for more than n new
 // changes.
 func SetMaxFeedTouches(s *Store, n int) { s.maxFeedTouches = n }
+
+// DBStats is the connection pool's statistics, for the test of its bound.
+func DBStats(s *Store) sql.DBStats { return s.db.Stats() }
+
+// SQLiteConns is how many connections a SQLite database may have open.
+func SQLiteConns() int { return sqliteConns() }
