@@ -30,7 +30,10 @@ type bodyIndex struct {
 	Total  int        // public bodies in all
 	Query  string     // what was searched for (?sok=)
 	Org    string     // the organisation's name (?organisation=)
-	Hits   int        // bodies found, shown or not
+	// OrgFeed is the organisation's feed: its bodies' meetings and the
+	// events for its people, in one subscription.
+	OrgFeed feedLinks
+	Hits    int // bodies found, shown or not
 }
 
 // orgItem is an organisation with public bodies, and how many.
@@ -75,6 +78,9 @@ func (s *Server) publicBodies(ctx context.Context, org, query string) (bodyIndex
 		}
 		ix.Hits = len(shown)
 		ix.Org = n.orgs[org]
+		if ix.Org != "" {
+			ix.OrgFeed = s.feedLinks("/feeds/organisations/" + org + ".ics")
+		}
 	case len(bodies) <= bodyListMax:
 		shown = bodies
 	default:

@@ -37,6 +37,8 @@ func TestWriteRendersOnlyTheFeedsItChanges(t *testing.T) {
 		"maria":            "/feeds/people/" + f.maria.FeedToken + ".ics",
 		"anna":             "/feeds/people/" + f.anna.FeedToken + ".ics",
 		"alla":             "/feeds/all.ics",
+		"örebro":           "/feeds/organisations/region-orebro-lan.ics", // hosts folkhälsa
+		"kumla":            "/feeds/organisations/kumla.ics",             // hosts no body
 	}
 	// round fetches every feed from both servers after FeedVersionCheck
 	// (1 s) and returns, per server, which feeds changed bytes and how
@@ -48,7 +50,7 @@ func TestWriteRendersOnlyTheFeedsItChanges(t *testing.T) {
 			e.clock.Add(1100 * time.Millisecond)
 			before := feedRenders(t, e)
 			var ch []string
-			for _, name := range []string{"alla", "anna", "folkhälsa", "maria", "skolchefsgruppen"} {
+			for _, name := range []string{"alla", "anna", "folkhälsa", "kumla", "maria", "skolchefsgruppen", "örebro"} {
 				r := feed(t, e, feeds[name])
 				key := fmt.Sprint(i, name)
 				if old, ok := etags[key]; ok && old != r.Header.Get("ETag") {
@@ -75,7 +77,7 @@ func TestWriteRendersOnlyTheFeedsItChanges(t *testing.T) {
 	}{
 		{"a meeting of folkhälsa renamed, through the first server", func(t *testing.T) {
 			a.write(http.MethodPatch, fmt.Sprintf("/api/v1/meetings/%d", f.folkhalsa[3].ID), `{"title":"Nytt namn"}`, http.StatusOK)
-		}, "alla,folkhälsa,maria", map[string]int{"all": 1, "body": 1, "person": 1}},
+		}, "alla,folkhälsa,maria,örebro", map[string]int{"all": 1, "body": 1, "person": 1, "organisation": 1}},
 		{"the restricted working group's meeting moved, straight in the second's store", func(t *testing.T) {
 			start, end := f.restricted.Start.Add(time.Hour), f.restricted.End.Add(time.Hour)
 			_, err := b.store.UpdateMeeting(context.Background(), f.restricted.ID, calendar.MeetingUpdate{Start: &start, End: &end})
@@ -87,14 +89,16 @@ func TestWriteRendersOnlyTheFeedsItChanges(t *testing.T) {
 		}, "anna", map[string]int{"person": 1}},
 		{"a room renamed (folkhälsa meets in Eken)", func(t *testing.T) {
 			a.write(http.MethodPatch, "/api/v1/rooms/lokal-eken", `{"name":"Lokal Stora Eken"}`, http.StatusOK)
-		}, "alla,folkhälsa,maria", map[string]int{"all": 1, "body": 1, "person": 1}},
+		}, "alla,folkhälsa,maria,örebro", map[string]int{"all": 1, "body": 1, "person": 1, "organisation": 1}},
 		{"skolchefsgruppen renamed: named in the joint meeting", func(t *testing.T) {
 			a.write(http.MethodPatch, "/api/v1/bodies/skolchefsgruppen", `{"name":"Skolchefsgruppen i länet"}`, http.StatusOK)
-		}, "alla,anna,folkhälsa,maria,skolchefsgruppen", map[string]int{"all": 1, "body": 2, "person": 2}},
+			// Both organisations' feeds render (a body changed: it may have
+			// moved into one), but only Örebro's bytes change.
+		}, "alla,anna,folkhälsa,maria,skolchefsgruppen,örebro", map[string]int{"all": 1, "body": 2, "person": 2, "organisation": 2}},
 		{"an event for everyone", func(t *testing.T) {
 			a.write(http.MethodPost, "/api/v1/meetings", `{"kind":"event","title":"Länsdag","start":"2025-09-10T00:00:00+02:00",
 				"end":"2025-09-11T00:00:00+02:00","all_day":true}`, http.StatusCreated)
-		}, "alla,anna,maria", map[string]int{"all": 1, "person": 2}},
+		}, "alla,anna,kumla,maria,örebro", map[string]int{"all": 1, "person": 2, "organisation": 2}},
 		{"nothing", func(t *testing.T) {}, "", map[string]int{}},
 	} {
 		t.Run(step.name, func(t *testing.T) {
@@ -104,7 +108,7 @@ func TestWriteRendersOnlyTheFeedsItChanges(t *testing.T) {
 				if changed[i] != step.changed {
 					t.Errorf("server %d: feeds with new bytes %q, want %q", i+1, changed[i], step.changed)
 				}
-				for _, kind := range []string{"all", "body", "person"} {
+				for _, kind := range []string{"all", "organisation", "body", "person"} {
 					if renders[i][kind] != step.renders[kind] {
 						t.Errorf("server %d: %d renders of %s feeds, want %d", i+1, renders[i][kind], kind, step.renders[kind])
 					}

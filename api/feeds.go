@@ -2,11 +2,13 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -157,6 +159,10 @@ type feedDeps struct {
 	// events name (a joint meeting names the other bodies too).
 	about, named map[string]bool
 	rooms        map[string]bool
+	// anyBody: a change of any body itself alters it. An organisation's
+	// feed lists the public bodies it hosts, and a body made, moved to
+	// another organisation or made restricted changes which they are.
+	anyBody bool
 }
 
 // newFeedDeps is the deps of a feed of ms (their ids, bodies and rooms)
@@ -183,7 +189,7 @@ func (t *touched) alters(d *feedDeps) bool {
 	if t.everything || (t.regionWide && (d.regionWide || d.public)) || t.people[d.person] {
 		return true
 	}
-	if d.public && (len(t.meetings) > 0 || len(t.bodies) > 0 || len(t.rooms) > 0) {
+	if d.public && (len(t.meetings) > 0 || len(t.bodies) > 0 || len(t.rooms) > 0) || d.anyBody && len(t.named) > 0 {
 		return true
 	}
 	for id := range t.meetings {
@@ -411,7 +417,8 @@ func (c *feedCache) fresh(r *rendered, k *knownVersion, now time.Time) bool {
 }
 
 // serveFeed answers a feed request from the cache, rendering when needed.
-// kind labels metrics ("all", "body", "person"); key names the cache entry.
+// kind labels metrics ("all", "organisation", "body", "person"); key names
+// the cache entry.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, kind, key string, source func(ctx context.Context, now time.Time) (*feedSource, error)) {
 	now := s.now()
 	k, err := s.feeds.version(r.Context(), s.store, now, s.check)
@@ -681,6 +688,20 @@ func (s *Server) serveBodyFeed(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+func (s *Server) serveOrganisationFeed(w http.ResponseWriter, r *http.Request) {
+	if !s.noQuery(w, r) {
+		return
+	}
+	slug := mux.Vars(r)["slug"]
+	if !calendar.ValidSlug(slug) {
+		s.feedNotFound(w, r, "organisation")
+		return
+	}
+	s.serveFeed(w, r, "organisation", "organisation:"+slug, func(ctx context.Context, now time.Time) (*feedSource, error) {
+		return s.organisationFeed(ctx, now, slug)
+	})
+}
+
 func (s *Server) servePersonFeed(w http.ResponseWriter, r *http.Request) {
 	if !s.noQuery(w, r) {
 		return
@@ -820,10 +841,7 @@ const regionFeedLookback = 365 * 24 * time.Hour
 // allFeed is every public body's meetings and the events without a body,
 // from regionFeedLookback ago.
 func (s *Server) allFeed(ctx context.Context, now time.Time) (*feedSource, error) {
-	since := s.policy.Since(now)
-	if bound := calendar.DateOf(now.Add(-regionFeedLookback)).Start(); bound.After(since) {
-		since = bound
-	}
+	since := s.regionFeedSince(now)
 	ms, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{PublicOnly: true, From: &since})
 	if err != nil {
 		return nil, err
@@ -841,6 +859,73 @@ func (s *Server) allFeed(ctx context.Context, now time.Time) (*feedSource, error
 		meetings: ms,
 		deps:     &feedDeps{public: true, regionWide: true},
 		filename: "alla-moten.ics",
+	}, nil
+}
+
+// regionFeedSince is where the region's feed and an organisation's
+// begin: the policy's lookback, at most regionFeedLookback.
+func (s *Server) regionFeedSince(now time.Time) time.Time {
+	since := s.policy.Since(now)
+	if bound := calendar.DateOf(now.Add(-regionFeedLookback)).Start(); bound.After(since) {
+		since = bound
+	}
+	return since
+}
+
+// organisationFeed is the region's feed of one organisation, for an
+// installation of several regions (docs/deployment.md): the meetings of
+// the public bodies it hosts (Body.Organisation), its own events and the
+// events for everyone, from regionFeedSince. all.ics holds the whole
+// installation, which for a country is every region's meetings.
+func (s *Server) organisationFeed(ctx context.Context, now time.Time, slug string) (*feedSource, error) {
+	n, err := s.names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name, ok := n.orgs[slug]
+	if !ok {
+		return nil, calendar.Errorf(calendar.ENOTFOUND, "organisation %q has no feed", slug)
+	}
+	var bodies []string
+	for _, b := range n.bodies {
+		if b.Organisation == slug && isPublic(b) {
+			bodies = append(bodies, b.Slug)
+		}
+	}
+	slices.Sort(bodies)
+	since := s.regionFeedSince(now)
+	var ms []*calendar.Meeting
+	if len(bodies) > 0 {
+		if ms, err = s.store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: bodies, PublicOnly: true, From: &since}); err != nil {
+			return nil, err
+		}
+	}
+	event := calendar.KindEvent
+	events, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{Kind: &event, PublicOnly: true, From: &since})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		if len(e.Bodies) == 0 && (e.Organisation == "" || e.Organisation == slug) {
+			ms = append(ms, e)
+		}
+	}
+	slices.SortStableFunc(ms, func(a, b *calendar.Meeting) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID)) })
+	fn, err := s.feedNames(ctx, ms)
+	if err != nil {
+		return nil, err
+	}
+	deps := newFeedDeps(ms, bodies...)
+	deps.regionWide, deps.anyBody = true, true
+	return &feedSource{
+		feed: &ical.Feed{
+			Name:        name + " – alla möten",
+			Description: "Alla offentliga möten i organ som " + name + " är huvudman för, och gemensamma händelser.",
+			Events:      s.events(ms, now, fn, isPublic, false),
+		},
+		meetings: ms,
+		deps:     deps,
+		filename: slug + ".ics",
 	}, nil
 }
 

@@ -337,6 +337,7 @@ func (s *Server) routes() *mux.Router {
 
 	s.handle(r, "/feeds/all.ics", anyone, s.serveAllFeed, get...)
 	s.handle(r, "/feeds/bodies/{slug}.ics", anyone, s.serveBodyFeed, get...)
+	s.handle(r, "/feeds/organisations/{slug}.ics", anyone, s.serveOrganisationFeed, get...)
 	s.handle(r, "/feeds/people/{token}.ics", anyone, s.servePersonFeed, get...)
 
 	const v1 = "/api/v1"
