@@ -49,6 +49,7 @@ func BenchmarkCountry(b *testing.B) {
 				{"body", "/feeds/bodies/r01-organ-00.ics"},
 				{"person_one_body", "/feeds/people/" + one.FeedToken + ".ics"},
 				{"person_coordinator", "/feeds/people/" + coordinator.FeedToken + ".ics"},
+				{"organisation", "/feeds/organisations/r01-region.ics"},
 				{"all", "/feeds/all.ics"},
 			} {
 				b.Run(f.name, func(b *testing.B) {
