@@ -169,3 +169,26 @@ func TestBodyEventPages(t *testing.T) {
 		}
 	})
 }
+
+// TestMeetingFormOfManyBodies: an admin of several regions keeps more
+// bodies than a form can list; the meeting form offers those of the
+// meeting's organisation, not all seventy-five.
+func TestMeetingFormOfManyBodies(t *testing.T) {
+	e := newEnv(t, nil)
+	seed(t, e)
+	severalRegions(t, e)
+	ctx := context.Background()
+	must(t, e.store.CreatePerson(ctx, &calendar.Person{Key: "ida-admin", Name: "Ida Admin", Email: "ida.admin@example.se"}))
+	grant(t, e, "ida-admin", calendar.AccessAdmin, "")
+	ida := sessionCookie(t, e, "ida-admin")
+	r := e.get("/mina-organ/r01-grupp-00/nytt-mote", ida)
+	wantIn(t, "form", r, http.StatusOK, `value="r01-grupp-00" checked`, `value="r01-grupp-24"`, "Här står organen med samma huvudman som mötets.")
+	if strings.Contains(r.text(), `value="r02-grupp-00"`) || strings.Contains(r.text(), `value="chefsgrupp-folkhalsa"`) {
+		t.Errorf("the form offers another organisation's bodies")
+	}
+	// A joint meeting of two of the region's bodies is made as before.
+	form := url.Values{"organ_valt": {"ja"}, "organ": {"r01-grupp-00", "r01-grupp-01"}, "datum": {"2025-04-08"}, "start": {"13.00"},
+		"slut": {"15.00"}, "lokal": {""}, "status": {"proposed"}}
+	r = e.postFollow("/mina-organ/r01-grupp-00/nytt-mote", form, ida)
+	wantIn(t, "joint", r, http.StatusOK, "Mötet är skapat.", "<dt>Organ</dt><dd>Samverkansgrupp 01-00 och Samverkansgrupp 01-01</dd>")
+}

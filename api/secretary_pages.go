@@ -28,6 +28,26 @@ import (
 // explicit choice, which is recorded in the meeting's notes (see
 // overrideNote).
 
+// nearBodies are those of kept that share an organisation (a huvudman)
+// with a ticked body, and the ticked ones: an admin of a country keeps
+// 1,260 bodies, and a form of 1,260 checkboxes helps nobody, while a
+// joint meeting is of one region's bodies.
+func nearBodies(kept []*calendar.Body, ticked []string) []*calendar.Body {
+	orgs := map[string]bool{}
+	for _, b := range kept {
+		if slices.Contains(ticked, b.Slug) {
+			orgs[b.Organisation] = true
+		}
+	}
+	var out []*calendar.Body
+	for _, b := range kept {
+		if orgs[b.Organisation] || slices.Contains(ticked, b.Slug) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // keptBodies are the bodies the caller keeps: every body for an admin,
 // else those they are secretary of, ordered as the store lists them.
 func keptBodies(p *access.Principal, all []*calendar.Body) []*calendar.Body {
@@ -578,10 +598,14 @@ type meetingFormPage struct {
 	// no body choice, but whose it is (Organisations, when there are any).
 	NoBodies      bool
 	Organisations []kindOption
-	Errors        []formError
-	ErrorFor      map[string]string
-	Clashes       []string
-	confirmed     bool // saved despite Clashes
+	// NearOnly: the caller keeps more bodies than a form can list (an
+	// admin of several regions), so BodyOptions are those of the ticked
+	// bodies' organisations (nearBodies).
+	NearOnly  bool
+	Errors    []formError
+	ErrorFor  map[string]string
+	Clashes   []string
+	confirmed bool // saved despite Clashes
 }
 
 // saveContext is the context to save the form's meeting under.
@@ -822,7 +846,11 @@ func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, statu
 			s.Error(w, r, err)
 			return
 		}
-		for _, b := range keptBodies(principalOf(r), bodies) {
+		kept := keptBodies(principalOf(r), bodies)
+		if len(kept) > bodyListMax {
+			kept, data.NearOnly = nearBodies(kept, data.Form.Bodies), true
+		}
+		for _, b := range kept {
 			data.BodyOptions = append(data.BodyOptions, kindOption{Value: b.Slug, Label: b.Name, Selected: slices.Contains(data.Form.Bodies, b.Slug)})
 		}
 	}
