@@ -20,8 +20,7 @@ func TestAdminPages(t *testing.T) {
 		e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		seed(t, e)
 		ctx := context.Background()
-		must(t, e.store.CreatePerson(ctx, &calendar.Person{Key: "ida-admin", Name: "Ida Admin", Email: "ida.admin@example.se"}))
-		grant(t, e, "ida-admin", calendar.AccessAdmin, "")
+		makeAdmin(t, e)
 		makeSecretary(t, e)
 		ida, maria := sessionCookie(t, e, "ida-admin"), sessionCookie(t, e, "maria-lindborg")
 

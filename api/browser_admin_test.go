@@ -27,8 +27,7 @@ func TestBrowserAdmin(t *testing.T) {
 	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
 	seed(t, e)
 	ctx := context.Background()
-	must(t, e.store.CreatePerson(ctx, &calendar.Person{Key: "ida-admin", Name: "Ida Admin", Email: "ida.admin@example.se"}))
-	grant(t, e, "ida-admin", calendar.AccessAdmin, "")
+	makeAdmin(t, e)
 	tab, axe := phoneTab(t, e, "ida-admin")
 	base := e.http.URL
 

@@ -20,8 +20,7 @@ func TestBrowserCommonEvent(t *testing.T) {
 	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
 	seed(t, e)
 	ctx := context.Background()
-	must(t, e.store.CreatePerson(ctx, &calendar.Person{Key: "ida-admin", Name: "Ida Admin", Email: "ida.admin@example.se"}))
-	grant(t, e, "ida-admin", calendar.AccessAdmin, "")
+	makeAdmin(t, e)
 	tab, axe := phoneTab(t, e, "ida-admin")
 	base := e.http.URL
 
@@ -79,4 +78,49 @@ func TestBrowserCommonEvent(t *testing.T) {
 	if !found {
 		t.Errorf("the conference is not stored as a whole-day event of Kumla")
 	}
+}
+
+// TestBrowserBodyEvent: in Chromium at a phone's width, by keyboard alone,
+// Maria, secretary of chefsgrupp folkhälsa, goes from the årsplan to "Ny
+// händelse", makes a two-day conference of the body, and opens its form
+// again, which shows whole days. axe-core audits each page.
+func TestBrowserBodyEvent(t *testing.T) {
+	e := newEnv(t, nil, func(o *api.Options) { o.BaseURL = "http://localhost" })
+	seed(t, e)
+	makeSecretary(t, e)
+	tab, axe := phoneTab(t, e, "maria-lindborg")
+	base := e.http.URL
+
+	open(t, tab, base+"/mina-organ/chefsgrupp-folkhalsa?ar=2025", 200)
+	tabTo(t, tab, "ny-handelse")
+	if got := submitByKey(t, tab, kb.Enter); got != 200 {
+		t.Fatalf("the form answered %d", got)
+	}
+	audit(t, tab, axe)
+	tabTo(t, tab, "titel")
+	key(t, tab, "Chefsgruppens konferens")
+	tabTo(t, tab, "datum")
+	key(t, tab, "2025-10-16")
+	tabTo(t, tab, "sista")
+	key(t, tab, "2025-10-17")
+	tabTo(t, tab, "Skapa händelsen")
+	if got := submitByKey(t, tab, kb.Enter); got != 200 {
+		t.Fatalf("creating answered %d:\n%s", got, eval[string](t, tab, `document.querySelector("main").innerText`))
+	}
+	audit(t, tab, axe)
+	main := eval[string](t, tab, `document.querySelector("main").innerText`)
+	for _, want := range []string{"Händelsen är skapad.", "torsdag 16 oktober 2025 – fredag 17 oktober 2025, heldagar", "Chefsgrupp folkhälsa"} {
+		if !strings.Contains(main, want) {
+			t.Errorf("the hub lacks %q:\n%s", want, main)
+		}
+	}
+	tabTo(t, tab, "andra")
+	if got := submitByKey(t, tab, kb.Enter); got != 200 {
+		t.Fatalf("the edit page: %d", got)
+	}
+	audit(t, tab, axe)
+	if !eval[bool](t, tab, `document.getElementById("tid").checked`) || eval[string](t, tab, `document.getElementById("sista").value`) != "2025-10-17" {
+		t.Errorf("the form of the conference does not show its whole days")
+	}
+	shoot(t, tab, "handelse-andra-390.png")
 }

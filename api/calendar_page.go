@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -214,28 +215,44 @@ func (s *Server) calendarMeetings(ctx context.Context, v calendarView, n *names,
 	case large && v.org == "":
 		return nil, nil
 	case large:
-		for _, b := range n.bodies {
-			if b.Organisation == v.org {
-				f.Bodies = append(f.Bodies, b.Slug)
-			}
-		}
-		event := calendar.KindEvent
-		events, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{From: &from, To: &to, Kind: &event})
-		if err != nil {
-			return nil, err
-		}
-		events = slices.DeleteFunc(events, func(m *calendar.Meeting) bool {
-			return len(m.Bodies) > 0 || m.Organisation != "" && m.Organisation != v.org
-		})
-		var ms []*calendar.Meeting
-		if len(f.Bodies) > 0 {
-			if ms, err = s.store.FindMeetings(ctx, f); err != nil {
-				return nil, err
-			}
-		}
-		ms = append(ms, events...)
-		slices.SortStableFunc(ms, func(a, b *calendar.Meeting) int { return a.Start.Compare(b.Start) })
-		return ms, nil
+		ms, _, err := s.organisationMeetings(ctx, n, v.org, f, func(*calendar.Body) bool { return true })
+		return ms, err
 	}
 	return s.store.FindMeetings(ctx, f)
+}
+
+// organisationMeetings is what an organisation's calendar holds, within
+// f's time (and f's PublicOnly): the meetings of the bodies it hosts that
+// keep accepts, its own events of no body and everyone's, by start. It
+// returns the bodies too, which a feed depends on. The month's calendar of
+// a large installation shows it; an organisation's feed
+// (/feeds/organisations/SLUG.ics) is it, public only.
+func (s *Server) organisationMeetings(ctx context.Context, n *names, org string, f calendar.MeetingFilter, keep func(*calendar.Body) bool) ([]*calendar.Meeting, []string, error) {
+	var bodies []string
+	for _, b := range n.bodies {
+		if b.Organisation == org && keep(b) {
+			bodies = append(bodies, b.Slug)
+		}
+	}
+	slices.Sort(bodies)
+	var ms []*calendar.Meeting
+	if len(bodies) > 0 {
+		f.Bodies = bodies
+		var err error
+		if ms, err = s.store.FindMeetings(ctx, f); err != nil {
+			return nil, nil, err
+		}
+	}
+	event := calendar.KindEvent
+	events, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{From: f.From, To: f.To, Kind: &event})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range events {
+		if len(e.Bodies) == 0 && (e.Organisation == "" || e.Organisation == org) {
+			ms = append(ms, e)
+		}
+	}
+	slices.SortStableFunc(ms, func(a, b *calendar.Meeting) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID)) })
+	return ms, bodies, nil
 }

@@ -2,13 +2,11 @@ package api
 
 import (
 	"bytes"
-	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -675,30 +673,25 @@ func (s *Server) serveAllFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveBodyFeed(w http.ResponseWriter, r *http.Request) {
-	if !s.noQuery(w, r) {
-		return
-	}
-	slug := mux.Vars(r)["slug"]
-	if !calendar.ValidSlug(slug) {
-		s.feedNotFound(w, r, "body")
-		return
-	}
-	s.serveFeed(w, r, "body", "body:"+slug, func(ctx context.Context, now time.Time) (*feedSource, error) {
-		return s.bodyFeed(ctx, now, slug)
-	})
+	s.serveSlugFeed(w, r, "body", s.bodyFeed)
 }
 
 func (s *Server) serveOrganisationFeed(w http.ResponseWriter, r *http.Request) {
+	s.serveSlugFeed(w, r, "organisation", s.organisationFeed)
+}
+
+// serveSlugFeed serves the feed of kind named by the path's {slug}.
+func (s *Server) serveSlugFeed(w http.ResponseWriter, r *http.Request, kind string, source func(context.Context, time.Time, string) (*feedSource, error)) {
 	if !s.noQuery(w, r) {
 		return
 	}
 	slug := mux.Vars(r)["slug"]
 	if !calendar.ValidSlug(slug) {
-		s.feedNotFound(w, r, "organisation")
+		s.feedNotFound(w, r, kind)
 		return
 	}
-	s.serveFeed(w, r, "organisation", "organisation:"+slug, func(ctx context.Context, now time.Time) (*feedSource, error) {
-		return s.organisationFeed(ctx, now, slug)
+	s.serveFeed(w, r, kind, kind+":"+slug, func(ctx context.Context, now time.Time) (*feedSource, error) {
+		return source(ctx, now, slug)
 	})
 }
 
@@ -886,31 +879,11 @@ func (s *Server) organisationFeed(ctx context.Context, now time.Time, slug strin
 	if !ok {
 		return nil, calendar.Errorf(calendar.ENOTFOUND, "organisation %q has no feed", slug)
 	}
-	var bodies []string
-	for _, b := range n.bodies {
-		if b.Organisation == slug && isPublic(b) {
-			bodies = append(bodies, b.Slug)
-		}
-	}
-	slices.Sort(bodies)
 	since := s.regionFeedSince(now)
-	var ms []*calendar.Meeting
-	if len(bodies) > 0 {
-		if ms, err = s.store.FindMeetings(ctx, calendar.MeetingFilter{Bodies: bodies, PublicOnly: true, From: &since}); err != nil {
-			return nil, err
-		}
-	}
-	event := calendar.KindEvent
-	events, err := s.store.FindMeetings(ctx, calendar.MeetingFilter{Kind: &event, PublicOnly: true, From: &since})
+	ms, bodies, err := s.organisationMeetings(ctx, n, slug, calendar.MeetingFilter{PublicOnly: true, From: &since}, isPublic)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range events {
-		if len(e.Bodies) == 0 && (e.Organisation == "" || e.Organisation == slug) {
-			ms = append(ms, e)
-		}
-	}
-	slices.SortStableFunc(ms, func(a, b *calendar.Meeting) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID)) })
 	fn, err := s.feedNames(ctx, ms)
 	if err != nil {
 		return nil, err

@@ -177,8 +177,7 @@ func TestOutboxPage(t *testing.T) {
 		c := seedCouncil(t, e)
 		ctx := context.Background()
 		grant(t, e, "maria-lindborg", calendar.AccessSecretary, c.slug)
-		must(t, e.store.CreatePerson(ctx, &calendar.Person{Key: "ida-admin", Name: "Ida Admin", Email: "ida.admin@example.se"}))
-		grant(t, e, "ida-admin", calendar.AccessAdmin, "")
+		makeAdmin(t, e)
 		maria, ida := sessionOf(t, e, "maria-lindborg"), sessionOf(t, e, "ida-admin")
 
 		body := []byte("Subject: x\r\n\r\nhej\r\n")

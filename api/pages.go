@@ -598,7 +598,7 @@ func swedishClock(t time.Time) string { return calendar.In(t).Format("15.04") }
 func swedishWhen(m *calendar.Meeting) string {
 	start, end := calendar.In(m.Start), calendar.In(m.End)
 	if m.AllDay {
-		last := calendar.DateOf(end.Add(-time.Nanosecond)) // End is midnight after the last day
+		last := lastDayOf(m)
 		first := calendar.DateOf(start)
 		if !first.Before(last) {
 			return swedishDate(start) + ", heldag"
@@ -609,6 +609,15 @@ func swedishWhen(m *calendar.Meeting) string {
 		return swedishDate(start) + " kl. " + swedishClock(start) + "–" + swedishClock(end)
 	}
 	return swedishDate(start) + " kl. " + swedishClock(start) + " – " + swedishDate(end) + " kl. " + swedishClock(end)
+}
+
+// lastDayOf is the day m ends on; for an all-day event, whose End is
+// midnight after its last day, the day before End (as a link's lastDay).
+func lastDayOf(m *calendar.Meeting) calendar.Date {
+	if m.AllDay {
+		return calendar.DateOf(lastDay(m.End))
+	}
+	return calendar.DateOf(m.End)
 }
 
 func swedishStatus(s calendar.MeetingStatus) string {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,7 +72,7 @@ func weekDate(t time.Time) string {
 // names its last day too ("onsdag 19 november 2025 – torsdag 20 november
 // 2025, heldagar, v 47").
 func weekWhen(m *calendar.Meeting) string {
-	if m.AllDay && calendar.DateOf(m.End.Add(-time.Nanosecond)) != calendar.DateOf(m.Start) {
+	if m.AllDay && lastDayOf(m) != calendar.DateOf(m.Start) {
 		_, w := calendar.In(m.Start).ISOWeek()
 		return fmt.Sprintf("%s, v %d", swedishWhen(m), w)
 	}
@@ -636,7 +637,7 @@ func formOf(m *calendar.Meeting) meetingForm {
 		// End is midnight after the last day; a one-day event shows no
 		// last day, and no clock (00.00–00.00 is not a time anyone means).
 		f.AllDay, f.Start, f.End = true, "", ""
-		if last := calendar.DateOf(m.End.Add(-time.Nanosecond)); last != calendar.DateOf(m.Start) {
+		if last := lastDayOf(m); last != calendar.DateOf(m.Start) {
 			f.LastDate = last.String()
 		}
 	}
@@ -681,8 +682,8 @@ func swedishWallClock(d calendar.Date, hour, minute int) (time.Time, string) {
 
 // apply checks the form in Swedish and sets m's fields from it. m's kind
 // and bodies say what the form is of: an event needs a title, and only an
-// event of no body has an organisation, one of orgs.
-func (f meetingForm) apply(m *calendar.Meeting, rooms map[string]*calendar.Room, orgs map[string]bool) []formError {
+// event of no body has an organisation, one of orgs (names by slug).
+func (f meetingForm) apply(m *calendar.Meeting, rooms map[string]*calendar.Room, orgs map[string]string) []formError {
 	var errs []formError
 	event := m.Kind == calendar.KindEvent
 	noun := nounOf(m)
@@ -725,7 +726,7 @@ func (f meetingForm) apply(m *calendar.Meeting, rooms map[string]*calendar.Room,
 	}
 	org := ""
 	if event && len(m.Bodies) == 0 {
-		if f.Organisation != "" && !orgs[f.Organisation] {
+		if _, ok := orgs[f.Organisation]; f.Organisation != "" && !ok {
 			errs = append(errs, formError{"organisation", "Välj en organisation i listan, eller Alla."})
 		}
 		org = f.Organisation
@@ -829,16 +830,16 @@ func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	if data.NoBodies {
-		orgs, err := s.store.FindOrganisations(r.Context())
+		n, err := s.names(r.Context())
 		if err != nil {
 			s.Error(w, r, err)
 			return
 		}
-		if len(orgs) > 0 {
+		if len(n.orgs) > 0 {
 			data.Organisations = []kindOption{{Value: "", Label: "Alla", Selected: data.Form.Organisation == ""}}
 		}
-		for _, o := range orgs {
-			data.Organisations = append(data.Organisations, kindOption{Value: o.Slug, Label: o.Name, Selected: o.Slug == data.Form.Organisation})
+		for _, slug := range slices.SortedFunc(maps.Keys(n.orgs), func(a, b string) int { return cmp.Or(cmp.Compare(n.orgs[a], n.orgs[b]), cmp.Compare(a, b)) }) {
+			data.Organisations = append(data.Organisations, kindOption{Value: slug, Label: n.orgs[slug], Selected: slug == data.Form.Organisation})
 		}
 	} else {
 		bodies, err := s.store.FindBodies(r.Context(), calendar.BodyFilter{})
@@ -967,18 +968,12 @@ func (s *Server) checkMeeting(w http.ResponseWriter, r *http.Request, m *calenda
 	for _, rm := range rooms {
 		byslug[rm.Slug] = rm
 	}
-	orgs := map[string]bool{}
-	if data.NoBodies {
-		all, err := s.store.FindOrganisations(r.Context())
-		if err != nil {
-			s.Error(w, r, err)
-			return false
-		}
-		for _, o := range all {
-			orgs[o.Slug] = true
-		}
+	n, err := s.names(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return false
 	}
-	data.Errors = data.Form.apply(m, byslug, orgs)
+	data.Errors = data.Form.apply(m, byslug, n.orgs)
 	if !data.NoBodies {
 		data.Errors = append(data.Errors, s.checkMeetingBodies(r, m, data.Form.Bodies)...)
 	}

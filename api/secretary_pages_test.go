@@ -21,6 +21,13 @@ func makeSecretary(t testing.TB, e *env) {
 	must(t, err)
 }
 
+// makeAdmin adds Ida Admin, an admin, to the world.
+func makeAdmin(t testing.TB, e *env) {
+	t.Helper()
+	must(t, e.store.CreatePerson(context.Background(), &calendar.Person{Key: "ida-admin", Name: "Ida Admin", Email: "ida.admin@example.se"}))
+	grant(t, e, "ida-admin", calendar.AccessAdmin, "")
+}
+
 // postFollow posts the form and, on 303, gets where it leads, as a
 // browser does.
 func (e *env) postFollow(path string, form url.Values, cookie string) *resp {
